@@ -1,0 +1,195 @@
+"""The `iprgraph` command line.
+
+Errors read as sentences; `--debug` shows the traceback. Commands that need the
+graph start the embedded server on demand when no Neo4j is configured.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from graph.config import Settings, get_settings
+from graph.embedded import EmbeddedServer
+from graph.errors import GraphUnavailable, IprgraphError
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+from graph.summary import summarise
+
+app = typer.Typer(
+    name="iprgraph",
+    help="Seizure records of many customs agencies in one graph: infringers resolved, "
+    "networks traced across jurisdictions.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The embedded graph server (used when no Neo4j is configured).")
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class _State:
+    debug: bool = False
+
+
+_state = _State()
+
+
+@app.callback()
+def _main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
+) -> None:
+    _state.debug = debug
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = " ".join(
+            (f"IPRGRAPH_{str(error['loc'][0]).upper()}: " if error["loc"] else "")
+            + error["msg"].removeprefix("Value error, ")
+            + "."
+            for error in exc.errors()
+        )
+        raise IprgraphError(f"The configuration is not valid. {problems}") from exc
+
+
+def _require_embedded(settings: Settings) -> EmbeddedServer:
+    if not settings.uses_embedded:
+        raise IprgraphError(
+            f"IPRGRAPH_NEO4J_URI is set ({settings.neo4j_uri}), so iprgraph uses that "
+            "Neo4j and the embedded server is not used; unset it to manage the embedded one."
+        )
+    return EmbeddedServer.from_settings(settings)
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The configured store with its schema in place (embedded server started on demand)."""
+    with console.status("Connecting to the graph database..."):
+        store = GraphStore.open(settings)
+        ensure_schema(store)
+    return store
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded graph server (no-op when it runs) and create the schema."""
+    settings = _settings()
+    server = _require_embedded(settings)
+    with console.status("Starting the embedded graph server..."):
+        info = server.start()
+    with GraphStore.open(settings) as store:
+        ensure_schema(store)
+    console.print(f"Embedded graph server running at {info.uri} (pid {info.pid}).")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded graph server cleanly."""
+    server = _require_embedded(_settings())
+    with console.status("Stopping the embedded graph server..."):
+        stopped = server.stop()
+    console.print("Embedded graph server stopped." if stopped else "It was not running.")
+
+
+@db_app.command("status")
+def db_status(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object for scripts."),
+) -> None:
+    """Whether the graph server is up, where, and how much it holds."""
+    settings = _settings()
+    status: dict[str, object] = {
+        "running": False,
+        "uri": None,
+        "nodes": None,
+        "relationships": None,
+    }
+    if settings.uses_embedded:
+        info = EmbeddedServer.from_settings(settings).running()
+        reachable = info is not None
+    else:
+        status["uri"] = settings.neo4j_uri
+        reachable = True
+    if reachable:
+        try:
+            with GraphStore.open(settings, start_embedded=False) as store:
+                summary = summarise(store)
+            status.update(
+                running=True,
+                uri=store.uri,
+                nodes=summary.nodes,
+                relationships=summary.relationships,
+            )
+        except GraphUnavailable as exc:
+            status["reason"] = exc.message
+    if as_json:
+        typer.echo(json.dumps(status))
+    elif status["running"]:
+        console.print(
+            f"Running at {status['uri']}: {status['nodes']} nodes, "
+            f"{status['relationships']} relationships."
+        )
+    else:
+        reason = status.get("reason") or "The embedded graph server is not running."
+        console.print(f"Not running. {reason}")
+    if not status["running"]:
+        raise typer.Exit(3)
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option(None, help="Address to bind (default IPRGRAPH_API_HOST)."),
+    port: int = typer.Option(None, help="Port (default IPRGRAPH_API_PORT)."),
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    settings = _settings()
+    _serve(settings, open_store(settings), host or settings.api_host, port or settings.api_port)
+
+
+def _serve(settings: Settings, store: GraphStore, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs)")
+    try:
+        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """Console entry point: domain errors become one sentence and exit status 1."""
+    try:
+        app()
+    except IprgraphError as exc:
+        if _state.debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if _state.debug:
+            raise
+        err_console.print(
+            f"[bold red]error:[/] iprgraph failed unexpectedly ({type(exc).__name__}: {exc}). "
+            "Run it again with --debug to see where.",
+            highlight=False,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

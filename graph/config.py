@@ -1,0 +1,87 @@
+"""The one settings object of iprgraph (environment prefix `IPRGRAPH_`).
+
+With no `IPRGRAPH_NEO4J_URI`, iprgraph runs its embedded graph server (ArcadeDB over
+Bolt) in `IPRGRAPH_DATA_DIR`; with it, every command talks to that Neo4j instead and
+the embedded server is never started.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Schemes the official driver accepts: bolt for one server, neo4j for routing in a
+# cluster; the +s/+ssc variants add TLS.
+_DRIVER_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IPRGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Embedded database, its credentials, quarantine files.",
+    )
+    neo4j_uri: str | None = Field(
+        default=None, description="bolt:// or neo4j:// URI of an external Neo4j."
+    )
+    neo4j_user: str = "neo4j"
+    # No default: a password for an external Neo4j is always given, never guessed.
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+
+    # Bolt database name of the embedded server (ArcadeDB creates it at first start).
+    embedded_database: str = "iprgraph"
+    # A cold start of the embedded server takes a few seconds (JVM + plugin); past
+    # this the start is reported as failed with the server's log.
+    embedded_start_timeout_s: float = 90.0
+    # Java heap of the embedded server; ArcadeDB's default is a quarter of RAM.
+    embedded_heap: str = "2g"
+
+    # How long a unit of work may retry transient errors before it gives up.
+    max_transaction_retry_time_s: float = 15.0
+    # The API retries for less: a caller is better served by a quick 503.
+    api_transaction_retry_time_s: float = 2.0
+    # Bolt connect timeout: a database that is away must answer /readyz quickly.
+    connection_timeout_s: float = 3.0
+    # Server-side cap on one statement, so a runaway query cannot hold the API.
+    query_timeout_s: float = 30.0
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _check_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        scheme = value.split("://", 1)[0].lower()
+        if "://" not in value or scheme not in _DRIVER_SCHEMES:
+            raise ValueError(f"must start with bolt:// or neo4j:// (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _external_needs_password(self) -> Settings:
+        if self.neo4j_uri and self.neo4j_password is None:
+            raise ValueError(
+                "IPRGRAPH_NEO4J_URI is set but IPRGRAPH_NEO4J_PASSWORD is not: "
+                "an external Neo4j needs its password"
+            )
+        return self
+
+    @property
+    def uses_embedded(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def embedded_dir(self) -> Path:
+        return self.data_dir / "embedded"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

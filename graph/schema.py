@@ -1,0 +1,18 @@
+"""Constraints and indexes of the graph, created idempotently."""
+
+from __future__ import annotations
+
+from graph import queries
+from graph.store import GraphStore
+
+
+def ensure_schema(store: GraphStore) -> int:
+    """Create every constraint and index that does not exist yet.
+
+    Safe to run at every start: each statement says IF NOT EXISTS. Schema
+    statements run one per transaction, as Neo4j requires.
+    """
+    statements = queries.schema_queries()
+    for statement in statements:
+        store.write(statement)
+    return len(statements)

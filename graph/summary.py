@@ -1,0 +1,32 @@
+"""Counts of what the graph holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph import queries
+from graph.model import Label
+from graph.store import GraphStore, Tx
+
+
+@dataclass(frozen=True)
+class Summary:
+    nodes: int
+    relationships: int
+    labels: dict[str, int]
+
+
+def summarise(store: GraphStore) -> Summary:
+    """Totals and nodes per label, read in one transaction so they agree."""
+
+    def work(tx: Tx) -> Summary:
+        nodes = tx.run(queries.COUNT_NODES_QUERY)[0]["nodes"]
+        relationships = tx.run(queries.COUNT_RELATIONSHIPS_QUERY)[0]["relationships"]
+        labels = {}
+        for label in Label:
+            count = tx.run(queries.count_label_query(label))[0]["count"]
+            if count:
+                labels[label.value] = int(count)
+        return Summary(nodes=int(nodes), relationships=int(relationships), labels=labels)
+
+    return store.execute_read(work)
