@@ -1,0 +1,229 @@
+"""Ports of seizure, loading, transit and discharge to UN/LOCODE.
+
+The shipped table (ingest/reference/ports.csv) holds one row per (locode, kind):
+UN/LOCODE codes a location, not a port, so a city with a seaport and an airport
+has two rows with one code. Resolution is to the location: a LOCODE, a name or an
+alias resolves to the code whatever the kind, and `kinds` says which kinds the
+table knows for it. The official UN/LOCODE code list can be added with
+`load_locode_csv` for the long tail of small ports.
+
+"Los Angeles/Long Beach" (and LA/LB, San Pedro Bay) names the San Pedro Bay port
+complex, which has no code of its own; it resolves to USLAX, the first-named
+port, so records that use the combined name link to one another; the raw text is
+kept on the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+import pycountry
+from rigour.text.translit import ascii_text
+
+from ingest.reference import REFERENCE_DIR
+
+__all__ = ["PortResolver", "PortResult", "PortRow", "fold_port_name", "load_port_table"]
+
+SHIPPED_PORTS: Final = REFERENCE_DIR / "ports.csv"
+KINDS: Final = frozenset({"sea", "air"})
+
+# Words around a port's name that do not name it: "Port of Shanghai", "Yantian
+# Terminal", "HKG Airport", "Hong Kong Intl Apt", "Port Klang (Westport)". They
+# are dropped only as a second try, so "Port Said" and "Port of Spain" still
+# match as written first.
+_NOISE_WORDS: Final = frozenset(
+    {
+        "port", "ports", "of", "the", "seaport", "harbour", "harbor", "terminal", "terminals",
+        "container", "containers", "ct", "airport", "apt", "aeroporto", "aeropuerto",
+        "aeroport", "flughafen", "international", "intl", "int", "cargo", "centre", "center",
+    }
+)  # fmt: skip
+
+# A UN/LOCODE: 2-letter country, 3 letters or digits 2-9 for the location.
+_LOCODE: Final = re.compile(r"([A-Za-z]{2})[\s\-./]*([A-Za-z2-9]{3})")
+_NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
+
+
+def fold_port_name(raw: str) -> str:
+    """Case, diacritics, scripts and punctuation folded: "Hong-Kong S.A.R." -> "hong kong s a r"."""
+    text = ascii_text(raw[:300]).casefold()
+    return " ".join(_NON_ALNUM.sub(" ", text).split())
+
+
+def _strip_noise(folded: str) -> str:
+    return " ".join(w for w in folded.split() if w not in _NOISE_WORDS)
+
+
+def _valid_country(code: str) -> bool:
+    # XZ is UN/LOCODE's code for international waters; not resolvable here.
+    return pycountry.countries.get(alpha_2=code) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PortRow:
+    locode: str
+    name: str
+    country: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PortResult:
+    raw: str
+    locode: str | None
+    name: str | None
+    country: str | None
+    resolved: bool
+    kinds: tuple[str, ...] = ()  # kinds the reference knows for this locode ("air", "sea")
+
+
+@dataclass(slots=True)
+class _Location:
+    name: str
+    country: str
+    kinds: set[str] = field(default_factory=set)
+
+
+def load_port_table(path: Path) -> list[PortRow]:
+    """Rows of a ports table (locode,name,country,kind,aliases; # lines are comments)."""
+    rows: list[PortRow] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.startswith("#"))
+        for rec in csv.DictReader(lines):
+            aliases = tuple(a.strip() for a in (rec["aliases"] or "").split("|") if a.strip())
+            rows.append(
+                PortRow(
+                    locode=rec["locode"].strip().upper(),
+                    name=rec["name"].strip(),
+                    country=rec["country"].strip().upper(),
+                    kind=rec["kind"].strip().lower(),
+                    aliases=aliases,
+                )
+            )
+    return rows
+
+
+class PortResolver:
+    """Resolves raw port text to a UN/LOCODE. Names that point to two
+    different locations are ambiguous and left unresolved rather than guessed."""
+
+    def __init__(self, rows: Iterable[PortRow] = ()) -> None:
+        self._locations: dict[str, _Location] = {}
+        # folded name -> locode; None marks a name claimed by two locations.
+        self._exact: dict[str, str | None] = {}
+        self._stripped: dict[str, str | None] = {}
+        # Names from the official list: used only after the curated table.
+        self._official: dict[str, str | None] = {}
+        for row in rows:
+            self.add(row)
+
+    @classmethod
+    def default(cls) -> PortResolver:
+        """A resolver over the shipped table (a fresh copy: extending it with
+        load_locode_csv does not change other users' resolvers)."""
+        return cls(_shipped_rows())
+
+    def add(self, row: PortRow) -> None:
+        loc = self._locations.setdefault(row.locode, _Location(row.name, row.country))
+        loc.kinds.add(row.kind)
+        for text in (row.name, *row.aliases):
+            folded = fold_port_name(text)
+            if folded:
+                _claim(self._exact, folded, row.locode)
+                stripped = _strip_noise(folded)
+                if stripped:
+                    _claim(self._stripped, stripped, row.locode)
+
+    @property
+    def locodes(self) -> frozenset[str]:
+        return frozenset(self._locations)
+
+    def load_locode_csv(self, path: Path) -> int:
+        """Extend the resolver with the official UN/LOCODE code list (CSV, no
+        header: Change, Country, Location, Name, NameWoDiacritics, Subdivision,
+        Status, Function, Date, IATA, Coordinates, Remarks; UTF-8 or Latin-1).
+        Returns how many locations it read. Curated rows keep their names;
+        entries marked for deletion (Change "X") are skipped."""
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        count = 0
+        for rec in csv.reader(io.StringIO(text)):
+            if len(rec) < 8:
+                continue
+            change, country, location = rec[0].strip(), rec[1].strip(), rec[2].strip()
+            if change == "X" or not location or len(country) != 2 or len(location) != 3:
+                continue
+            locode = f"{country}{location}".upper()
+            name, plain, function = rec[3].strip(), rec[4].strip(), rec[7]
+            count += 1
+            # Function classifier: position 1 is "1" for a port, position 4 is "4" for an airport.
+            kinds = {
+                k for pos, k in ((0, "sea"), (3, "air")) if function[pos : pos + 1] == str(pos + 1)
+            }
+            if locode not in self._locations:
+                self._locations[locode] = _Location(plain or name, country.upper())
+            self._locations[locode].kinds |= kinds
+            for text_name in {name, plain}:
+                folded = fold_port_name(text_name)
+                if folded:
+                    _claim(self._official, folded, locode)
+        return count
+
+    def _result(self, raw: str, locode: str) -> PortResult:
+        loc = self._locations[locode]
+        return PortResult(raw, locode, loc.name, loc.country, True, tuple(sorted(loc.kinds)))
+
+    def resolve(self, raw: str) -> PortResult:
+        text = str(raw).strip()
+        code = _LOCODE.fullmatch(text)
+        if code:
+            locode = (code.group(1) + code.group(2)).upper()
+            if locode in self._locations:
+                return self._result(raw, locode)
+        folded = fold_port_name(text)
+        found = self._exact.get(folded)
+        if found is None and folded:
+            stripped = _strip_noise(folded)
+            if stripped and stripped != folded:
+                # None when two locations share the name without the noise
+                # ("Hamad" port and "Hamad International Airport"): not guessed.
+                found = self._stripped.get(stripped)
+        if found is None and folded:
+            found = self._official.get(folded)
+        if found:
+            return self._result(raw, found)
+        # An unknown but well-formed code written as one ("CN XYZ", "CN-XYZ"):
+        # keep the code so that spellings of it link; flagged unresolved.
+        if code and re.search(r"[\s\-./]", text) and _valid_country(code.group(1).upper()):
+            locode = (code.group(1) + code.group(2)).upper()
+            return PortResult(raw, locode, None, code.group(1).upper(), False)
+        return PortResult(raw, None, None, None, False)
+
+
+def _claim(index: dict[str, str | None], key: str, locode: str) -> None:
+    if key not in index:
+        index[key] = locode
+    elif index[key] != locode:
+        index[key] = None  # two locations share this name: ambiguous
+
+
+@lru_cache(maxsize=1)
+def _shipped_rows() -> tuple[PortRow, ...]:
+    return tuple(load_port_table(SHIPPED_PORTS))
+
+
+@lru_cache(maxsize=1)
+def default_resolver() -> PortResolver:
+    """The shared resolver over the shipped table (do not extend it; make your own)."""
+    return PortResolver.default()
