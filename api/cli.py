@@ -8,11 +8,24 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
 from graph.config import Settings, get_settings
 from graph.embedded import EmbeddedServer
@@ -20,6 +33,7 @@ from graph.errors import GraphUnavailable, IprgraphError
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise
+from ingest.load import FileReport, IngestError, Loader
 
 app = typer.Typer(
     name="iprgraph",
@@ -166,6 +180,115 @@ def _serve(settings: Settings, store: GraphStore, host: str, port: int) -> None:
         uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="warning")
     finally:
         store.close()
+
+
+def _ingest_files(
+    settings: Settings, store: GraphStore, paths: list[Path], agency: str | None
+) -> list[FileReport]:
+    loader = Loader(store, settings.data_dir / "quarantine", agency=agency)
+    reports = []
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    )
+    with progress:
+        for path in paths:
+            task = progress.add_task(path.name, total=None, rate="-")
+            started = time.monotonic()
+
+            def advance(rows: int, task: TaskID = task, started: float = started) -> None:
+                rate = rows / max(time.monotonic() - started, 1e-6)
+                progress.update(task, completed=rows, rate=f"{rate:,.0f}")
+
+            reports.append(loader.load_file(path, progress=advance))
+    return reports
+
+
+def _print_reports(reports: list[FileReport]) -> None:
+    table = Table(title="Ingest summary")
+    for column in ("file", "read", "loaded", "of which updated", "unchanged", "quarantined"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for report in reports:
+        table.add_row(
+            Path(report.file).name,
+            *(
+                str(value)
+                for value in (
+                    report.read,
+                    report.loaded,
+                    report.updated,
+                    report.unchanged,
+                    report.quarantined,
+                )
+            ),
+        )
+    console.print(table)
+    for report in reports:
+        if report.quarantine_file:
+            console.print(
+                f"{report.quarantined} rows of {Path(report.file).name} were quarantined: "
+                f"{report.quarantine_file}"
+            )
+
+
+@app.command("ingest")
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="NDJSON or JSON files in the canonical shape.")
+    ],
+    agency: str = typer.Option(None, help="Agency code for records that name none."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Load seizure records into the graph; re-loading a file changes nothing."""
+    settings = _settings()
+    for path in paths:
+        if not path.exists():
+            raise IprgraphError(f"{path}: no such file")
+    with open_store(settings) as store:
+        try:
+            reports = _ingest_files(settings, store, paths, agency)
+        except IngestError as exc:
+            raise IprgraphError(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps({"files": [report.as_dict() for report in reports]}, indent=2))
+    else:
+        _print_reports(reports)
+
+
+@app.command("demo")
+def demo(
+    port: int = typer.Option(None, help="API port (default IPRGRAPH_API_PORT, 8000)."),
+    serve_api: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API afterwards."),
+) -> None:
+    """Start the graph, load example seizure records, and serve the API."""
+    settings = _settings()
+    store = open_store(settings)
+    examples = Path(str(resources.files("ingest") / "examples" / "seizures.ndjson"))
+    reports = _ingest_files(settings, store, [examples], agency=None)
+    _print_reports(reports)
+    summary = summarise(store)
+    console.print(
+        f"The graph at {store.uri} holds {summary.nodes} nodes and "
+        f"{summary.relationships} relationships."
+    )
+    if not serve_api:
+        store.close()
+        return
+    host, api_port = settings.api_host, port or settings.api_port
+    console.print(
+        "Where to look:\n"
+        f"  API documentation  http://{host}:{api_port}/docs\n"
+        f"  what the graph holds  http://{host}:{api_port}/v1/graph/summary\n"
+        f"  readiness  http://{host}:{api_port}/readyz\n"
+        "Ctrl-C stops the API; the graph server keeps running ('iprgraph db stop' stops it)."
+    )
+    _serve(settings, store, host, api_port)
 
 
 def main() -> None:

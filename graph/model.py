@@ -6,6 +6,7 @@ statement cannot be steered by data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -73,3 +74,57 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     # Ports are looked up by name when a feed writes no UN/LOCODE.
     (Label.PORT, "name"),
 )
+
+
+@dataclass(frozen=True)
+class Link:
+    """One kind of relationship the loader writes: (source)-[rel]->(target)."""
+
+    name: str
+    source: Label
+    rel: RelType
+    target: Label
+    role: PartyRole | None = None
+    ordered: bool = False
+
+
+def _links() -> tuple[Link, ...]:
+    seizure_links = [
+        Link("reported_by", Label.SEIZURE, RelType.REPORTED_BY, Label.AGENCY),
+        Link("seized_at", Label.SEIZURE, RelType.SEIZED_AT, Label.PORT),
+        Link("loaded_at", Label.SEIZURE, RelType.LOADED_AT, Label.PORT),
+        Link("transited", Label.SEIZURE, RelType.TRANSITED, Label.PORT, ordered=True),
+        Link("discharged_at", Label.SEIZURE, RelType.DISCHARGED_AT, Label.PORT),
+        Link("origin", Label.SEIZURE, RelType.ORIGIN, Label.JURISDICTION),
+        Link("destination", Label.SEIZURE, RelType.DESTINATION, Label.JURISDICTION),
+        Link("in_container", Label.SEIZURE, RelType.IN_CONTAINER, Label.CONTAINER),
+        Link("documented_by", Label.SEIZURE, RelType.DOCUMENTED_BY, Label.TRANSPORT_DOCUMENT),
+        Link("infringes", Label.SEIZURE, RelType.INFRINGES, Label.TRADEMARK),
+        Link("part_of", Label.SEIZURE, RelType.PART_OF, Label.CASE),
+        Link("shipped_by", Label.SEIZURE, RelType.SHIPPED_BY, Label.PARTY, PartyRole.SHIPPER),
+        Link("consigned_to", Label.SEIZURE, RelType.CONSIGNED_TO, Label.PARTY, PartyRole.CONSIGNEE),
+        Link(
+            "manufactured_by",
+            Label.SEIZURE,
+            RelType.MANUFACTURED_BY,
+            Label.PARTY,
+            PartyRole.MANUFACTURER,
+        ),
+        Link("forwarded_by", Label.SEIZURE, RelType.FORWARDED_BY, Label.PARTY, PartyRole.FORWARDER),
+    ]
+    other_links = [
+        Link("agency_in", Label.AGENCY, RelType.IN, Label.JURISDICTION),
+        Link("port_in", Label.PORT, RelType.IN, Label.JURISDICTION),
+        Link("owned_by", Label.TRADEMARK, RelType.OWNED_BY, Label.RIGHTS_HOLDER),
+        Link("has_address", Label.PARTY, RelType.HAS_ADDRESS, Label.ADDRESS),
+        Link("has_phone", Label.PARTY, RelType.HAS_PHONE, Label.PHONE),
+        Link("has_email", Label.PARTY, RelType.HAS_EMAIL, Label.EMAIL),
+        Link("has_identifier", Label.PARTY, RelType.HAS_IDENTIFIER, Label.IDENTIFIER),
+    ]
+    return (*seizure_links, *other_links)
+
+
+# In the order they are written: a link's source node exists before it is linked
+# (seizures first, then what hangs off them, then what hangs off those).
+LINKS: tuple[Link, ...] = _links()
+LINKS_BY_NAME: dict[str, Link] = {link.name: link for link in LINKS}

@@ -14,7 +14,7 @@ for the linter and for the test that checks each one is exercised.
 
 from __future__ import annotations
 
-from graph.model import INDEXED_PROPERTIES, KEYED_LABELS, Label
+from graph.model import INDEXED_PROPERTIES, KEYED_LABELS, LINKS, Label, PartyRole, RelType
 
 PING_QUERY = "RETURN 1 AS ok"
 
@@ -62,6 +62,88 @@ def all_queries() -> dict[str, str]:
     }
     for label in Label:
         found[f"count_label_query({label.name})"] = count_label_query(label)
+    for link in LINKS:
+        found[f"link_query({link.name})"] = link_query(
+            link.source, link.rel, link.target, ordered=link.ordered
+        )
+    for role in PartyRole:
+        found[f"role_label_query({role.name})"] = role_label_query(role)
     for index, statement in enumerate(schema_queries()):
         found[f"schema_queries()[{index}]"] = statement
     return found
+
+
+# --- Loading seizure records ---------------------------------------------------------
+# A batch is written in one transaction by `graph.write`: seizures first, then every
+# link of theirs through `link_query`. Every statement is a MERGE on ids, so a batch
+# that is retried, re-run after a crash, or run by two loaders at once ends in the
+# same graph.
+
+EXISTING_SEIZURES_QUERY = """
+UNWIND $ids AS id
+MATCH (s:Seizure {id: id})
+RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source AS source
+"""
+
+UPSERT_SEIZURES_QUERY = """
+UNWIND $rows AS r
+MERGE (s:Seizure {id: r.id})
+SET s += r.props
+SET s.history = coalesce(s.history, []) + r.history
+"""
+
+# A corrected record replaces the links of the version it corrects; the earlier
+# version stays in the seizure's `history`.
+CLEAR_SEIZURE_LINKS_QUERY = """
+UNWIND $ids AS id
+MATCH (s:Seizure {id: id})-[e]->()
+DELETE e
+"""
+
+
+def link_query(source: Label, rel: RelType, target: Label, *, ordered: bool = False) -> str:
+    """MERGE `(source {id})-[rel]->(target {id})` for each row of `$rows`.
+
+    The target node is created when missing, with `r.node` as its properties; the
+    relationship carries `r.props` and the provenance `r.prov` (agency, source file
+    sha256 and line, handling) of the record with the smallest source key; nodes keep
+    that key as `first_source`, and both keep the list of agencies that reported
+    them. Taking the smallest key makes the graph independent of the order in which
+    records arrive, so two loaders at once give the graph of one after the other.
+    `ordered` keys the relationship by `seq` (the order of transit ports).
+    """
+    rel_key = " {seq: r.seq}" if ordered else ""
+    return f"""
+UNWIND $rows AS r
+MATCH (a:{source} {{id: r.source_id}})
+MERGE (b:{target} {{id: r.target_id}})
+ON CREATE SET b += r.node
+SET b.first_source = CASE
+      WHEN b.first_source IS NULL OR r.prov.source < b.first_source THEN r.prov.source
+      ELSE b.first_source END,
+    b.agencies = CASE
+      WHEN r.prov.agency IN coalesce(b.agencies, []) THEN b.agencies
+      ELSE coalesce(b.agencies, []) + r.prov.agency END
+MERGE (a)-[e:{rel}{rel_key}]->(b)
+SET e += r.props
+SET e += CASE WHEN e.source IS NULL OR r.prov.source <= e.source THEN r.prov ELSE {{}} END
+SET e.agencies = CASE
+      WHEN r.prov.agency IN coalesce(e.agencies, []) THEN e.agencies
+      ELSE coalesce(e.agencies, []) + r.prov.agency END
+""".strip()
+
+
+def role_label_query(role: PartyRole) -> str:
+    """Give the parties `$ids` the role label, once.
+
+    Its own transaction, after the one that wrote the links: ArcadeDB changes a
+    node's labels by rewriting the node, which fails for a node created, or
+    relabelled, earlier in the same transaction (measured on arcadedb-embedded
+    26.10.2.post1: ConstraintValidationFailed on the Party id index).
+    """
+    return f"""
+UNWIND $ids AS id
+MATCH (p:Party {{id: id}})
+WHERE NOT p:{role}
+SET p:{role}
+""".strip()

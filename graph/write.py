@@ -1,0 +1,165 @@
+"""Writing seizure records: batched UNWIND ... MERGE in one managed transaction.
+
+`ingest/` turns canonical records into `SeizureWrite` values (plain data: ids,
+properties, links); this module decides per record whether it is new, unchanged or
+a correction, and writes the batch. Every statement MERGEs on ids, so a retried or
+re-run batch ends in the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import queries
+from graph.errors import ConstraintViolation
+from graph.model import LINKS, LINKS_BY_NAME, PartyRole
+from graph.store import GraphStore, Tx
+
+# ArcadeDB can fail a batch whose MERGEs race another transaction's with a
+# uniqueness error where Neo4j would lock (../shared/ARCHITECTURE.md, "Concurrent
+# writers"); the driver does not retry client errors, so we do, a few times.
+_CONSTRAINT_RETRIES = 8
+_CONSTRAINT_BACKOFF_S = 0.05
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One relationship from a record: `link` names a `graph.model.Link`."""
+
+    link: str
+    source_id: str
+    target_id: str
+    node: dict[str, Any] = field(default_factory=dict)
+    props: dict[str, Any] = field(default_factory=dict)
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class SeizureWrite:
+    id: str
+    content_hash: str
+    props: dict[str, Any]
+    prov: dict[str, Any]
+    links: list[LinkRow]
+
+
+@dataclass
+class WriteOutcome:
+    loaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    constraint_retries: int = 0
+
+
+def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome:
+    """Write one batch in one transaction; report what was new, corrected, unchanged."""
+    outcome = WriteOutcome()
+    for attempt in range(_CONSTRAINT_RETRIES + 1):
+        try:
+            result = store.execute_write(lambda tx: _write(tx, batch))
+        except ConstraintViolation:
+            if attempt == _CONSTRAINT_RETRIES:
+                raise
+            outcome.constraint_retries += 1
+            time.sleep(_CONSTRAINT_BACKOFF_S * 2**attempt)
+            continue
+        result.constraint_retries = outcome.constraint_retries
+        _label_roles(store, batch)
+        return result
+    raise AssertionError("unreachable")
+
+
+def _label_roles(store: GraphStore, batch: list[SeizureWrite]) -> None:
+    """Role labels on the batch's parties, one transaction per role.
+
+    Run for every record of the batch, unchanged ones too: a load killed between
+    the link transaction and this one is completed by running it again.
+    """
+    ids: dict[PartyRole, set[str]] = defaultdict(set)
+    for seizure in batch:
+        for row in seizure.links:
+            role = LINKS_BY_NAME[row.link].role
+            if role is not None:
+                ids[role].add(row.target_id)
+    for role in PartyRole:
+        if ids[role]:
+            store.execute_write(_role_work(role, sorted(ids[role])))
+
+
+def _role_work(role: PartyRole, ids: list[str]) -> Callable[[Tx], None]:
+    query = queries.role_label_query(role)
+
+    def work(tx: Tx) -> None:
+        tx.run(query, ids=ids)
+
+    return work
+
+
+def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
+    # Last one wins when a batch holds the same record twice (a corrected copy
+    # later in the same file).
+    by_id = {seizure.id: seizure for seizure in batch}
+    existing = {row["id"]: row for row in tx.run(queries.EXISTING_SEIZURES_QUERY, ids=list(by_id))}
+    outcome = WriteOutcome()
+    to_write: list[SeizureWrite] = []
+    corrected: list[str] = []
+    rows = []
+    for seizure in by_id.values():
+        before = existing.get(seizure.id)
+        history: list[str] = []
+        if before is None:
+            outcome.loaded += 1
+        elif before["content_hash"] == seizure.content_hash:
+            outcome.unchanged += 1
+            continue
+        else:
+            outcome.updated += 1
+            corrected.append(seizure.id)
+            history.append(
+                json.dumps(
+                    {
+                        "content_hash": before["content_hash"],
+                        "source": before["source"],
+                        "record": before["record"],
+                        "superseded_by": seizure.prov["source"],
+                    },
+                    sort_keys=True,
+                )
+            )
+        to_write.append(seizure)
+        rows.append({"id": seizure.id, "props": seizure.props, "history": history})
+    outcome.unchanged += len(batch) - len(by_id)
+    if not to_write:
+        return outcome
+    tx.run(queries.UPSERT_SEIZURES_QUERY, rows=rows)
+    if corrected:
+        tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for seizure in to_write:
+        for row in seizure.links:
+            grouped[row.link].append(
+                {
+                    "source_id": row.source_id,
+                    "target_id": row.target_id,
+                    "node": row.node,
+                    "props": row.props,
+                    "seq": row.seq,
+                    "prov": seizure.prov,
+                }
+            )
+    unknown = set(grouped) - set(LINKS_BY_NAME)
+    if unknown:
+        raise ValueError(f"links of no known kind: {sorted(unknown)}")
+    for link in LINKS:
+        link_rows = grouped.get(link.name)
+        if link_rows:
+            tx.run(
+                queries.link_query(link.source, link.rel, link.target, ordered=link.ordered),
+                rows=link_rows,
+            )
+    return outcome

@@ -1,0 +1,176 @@
+"""The ingest pipeline: read -> validate -> normalise -> write in batches.
+
+Every row ends in exactly one of three places, per file:
+read = loaded + quarantined + unchanged. Rejected rows go to a quarantine NDJSON
+file under the data directory with file, line, raw content and a reason a person
+understands.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.store import GraphStore
+from graph.write import SeizureWrite, write_seizures
+from ingest.normalise import NormaliseError
+from ingest.normalised import Normaliser, Source
+from ingest.read import RawRow, file_sha256, read_json, read_ndjson
+from ingest.record import SeizureRecord
+
+# Rows per transaction: large enough that UNWIND amortises the round trip, small
+# enough that a retried batch is cheap and memory stays flat.
+DEFAULT_BATCH_SIZE = 500
+
+
+@dataclass
+class FileReport:
+    file: str
+    sha256: str
+    read: int = 0
+    loaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    flagged: int = 0
+    constraint_retries: int = 0
+    quarantine_file: str | None = None
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.loaded + self.quarantined + self.unchanged
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class IngestError(Exception):
+    """A feed that cannot be read at all (missing file, unknown format)."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """'field shipper.nam: unknown key; field record_id: required' from pydantic's errors."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "record"
+        if error["type"] == "extra_forbidden":
+            parts.append(f"unknown key '{where}'")
+        elif error["type"] == "missing":
+            parts.append(f"required field '{where}' is missing")
+        else:
+            parts.append(f"field '{where}': {error['msg']}")
+    return "; ".join(parts)
+
+
+def rows_of(path: Path) -> Iterator[RawRow]:
+    suffix = path.suffix.lower()
+    if suffix in (".ndjson", ".jsonl"):
+        return read_ndjson(path)
+    if suffix == ".json":
+        return read_json(path)
+    raise IngestError(
+        f"{path}: iprgraph reads .ndjson and .json in the canonical shape without a profile; "
+        "for CSV, TSV or XLSX give --profile"
+    )
+
+
+class Loader:
+    """Loads feed files into the graph through one store."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        quarantine_dir: Path,
+        *,
+        normaliser: Normaliser | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        agency: str | None = None,
+    ) -> None:
+        self.store = store
+        self.quarantine_dir = quarantine_dir
+        self.normaliser = normaliser or Normaliser()
+        self.batch_size = batch_size
+        self.agency = agency.strip().upper() if agency else None
+
+    def load_file(
+        self,
+        path: Path,
+        rows: Iterator[RawRow] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> FileReport:
+        if not path.is_file():
+            raise IngestError(f"{path}: no such file")
+        report = FileReport(file=str(path), sha256=file_sha256(path))
+        rows = rows if rows is not None else rows_of(path)
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        quarantine_path = self.quarantine_dir / f"{path.name}.{report.sha256[:12]}.ndjson"
+        batch: list[SeizureWrite] = []
+        # Rewritten on each run of the same file, so re-running does not pile up copies.
+        with quarantine_path.open("w", encoding="utf-8") as quarantine:
+            for row in rows:
+                report.read += 1
+                write, reason = self._prepare(row, path, report.sha256)
+                if write is None:
+                    report.quarantined += 1
+                    key = (reason or "").split(":")[0]
+                    report.reasons[key] = report.reasons.get(key, 0) + 1
+                    entry = {
+                        "file": str(path),
+                        "sha256": report.sha256,
+                        "line": row.line,
+                        "reason": reason,
+                        "raw": row.raw,
+                    }
+                    quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                    continue
+                if write.props["flags"]:
+                    report.flagged += 1
+                batch.append(write)
+                if len(batch) >= self.batch_size:
+                    self._flush(batch, report)
+                    if progress:
+                        progress(report.read)
+            self._flush(batch, report)
+            if progress:
+                progress(report.read)
+        if report.quarantined:
+            report.quarantine_file = str(quarantine_path)
+        else:
+            quarantine_path.unlink()
+        return report
+
+    def _prepare(
+        self, row: RawRow, path: Path, sha256: str
+    ) -> tuple[SeizureWrite | None, str | None]:
+        if row.error is not None or row.data is None:
+            return None, row.error or "the row is empty"
+        data = row.data
+        if self.agency is not None:
+            given = data.get("agency")
+            if given and str(given).strip().upper() != self.agency:
+                return None, f"the record says agency {given!r} but --agency says {self.agency!r}"
+            data = {**data, "agency": self.agency}
+        try:
+            record = SeizureRecord.model_validate(data)
+        except ValidationError as exc:
+            return None, describe_validation_error(exc)
+        try:
+            return self.normaliser.to_write(record, Source(path.name, sha256, row.line)), None
+        except NormaliseError as exc:
+            return None, f"field '{exc.field or 'record'}': {exc.reason}"
+
+    def _flush(self, batch: list[SeizureWrite], report: FileReport) -> None:
+        if not batch:
+            return
+        outcome = write_seizures(self.store, batch)
+        report.loaded += outcome.loaded + outcome.updated
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged
+        report.constraint_retries += outcome.constraint_retries
+        batch.clear()

@@ -1,0 +1,361 @@
+"""From a canonical record to what the graph stores: ids, normalised values, links.
+
+A value that cannot be normalised is kept as written and flagged on the seizure
+(`flags`); only what makes a record meaningless (no readable date, an unknown
+transport mode) rejects it, and the caller quarantines it with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from graph.write import LinkRow, SeizureWrite
+from ingest.agencies import agency as agency_of
+from ingest.normalise import (
+    NormaliseError,
+    PortResolver,
+    RatesTable,
+    comparison_form,
+    fold_port_name,
+    normalise_address,
+    normalise_container,
+    normalise_email,
+    normalise_hs,
+    normalise_phone,
+    normalise_registration_id,
+    normalise_transport_mode,
+    parse_date,
+    resolve_country,
+)
+from ingest.record import PartyRecord, SeizureRecord
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: file name, its sha256, the line (or sheet row)."""
+
+    file: str
+    sha256: str
+    line: int
+
+    @property
+    def key(self) -> str:
+        # Zero-padded line: keys of one file sort in file order.
+        return f"{self.sha256}:{self.line:09d}"
+
+
+class Normaliser:
+    """Holds the reference tables (ports, rates) that normalising needs."""
+
+    def __init__(self, ports: PortResolver | None = None, rates: RatesTable | None = None):
+        self._ports = ports
+        self._rates = rates
+
+    @cached_property
+    def ports(self) -> PortResolver:
+        return self._ports or PortResolver.default()
+
+    @cached_property
+    def rates(self) -> RatesTable:
+        return self._rates or RatesTable.load()
+
+    def to_write(self, record: SeizureRecord, source: Source) -> SeizureWrite:
+        return _Builder(self, record, source).build()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+class _Builder:
+    def __init__(self, normaliser: Normaliser, record: SeizureRecord, source: Source):
+        self.n = normaliser
+        self.record = record
+        self.source = source
+        self.agency = agency_of(record.agency)
+        self.id = f"{self.agency.code}:{record.record_id}"
+        self.flags: list[str] = []
+        self.links: list[LinkRow] = []
+
+    def build(self) -> SeizureWrite:
+        record = self.record
+        try:
+            seizure_date = parse_date(record.seizure_date)
+        except NormaliseError as exc:
+            raise exc.with_field("seizure_date") from None
+        try:
+            mode = normalise_transport_mode(record.transport_mode)
+        except NormaliseError as exc:
+            raise exc.with_field("transport_mode") from None
+
+        canonical = record.model_dump(mode="json", exclude_defaults=True)
+        canonical_json = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+        handling = record.handling
+        prov = {
+            "agency": self.agency.code,
+            "source": self.source.key,
+            "source_file": self.source.file,
+            "source_sha256": self.source.sha256,
+            "source_line": self.source.line,
+            "tlp": handling.tlp,
+            "releasable_to": sorted(set(handling.releasable_to)),
+        }
+        props: dict[str, Any] = {
+            "record_id": record.record_id,
+            "agency": self.agency.code,
+            "seizure_date": seizure_date.isoformat(),
+            "transport_mode": mode,
+            "vessel_or_flight": record.vessel_or_flight,
+            "record": canonical_json,
+            # What the record says, not where it came from: a byte-identical record
+            # in another file is the same record, unchanged.
+            "content_hash": _digest(canonical_json),
+            **{key: prov[key] for key in ("source", "source_file", "source_sha256")},
+            "source_line": self.source.line,
+            "tlp": handling.tlp,
+            "releasable_to": prov["releasable_to"],
+        }
+        props.update(self._value(seizure_date))
+        props.update(self._goods())
+        self._agency()
+        self._ports()
+        self._countries()
+        self._containers()
+        self._document()
+        self._trademarks()
+        self._case()
+        self._parties()
+        props["flags"] = self.flags
+        return SeizureWrite(
+            id=self.id,
+            content_hash=props["content_hash"],
+            props=props,
+            prov=prov,
+            links=self.links,
+        )
+
+    def _link(
+        self, name: str, target_id: str, node: dict[str, Any] | None = None, **extra: Any
+    ) -> None:
+        source_id = extra.pop("source_id", self.id)
+        seq = extra.pop("seq", None)
+        self.links.append(
+            LinkRow(name, source_id, target_id, {"id": target_id, **(node or {})}, extra, seq)
+        )
+
+    def _agency(self) -> None:
+        self._link("reported_by", self.agency.code, {"name": self.agency.name})
+        if self.agency.jurisdiction:
+            self._link(
+                "agency_in",
+                self.agency.jurisdiction,
+                source_id=self.agency.code,
+            )
+
+    def _value(self, on: Any) -> dict[str, Any]:
+        value = self.record.value
+        if value is None:
+            return {}
+        props: dict[str, Any] = {
+            "value_amount": float(value.amount),
+            "value_currency": value.currency,
+        }
+        try:
+            usd = self.n.rates.to_usd(value.amount, value.currency, on)
+        except NormaliseError as exc:
+            self.flags.append(f"value: {exc.reason}")
+            return props
+        props.update(
+            value_usd=round(usd.amount_usd, 2), usd_rate=usd.rate, usd_rate_month=usd.rate_month
+        )
+        return props
+
+    def _goods(self) -> dict[str, Any]:
+        descriptions, hs_codes, chapters, quantities, units = [], [], [], [], []
+        for index, goods in enumerate(self.record.goods):
+            descriptions.append(goods.description or "")
+            quantities.append(float(goods.quantity) if goods.quantity is not None else -1.0)
+            units.append(goods.unit or "")
+            code = ""
+            if goods.hs_code:
+                try:
+                    hs = normalise_hs(goods.hs_code)
+                    code = hs.code
+                    chapters.append(hs.chapter)
+                except NormaliseError as exc:
+                    self.flags.append(f"goods[{index}].hs_code: {exc.reason}")
+            hs_codes.append(code)
+        if not self.record.goods:
+            return {}
+        # Parallel lists: graph properties hold lists of scalars, not maps. A
+        # quantity of -1 means "not given".
+        return {
+            "goods_descriptions": descriptions,
+            "hs_codes": hs_codes,
+            "hs_chapters": sorted(set(chapters)),
+            "quantities": quantities,
+            "units": units,
+            "quantity_total": sum(q for q in quantities if q >= 0),
+        }
+
+    def _port(self, name: str, raw: str, **extra: Any) -> None:
+        result = self.n.ports.resolve(raw)
+        if result.locode and result.resolved:
+            port_id = result.locode
+        elif result.locode:
+            port_id = result.locode
+            self.flags.append(f"{name}: UN/LOCODE {result.locode} is not in the reference table")
+        else:
+            port_id = f"unresolved:{fold_port_name(raw)}"
+            self.flags.append(f"{name}: port {raw!r} could not be resolved to a UN/LOCODE")
+        node = {
+            "locode": result.locode,
+            "name": result.name or raw,
+            "country": result.country,
+            "resolved": result.resolved,
+        }
+        self._link(LINK_OF_PORT_FIELD[name], port_id, node, raw=raw, **extra)
+        if result.country:
+            self._link("port_in", result.country, source_id=port_id)
+
+    def _ports(self) -> None:
+        record = self.record
+        self._port("port_of_seizure", record.port_of_seizure)
+        if record.port_of_loading:
+            self._port("port_of_loading", record.port_of_loading)
+        for seq, raw in enumerate(record.transit_ports):
+            self._port("transit_ports", raw, seq=seq)
+        if record.port_of_discharge:
+            self._port("port_of_discharge", record.port_of_discharge)
+
+    def _countries(self) -> None:
+        for name, link in (("origin_country", "origin"), ("destination_country", "destination")):
+            raw = getattr(self.record, name)
+            if not raw:
+                continue
+            code = resolve_country(raw)
+            if code is None:
+                self.flags.append(f"{name}: {raw!r} is not a country we know")
+                continue
+            self._link(link, code, raw=raw)
+
+    def _containers(self) -> None:
+        for raw in self.record.containers:
+            container = normalise_container(raw)
+            if not container.valid:
+                self.flags.append(f"containers: {raw!r}: {container.reason}")
+            self._link(
+                "in_container",
+                container.number,
+                {"number": container.number, "valid": container.valid},
+                raw=raw,
+            )
+
+    def _document(self) -> None:
+        raw = self.record.transport_document
+        if not raw:
+            return
+        number = "".join(ch for ch in raw.upper() if ch.isalnum())
+        if number:
+            self._link("documented_by", f"doc:{number}", {"number": number}, raw=raw)
+
+    def _trademarks(self) -> None:
+        marks: dict[str, dict[str, str | None]] = {}
+        for mark in self.record.trademarks:
+            marks[mark.mark] = {
+                "rights_holder": mark.rights_holder,
+                "registration": mark.registration,
+            }
+        for goods in self.record.goods:
+            for mark_name in goods.trademarks:
+                marks.setdefault(mark_name, {"rights_holder": None, "registration": None})
+        for mark_name, details in marks.items():
+            key = " ".join(mark_name.casefold().split())
+            mark_id = f"tm:{key}"
+            self._link(
+                "infringes",
+                mark_id,
+                {"mark": mark_name.strip()},
+                registration=details["registration"],
+            )
+            holder = details["rights_holder"]
+            if holder:
+                self._link(
+                    "owned_by",
+                    f"rh:{comparison_form(holder) or holder.casefold()}",
+                    {"name": holder},
+                    source_id=mark_id,
+                )
+
+    def _case(self) -> None:
+        if self.record.case_ref:
+            case_id = f"{self.agency.code}:{self.record.case_ref}"
+            self._link("part_of", case_id, {"ref": self.record.case_ref})
+
+    def _parties(self) -> None:
+        record = self.record
+        roles: list[tuple[str, int, PartyRecord | None]] = [
+            ("shipped_by", 0, record.shipper),
+            ("consigned_to", 0, record.consignee),
+            ("forwarded_by", 0, record.forwarder),
+        ]
+        roles += [("manufactured_by", i, party) for i, party in enumerate(record.manufacturers)]
+        for link, index, party in roles:
+            if party is not None:
+                self._party(link, index, party)
+
+    def _party(self, link: str, index: int, party: PartyRecord) -> None:
+        country = resolve_country(party.country) if party.country else None
+        if party.country and country is None:
+            self.flags.append(f"{link}: country {party.country!r} is not a country we know")
+        name_key = comparison_form(party.name) or party.name.casefold()
+        party_id = f"party:{_digest(name_key, country or '')}"
+        self._link(
+            link,
+            party_id,
+            {"name": party.name, "name_key": name_key, "country": country},
+            name_as_written=party.name,
+            index=index,
+        )
+        if party.address:
+            address = normalise_address(party.address)
+            if address:
+                self._link(
+                    "has_address",
+                    f"addr:{_digest(address, country or '')}",
+                    {"text": party.address, "normalised": address, "country": country},
+                    source_id=party_id,
+                )
+        if party.phone:
+            phone = normalise_phone(party.phone, country)
+            if phone:
+                self._link("has_phone", f"tel:{phone}", {"number": phone}, source_id=party_id)
+            else:
+                self.flags.append(f"{link}: phone {party.phone!r} is not a phone number")
+        if party.email:
+            email = normalise_email(party.email)
+            if email:
+                self._link("has_email", f"mail:{email}", {"address": email}, source_id=party_id)
+            else:
+                self.flags.append(f"{link}: email {party.email!r} is not an email address")
+        if party.registration_id:
+            registration = normalise_registration_id(party.registration_id, country)
+            if registration.value:
+                self._link(
+                    "has_identifier",
+                    f"id:{country or 'XX'}:{registration.value}",
+                    {"value": registration.value, "country": country, "valid": registration.valid},
+                    source_id=party_id,
+                )
+
+
+LINK_OF_PORT_FIELD = {
+    "port_of_seizure": "seized_at",
+    "port_of_loading": "loaded_at",
+    "transit_ports": "transited",
+    "port_of_discharge": "discharged_at",
+}

@@ -1,0 +1,137 @@
+"""Loading canonical records into the embedded server: accounting, idempotence,
+corrections, quarantine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graph import queries
+from graph.model import Label
+from graph.store import GraphStore
+from graph.summary import summarise
+from ingest.load import Loader
+from tests.factories import seizure_record, write_ndjson
+
+
+def _loader(store: GraphStore, tmp_path: Path, **kwargs: object) -> Loader:
+    return Loader(store, tmp_path / "quarantine", **kwargs)  # type: ignore[arg-type]
+
+
+def test_load_builds_the_graph_of_the_record(store: GraphStore, tmp_path: Path) -> None:
+    feed = write_ndjson(tmp_path / "hk.ndjson", [seizure_record(record_id="HK-1")])
+    report = _loader(store, tmp_path).load_file(feed)
+    assert (report.read, report.loaded, report.quarantined, report.unchanged) == (1, 1, 0, 0)
+
+    labels = summarise(store).labels
+    assert labels["Seizure"] == 1
+    # HKHKG, CNYTN (Yantian) and SGSIN
+    assert labels["Port"] == 3
+    # HK (agency and seizure port), CN (origin, Yantian), US (destination), SG (Singapore)
+    assert labels["Jurisdiction"] == 4
+    assert labels["Party"] == 2
+    parties = store.read(
+        "MATCH (s:Seizure {id: $id})-[e]->(p:Party) "
+        "RETURN type(e) AS rel, labels(p) AS labels, e.source_line AS line, e.tlp AS tlp",
+        id="HK-CED:HK-1",
+    )
+    assert sorted((row["rel"], sorted(row["labels"])) for row in parties) == [
+        ("CONSIGNED_TO", ["Consignee", "Party"]),
+        ("SHIPPED_BY", ["Party", "Shipper"]),
+    ]
+    assert {(row["line"], row["tlp"]) for row in parties} == {(1, "AMBER")}
+
+
+def test_reloading_changes_nothing_and_says_so(store: GraphStore, tmp_path: Path) -> None:
+    records = [seizure_record() for _ in range(7)]
+    feed = write_ndjson(tmp_path / "feed.ndjson", records)
+    loader = _loader(store, tmp_path, batch_size=3)
+    first = loader.load_file(feed)
+    before = summarise(store)
+    again = loader.load_file(feed)
+    assert (first.loaded, first.unchanged) == (7, 0)
+    assert (again.read, again.loaded, again.unchanged) == (7, 0, 7)
+    assert summarise(store) == before
+
+
+def test_a_corrected_record_updates_and_keeps_the_earlier_version(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    original = seizure_record(record_id="HK-9", port_of_seizure="HKHKG")
+    corrected = {**original, "port_of_seizure": "MOMFM"}
+    loader = _loader(store, tmp_path)
+    loader.load_file(write_ndjson(tmp_path / "v1.ndjson", [original]))
+    report = loader.load_file(write_ndjson(tmp_path / "v2.ndjson", [corrected]))
+    assert (report.loaded, report.updated, report.unchanged) == (1, 1, 0)
+    seized_at = store.read(
+        "MATCH (:Seizure {id: $id})-[:SEIZED_AT]->(p:Port) RETURN p.id AS port", id="HK-CED:HK-9"
+    )
+    assert seized_at == [{"port": "MOMFM"}]
+    history = store.read(
+        "MATCH (s:Seizure {id: $id}) RETURN s.history AS history, s.source_file AS file",
+        id="HK-CED:HK-9",
+    )[0]
+    assert history["file"] == "v2.ndjson"
+    [earlier] = [json.loads(entry) for entry in history["history"]]
+    assert json.loads(earlier["record"])["port_of_seizure"] == "HKHKG"
+    assert earlier["source"].endswith(":000000001")
+
+
+def test_bad_rows_are_quarantined_with_line_and_reason(store: GraphStore, tmp_path: Path) -> None:
+    good = seizure_record()
+    lines = [
+        json.dumps(good),
+        '{"record_id": "X", "agency": ',  # truncated
+        json.dumps({**seizure_record(), "bogus_field": 1}),
+        json.dumps({**seizure_record(), "seizure_date": "31/02/2024"}),
+        json.dumps({k: v for k, v in seizure_record().items() if k != "record_id"}),
+        json.dumps({**seizure_record(), "transport_mode": "teleport"}),
+        "[1, 2]",
+    ]
+    feed = write_ndjson(tmp_path / "bad.ndjson", lines)
+    report = _loader(store, tmp_path).load_file(feed)
+    assert (report.read, report.loaded, report.quarantined) == (7, 1, 6)
+    assert report.balanced
+    assert report.quarantine_file is not None
+    entries = [json.loads(line) for line in Path(report.quarantine_file).read_text().splitlines()]
+    by_line = {entry["line"]: entry["reason"] for entry in entries}
+    assert "not valid JSON" in by_line[2]
+    assert "unknown key 'bogus_field'" in by_line[3]
+    assert "seizure_date" in by_line[4] and "31/02/2024" in by_line[4]
+    assert "required field 'record_id' is missing" in by_line[5]
+    assert "transport_mode" in by_line[6]
+    assert "not a JSON object" in by_line[7]
+    assert all(entry["raw"] == lines[entry["line"] - 1] for entry in entries)
+    assert store.read(queries.count_label_query(Label.SEIZURE)) == [{"count": 1}]
+
+
+def test_agency_option_fills_a_missing_agency_and_refuses_a_conflict(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    unnamed = {k: v for k, v in seizure_record(record_id="A-1").items() if k != "agency"}
+    other = seizure_record(record_id="A-2", agency="MO-CS")
+    feed = write_ndjson(tmp_path / "feed.ndjson", [unnamed, other])
+    report = _loader(store, tmp_path, agency="us-cbp").load_file(feed)
+    assert (report.loaded, report.quarantined) == (1, 1)
+    assert store.read("MATCH (s:Seizure) RETURN s.id AS id") == [{"id": "US-CBP:A-1"}]
+
+
+def test_unresolved_port_and_invalid_container_are_kept_and_flagged(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    record = seizure_record(
+        record_id="F-1", port_of_loading="Nowhere Harbour", containers=["TGHU1234560"]
+    )
+    _loader(store, tmp_path).load_file(write_ndjson(tmp_path / "f.ndjson", [record]))
+    row = store.read(
+        "MATCH (s:Seizure {id: $id})-[:LOADED_AT]->(p:Port) "
+        "MATCH (s)-[:IN_CONTAINER]->(c:Container) "
+        "RETURN p.id AS port, p.resolved AS resolved, c.id AS container, c.valid AS valid, "
+        "s.flags AS flags",
+        id="HK-CED:F-1",
+    )[0]
+    assert row["port"] == "unresolved:nowhere harbour"
+    assert row["resolved"] is False
+    assert (row["container"], row["valid"]) == ("TGHU1234560", False)
+    assert any("Nowhere Harbour" in flag for flag in row["flags"])
+    assert any("TGHU1234560" in flag for flag in row["flags"])
