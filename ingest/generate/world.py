@@ -1,0 +1,520 @@
+"""The reference world: companies, persons, forwarders and the planted infringer networks.
+
+Entities hold the facts from which every feed writes its own spelling (see `names.py`):
+name parts (city, trade-name syllables, industry, legal form), address, phone, email and
+registration id. Networks are sets of entities that ship together; their front
+companies are distinct entities that share an identity artefact with the company they
+front for, and take over from one another as time passes (name rotation).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from ingest.generate import identifiers, tables
+from ingest.generate.routes import AGENCY_JURISDICTION
+from ingest.generate.tables import CITIES, INDUSTRIES, Syllable
+
+ORIGIN_AGENCIES = ("HK-CED", "CN-GACC", "MO-CS")
+# Destination agency -> the market (consignee country) it seizes for.
+DESTINATION_AGENCIES = {"US-CBP": "US", "EU-NL": "NL", "EU-DE": "DE", "EU-BE": "BE"}
+
+
+@dataclass(frozen=True)
+class Phone:
+    country_code: str  # "86", "852", "1"...
+    area: str  # area code without trunk prefix, or "" where numbers have none (HK, MO)
+    local: str  # subscriber digits
+
+
+@dataclass
+class NameParts:
+    """What a name is built from; `names.py` turns it into written variants."""
+
+    style: str  # cn | hk | west | person_cn | person_west | hub
+    city: tables.City | None = None
+    brand: tuple[Syllable, ...] = ()
+    industry: str = ""
+    stem: str = ""
+    legal_form: str = ""
+    fixed_variants: tuple[str, ...] = ()
+    surname: tuple[str, str, str, str] | None = None
+    given: tuple[Syllable, ...] = ()
+    first: str = ""
+    last: str = ""
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str  # company | person
+    country: str
+    parts: NameParts
+    canonical_name: str
+    address: str | None = None
+    address_zh: str | None = None
+    phone: Phone | None = None
+    email: str | None = None
+    registration_id: str | None = None
+    network: str | None = None
+    front_of: str | None = None
+    # Recurring entities get a per-agency "house spelling" cached; one-offs do not.
+    recurring: bool = False
+
+
+@dataclass
+class Network:
+    id: str
+    manufacturers: list[Entity]
+    shippers: list[Entity]  # core first, then fronts in rotation order
+    hk_agent: Entity | None
+    consignees: dict[str, list[Entity]]  # market country -> consignees
+    forwarder: Entity | None
+    categories: list[tables.Category]
+    agencies: list[str]
+    start: int  # date ordinals of the active window
+    end: int
+    growth: bool  # seizures grow over the window (a network scaling up)
+    containers: list[str] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (mode, document)
+    case_refs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def members(self) -> list[Entity]:
+        people = [*self.manufacturers, *self.shippers]
+        if self.hk_agent:
+            people.append(self.hk_agent)
+        for group in self.consignees.values():
+            people.extend(group)
+        if self.forwarder:
+            people.append(self.forwarder)
+        return people
+
+    def shipper_at(self, day: int, rng: random.Random) -> Entity:
+        """The front in use on `day`: each takes an equal slice of the window in turn.
+
+        One shipment in ten still goes out under the previous name (old paperwork).
+        """
+        span = max(1, self.end - self.start + 1)
+        slot = min(len(self.shippers) - 1, (day - self.start) * len(self.shippers) // span)
+        if slot > 0 and rng.random() < 0.1:
+            slot -= 1
+        return self.shippers[slot]
+
+
+class World:
+    """Allocates entity ids and builds entities; all randomness comes from one rng."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.entities: dict[str, Entity] = {}
+        self._next = 0
+        self.distractors: list[tuple[str, str, str]] = []
+        self.hubs: list[Entity] = [self._hub(v) for v in tables.HUB_FORWARDERS]
+        self._used_brands: set[tuple[str, str, str]] = set()
+
+    # -- ids -----------------------------------------------------------------
+    def _new_id(self) -> str:
+        self._next += 1
+        return f"E{self._next:07d}"
+
+    def _register(self, entity: Entity) -> Entity:
+        self.entities[entity.id] = entity
+        return entity
+
+    # -- artefacts -------------------------------------------------------------
+    def _cn_phone(self, city: tables.City) -> Phone:
+        if self.rng.random() < 0.3:  # mobile numbers are common on commercial invoices
+            return Phone("86", "", f"1{self.rng.choice('35789')}{self.rng.randrange(10**9):09d}")
+        digits = 8 if len(city.area_code) <= 3 else 7
+        return Phone(
+            "86", city.area_code, f"{self.rng.randrange(2 * 10 ** (digits - 1), 10**digits)}"
+        )
+
+    def _phone_for(self, country: str) -> Phone:
+        r = self.rng
+        if country == "HK":
+            return Phone("852", "", f"{r.choice('2359')}{r.randrange(10**7):07d}")
+        if country == "MO":
+            return Phone("853", "", f"{r.choice('286')}{r.randrange(10**7):07d}")
+        if country == "US":
+            return Phone(
+                "1",
+                r.choice(("213", "323", "212", "718", "305", "713", "312")),
+                f"{r.randrange(200, 999)}{r.randrange(10**4):04d}",
+            )
+        cc = {"NL": "31", "DE": "49", "BE": "32", "FR": "33", "IT": "39", "GB": "44"}.get(
+            country, "971"
+        )
+        return Phone(cc, f"{r.randrange(10, 99)}", f"{r.randrange(10**6, 10**7)}")
+
+    def _email(self, handle: str, country: str) -> str:
+        r = self.rng
+        handle = handle.lower().replace(" ", "")[:14] or "info"
+        if country == "CN":
+            domain = r.choice(("163.com", "qq.com", "126.com", "sina.com", f"{handle}.com.cn"))
+            user = r.choice(("sales", "info", handle, f"{handle}{r.randrange(10, 99)}"))
+        elif country == "HK":
+            domain = r.choice(("gmail.com", "yahoo.com.hk", "netvigator.com", f"{handle}.com.hk"))
+            user = r.choice(("sales", "admin", handle))
+        else:
+            tld = {"US": "com", "NL": "nl", "DE": "de", "BE": "be"}.get(country, "com")
+            domain = r.choice(("gmail.com", "outlook.com", f"{handle}.{tld}"))
+            user = r.choice(("info", "orders", handle))
+        if domain == "qq.com":
+            user = f"{r.randrange(10**7, 10**10)}"  # QQ mail addresses are numeric account ids
+        elif "." in domain and handle not in domain:
+            # A webmail box carries the trade name, not a role word: info@163.com is one box.
+            user = f"{handle}{r.randrange(1, 999)}" if r.random() < 0.7 else f"{handle}_trade"
+        return f"{user}@{domain}"
+
+    def _cn_address(self, city: tables.City) -> tuple[str, str]:
+        r = self.rng
+        district, district_zh = r.choice(city.districts)
+        road = r.sample(tables.SYLLABLES, 2)
+        bldg = r.sample(tables.SYLLABLES, 2)
+        no, room = r.randrange(1, 899), r.randrange(101, 2899)
+        road_en = (road[0].pinyin + road[1].pinyin).capitalize()
+        bldg_en = (bldg[0].pinyin + bldg[1].pinyin).capitalize()
+        en = (
+            f"Room {room}, {bldg_en} Building, No. {no} {road_en} Road, {district} District, "
+            f"{city.english}, {city.province_en}"
+        )
+        zh = (
+            f"{city.province_zh}{city.simplified}市{district_zh}{road[0].simplified}{road[1].simplified}"
+            f"路{no}号{bldg[0].simplified}{bldg[1].simplified}大厦{room}室"
+        )
+        return en, zh
+
+    def _hk_address(self) -> str:
+        r = self.rng
+        bldg, street, district, area = r.choice(tables.HK_BUILDINGS)
+        floor = r.randrange(2, 40)
+        room = f"Rm {floor:02d}{r.randrange(1, 20):02d}, {floor}/F"
+        return f"{room}, {bldg}, {street}, {district}, {area}"
+
+    def _west_address(self, country: str) -> str:
+        r = self.rng
+        if country == "US":
+            city, state, zip3 = r.choice(tables.US_PLACES)
+            return (
+                f"{r.randrange(100, 9999)} {r.choice(tables.US_STREETS)}, {city}, {state} "
+                f"{zip3}{r.randrange(100):02d}"
+            )
+        if country == "MO":
+            street = f"{r.choice(tables.MO_STREETS)} n.º {r.randrange(1, 300)}"
+            return f"{street}, {r.randrange(1, 25)} andar {r.choice('ABCDEF')}, Macau"
+        spec = tables.EU_COUNTRIES[country]
+        street = r.choice(spec["streets"])
+        city = r.choice(spec["cities"])
+        if country == "NL":
+            letters = "ABCDEFGHJKLMNPRSTVWXZ"
+            postcode = f"{r.randrange(1000, 9999)} {r.choice(letters)}{r.choice(letters)}"
+        else:
+            postcode = {
+                "DE": f"{r.randrange(1000, 99999):05d}",
+                "FR": f"{r.randrange(1000, 99999):05d}",
+                "IT": f"{r.randrange(1000, 99999):05d}",
+                "BE": f"{r.randrange(1000, 9999)}",
+                "GB": f"{r.choice(('M8', 'E1', 'LE4', 'B6'))} {r.randrange(1, 9)}"
+                f"{r.choice('ABDEFGHJLN')}{r.choice('PQRSTUWXYZ')}",
+            }.get(country, f"{r.randrange(10000, 99999)}")
+        return f"{street} {r.randrange(1, 250)}, {postcode} {city}"
+
+    # -- companies -----------------------------------------------------------
+    def _fresh_brand(self, city: str, industry: str) -> tuple[Syllable, ...]:
+        """Trade-name syllables not yet used with this city and industry (names stay unique).
+
+        Two-syllable names are the norm; once a city's two-syllable names run short (large
+        runs) three-syllable names ("Huaxinda") take over, as they do in real registers.
+        """
+        for attempt in range(40):
+            size = 2 if attempt < 6 else 3
+            brand = tuple(self.rng.sample(tables.SYLLABLES, size))
+            key = (city, "".join(s.pinyin for s in brand), industry)
+            if key not in self._used_brands:
+                self._used_brands.add(key)
+                return brand
+        raise RuntimeError("trade-name space exhausted")
+
+    def cn_company(
+        self,
+        city: str | None = None,
+        industry: str | None = None,
+        brand: tuple[Syllable, ...] | None = None,
+        recurring: bool = False,
+    ) -> Entity:
+        r = self.rng
+        city_t = CITIES[city or r.choice(list(CITIES))]
+        industry = industry or r.choice(
+            (
+                "trading",
+                "impexp",
+                "intl",
+                "electronics",
+                "technology",
+                "industrial",
+                "supplychain",
+                "ecommerce",
+            )
+        )
+        if brand is None:
+            brand = self._fresh_brand(city_t.english, industry)
+        else:
+            self._used_brands.add((city_t.english, "".join(s.pinyin for s in brand), industry))
+        parts = NameParts("cn", city=city_t, brand=brand, industry=industry, legal_form="Co., Ltd.")
+        brand_en = "".join(s.pinyin for s in brand).capitalize()
+        name = f"{city_t.english} {brand_en} {INDUSTRIES[industry].english} Co., Ltd."
+        addr, addr_zh = self._cn_address(city_t)
+        return self._register(
+            Entity(
+                self._new_id(),
+                "company",
+                "CN",
+                parts,
+                name,
+                addr,
+                addr_zh,
+                self._cn_phone(city_t),
+                self._email(brand_en, "CN"),
+                identifiers.uscc_number(city_t.region_code, r),
+                recurring=recurring,
+            )
+        )
+
+    def hk_company(
+        self,
+        brand: tuple[Syllable, ...] | None = None,
+        industry: str | None = None,
+        recurring: bool = False,
+    ) -> Entity:
+        r = self.rng
+        industry = industry or r.choice(("trading", "intl", "impexp", "logistics", "technology"))
+        brand = brand or self._fresh_brand("HK", industry)
+        brand_en = "".join(s.pinyin for s in brand).capitalize()
+        parts = NameParts("hk", brand=brand, industry=industry, legal_form="Limited")
+        name = f"{brand_en} {INDUSTRIES[industry].english} (HK) Limited"
+        return self._register(
+            Entity(
+                self._new_id(),
+                "company",
+                "HK",
+                parts,
+                name,
+                self._hk_address(),
+                None,
+                self._phone_for("HK"),
+                self._email(brand_en, "HK"),
+                identifiers.hk_br_number(r),
+                recurring=recurring,
+            )
+        )
+
+    def west_company(self, country: str, recurring: bool = False) -> Entity:
+        r = self.rng
+        if country == "US" or country not in tables.EU_COUNTRIES:
+            stem = f"{r.choice(tables.US_COMPANY_WORDS)} {r.choice(tables.US_COMPANY_NOUNS)}"
+            form = r.choice(tables.US_LEGAL_FORMS)
+        else:
+            spec = tables.EU_COUNTRIES[country]
+            stem, form = r.choice(spec["stems"]), r.choice(spec["forms"])
+            if r.random() < 0.5:  # keep stems from colliding: add a place or a family name
+                stem = f"{stem} {r.choice(spec['cities']).split()[0]}"
+        parts = NameParts("west", stem=stem, legal_form=form)
+        return self._register(
+            Entity(
+                self._new_id(),
+                "company",
+                country,
+                parts,
+                f"{stem} {form}",
+                self._west_address(country),
+                None,
+                self._phone_for(country),
+                self._email(stem.split()[0], country),
+                identifiers.registration_for(country, r),
+                recurring=recurring,
+            )
+        )
+
+    def person(self, country: str, recurring: bool = False) -> Entity:
+        r = self.rng
+        if country in ("CN", "HK", "MO"):
+            surname = r.choice(tables.CHINESE_SURNAMES)
+            given = tuple(r.sample(tables.SYLLABLES, 2))
+            parts = NameParts("person_cn", surname=surname, given=given)
+            family = surname[3] if country in ("HK", "MO") else surname[0]
+            name = f"{family} {''.join(s.pinyin for s in given).capitalize()}"
+            address = (
+                self._hk_address()
+                if country == "HK"
+                else (
+                    self._west_address("MO")
+                    if country == "MO"
+                    else self._cn_address(r.choice(list(CITIES.values())))[0]
+                )
+            )
+        else:
+            parts = NameParts(
+                "person_west",
+                first=r.choice(tables.WESTERN_FIRST),
+                last=r.choice(tables.WESTERN_LAST),
+            )
+            name = f"{parts.first} {parts.last}"
+            address = self._west_address(country)
+        # Private consignees of parcels give a phone and often no email.
+        email = self._email(name.split()[-1], country) if r.random() < 0.4 else None
+        return self._register(
+            Entity(
+                self._new_id(),
+                "person",
+                country,
+                parts,
+                name,
+                address,
+                None,
+                self._phone_for(country) if country != "CN" else self._cn_phone(CITIES["Shenzhen"]),
+                email,
+                None,
+                recurring=recurring,
+            )
+        )
+
+    def _hub(self, variants: tuple[str, ...]) -> Entity:
+        parts = NameParts("hub", fixed_variants=variants)
+        return self._register(
+            Entity(
+                self._new_id(),
+                "company",
+                "HK",
+                parts,
+                variants[0],
+                self._hk_address(),
+                None,
+                self._phone_for("HK"),
+                None,
+                None,
+                recurring=True,
+            )
+        )
+
+    def consignee(self, country: str, recurring: bool = False, person_share: float = 0.3) -> Entity:
+        if self.rng.random() < person_share:
+            return self.person(country, recurring)
+        if country == "HK":
+            return self.hk_company(recurring=recurring)
+        return self.west_company(country, recurring)
+
+    # -- distractors ---------------------------------------------------------
+    def distractor_of(self, entity: Entity) -> Entity | None:
+        """A different company whose name is nearly the same, sharing nothing else."""
+        p = entity.parts
+        if p.style != "cn" or p.city is None:
+            return None
+        if self.rng.random() < 0.5:
+            others = [c for c in CITIES if c != p.city.english]
+            twin = self.cn_company(self.rng.choice(others), p.industry, p.brand, recurring=True)
+            why = "same trade name and industry, different city; nothing else shared"
+        else:
+            near = [tables.NEAR_SYLLABLE.get(s.pinyin) for s in p.brand]
+            idx = next((i for i, n in enumerate(near) if n), None)
+            if idx is None:
+                return None
+            swap = next(s for s in tables.SYLLABLES if s.pinyin == near[idx])
+            brand = tuple(swap if i == idx else s for i, s in enumerate(p.brand))
+            twin = self.cn_company(p.city.english, p.industry, brand, recurring=True)
+            why = "trade name differs by one letter (different characters); nothing else shared"
+        self.distractors.append((entity.id, twin.id, why))
+        return twin
+
+    # -- networks ------------------------------------------------------------
+    def network(self, net_id: str, first_day: int, last_day: int) -> Network:
+        """Plant one infringer network of 3-12 members.
+
+        Roughly 60 % of networks span two or more jurisdictions: an origin-side agency
+        (HK, CN, MO) plus the destination agencies of its markets.
+        """
+        r = self.rng
+        cats = r.sample(tables.CATEGORIES, r.choice((1, 1, 2)))
+        city = r.choice(cats[0].cities)
+        industry = r.choice(cats[0].industries)
+        makers = [
+            self.cn_company(city, r.choice(("industrial", *cats[0].industries)), recurring=True)
+            for _ in range(r.choice((1, 1, 2)))
+        ]
+        core = self.cn_company(r.choice((city, "Shenzhen", "Guangzhou")), industry, recurring=True)
+        fronts: list[Entity] = []
+        for _ in range(r.choice((0, 1, 1, 2, 3))):
+            front = (
+                self.cn_company(
+                    r.choice((city, core.parts.city.english if core.parts.city else city)),
+                    r.choice(("trading", "impexp", "ecommerce", industry)),
+                    recurring=True,
+                )
+                if r.random() < 0.75
+                else self.hk_company(recurring=True)
+            )
+            # Fronts share one or two identity artefacts with the company they front for.
+            for artefact in r.sample(
+                ("address", "phone", "email", "registration_id"), r.choice((1, 1, 2))
+            ):
+                if artefact == "address" and front.country != core.country:
+                    front.phone = core.phone
+                    continue
+                setattr(front, artefact, getattr(core, artefact))
+                if artefact == "address":
+                    front.address_zh = core.address_zh
+            front.front_of = core.id
+            fronts.append(front)
+        hk_agent = self.hk_company(core.parts.brand, recurring=True) if r.random() < 0.4 else None
+        if hk_agent and r.random() < 0.6:
+            hk_agent.phone = core.phone  # the HK arm answers on the mainland number
+
+        # Markets: the jurisdictions this network ships to; agencies that can seize it.
+        if r.random() < 0.4:
+            agencies = [r.choice((*ORIGIN_AGENCIES, "US-CBP", "EU-NL", "EU-DE", "US-CBP"))]
+        else:
+            agencies = r.sample(ORIGIN_AGENCIES, r.choice((1, 1, 2)))
+            agencies += r.sample(list(DESTINATION_AGENCIES), r.choice((1, 1, 2)))
+        markets = sorted({DESTINATION_AGENCIES[a] for a in agencies if a in DESTINATION_AGENCIES})
+        if not markets:
+            markets = [r.choice(("US", "GB", "NL", "DE", "AE"))]
+        consignees: dict[str, list[Entity]] = {}
+        for m in markets:
+            group = [
+                self.consignee(m, recurring=True, person_share=0.35)
+                for _ in range(r.choice((1, 1, 2, 3)))
+            ]
+            if len(group) > 1 and r.random() < 0.6:
+                for g in group[1:]:  # straw consignees at one drop address
+                    g.address = group[0].address
+            consignees[m] = group
+        forwarder = None
+        if r.random() < 0.6:
+            fcity = r.choice(("Shenzhen", "Guangzhou", city))
+            forwarder = self.cn_company(
+                fcity, r.choice(("freight", "logistics", "supplychain")), recurring=True
+            )
+        length = r.randrange(180, 1400)
+        start = r.randrange(first_day, max(first_day + 1, last_day - length // 2))
+        net = Network(
+            net_id,
+            makers,
+            [core, *fronts],
+            hk_agent,
+            consignees,
+            forwarder,
+            cats,
+            agencies,
+            start,
+            min(last_day, start + length),
+            r.random() < 0.5,
+        )
+        net.containers = [identifiers.container_number(r)[0] for _ in range(r.randrange(2, 7))]
+        for e in net.members:
+            e.network = net_id
+        return net
+
+    def jurisdiction_of(self, agency: str) -> str:
+        return AGENCY_JURISDICTION[agency]
