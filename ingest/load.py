@@ -20,6 +20,7 @@ from graph.store import GraphStore
 from graph.write import SeizureWrite, write_seizures
 from ingest.normalise import NormaliseError
 from ingest.normalised import Normaliser, Source
+from ingest.profile import Profile, ProfileError, read_tabular
 from ingest.read import RawRow, file_sha256, read_json, read_ndjson
 from ingest.record import SeizureRecord
 
@@ -80,6 +81,13 @@ def rows_of(path: Path) -> Iterator[RawRow]:
     )
 
 
+def _file_errors_as_ingest_errors(rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    try:
+        yield from rows
+    except ProfileError as exc:
+        raise IngestError(str(exc)) from exc
+
+
 class Loader:
     """Loads feed files into the graph through one store."""
 
@@ -101,21 +109,28 @@ class Loader:
     def load_file(
         self,
         path: Path,
-        rows: Iterator[RawRow] | None = None,
+        profile: Profile | None = None,
         progress: Callable[[int], None] | None = None,
+        agency: str | None = None,
     ) -> FileReport:
+        """Load one file (canonical NDJSON/JSON, or any layout through `profile`).
+
+        `agency` (or the loader's) fills records that name none; a record that names
+        another agency is quarantined.
+        """
         if not path.is_file():
             raise IngestError(f"{path}: no such file")
         report = FileReport(file=str(path), sha256=file_sha256(path))
-        rows = rows if rows is not None else rows_of(path)
+        rows = read_tabular(path, profile) if profile is not None else rows_of(path)
+        expected_agency = agency.strip().upper() if agency else self.agency
         self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         quarantine_path = self.quarantine_dir / f"{path.name}.{report.sha256[:12]}.ndjson"
         batch: list[SeizureWrite] = []
         # Rewritten on each run of the same file, so re-running does not pile up copies.
         with quarantine_path.open("w", encoding="utf-8") as quarantine:
-            for row in rows:
+            for row in _file_errors_as_ingest_errors(rows):
                 report.read += 1
-                write, reason = self._prepare(row, path, report.sha256)
+                write, reason = self._prepare(row, path, report.sha256, expected_agency)
                 if write is None:
                     report.quarantined += 1
                     key = (reason or "").split(":")[0]
@@ -146,16 +161,16 @@ class Loader:
         return report
 
     def _prepare(
-        self, row: RawRow, path: Path, sha256: str
+        self, row: RawRow, path: Path, sha256: str, agency: str | None
     ) -> tuple[SeizureWrite | None, str | None]:
         if row.error is not None or row.data is None:
             return None, row.error or "the row is empty"
         data = row.data
-        if self.agency is not None:
+        if agency is not None:
             given = data.get("agency")
-            if given and str(given).strip().upper() != self.agency:
-                return None, f"the record says agency {given!r} but --agency says {self.agency!r}"
-            data = {**data, "agency": self.agency}
+            if given and str(given).strip().upper() != agency:
+                return None, f"the record says agency {given!r} but the feed is {agency!r}"
+            data = {**data, "agency": agency}
         try:
             record = SeizureRecord.model_validate(data)
         except ValidationError as exc:
