@@ -131,7 +131,7 @@ def test_empty_file_is_a_clear_error(store: GraphStore, tmp_path: Path) -> None:
 
 
 def test_profile_errors_name_the_problem(tmp_path: Path) -> None:
-    with pytest.raises(ProfileError, match="shiper.name is not a canonical field"):
+    with pytest.raises(ProfileError, match=r"shiper\.name is not a canonical field"):
         _csv_profile(tmp_path, columns={"shiper.name": "Shipper"})
     with pytest.raises(ProfileError, match="not an encoding"):
         _csv_profile(tmp_path, encoding="klingon")
