@@ -7,6 +7,7 @@ graph start the embedded server on demand when no Neo4j is configured.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ def _main_options(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
 ) -> None:
     _state.debug = debug
+    # The driver logs each retry it makes; the command reports the outcome instead.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 def _settings() -> Settings:
@@ -90,10 +93,15 @@ def _require_embedded(settings: Settings) -> EmbeddedServer:
     return EmbeddedServer.from_settings(settings)
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """The configured store with its schema in place (embedded server started on demand)."""
+def open_store(settings: Settings, *, for_api: bool = False) -> GraphStore:
+    """The configured store with its schema in place (embedded server started on demand).
+
+    For the API, transient failures are retried briefly: a caller is better served
+    by a quick 503 than by a request that waits the loader's full retry budget.
+    """
+    retry = settings.api_transaction_retry_time_s if for_api else None
     with console.status("Connecting to the graph database..."):
-        store = GraphStore.open(settings)
+        store = GraphStore.open(settings, max_transaction_retry_time_s=retry)
         ensure_schema(store)
     return store
 
@@ -170,7 +178,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = _settings()
-    _serve(settings, open_store(settings), host or settings.api_host, port or settings.api_port)
+    store = open_store(settings, for_api=True)
+    _serve(settings, store, host or settings.api_host, port or settings.api_port)
 
 
 def _serve(settings: Settings, store: GraphStore, host: str, port: int) -> None:
@@ -325,7 +334,7 @@ def demo(
 ) -> None:
     """Start the graph, load example seizure records, and serve the API."""
     settings = _settings()
-    store = open_store(settings)
+    store = open_store(settings, for_api=True)
     examples = Path(str(resources.files("ingest") / "examples" / "seizures.ndjson"))
     reports = _ingest_files(settings, store, [Feed(examples, None, None)])
     _print_reports(reports)

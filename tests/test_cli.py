@@ -74,7 +74,7 @@ def test_demo_loads_the_examples(data_dir: Path) -> None:
 def test_errors_are_sentences_unless_debug(data_dir: Path) -> None:
     missing = run_cli("ingest", "no/such/file.ndjson", data_dir=data_dir)
     assert missing.returncode == 1
-    assert missing.stderr.strip() == "error: no/such/file.ndjson: no such file"
+    assert missing.stderr.strip() == "error: no/such/file.ndjson: no such file or folder"
     assert "Traceback" not in missing.stderr
 
     bad = run_cli("db", "status", data_dir=data_dir, IPRGRAPH_NEO4J_URI="http://x:7474")

@@ -1,0 +1,1 @@
+"""Measurements of iprgraph (`make bench`); not part of CI. See BENCHMARKS.md."""

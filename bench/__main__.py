@@ -1,0 +1,153 @@
+"""`python -m bench [NAME ...]`: run measurements, write bench/results/latest.json.
+
+Each measurement is a function registered in MEASUREMENTS; later work adds its own.
+Timings are measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+from rich.console import Console
+from rich.table import Table
+
+from graph.embedded import EmbeddedServer
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+
+RESULTS = Path(__file__).resolve().parent / "results"
+console = Console()
+Measurement = Callable[[Path], dict[str, Any]]
+MEASUREMENTS: dict[str, Measurement] = {}
+
+
+def measurement(name: str) -> Callable[[Measurement], Measurement]:
+    def register(function: Measurement) -> Measurement:
+        MEASUREMENTS[name] = function
+        return function
+
+    return register
+
+
+def _percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
+        "samples": len(ordered),
+    }
+
+
+@measurement("server")
+def server_start_and_round_trip(workdir: Path) -> dict[str, Any]:
+    """Embedded server: cold start (new data dir), warm start (existing data), round trip."""
+    server = EmbeddedServer(workdir / "server" / "embedded")
+    started = time.perf_counter()
+    server.start()
+    cold_s = time.perf_counter() - started
+    server.stop()
+    started = time.perf_counter()
+    info = server.start()
+    warm_s = time.perf_counter() - started
+    credentials = server.credentials()
+    try:
+        with GraphStore(info.uri, credentials.user, credentials.password, "iprgraph") as store:
+            ensure_schema(store)
+            for _ in range(50):  # connection pool and JIT warm-up
+                store.read("RETURN 1 AS ok")
+            samples = []
+            for _ in range(1000):
+                begin = time.perf_counter()
+                store.read("RETURN 1 AS ok")
+                samples.append((time.perf_counter() - begin) * 1000)
+        rss_mb = psutil.Process(info.pid).memory_info().rss / 2**20
+    finally:
+        server.stop()
+    return {
+        "cold_start_s": round(cold_s, 2),
+        "warm_start_s": round(warm_s, 2),
+        "round_trip": _percentiles(samples),
+        "server_rss_mb_idle": round(rss_mb),
+    }
+
+
+@measurement("load")
+def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[str, Any]:
+    """Generated multi-agency feeds loaded through the batched loader (records/s)."""
+    from ingest.generate import generate
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    server = EmbeddedServer(workdir / "load" / "embedded")
+    info = server.start()
+    credentials = server.credentials()
+    results: dict[str, Any] = {}
+    try:
+        for size in sizes:
+            feeds = workdir / f"feeds-{size}"
+            generate(size, 1, feeds)
+            database = f"load{size}"
+            server.create_database(database)
+            with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
+                ensure_schema(store)
+                loader = Loader(store, workdir / "quarantine")
+                tracemalloc.start()
+                started = time.perf_counter()
+                loaded = 0
+                for feed in read_manifest(feeds):
+                    loaded += loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
+                elapsed = time.perf_counter() - started
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+            results[str(size)] = {
+                "records_loaded": loaded,
+                "seconds": round(elapsed, 1),
+                "records_per_s": round(loaded / elapsed, 1),
+                "loader_peak_python_heap_mb": round(peak / 2**20, 1),
+            }
+    finally:
+        server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*MEASUREMENTS, []], default=[])
+    args = parser.parse_args()
+    names = args.names or list(MEASUREMENTS)
+    report: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "cpus": psutil.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="iprgraph-bench-") as tmp:
+        for name in names:
+            with console.status(f"measuring {name}..."):
+                report[name] = MEASUREMENTS[name](Path(tmp))
+            console.print(f"[bold]{name}[/]: {json.dumps(report[name])}")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    table = Table(title=f"written to {out}")
+    table.add_column("measurement")
+    table.add_column("result")
+    for name in names:
+        table.add_row(name, json.dumps(report[name]))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
