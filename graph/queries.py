@@ -68,6 +68,8 @@ def all_queries() -> dict[str, str]:
         )
     for role in PartyRole:
         found[f"role_label_query({role.name})"] = role_label_query(role)
+    for label in sorted({link.target for link in LINKS}):
+        found[f"upsert_nodes_query({label.name})"] = upsert_nodes_query(label)
     for index, statement in enumerate(schema_queries()):
         found[f"schema_queries()[{index}]"] = statement
     return found
@@ -101,35 +103,48 @@ DELETE e
 """
 
 
+_MERGE_AGENCIES = (
+    "reduce(acc = coalesce({var}.agencies, []), agency IN r.agencies | "
+    "CASE WHEN agency IN acc THEN acc ELSE acc + agency END)"
+)
+
+
+def upsert_nodes_query(label: Label) -> str:
+    """MERGE one node per row of `$rows`: created with `r.node` as its properties.
+
+    `first_source` keeps the smallest source key seen and `agencies` the agencies
+    that reported the node; both are order-independent, so two loaders at once give
+    the graph of one after the other. `graph.write` sends each node once per batch.
+    """
+    return f"""
+UNWIND $rows AS r
+MERGE (b:{label} {{id: r.id}})
+ON CREATE SET b += r.node
+SET b.first_source = CASE
+      WHEN b.first_source IS NULL OR r.source < b.first_source THEN r.source
+      ELSE b.first_source END,
+    b.agencies = {_MERGE_AGENCIES.format(var="b")}
+""".strip()
+
+
 def link_query(source: Label, rel: RelType, target: Label, *, ordered: bool = False) -> str:
     """MERGE `(source {id})-[rel]->(target {id})` for each row of `$rows`.
 
-    The target node is created when missing, with `r.node` as its properties; the
-    relationship carries `r.props` and the provenance `r.prov` (agency, source file
-    sha256 and line, handling) of the record with the smallest source key; nodes keep
-    that key as `first_source`, and both keep the list of agencies that reported
-    them. Taking the smallest key makes the graph independent of the order in which
-    records arrive, so two loaders at once give the graph of one after the other.
-    `ordered` keys the relationship by `seq` (the order of transit ports).
+    Both nodes exist already (`upsert_nodes_query` ran first in the transaction).
+    The relationship carries `r.props` and the provenance `r.prov` (agency, source
+    file sha256 and line, handling) of the record with the smallest source key, plus
+    the agencies that reported it. `ordered` keys it by `seq` (transit port order).
     """
     rel_key = " {seq: r.seq}" if ordered else ""
     return f"""
 UNWIND $rows AS r
 MATCH (a:{source} {{id: r.source_id}})
-MERGE (b:{target} {{id: r.target_id}})
-ON CREATE SET b += r.node
-SET b.first_source = CASE
-      WHEN b.first_source IS NULL OR r.prov.source < b.first_source THEN r.prov.source
-      ELSE b.first_source END,
-    b.agencies = CASE
-      WHEN r.prov.agency IN coalesce(b.agencies, []) THEN b.agencies
-      ELSE coalesce(b.agencies, []) + r.prov.agency END
+MATCH (b:{target} {{id: r.target_id}})
 MERGE (a)-[e:{rel}{rel_key}]->(b)
-SET e += r.props
-SET e += CASE WHEN e.source IS NULL OR r.prov.source <= e.source THEN r.prov ELSE {{}} END
-SET e.agencies = CASE
-      WHEN r.prov.agency IN coalesce(e.agencies, []) THEN e.agencies
-      ELSE coalesce(e.agencies, []) + r.prov.agency END
+WITH r, e, (e.source IS NULL OR r.prov.source <= e.source) AS earliest
+SET e += CASE WHEN earliest THEN r.props ELSE {{}} END
+SET e += CASE WHEN earliest THEN r.prov ELSE {{}} END
+SET e.agencies = {_MERGE_AGENCIES.format(var="e")}
 """.strip()
 
 

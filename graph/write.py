@@ -17,7 +17,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
-from graph.model import LINKS, LINKS_BY_NAME, PartyRole
+from graph.model import LINKS, LINKS_BY_NAME, Label, PartyRole
 from graph.store import GraphStore, Tx
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
@@ -25,6 +25,8 @@ from graph.store import GraphStore, Tx
 # writers"); the driver does not retry client errors, so we do, a few times.
 _CONSTRAINT_RETRIES = 8
 _CONSTRAINT_BACKOFF_S = 0.05
+
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,57 @@ def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome
         _label_roles(store, batch)
         return result
     raise AssertionError("unreachable")
+
+
+def _collapse(
+    seizures: list[SeizureWrite],
+) -> tuple[dict[Label, dict[str, Row]], dict[str, dict[tuple[str, str, int | None], Row]]]:
+    """One row per node and per relationship of the batch.
+
+    Hubs (a port, a jurisdiction, a famous mark) appear in most records of a batch;
+    sending them once, with the smallest source key and every reporting agency,
+    keeps the statements short and the hub nodes from being rewritten per record.
+    """
+    nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
+    links: dict[str, dict[tuple[str, str, int | None], Row]] = defaultdict(dict)
+    for seizure in seizures:
+        prov = seizure.prov
+        for row in seizure.links:
+            link = LINKS_BY_NAME.get(row.link)
+            if link is None:
+                raise ValueError(f"a link of no known kind: {row.link!r}")
+            node = nodes[link.target].get(row.target_id)
+            if node is None:
+                nodes[link.target][row.target_id] = {
+                    "id": row.target_id,
+                    "node": row.node,
+                    "source": prov["source"],
+                    "agencies": [prov["agency"]],
+                }
+            else:
+                if prov["source"] < node["source"]:
+                    node["source"] = prov["source"]
+                    node["node"] = row.node
+                if prov["agency"] not in node["agencies"]:
+                    node["agencies"].append(prov["agency"])
+            key = (row.source_id, row.target_id, row.seq)
+            edge = links[row.link].get(key)
+            if edge is None:
+                links[row.link][key] = {
+                    "source_id": row.source_id,
+                    "target_id": row.target_id,
+                    "seq": row.seq,
+                    "props": row.props,
+                    "prov": prov,
+                    "agencies": [prov["agency"]],
+                }
+            else:
+                if prov["source"] < edge["prov"]["source"]:
+                    edge["prov"] = prov
+                    edge["props"] = row.props
+                if prov["agency"] not in edge["agencies"]:
+                    edge["agencies"].append(prov["agency"])
+    return nodes, links
 
 
 def _label_roles(store: GraphStore, batch: list[SeizureWrite]) -> None:
@@ -139,27 +192,14 @@ def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
     tx.run(queries.UPSERT_SEIZURES_QUERY, rows=rows)
     if corrected:
         tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for seizure in to_write:
-        for row in seizure.links:
-            grouped[row.link].append(
-                {
-                    "source_id": row.source_id,
-                    "target_id": row.target_id,
-                    "node": row.node,
-                    "props": row.props,
-                    "seq": row.seq,
-                    "prov": seizure.prov,
-                }
-            )
-    unknown = set(grouped) - set(LINKS_BY_NAME)
-    if unknown:
-        raise ValueError(f"links of no known kind: {sorted(unknown)}")
+    nodes, links = _collapse(to_write)
+    for label in sorted(nodes):
+        tx.run(queries.upsert_nodes_query(label), rows=list(nodes[label].values()))
     for link in LINKS:
-        link_rows = grouped.get(link.name)
+        link_rows = links.get(link.name)
         if link_rows:
             tx.run(
                 queries.link_query(link.source, link.rel, link.target, ordered=link.ordered),
-                rows=link_rows,
+                rows=list(link_rows.values()),
             )
     return outcome
