@@ -11,8 +11,8 @@ import json
 import platform
 import statistics
 import tempfile
+import threading
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,30 @@ def _percentiles(samples_ms: list[float]) -> dict[str, float]:
         "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
         "samples": len(ordered),
     }
+
+
+class _PeakRss:
+    """Highest resident memory of this process while the block runs (sampled)."""
+
+    def __init__(self, interval_s: float = 0.05) -> None:
+        self.interval_s = interval_s
+        self.mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        process = psutil.Process()
+        while not self._stop.is_set():
+            self.mb = max(self.mb, process.memory_info().rss / 2**20)
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> _PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 @measurement("server")
@@ -101,19 +125,18 @@ def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[s
             with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
                 ensure_schema(store)
                 loader = Loader(store, workdir / "quarantine")
-                tracemalloc.start()
-                started = time.perf_counter()
-                loaded = 0
-                for feed in read_manifest(feeds):
-                    loaded += loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
-                elapsed = time.perf_counter() - started
-                _, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
+                with _PeakRss() as peak:
+                    started = time.perf_counter()
+                    loaded = 0
+                    for feed in read_manifest(feeds):
+                        report = loader.load_file(feed.path, feed.profile, agency=feed.agency)
+                        loaded += report.loaded
+                    elapsed = time.perf_counter() - started
             results[str(size)] = {
                 "records_loaded": loaded,
                 "seconds": round(elapsed, 1),
                 "records_per_s": round(loaded / elapsed, 1),
-                "loader_peak_python_heap_mb": round(peak / 2**20, 1),
+                "loader_peak_rss_mb": round(peak.mb),
             }
     finally:
         server.stop()
