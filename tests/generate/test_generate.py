@@ -11,34 +11,15 @@ from typing import Any
 import yaml
 from stdnum import iso6346
 
+from ingest.agencies import agency
 from ingest.generate import generate
 from ingest.generate.feeds import PROFILE_DIR
+from ingest.generate.routes import AGENCY_JURISDICTION
+from ingest.record import SeizureRecord
 from tests.generate.conftest import Generated, load_profile, read_header, read_rows
 
-CONTRACT_KEYS = {
-    "record_id",
-    "agency",
-    "seizure_date",
-    "case_ref",
-    "port_of_seizure",
-    "port_of_loading",
-    "transit_ports",
-    "port_of_discharge",
-    "origin_country",
-    "destination_country",
-    "transport_mode",
-    "transport_document",
-    "vessel_or_flight",
-    "containers",
-    "goods",
-    "value",
-    "trademarks",
-    "shipper",
-    "consignee",
-    "manufacturers",
-    "forwarder",
-    "handling",
-}
+# The canonical record's keys: the contract as the ingest side enforces it.
+CONTRACT_KEYS = set(SeizureRecord.model_fields)
 REQUIRED = {"record_id", "agency", "seizure_date", "port_of_seizure", "transport_mode"}
 PARTY_KEYS = {"name", "address", "country", "phone", "email", "registration_id"}
 GOODS_KEYS = {"description", "hs_code", "quantity", "unit", "trademarks"}
@@ -300,15 +281,7 @@ def test_planted_networks_and_cross_jurisdiction(generated: Generated) -> None:
     g = generated
     nets = g.truth["networks"]
     assert 5 <= len(nets) <= 2000 // 150 + 1
-    juris = {
-        "HK-CED": "HK",
-        "MO-CS": "MO",
-        "CN-GACC": "CN",
-        "US-CBP": "US",
-        "EU-NL": "NL",
-        "EU-DE": "DE",
-        "EU-BE": "BE",
-    }
+    juris = {code: agency(code).jurisdiction for code in AGENCY_JURISDICTION}
     seen: dict[str, set[str]] = defaultdict(set)
     for m in g.truth["mentions"]:
         seen[m["entity"]].add(juris[m["agency"]])
