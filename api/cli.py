@@ -31,12 +31,15 @@ from rich.table import Table
 from graph.config import Settings, get_settings
 from graph.embedded import EmbeddedServer
 from graph.errors import GraphUnavailable, IprgraphError
+from graph.export import canonical_records
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.generate import generate as generate_feeds
 from ingest.load import FileReport, IngestError, Loader
 from ingest.manifest import Feed, read_manifest
+from ingest.normalised import Normaliser
+from ingest.ports import install_locode_list, ports_for
 from ingest.profile import Profile, ProfileError
 
 app = typer.Typer(
@@ -209,7 +212,9 @@ def _feeds(paths: list[Path], profile: str | None, agency: str | None) -> list[F
 
 
 def _ingest_files(settings: Settings, store: GraphStore, feeds: list[Feed]) -> list[FileReport]:
-    loader = Loader(store, settings.data_dir / "quarantine")
+    loader = Loader(
+        store, settings.data_dir / "quarantine", normaliser=Normaliser(ports_for(settings.data_dir))
+    )
     reports = []
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -297,6 +302,46 @@ def ingest(
         typer.echo(json.dumps({"files": [report.as_dict() for report in reports]}, indent=2))
     else:
         _print_reports(reports)
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Argument(help="File to write (NDJSON, one record per line).")],
+    format_: Annotated[
+        str, typer.Option("--format", help="Only ndjson: the canonical record, one per line.")
+    ] = "ndjson",
+) -> None:
+    """Write every seizure back as canonical records; ingesting them rebuilds the graph."""
+    if format_ != "ndjson":
+        raise IprgraphError(f"--format {format_!r} is not supported; use ndjson")
+    settings = _settings()
+    count = 0
+    with open_store(settings) as store, out.open("w", encoding="utf-8") as handle:
+        for record in canonical_records(store):
+            handle.write(record + "\n")
+            count += 1
+    console.print(f"Wrote {count} records to {out}.")
+
+
+reference_app = typer.Typer(help="Reference tables used to normalise records.")
+app.add_typer(reference_app, name="reference")
+
+
+@reference_app.command("load-locode")
+def load_locode(
+    path: Annotated[Path, typer.Argument(help="The official UN/LOCODE code list (CSV).")],
+) -> None:
+    """Add the full official UN/LOCODE list to port resolution for later ingests."""
+    settings = _settings()
+    if not path.is_file():
+        raise IprgraphError(f"{path}: no such file")
+    try:
+        count = install_locode_list(path, settings.data_dir)
+    except (OSError, ValueError) as exc:
+        raise IprgraphError(f"{path} could not be read as a UN/LOCODE code list: {exc}") from exc
+    console.print(
+        f"Read {count} locations from {path}; later ingests resolve ports against them too."
+    )
 
 
 @app.command("generate")

@@ -162,3 +162,17 @@ MATCH (p:Party {{id: id}})
 WHERE NOT p:{role}
 SET p:{role}
 """.strip()
+
+
+# --- Export ---------------------------------------------------------------------------
+
+# Pages through seizures in id order; each holds its canonical record as loaded.
+EXPORT_SEIZURES_QUERY = """
+MATCH (s:Seizure)
+WHERE s.id > $after
+RETURN s.id AS id, s.record AS record
+ORDER BY s.id
+LIMIT $limit
+"""
+
+ALL_NODE_IDS_QUERY = "MATCH (n) RETURN n.id AS id, labels(n) AS labels"

@@ -102,3 +102,36 @@ def test_unreachable_external_neo4j_is_one_sentence(data_dir: Path) -> None:
     assert status["running"] is False
     assert status["uri"] == "bolt://127.0.0.1:1"
     assert "cannot be reached" in status["reason"]
+
+
+OFFICIAL_LOCODE_LIST = """\
+,CN,,.CHINA,,,,,,,,
+,CN,XYZ,Xiyazhen,Xiyazhen,44,RL,1-------,1601,,2233N 11406E,
+"""
+
+
+def test_load_locode_extends_port_resolution(data_dir: Path, tmp_path: Path) -> None:
+    code_list = tmp_path / "code-list.csv"
+    code_list.write_text(OFFICIAL_LOCODE_LIST, encoding="latin-1")
+    before = write_ndjson(
+        tmp_path / "a.ndjson", [seizure_record(record_id="LOC-0", port_of_loading="Xiyazhen")]
+    )
+    feed = write_ndjson(
+        tmp_path / "x.ndjson", [seizure_record(record_id="LOC-1", port_of_loading="Xiyazhen")]
+    )
+    unknown = json.loads(run_cli("ingest", str(before), "--json", data_dir=data_dir).stdout)
+    assert unknown["files"][0]["flagged"] == 1  # the port could not be resolved
+
+    loaded = run_cli("reference", "load-locode", str(code_list), data_dir=data_dir)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Read 1 locations" in loaded.stdout
+    result = run_cli("ingest", str(feed), "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["files"][0]["flagged"] == 0
+    exported = tmp_path / "out.ndjson"
+    assert run_cli("export", str(exported), data_dir=data_dir).returncode == 0
+    assert any('"record_id": "LOC-1"' in line for line in exported.read_text().splitlines())
+
+    bad = run_cli("reference", "load-locode", str(feed), data_dir=data_dir)
+    assert bad.returncode == 1
+    assert "could not be read as a UN/LOCODE code list" in bad.stderr
