@@ -26,3 +26,19 @@ def canonical_records(store: GraphStore) -> Iterator[str]:
 def node_ids(store: GraphStore) -> dict[str, list[str]]:
     """Every node's id with its labels (sorted); for comparing two graphs."""
     return {row["id"]: sorted(row["labels"]) for row in store.read(queries.ALL_NODE_IDS_QUERY)}
+
+
+def relationship_keys(store: GraphStore) -> list[tuple[str, str, str, int | None, str | None]]:
+    """Every relationship as (source id, type, target id, seq, evidencing record), sorted."""
+    return sorted(
+        (row["source"], row["type"], row["target"], row["seq"], row["record"])
+        for row in store.read(queries.ALL_RELATIONSHIPS_QUERY)
+    )
+
+
+def node_provenance(store: GraphStore) -> dict[str, tuple[str | None, frozenset[str]]]:
+    """Every node's first source and the set of agencies that reported it."""
+    return {
+        row["id"]: (row["first_source"], frozenset(row["agencies"] or ()))
+        for row in store.read(queries.NODE_PROVENANCE_QUERY)
+    }

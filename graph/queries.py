@@ -176,3 +176,12 @@ LIMIT $limit
 """
 
 ALL_NODE_IDS_QUERY = "MATCH (n) RETURN n.id AS id, labels(n) AS labels"
+
+ALL_RELATIONSHIPS_QUERY = """
+MATCH (a)-[r]->(b)
+RETURN a.id AS source, type(r) AS type, b.id AS target, r.seq AS seq, r.source AS record
+"""
+
+NODE_PROVENANCE_QUERY = (
+    "MATCH (n) RETURN n.id AS id, n.first_source AS first_source, n.agencies AS agencies"
+)

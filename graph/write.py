@@ -169,7 +169,11 @@ def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
             outcome.loaded += 1
         elif before["content_hash"] == seizure.content_hash:
             outcome.unchanged += 1
-            continue
+            if before["source"] is not None and seizure.prov["source"] >= before["source"]:
+                continue
+            # The same record from a source that sorts first (another file, or a
+            # loader running alongside): its provenance wins, so the graph does not
+            # depend on which loader got there first. Counted as unchanged.
         else:
             outcome.updated += 1
             corrected.append(seizure.id)
