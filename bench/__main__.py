@@ -143,6 +143,41 @@ def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[s
     return results
 
 
+@measurement("batching")
+def batched_against_per_record(workdir: Path, records: int = 1000) -> dict[str, Any]:
+    """The same records through the batched loader and one record per transaction."""
+    from ingest.generate import generate
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    feeds = workdir / "batching-feeds"
+    generate(records, 2, feeds)
+    server = EmbeddedServer(workdir / "batching" / "embedded")
+    info = server.start()
+    credentials = server.credentials()
+    rates: dict[str, float] = {}
+    try:
+        for name, batch_size in (("batched_500", 500), ("per_record", 1)):
+            server.create_database(name)
+            with GraphStore(info.uri, credentials.user, credentials.password, name) as store:
+                ensure_schema(store)
+                loader = Loader(store, workdir / "quarantine", batch_size=batch_size)
+                started = time.perf_counter()
+                loaded = sum(
+                    loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
+                    for feed in read_manifest(feeds)
+                )
+                rates[name] = loaded / (time.perf_counter() - started)
+    finally:
+        server.stop()
+    return {
+        "records": records,
+        "batched_records_per_s": round(rates["batched_500"], 1),
+        "per_record_records_per_s": round(rates["per_record"], 1),
+        "ratio": round(rates["batched_500"] / rates["per_record"], 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", choices=[*MEASUREMENTS, []], default=[])

@@ -9,29 +9,38 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from graph.write import LinkRow, SeizureWrite
+from ingest import normalise
 from ingest.agencies import agency as agency_of
 from ingest.normalise import (
     NormaliseError,
     PortResolver,
+    PortResult,
     RatesTable,
-    comparison_form,
     fold_port_name,
-    normalise_address,
     normalise_container,
     normalise_email,
     normalise_hs,
-    normalise_phone,
     normalise_registration_id,
     normalise_transport_mode,
     parse_date,
-    resolve_country,
 )
 from ingest.record import PartyRecord, SeizureRecord
+
+# Names, addresses, phones, countries and ports recur across records (a network's
+# shipper, a forwarder, a hub port), and their normalisers (rigour's transliteration,
+# phonenumbers) cost about a millisecond a call: remember the answers. They are pure
+# functions of their arguments.
+_CACHE = 1 << 16
+comparison_form = lru_cache(maxsize=_CACHE)(normalise.comparison_form)
+normalise_address = lru_cache(maxsize=_CACHE)(normalise.normalise_address)
+normalise_phone = lru_cache(maxsize=_CACHE)(normalise.normalise_phone)
+resolve_country = lru_cache(maxsize=_CACHE)(normalise.resolve_country)
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ class Normaliser:
     @cached_property
     def ports(self) -> PortResolver:
         return self._ports or PortResolver.default()
+
+    @cached_property
+    def resolve_port(self) -> Callable[[str], PortResult]:
+        return lru_cache(maxsize=_CACHE)(self.ports.resolve)
 
     @cached_property
     def rates(self) -> RatesTable:
@@ -203,7 +216,7 @@ class _Builder:
         }
 
     def _port(self, name: str, raw: str, **extra: Any) -> None:
-        result = self.n.ports.resolve(raw)
+        result = self.n.resolve_port(raw)
         if result.locode and result.resolved:
             port_id = result.locode
         elif result.locode:
