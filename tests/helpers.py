@@ -78,3 +78,16 @@ def run_cli(
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def spawn_cli(*args: str, data_dir: Path) -> subprocess.Popen[str]:
+    """Start `iprgraph ARGS` as a background process (output captured)."""
+    return subprocess.Popen(
+        [*IPRGRAPH, *args],
+        cwd=REPO,
+        env=cli_env(data_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

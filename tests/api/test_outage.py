@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,22 +15,14 @@ import httpx
 import psutil
 import pytest
 
-from tests.helpers import IPRGRAPH, REPO, cli_env, free_port, run_cli, wait_for_http
+from tests.helpers import free_port, run_cli, spawn_cli, wait_for_http
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path / "data"
     port = free_port()
-    api = subprocess.Popen(
-        [*IPRGRAPH, "serve", "--port", str(port)],
-        cwd=REPO,
-        env=cli_env(data_dir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    api = spawn_cli("serve", "--port", str(port), data_dir=data_dir)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{base_url}/readyz", timeout_s=120)

@@ -25,7 +25,7 @@ from ingest.load import Loader
 from ingest.manifest import read_manifest
 from tests.conftest import open_test_store
 from tests.factories import seizure_record, write_ndjson
-from tests.helpers import IPRGRAPH, REPO, cli_env, run_cli
+from tests.helpers import run_cli, spawn_cli
 
 
 def _fingerprint(store: GraphStore) -> dict[str, Any]:
@@ -49,15 +49,7 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _load_in_background(feeds: Path, data_dir: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*IPRGRAPH, "ingest", str(feeds), "--json"],
-        cwd=REPO,
-        env=cli_env(data_dir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return spawn_cli("ingest", str(feeds), "--json", data_dir=data_dir)
 
 
 def _wait_until_partly_loaded(store: GraphStore, process: subprocess.Popen[str]) -> int:
