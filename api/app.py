@@ -31,6 +31,14 @@ def _error_answer(request: Request, exc: Exception) -> JSONResponse:
 EXCEPTION_HANDLERS = {IprgraphError: _error_answer}
 
 
+def open_api_store(settings: Settings) -> GraphStore:
+    """The store the API serves from: short retries, because a caller is better
+    served by a quick 503 than by a request that waits the loader's retry budget."""
+    return GraphStore.open(
+        settings, max_transaction_retry_time_s=settings.api_transaction_retry_time_s
+    )
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The API. With no store given, it opens the one the settings name at start-up
     (starting the embedded server when no Neo4j is configured) and closes it at
@@ -40,11 +48,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        # Short retries: an API caller is better served by a quick 503 than by a
-        # request that waits the loader's full retry budget.
-        app.state.store = store or GraphStore.open(
-            settings, max_transaction_retry_time_s=settings.api_transaction_retry_time_s
-        )
+        app.state.store = store or open_api_store(settings)
         try:
             yield
         finally:

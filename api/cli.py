@@ -34,7 +34,7 @@ from graph.errors import GraphUnavailable, IprgraphError
 from graph.export import canonical_records
 from graph.schema import ensure_schema
 from graph.store import GraphStore
-from graph.summary import summarise
+from graph.summary import summarise, totals
 from ingest.generate import generate as generate_feeds
 from ingest.load import FileReport, IngestError, Loader
 from ingest.manifest import Feed, read_manifest
@@ -97,14 +97,15 @@ def _require_embedded(settings: Settings) -> EmbeddedServer:
 
 
 def open_store(settings: Settings, *, for_api: bool = False) -> GraphStore:
-    """The configured store with its schema in place (embedded server started on demand).
-
-    For the API, transient failures are retried briefly: a caller is better served
-    by a quick 503 than by a request that waits the loader's full retry budget.
-    """
-    retry = settings.api_transaction_retry_time_s if for_api else None
+    """The configured store with its schema in place (embedded server started on demand);
+    `for_api` gives it the API's short retry budget."""
     with console.status("Connecting to the graph database..."):
-        store = GraphStore.open(settings, max_transaction_retry_time_s=retry)
+        if for_api:
+            from api.app import open_api_store
+
+            store = open_api_store(settings)
+        else:
+            store = GraphStore.open(settings)
         ensure_schema(store)
     return store
 
@@ -151,13 +152,8 @@ def db_status(
     if reachable:
         try:
             with GraphStore.open(settings, start_embedded=False) as store:
-                summary = summarise(store)
-            status.update(
-                running=True,
-                uri=store.uri,
-                nodes=summary.nodes,
-                relationships=summary.relationships,
-            )
+                nodes, relationships = totals(store)
+            status.update(running=True, uri=store.uri, nodes=nodes, relationships=relationships)
         except GraphUnavailable as exc:
             status["reason"] = exc.message
     if as_json:

@@ -105,38 +105,49 @@ def server_start_and_round_trip(workdir: Path) -> dict[str, Any]:
     }
 
 
+def _load_feeds(
+    server: EmbeddedServer, database: str, feeds: Path, workdir: Path, batch_size: int
+) -> tuple[int, float, float]:
+    """Load a generated folder into a new database: (records loaded, seconds, peak MiB)."""
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    info = server.start()
+    credentials = server.credentials()
+    server.create_database(database)
+    with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
+        ensure_schema(store)
+        loader = Loader(store, workdir / "quarantine", batch_size=batch_size)
+        with _PeakRss() as peak:
+            started = time.perf_counter()
+            loaded = sum(
+                loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
+                for feed in read_manifest(feeds)
+            )
+            elapsed = time.perf_counter() - started
+    return loaded, elapsed, peak.mb
+
+
 @measurement("load")
 def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[str, Any]:
     """Generated multi-agency feeds loaded through the batched loader (records/s)."""
     from ingest.generate import generate
-    from ingest.load import Loader
-    from ingest.manifest import read_manifest
+    from ingest.load import DEFAULT_BATCH_SIZE
 
     server = EmbeddedServer(workdir / "load" / "embedded")
-    info = server.start()
-    credentials = server.credentials()
     results: dict[str, Any] = {}
     try:
         for size in sizes:
             feeds = workdir / f"feeds-{size}"
             generate(size, 1, feeds)
-            database = f"load{size}"
-            server.create_database(database)
-            with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
-                ensure_schema(store)
-                loader = Loader(store, workdir / "quarantine")
-                with _PeakRss() as peak:
-                    started = time.perf_counter()
-                    loaded = 0
-                    for feed in read_manifest(feeds):
-                        report = loader.load_file(feed.path, feed.profile, agency=feed.agency)
-                        loaded += report.loaded
-                    elapsed = time.perf_counter() - started
+            loaded, elapsed, peak_mb = _load_feeds(
+                server, f"load{size}", feeds, workdir, DEFAULT_BATCH_SIZE
+            )
             results[str(size)] = {
                 "records_loaded": loaded,
                 "seconds": round(elapsed, 1),
                 "records_per_s": round(loaded / elapsed, 1),
-                "loader_peak_rss_mb": round(peak.mb),
+                "loader_peak_rss_mb": round(peak_mb),
             }
     finally:
         server.stop()
@@ -147,27 +158,15 @@ def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[s
 def batched_against_per_record(workdir: Path, records: int = 1000) -> dict[str, Any]:
     """The same records through the batched loader and one record per transaction."""
     from ingest.generate import generate
-    from ingest.load import Loader
-    from ingest.manifest import read_manifest
 
     feeds = workdir / "batching-feeds"
     generate(records, 2, feeds)
     server = EmbeddedServer(workdir / "batching" / "embedded")
-    info = server.start()
-    credentials = server.credentials()
     rates: dict[str, float] = {}
     try:
         for name, batch_size in (("batched_500", 500), ("per_record", 1)):
-            server.create_database(name)
-            with GraphStore(info.uri, credentials.user, credentials.password, name) as store:
-                ensure_schema(store)
-                loader = Loader(store, workdir / "quarantine", batch_size=batch_size)
-                started = time.perf_counter()
-                loaded = sum(
-                    loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
-                    for feed in read_manifest(feeds)
-                )
-                rates[name] = loaded / (time.perf_counter() - started)
+            loaded, elapsed, _ = _load_feeds(server, name, feeds, workdir, batch_size)
+            rates[name] = loaded / elapsed
     finally:
         server.stop()
     return {

@@ -22,8 +22,8 @@ COUNT_NODES_QUERY = "MATCH (n) RETURN count(n) AS nodes"
 
 COUNT_RELATIONSHIPS_QUERY = "MATCH ()-[r]->() RETURN count(r) AS relationships"
 
-# Used by `iprgraph db reset` and the tests; batched so a large graph is not deleted
-# in one transaction that holds everything in memory.
+# Empties a database in batches, so a large graph is not deleted in one transaction
+# that holds everything in memory. Only the tests use it so far.
 DELETE_BATCH_QUERY = """
 MATCH (n)
 WITH n LIMIT $batch_size

@@ -18,15 +18,13 @@ from typing import Any
 from graph import queries
 from graph.errors import ConstraintViolation
 from graph.model import LINKS, LINKS_BY_NAME, Label, PartyRole
-from graph.store import GraphStore, Tx
+from graph.store import GraphStore, Row, Tx
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
 # uniqueness error where Neo4j would lock (../shared/ARCHITECTURE.md, "Concurrent
 # writers"); the driver does not retry client errors, so we do, a few times.
 _CONSTRAINT_RETRIES = 8
 _CONSTRAINT_BACKOFF_S = 0.05
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ingest.normalise import NormaliseError
 from ingest.normalised import Normaliser, Source
 from ingest.profile import Profile, ProfileError, read_tabular
 from ingest.read import RawRow, file_sha256, read_json, read_ndjson
-from ingest.record import SeizureRecord
+from ingest.record import SeizureRecord, describe_validation_error
 
 # Rows per transaction: large enough that UNWIND amortises the round trip, small
 # enough that a retried batch is cheap and memory stays flat.
@@ -53,20 +53,6 @@ class FileReport:
 
 class IngestError(Exception):
     """A feed that cannot be read at all (missing file, unknown format)."""
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """'field shipper.nam: unknown key; field record_id: required' from pydantic's errors."""
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "record"
-        if error["type"] == "extra_forbidden":
-            parts.append(f"unknown key '{where}'")
-        elif error["type"] == "missing":
-            parts.append(f"required field '{where}' is missing")
-        else:
-            parts.append(f"field '{where}': {error['msg']}")
-    return "; ".join(parts)
 
 
 def rows_of(path: Path) -> Iterator[RawRow]:

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ingest.profile import Profile, ProfileError
+from ingest.record import describe_validation_error
 
 MANIFEST = "manifest.yaml"
 
@@ -48,8 +49,11 @@ def read_manifest(folder: Path) -> list[Feed]:
         manifest = _Manifest.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ProfileError(f"{folder} is a folder with no {MANIFEST}; name the files") from None
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ProfileError(f"{path} is not a valid manifest: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path} is not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        problems = describe_validation_error(exc, whole="manifest")
+        raise ProfileError(f"{path} is not a valid manifest: {problems}") from exc
     feeds = []
     for entry in manifest.feeds:
         profile = None

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingest.normalise import NormaliseError, parse_date
 from ingest.read import RawRow
+from ingest.record import describe_validation_error
 
 SHIPPED_PROFILES = Path(__file__).resolve().parent / "profiles"
 
@@ -127,11 +128,7 @@ class Profile(BaseModel):
         except yaml.YAMLError as exc:
             raise ProfileError(f"profile {path} is not valid YAML: {exc}") from exc
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'profile'}: "
-                f"{e['msg'].removeprefix('Value error, ')}"
-                for e in exc.errors()
-            )
+            problems = describe_validation_error(exc, whole="profile")
             raise ProfileError(f"profile {path} is not valid: {problems}") from exc
 
 

@@ -12,7 +12,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 # An empty or blank cell means "not given", not an empty name.
@@ -90,3 +97,19 @@ class SeizureRecord(_Strict):
     manufacturers: list[PartyRecord] = []
     forwarder: PartyRecord | None = None
     handling: Handling = Handling()
+
+
+def describe_validation_error(exc: ValidationError, whole: str = "record") -> str:
+    """Pydantic's errors as a sentence that names each field: "unknown key
+    'shipper.nam'; required field 'record_id' is missing". Used for records,
+    profiles and manifests alike."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or whole
+        if error["type"] == "extra_forbidden":
+            parts.append(f"unknown key '{where}'")
+        elif error["type"] == "missing":
+            parts.append(f"required field '{where}' is missing")
+        else:
+            parts.append(f"field '{where}': {error['msg'].removeprefix('Value error, ')}")
+    return "; ".join(parts)

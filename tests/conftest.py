@@ -69,15 +69,6 @@ def store(embedded_server: EmbeddedServer, database: str) -> Iterator[GraphStore
         yield graph_store
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An IPRGRAPH_DATA_DIR of this test's own (for CLI and settings tests)."""
-    path = tmp_path / "data"
-    monkeypatch.setenv("IPRGRAPH_DATA_DIR", str(path))
-    monkeypatch.delenv("IPRGRAPH_NEO4J_URI", raising=False)
-    return path
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail a full run in which some statement of graph/queries.py never ran."""
     if exitstatus != 0 or session.config.option.keyword or session.config.option.markexpr:

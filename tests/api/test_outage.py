@@ -6,6 +6,7 @@ that restarts the server. The API is not restarted.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -36,8 +37,6 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def _server_pid(data_dir: Path) -> int:
     status = run_cli("db", "status", "--json", data_dir=data_dir)
     assert status.returncode == 0, status.stderr
-    import json
-
     uri = json.loads(status.stdout)["uri"]
     port = int(uri.rsplit(":", 1)[1])
     for conn in psutil.net_connections(kind="inet"):
