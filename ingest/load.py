@@ -9,10 +9,12 @@ understands.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -27,6 +29,8 @@ from ingest.record import SeizureRecord, describe_validation_error
 # Rows per transaction: large enough that UNWIND amortises the round trip, small
 # enough that a retried batch is cheap and memory stays flat.
 DEFAULT_BATCH_SIZE = 500
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -111,40 +115,60 @@ class Loader:
         expected_agency = agency.strip().upper() if agency else self.agency
         self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         quarantine_path = self.quarantine_dir / f"{path.name}.{report.sha256[:12]}.ndjson"
-        batch: list[SeizureWrite] = []
         # Rewritten on each run of the same file, so re-running does not pile up copies.
         with quarantine_path.open("w", encoding="utf-8") as quarantine:
-            for row in _file_errors_as_ingest_errors(rows):
-                report.read += 1
-                write, reason = self._prepare(row, path, report.sha256, expected_agency)
-                if write is None:
-                    report.quarantined += 1
-                    key = (reason or "").split(":")[0]
-                    report.reasons[key] = report.reasons.get(key, 0) + 1
-                    entry = {
-                        "file": str(path),
-                        "sha256": report.sha256,
-                        "line": row.line,
-                        "reason": reason,
-                        "raw": row.raw,
-                    }
-                    quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                    continue
-                if write.props["flags"]:
-                    report.flagged += 1
-                batch.append(write)
-                if len(batch) >= self.batch_size:
-                    self._flush(batch, report)
-                    if progress:
-                        progress(report.read)
-            self._flush(batch, report)
-            if progress:
-                progress(report.read)
+            batches = self._batches(rows, path, report, expected_agency, quarantine)
+            # Reading and normalising the next batch (Python) overlaps with writing
+            # this one (the database, on the other core); the thread releases the
+            # interpreter while it waits on the socket. Batches are written in
+            # order, by this thread only, so crash safety is unchanged.
+            for batch in prefetched(batches, depth=2):
+                self._flush(batch, report)
+                if progress:
+                    progress(report.read)
         if report.quarantined:
             report.quarantine_file = str(quarantine_path)
         else:
             quarantine_path.unlink()
         return report
+
+    def _batches(
+        self,
+        rows: Iterator[RawRow],
+        path: Path,
+        report: FileReport,
+        agency: str | None,
+        quarantine: IO[str],
+    ) -> Iterator[list[SeizureWrite]]:
+        """Batches of prepared records; rejected rows go to `quarantine` on the way.
+
+        Counts `read`, `quarantined` and `flagged` (the writer counts the rest).
+        """
+        batch: list[SeizureWrite] = []
+        for row in _file_errors_as_ingest_errors(rows):
+            report.read += 1
+            write, reason = self._prepare(row, path, report.sha256, agency)
+            if write is None:
+                report.quarantined += 1
+                key = (reason or "").split(":")[0]
+                report.reasons[key] = report.reasons.get(key, 0) + 1
+                entry = {
+                    "file": str(path),
+                    "sha256": report.sha256,
+                    "line": row.line,
+                    "reason": reason,
+                    "raw": row.raw,
+                }
+                quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                continue
+            if write.props["flags"]:
+                report.flagged += 1
+            batch.append(write)
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        # The last, possibly empty, batch: an empty one still reports progress.
+        yield batch
 
     def _prepare(
         self, row: RawRow, path: Path, sha256: str, agency: str | None
@@ -174,4 +198,56 @@ class Loader:
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
         report.constraint_retries += outcome.constraint_retries
-        batch.clear()
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterator[T], depth: int) -> Iterator[T]:
+    """Yield `items`, produced by a background thread up to `depth` ahead.
+
+    An error in the producer is raised here, in the consumer's thread. When the
+    consumer stops early (an error while writing, or the generator is closed), the
+    producer is stopped and joined before this returns, so nothing it holds (an
+    open quarantine file) is used after the caller has closed it.
+    """
+    channel: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(_Failure(exc))
+            return
+        put(_DONE)
+
+    producer = threading.Thread(target=produce, name="ingest-prefetch", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item = channel.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        producer.join()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
