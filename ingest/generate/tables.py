@@ -442,6 +442,22 @@ WESTERN_FIRST = (
     "Fatima",
     "Lucas",
     "Eva",
+    "Thomas",
+    "Sarah",
+    "Robert",
+    "Linda",
+    "Mark",
+    "Nina",
+    "Kevin",
+    "Claire",
+    "Omar",
+    "Leila",
+    "Jan",
+    "Sanne",
+    "Stefan",
+    "Katrin",
+    "Marco",
+    "Chiara",
 )
 WESTERN_LAST = (
     "Smith",
@@ -460,6 +476,46 @@ WESTERN_LAST = (
     "Hassan",
     "Williams",
     "Dubois",
+    "Miller",
+    "Lopez",
+    "Davis",
+    "Bakker",
+    "Visser",
+    "Fischer",
+    "Weber",
+    "Maes",
+    "Claes",
+    "Bernard",
+    "Bianchi",
+    "Taylor",
+    "Wilson",
+    "Khan",
+    "Novak",
+    "Moreau",
+)
+# Distinguishing words a company adds to a stem that is already taken in its country.
+COMPANY_QUALIFIERS = (
+    "Group",
+    "International",
+    "Global",
+    "Holdings",
+    "Enterprises",
+    "Partners",
+    "Worldwide",
+    "Services",
+)
+# Free webmail domains: many unrelated mailboxes share one; a company's own domain is its own.
+WEBMAIL_DOMAINS = frozenset(
+    (
+        "163.com",
+        "qq.com",
+        "126.com",
+        "sina.com",
+        "gmail.com",
+        "yahoo.com.hk",
+        "netvigator.com",
+        "outlook.com",
+    )
 )
 
 # (pinyin, simplified, traditional, Hong Kong Cantonese romanisation)

@@ -10,15 +10,60 @@ front for, and take over from one another as time passes (name rotation).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ingest.generate import identifiers, tables
 from ingest.generate.routes import AGENCY_JURISDICTION
 from ingest.generate.tables import CITIES, INDUSTRIES, Syllable
+from ingest.normalise.names import name_tokens
 
 ORIGIN_AGENCIES = ("HK-CED", "CN-GACC", "MO-CS")
 # Destination agency -> the market (consignee country) it seizes for.
 DESTINATION_AGENCIES = {"US-CBP": "US", "EU-NL": "NL", "EU-DE": "DE", "EU-BE": "BE"}
+HK_INDUSTRIES = ("trading", "intl", "impexp", "logistics", "technology")
+# Middle initials that tell apart two people of the same first and last name.
+INITIALS = "ABCDEFGHJKLMNPRSTW"
+
+
+def _tokens(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(token for word in words for token in name_tokens(word))
+
+
+# Words that say what a company does or how big it sounds, not which company it is
+# ("Group", "Trading", "Import & Export", "Services"). Two names that differ only in
+# them are namesakes no reader could tell apart, so the generator never makes two.
+_NOT_IDENTIFYING = _tokens(
+    (
+        *tables.COMPANY_QUALIFIERS,
+        *tables.US_COMPANY_NOUNS,
+        *(word for ind in INDUSTRIES.values() for word in (ind.english, *ind.english_variants)),
+        "Macau", "Macao", "Hong Kong", "HK", "Services", "Holdings", "Enterprises", "Goods",
+    )
+)  # fmt: skip
+
+
+def name_key(name: str, country: str) -> tuple[str, str]:
+    """What makes two canonical names the same party, in one country: the words of
+    the comparison form that identify a company (legal forms and the words of
+    `_NOT_IDENTIFYING` left out), joined without spaces ("Run Hua" is "Runhua"). A
+    function of `comparison_form`, so names unique under it are unique under the
+    comparison form too."""
+    tokens = name_tokens(name, drop_legal_forms=True)
+    core = [token for token in tokens if token not in _NOT_IDENTIFYING] or tokens
+    return "".join(core), country
+
+
+def _brand_en(brand: tuple[Syllable, ...]) -> str:
+    return "".join(s.pinyin for s in brand).capitalize()
+
+
+def _cn_name(city: str, brand: tuple[Syllable, ...], industry: str) -> str:
+    return f"{city} {_brand_en(brand)} {INDUSTRIES[industry].english} Co., Ltd."
+
+
+def _hk_name(brand: tuple[Syllable, ...], industry: str) -> str:
+    return f"{_brand_en(brand)} {INDUSTRIES[industry].english} (HK) Limited"
 
 
 @dataclass(frozen=True)
@@ -111,8 +156,13 @@ class World:
         self.entities: dict[str, Entity] = {}
         self._next = 0
         self.distractors: list[tuple[str, str, str]] = []
+        # Every canonical name is unique per country (see `name_key`): a namesake would make
+        # one party node name two true entities. Own email domains and mailboxes likewise.
+        self._used_names: set[tuple[str, str]] = set()
+        self._keys: dict[tuple[str, str], tuple[str, str]] = {}
+        self._used_domains: set[str] = set()
+        self._used_emails: set[str] = set()
         self.hubs: list[Entity] = [self._hub(v) for v in tables.HUB_FORWARDERS]
-        self._used_brands: set[tuple[str, str, str]] = set()
 
     # -- ids -----------------------------------------------------------------
     def _new_id(self) -> str:
@@ -122,6 +172,25 @@ class World:
     def _register(self, entity: Entity) -> Entity:
         self.entities[entity.id] = entity
         return entity
+
+    # -- names -----------------------------------------------------------------
+    def _key(self, name: str, country: str) -> tuple[str, str]:
+        # Redraws repeat the same few names; normalising each once keeps generation fast.
+        key = self._keys.get((name, country))
+        if key is None:
+            key = self._keys[name, country] = name_key(name, country)
+        return key
+
+    def _name_free(self, name: str, country: str) -> bool:
+        return self._key(name, country) not in self._used_names
+
+    def _claim(self, name: str, country: str) -> bool:
+        """Reserve `name` in `country`; False if another entity already holds it."""
+        key = self._key(name, country)
+        if key in self._used_names:
+            return False
+        self._used_names.add(key)
+        return True
 
     # -- artefacts -------------------------------------------------------------
     def _cn_phone(self, city: tables.City) -> Phone:
@@ -167,7 +236,23 @@ class World:
         elif "." in domain and handle not in domain:
             # A webmail box carries the trade name, not a role word: info@163.com is one box.
             user = f"{handle}{r.randrange(1, 999)}" if r.random() < 0.7 else f"{handle}_trade"
-        return f"{user}@{domain}"
+        if domain not in tables.WEBMAIL_DOMAINS:
+            # An own domain belongs to one company: a later namesake registers a variant.
+            label, tld = domain.split(".", 1)
+            tries = 0
+            while domain in self._used_domains:
+                tries += 1
+                domain = f"{label}{r.randrange(2, 100 * tries)}.{tld}"
+            self._used_domains.add(domain)
+        email = f"{user}@{domain}"
+        while email in self._used_emails:  # only webmail boxes can clash here
+            if domain == "qq.com":
+                user = f"{r.randrange(10**7, 10**10)}"
+            else:
+                user = f"{handle}{r.randrange(1, 10**4)}"
+            email = f"{user}@{domain}"
+        self._used_emails.add(email)
+        return email
 
     def _cn_address(self, city: tables.City) -> tuple[str, str]:
         r = self.rng
@@ -223,8 +308,11 @@ class World:
         return f"{street} {r.randrange(1, 250)}, {postcode} {city}"
 
     # -- companies -----------------------------------------------------------
-    def _fresh_brand(self, city: str, industry: str) -> tuple[Syllable, ...]:
-        """Trade-name syllables not yet used with this city and industry (names stay unique).
+    def _fresh_brand(
+        self, name_of: Callable[[tuple[Syllable, ...]], str], country: str
+    ) -> tuple[Syllable, ...]:
+        """Trade-name syllables whose company name (`name_of`) nobody in `country` holds yet;
+        the name is reserved.
 
         Two-syllable names are the norm; once a city's two-syllable names run short (large
         runs) three-syllable names ("Huaxinda") take over, as they do in real registers.
@@ -232,9 +320,7 @@ class World:
         for attempt in range(40):
             size = 2 if attempt < 6 else 3
             brand = tuple(self.rng.sample(tables.SYLLABLES, size))
-            key = (city, "".join(s.pinyin for s in brand), industry)
-            if key not in self._used_brands:
-                self._used_brands.add(key)
+            if self._claim(name_of(brand), country):
                 return brand
         raise RuntimeError("trade-name space exhausted")
 
@@ -259,13 +345,12 @@ class World:
                 "ecommerce",
             )
         )
-        if brand is None:
-            brand = self._fresh_brand(city_t.english, industry)
-        else:
-            self._used_brands.add((city_t.english, "".join(s.pinyin for s in brand), industry))
+        ind = industry
+        if brand is None or not self._claim(_cn_name(city_t.english, brand, ind), "CN"):
+            brand = self._fresh_brand(lambda b: _cn_name(city_t.english, b, ind), "CN")
         parts = NameParts("cn", city=city_t, brand=brand, industry=industry, legal_form="Co., Ltd.")
-        brand_en = "".join(s.pinyin for s in brand).capitalize()
-        name = f"{city_t.english} {brand_en} {INDUSTRIES[industry].english} Co., Ltd."
+        brand_en = _brand_en(brand)
+        name = _cn_name(city_t.english, brand, industry)
         addr, addr_zh = self._cn_address(city_t)
         return self._register(
             Entity(
@@ -290,11 +375,21 @@ class World:
         recurring: bool = False,
     ) -> Entity:
         r = self.rng
-        industry = industry or r.choice(("trading", "intl", "impexp", "logistics", "technology"))
-        brand = brand or self._fresh_brand("HK", industry)
-        brand_en = "".join(s.pinyin for s in brand).capitalize()
+        industry = industry or r.choice(HK_INDUSTRIES)
+        if brand and not self._claim(_hk_name(brand, industry), "HK"):
+            # An HK arm keeps its principal's trade name if it can, in another line of trade.
+            free = [i for i in HK_INDUSTRIES if self._name_free(_hk_name(brand, i), "HK")]
+            if free:
+                industry = r.choice(free)
+                self._claim(_hk_name(brand, industry), "HK")
+            else:
+                brand = None
+        if not brand:
+            ind = industry
+            brand = self._fresh_brand(lambda b: _hk_name(b, ind), "HK")
+        brand_en = _brand_en(brand)
         parts = NameParts("hk", brand=brand, industry=industry, legal_form="Limited")
-        name = f"{brand_en} {INDUSTRIES[industry].english} (HK) Limited"
+        name = _hk_name(brand, industry)
         return self._register(
             Entity(
                 self._new_id(),
@@ -311,7 +406,9 @@ class World:
             )
         )
 
-    def west_company(self, country: str, recurring: bool = False) -> Entity:
+    def _west_stem(self, country: str, attempt: int) -> tuple[str, str]:
+        """A (stem, legal form) draw; later attempts add a distinguishing word, then a
+        founder's family name ("Miller Coastal Trading Group")."""
         r = self.rng
         if country == "US" or country not in tables.EU_COUNTRIES:
             stem = f"{r.choice(tables.US_COMPANY_WORDS)} {r.choice(tables.US_COMPANY_NOUNS)}"
@@ -321,6 +418,23 @@ class World:
             stem, form = r.choice(spec["stems"]), r.choice(spec["forms"])
             if r.random() < 0.5:  # keep stems from colliding: add a place or a family name
                 stem = f"{stem} {r.choice(spec['cities']).split()[0]}"
+        if attempt >= 6:
+            stem = f"{stem} {r.choice(tables.COMPANY_QUALIFIERS)}"
+        if attempt >= 14:
+            stem = f"{r.choice(tables.WESTERN_LAST)} {stem}"
+        return stem, form
+
+    def west_company(self, country: str, recurring: bool = False) -> Entity:
+        r = self.rng
+        for attempt in range(24):
+            stem, form = self._west_stem(country, attempt)
+            if self._claim(f"{stem} {form}", country):
+                break
+        else:  # a crowded register: number the last draw until it is free
+            base, n = stem, 2
+            while not self._claim(f"{base} {n} {form}", country):
+                n += 1
+            stem = f"{base} {n}"
         parts = NameParts("west", stem=stem, legal_form=form)
         return self._register(
             Entity(
@@ -341,11 +455,16 @@ class World:
     def person(self, country: str, recurring: bool = False) -> Entity:
         r = self.rng
         if country in ("CN", "HK", "MO"):
-            surname = r.choice(tables.CHINESE_SURNAMES)
-            given = tuple(r.sample(tables.SYLLABLES, 2))
+            for _ in range(40):
+                surname = r.choice(tables.CHINESE_SURNAMES)
+                given = tuple(r.sample(tables.SYLLABLES, 2))
+                family = surname[3] if country in ("HK", "MO") else surname[0]
+                name = f"{family} {''.join(s.pinyin for s in given).capitalize()}"
+                if self._claim(name, country):
+                    break
+            else:
+                raise RuntimeError("person-name space exhausted")
             parts = NameParts("person_cn", surname=surname, given=given)
-            family = surname[3] if country in ("HK", "MO") else surname[0]
-            name = f"{family} {''.join(s.pinyin for s in given).capitalize()}"
             address = (
                 self._hk_address()
                 if country == "HK"
@@ -356,12 +475,18 @@ class World:
                 )
             )
         else:
-            parts = NameParts(
-                "person_west",
-                first=r.choice(tables.WESTERN_FIRST),
-                last=r.choice(tables.WESTERN_LAST),
-            )
-            name = f"{parts.first} {parts.last}"
+            for attempt in range(48):
+                first, last = r.choice(tables.WESTERN_FIRST), r.choice(tables.WESTERN_LAST)
+                if attempt >= 8:  # namesakes are told apart by middle initials
+                    first = f"{first} {r.choice(INITIALS)}."
+                if attempt >= 24:
+                    first = f"{first} {r.choice(INITIALS)}."
+                name = f"{first} {last}"
+                if self._claim(name, country):
+                    break
+            else:
+                raise RuntimeError("person-name space exhausted")
+            parts = NameParts("person_west", first=first, last=last)
             address = self._west_address(country)
         # Private consignees of parcels give a phone and often no email.
         email = self._email(name.split()[-1], country) if r.random() < 0.4 else None
@@ -383,6 +508,7 @@ class World:
 
     def _hub(self, variants: tuple[str, ...]) -> Entity:
         parts = NameParts("hub", fixed_variants=variants)
+        self._claim(variants[0], "HK")
         return self._register(
             Entity(
                 self._new_id(),
@@ -413,7 +539,13 @@ class World:
         if p.style != "cn" or p.city is None:
             return None
         if self.rng.random() < 0.5:
-            others = [c for c in CITIES if c != p.city.english]
+            others = [
+                c
+                for c in CITIES
+                if c != p.city.english and self._name_free(_cn_name(c, p.brand, p.industry), "CN")
+            ]
+            if not others:
+                return None
             twin = self.cn_company(self.rng.choice(others), p.industry, p.brand, recurring=True)
             why = "same trade name and industry, different city; nothing else shared"
         else:
@@ -423,6 +555,8 @@ class World:
                 return None
             swap = next(s for s in tables.SYLLABLES if s.pinyin == near[idx])
             brand = tuple(swap if i == idx else s for i, s in enumerate(p.brand))
+            if not self._name_free(_cn_name(p.city.english, brand, p.industry), "CN"):
+                return None  # that near-namesake already exists as a company of its own
             twin = self.cn_company(p.city.english, p.industry, brand, recurring=True)
             why = "trade name differs by one letter (different characters); nothing else shared"
         self.distractors.append((entity.id, twin.id, why))

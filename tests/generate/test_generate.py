@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -15,8 +16,11 @@ from ingest.agencies import agency
 from ingest.generate import generate
 from ingest.generate.feeds import PROFILE_DIR
 from ingest.generate.routes import AGENCY_JURISDICTION
+from ingest.generate.tables import WEBMAIL_DOMAINS
+from ingest.generate.world import World
+from ingest.normalise.names import comparison_form
 from ingest.record import SeizureRecord
-from tests.generate.conftest import Generated, load_profile, read_header, read_rows
+from tests.generate.conftest import SEED, Generated, load_profile, read_header, read_rows
 
 # The canonical record's keys: the contract as the ingest side enforces it.
 CONTRACT_KEYS = set(SeizureRecord.model_fields)
@@ -307,3 +311,36 @@ def test_small_runs_work(tmp_path: Path) -> None:
     assert truth["records"] == 30 == sum(result.records_per_file.values())
     empty = generate(0, 3, tmp_path / "empty")
     assert empty.malformed == 0 and sum(empty.records_per_file.values()) == 0
+
+
+def test_entity_names_and_emails_are_unique(generated: Generated) -> None:
+    """No two entities share a canonical name (comparison form) in one country: a party
+    node keyed by (comparison form, country) names exactly one true entity."""
+    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for eid, e in generated.truth["entities"].items():
+        holders[comparison_form(e["canonical_name"]), e["country"]].append(eid)
+    shared = {key: ids for key, ids in holders.items() if len(ids) > 1}
+    assert not shared, list(shared.items())[:5]
+
+
+def test_emails_are_shared_only_inside_a_network() -> None:
+    """A mailbox, or a company's own domain, belongs to one entity; only a network's
+    fronts deliberately reuse their principal's address."""
+    world = World(random.Random(SEED))
+    for i in range(15):
+        world.network(f"N{i + 1:04d}", 0, 2000)
+    for country in ("US", "NL", "DE", "BE", "HK", "MO", "US", "GB"):
+        for _ in range(150):
+            world.consignee(country, person_share=0.4)
+    for _ in range(300):
+        world.cn_company()
+        world.hk_company()
+    owners: dict[str, set[str]] = defaultdict(set)
+    for e in world.entities.values():
+        if e.email:
+            owners[e.email].add(e.network or e.id)
+            domain = e.email.split("@")[1]
+            if domain not in WEBMAIL_DOMAINS:
+                owners[f"@{domain}"].add(e.network or e.id)
+    assert not {k: v for k, v in owners.items() if len(v) > 1}
+    assert sum(1 for e in world.entities.values() if e.front_of and e.email) >= 1
