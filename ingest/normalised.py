@@ -322,48 +322,117 @@ class _Builder:
                 self._party(link, index, party)
 
     def _party(self, link: str, index: int, party: PartyRecord) -> None:
-        country = resolve_country(party.country) if party.country else None
-        if party.country and country is None:
-            self.flags.append(f"{link}: country {party.country!r} is not a country we know")
-        name_key = comparison_form(party.name) or party.name.casefold()
-        party_id = f"party:{_digest(name_key, country or '')}"
+        ident = party_identity(
+            party.name,
+            party.country,
+            address=party.address,
+            phone=party.phone,
+            email=party.email,
+            registration_id=party.registration_id,
+        )
+        self.flags.extend(f"{link}: {problem}" for problem in ident.problems)
+        country = ident.country
         self._link(
             link,
-            party_id,
-            {"name": party.name, "name_key": name_key, "country": country},
+            ident.id,
+            {"name": party.name, "name_key": ident.name_key, "country": country},
             name_as_written=party.name,
             index=index,
         )
-        if party.address:
-            address = normalise_address(party.address)
-            if address:
-                self._link(
-                    "has_address",
-                    f"addr:{_digest(address, country or '')}",
-                    {"text": party.address, "normalised": address, "country": country},
-                    source_id=party_id,
-                )
-        if party.phone:
-            phone = normalise_phone(party.phone, country)
-            if phone:
-                self._link("has_phone", f"tel:{phone}", {"number": phone}, source_id=party_id)
-            else:
-                self.flags.append(f"{link}: phone {party.phone!r} is not a phone number")
-        if party.email:
-            email = normalise_email(party.email)
-            if email:
-                self._link("has_email", f"mail:{email}", {"address": email}, source_id=party_id)
-            else:
-                self.flags.append(f"{link}: email {party.email!r} is not an email address")
-        if party.registration_id:
-            registration = normalise_registration_id(party.registration_id, country)
-            if registration.value:
-                self._link(
-                    "has_identifier",
-                    f"id:{country or 'XX'}:{registration.value}",
-                    {"value": registration.value, "country": country, "valid": registration.valid},
-                    source_id=party_id,
-                )
+        if ident.address_id:
+            self._link(
+                "has_address",
+                ident.address_id,
+                {"text": party.address, "normalised": ident.address, "country": country},
+                source_id=ident.id,
+            )
+        if ident.phone_id:
+            self._link("has_phone", ident.phone_id, {"number": ident.phone}, source_id=ident.id)
+        if ident.email_id:
+            self._link("has_email", ident.email_id, {"address": ident.email}, source_id=ident.id)
+        if ident.identifier_id:
+            self._link(
+                "has_identifier",
+                ident.identifier_id,
+                {
+                    "value": ident.identifier,
+                    "country": country,
+                    "valid": ident.identifier_valid,
+                },
+                source_id=ident.id,
+            )
+
+
+@dataclass(frozen=True)
+class PartyIdentity:
+    """The ids a party's name and contact details become in the graph.
+
+    One function makes them for the loader and for lookups (`/v1/match`), so a
+    query finds exactly the nodes a record with the same details would have made.
+    """
+
+    id: str
+    name_key: str
+    country: str | None
+    address: str | None = None
+    address_id: str | None = None
+    phone: str | None = None
+    phone_id: str | None = None
+    email: str | None = None
+    email_id: str | None = None
+    identifier: str | None = None
+    identifier_id: str | None = None
+    identifier_valid: bool | None = None
+    problems: tuple[str, ...] = ()
+
+
+def party_identity(
+    name: str,
+    country: str | None = None,
+    *,
+    address: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    registration_id: str | None = None,
+) -> PartyIdentity:
+    problems: list[str] = []
+    code = resolve_country(country) if country else None
+    if country and code is None:
+        problems.append(f"country {country!r} is not a country we know")
+    name_key = comparison_form(name) or name.casefold()
+    fields: dict[str, Any] = {}
+    if address:
+        normalised = normalise_address(address)
+        if normalised:
+            fields["address"] = normalised
+            fields["address_id"] = f"addr:{_digest(normalised, code or '')}"
+    if phone:
+        number = normalise_phone(phone, code)
+        if number:
+            fields["phone"] = number
+            fields["phone_id"] = f"tel:{number}"
+        else:
+            problems.append(f"phone {phone!r} is not a phone number")
+    if email:
+        mail = normalise_email(email)
+        if mail:
+            fields["email"] = mail
+            fields["email_id"] = f"mail:{mail}"
+        else:
+            problems.append(f"email {email!r} is not an email address")
+    if registration_id:
+        registration = normalise_registration_id(registration_id, code)
+        if registration.value:
+            fields["identifier"] = registration.value
+            fields["identifier_id"] = f"id:{code or 'XX'}:{registration.value}"
+            fields["identifier_valid"] = registration.valid
+    return PartyIdentity(
+        id=f"party:{_digest(name_key, code or '')}",
+        name_key=name_key,
+        country=code,
+        problems=tuple(problems),
+        **fields,
+    )
 
 
 LINK_OF_PORT_FIELD = {
