@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.routes import graph_routes, health
+from api.routes import entities, graph_routes, health, resolution, seizures, stats
 from graph.config import Settings, get_settings
 from graph.errors import GraphUnavailable, IprgraphError
 from graph.store import GraphStore
@@ -65,4 +65,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.include_router(health.router)
     app.include_router(graph_routes.router, prefix="/v1")
+    app.include_router(seizures.router, prefix="/v1")
+    app.include_router(entities.router, prefix="/v1")
+    app.include_router(resolution.router, prefix="/v1")
+    app.include_router(stats.router, prefix="/v1")
     return app

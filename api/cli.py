@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,14 @@ from graph.config import Settings, get_settings
 from graph.embedded import EmbeddedServer
 from graph.errors import GraphUnavailable, IprgraphError
 from graph.export import canonical_records
+from graph.model import LinkStatus
+from graph.resolve.service import (
+    Judgement,
+    ResolveReport,
+    evaluate_store,
+    judge,
+)
+from graph.resolve.service import resolve as resolve_parties
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise, totals
@@ -280,6 +289,13 @@ def ingest(
         str | None, typer.Option(help="Agency code for records that name none.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    resolve_after: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Resolve the parties the load added or changed (entity resolution).",
+        ),
+    ] = True,
 ) -> None:
     """Load seizure records into the graph; re-loading a file changes nothing.
 
@@ -292,12 +308,138 @@ def ingest(
         feeds = _feeds(paths, profile, agency)
         with open_store(settings) as store:
             reports = _ingest_files(settings, store, feeds)
+            resolution = _resolve(store, full=False) if resolve_after else None
     except (IngestError, ProfileError) as exc:
         raise IprgraphError(str(exc)) from exc
     if as_json:
-        typer.echo(json.dumps({"files": [report.as_dict() for report in reports]}, indent=2))
+        out: dict[str, object] = {"files": [report.as_dict() for report in reports]}
+        if resolution is not None:
+            out["resolution"] = resolution.as_dict()
+        typer.echo(json.dumps(out, indent=2))
     else:
         _print_reports(reports)
+        if resolution is not None:
+            _print_resolution(resolution)
+
+
+def _resolve(store: GraphStore, *, full: bool) -> ResolveReport:
+    progress = Progress(
+        TextColumn("[bold]resolving parties"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("resolve", total=None)
+        return resolve_parties(
+            store, full=full, progress=lambda n: progress.update(task, completed=n)
+        )
+
+
+def _print_resolution(report: ResolveReport) -> None:
+    console.print(
+        f"Resolution: compared {report.compared_parties} parties over "
+        f"{report.candidate_pairs} candidate pairs; {report.auto} automatic links, "
+        f"{report.suggested} suggestions for an analyst, {report.removed} links removed; "
+        f"{report.clusters_changed} parties changed entity ({report.seconds:.1f} s)."
+    )
+
+
+@app.command("resolve")
+def resolve(
+    full: Annotated[
+        bool, typer.Option("--full", help="Compare every party again, not only pending ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Link parties that are the same entity (SAME_AS), incrementally by default.
+
+    Analysts' decisions stand: a rejected, confirmed or unsure pair is never
+    overwritten by an automatic run.
+    """
+    settings = _settings()
+    with open_store(settings) as store:
+        report = _resolve(store, full=full)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_resolution(report)
+
+
+class Decision(StrEnum):
+    CONFIRMED = LinkStatus.CONFIRMED.value
+    REJECTED = LinkStatus.REJECTED.value
+    UNSURE = LinkStatus.UNSURE.value
+
+
+@app.command("judge")
+def judge_pair(
+    a: Annotated[str, typer.Argument(help="One Party id.")],
+    b: Annotated[str, typer.Argument(help="The other Party id.")],
+    decision: Annotated[
+        Decision,
+        typer.Option(help="What the analyst decided.", case_sensitive=False),
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who decides (name or user id).")],
+    reason: Annotated[str, typer.Option(help="Why.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Record an analyst's decision on whether two parties are the same entity."""
+    settings = _settings()
+    try:
+        status = LinkStatus(decision.value)
+        judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
+        with open_store(settings) as store:
+            result = judge(store, judgement)
+    except ValueError as exc:
+        raise IprgraphError(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        console.print(
+            f"{result['a']} and {result['b']}: {result['status']} by {result['decided_by']} "
+            f"(score {result['score']})."
+        )
+
+
+@app.command("evaluate-resolution")
+def evaluate_resolution(
+    truth: Annotated[Path, typer.Option(help="truth.json written by `iprgraph generate`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Pairwise and cluster precision/recall of the graph's entities against ground truth."""
+    try:
+        data = json.loads(truth.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IprgraphError(f"{truth}: cannot read it as truth.json ({exc})") from exc
+    if not isinstance(data, dict) or "mentions" not in data:
+        raise IprgraphError(f"{truth}: not a truth.json (it has no 'mentions')")
+    settings = _settings()
+    with open_store(settings) as store:
+        figures = evaluate_store(store, data)
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    table = Table(title=f"Entity resolution against {truth}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    pairwise, clusters = figures["pairwise"], figures["clusters"]
+    for name, value in (
+        ("parties (nodes) with ground truth", figures["parties"]),
+        ("pairwise precision", f"{pairwise['precision']:.4f}"),
+        ("pairwise recall", f"{pairwise['recall']:.4f}"),
+        ("pairwise F1", f"{pairwise['f1']:.4f}"),
+        ("B-cubed precision", f"{clusters['bcubed_precision']:.4f}"),
+        ("B-cubed recall", f"{clusters['bcubed_recall']:.4f}"),
+        ("entities found exactly", f"{clusters['exact_cluster_share']:.4f}"),
+        (
+            "predicted / true entities",
+            f"{clusters['predicted_clusters']} / {clusters['true_clusters']}",
+        ),
+    ):
+        table.add_row(name, str(value))
+    console.print(table)
 
 
 @app.command("export")
@@ -379,6 +521,7 @@ def demo(
     examples = Path(str(resources.files("ingest") / "examples" / "seizures.ndjson"))
     reports = _ingest_files(settings, store, [Feed(examples, None, None)])
     _print_reports(reports)
+    _print_resolution(_resolve(store, full=False))
     summary = summarise(store)
     console.print(
         f"The graph at {store.uri} holds {summary.nodes} nodes and "

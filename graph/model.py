@@ -25,6 +25,10 @@ class Label(StrEnum):
     PHONE = "Phone"
     EMAIL = "Email"
     IDENTIFIER = "Identifier"
+    # Entity resolution's blocking keys ("tok:huaxin"): parties that share one are
+    # compared. Stored as nodes because both engines index a node property, while
+    # neither looks up one element of a list property through an index.
+    BLOCK_KEY = "BlockKey"
 
 
 class PartyRole(StrEnum):
@@ -35,6 +39,15 @@ class PartyRole(StrEnum):
     MANUFACTURER = "Manufacturer"
     FORWARDER = "Forwarder"
 
+
+# What `GET /v1/entities?q=` finds by id (parties it finds by name, through
+# entity resolution's blocking keys).
+LOOKUP_LABELS: tuple[Label, ...] = (
+    Label.TRADEMARK,
+    Label.CONTAINER,
+    Label.PORT,
+    Label.TRANSPORT_DOCUMENT,
+)
 
 # Every node with a stable `id` under a uniqueness constraint (role labels are
 # additional labels on Party and have no constraint of their own).
@@ -64,6 +77,23 @@ class RelType(StrEnum):
     HAS_EMAIL = "HAS_EMAIL"
     HAS_IDENTIFIER = "HAS_IDENTIFIER"
     SAME_AS = "SAME_AS"
+    HAS_BLOCK_KEY = "HAS_BLOCK_KEY"
+
+
+class LinkStatus(StrEnum):
+    """`SAME_AS.status`: who decided that two Party nodes are one entity."""
+
+    AUTO = "auto"  # scored at or above the upper threshold
+    SUGGESTED = "suggested"  # between the thresholds: waits for an analyst
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    UNSURE = "unsure"
+
+
+# Statuses an automatic run may write or overwrite; the others are an analyst's.
+MACHINE_STATUSES: tuple[LinkStatus, ...] = (LinkStatus.AUTO, LinkStatus.SUGGESTED)
+# Links that make two parties one entity (a cluster is a connected component).
+BINDING_STATUSES: tuple[LinkStatus, ...] = (LinkStatus.AUTO, LinkStatus.CONFIRMED)
 
 
 # Secondary indexes: (label, property key). Each exists because a lookup anchors on
@@ -73,6 +103,9 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.SEIZURE, "seizure_date"),
     # Ports are looked up by name when a feed writes no UN/LOCODE.
     (Label.PORT, "name"),
+    # Entity resolution: parties waiting to be compared, and members of an entity.
+    (Label.PARTY, "er_pending"),
+    (Label.PARTY, "cluster"),
 )
 
 

@@ -14,7 +14,17 @@ for the linter and for the test that checks each one is exercised.
 
 from __future__ import annotations
 
-from graph.model import INDEXED_PROPERTIES, KEYED_LABELS, LINKS, Label, PartyRole, RelType
+from enum import StrEnum
+
+from graph.model import (
+    INDEXED_PROPERTIES,
+    KEYED_LABELS,
+    LINKS,
+    LOOKUP_LABELS,
+    Label,
+    PartyRole,
+    RelType,
+)
 
 PING_QUERY = "RETURN 1 AS ok"
 
@@ -68,10 +78,16 @@ def all_queries() -> dict[str, str]:
         )
     for role in PartyRole:
         found[f"role_label_query({role.name})"] = role_label_query(role)
+    for label in LOOKUP_LABELS:
+        found[f"node_by_id_query({label.name})"] = node_by_id_query(label)
     for label in sorted({link.target for link in LINKS}):
         found[f"upsert_nodes_query({label.name})"] = upsert_nodes_query(label)
     for index, statement in enumerate(schema_queries()):
         found[f"schema_queries()[{index}]"] = statement
+    for anchor in (None, *SeizureFilter):
+        found[f"list_seizures_query({anchor and anchor.name})"] = list_seizures_query(anchor)
+    for group in (None, *SeizureGroup):
+        found[f"seizure_stats_query({group and group.name})"] = seizure_stats_query(group)
     return found
 
 
@@ -115,12 +131,18 @@ def upsert_nodes_query(label: Label) -> str:
     `first_source` keeps the smallest source key seen and `agencies` the agencies
     that reported the node; both are order-independent, so two loaders at once give
     the graph of one after the other. `graph.write` sends each node once per batch.
+
+    A Party starts as an entity of its own (`cluster` is its id) and is marked for
+    entity resolution (`er_pending`) each time a new or corrected record names it.
     """
+    party = label == Label.PARTY
+    party_on_create = ", b.cluster = r.id" if party else ""
+    party_set = "b.er_pending = true,\n    " if party else ""
     return f"""
 UNWIND $rows AS r
 MERGE (b:{label} {{id: r.id}})
-ON CREATE SET b += r.node
-SET b.first_source = CASE
+ON CREATE SET b += r.node{party_on_create}
+SET {party_set}b.first_source = CASE
       WHEN b.first_source IS NULL OR r.source < b.first_source THEN r.source
       ELSE b.first_source END,
     b.agencies = {_MERGE_AGENCIES.format(var="b")}
@@ -164,6 +186,169 @@ SET p:{role}
 """.strip()
 
 
+# --- Entity resolution (issue 4) ------------------------------------------------------
+# `graph.resolve.service` marks, reads and links Party nodes; scoring is Python
+# (`graph.resolve.score`). SAME_AS always points from the smaller id to the larger,
+# so a pair has one relationship whatever order it was found in.
+
+PENDING_PARTIES_QUERY = """
+MATCH (p:Party)
+WHERE p.er_pending = true AND p.id > $after
+RETURN p.id AS id
+ORDER BY id
+LIMIT $limit
+"""
+
+MARK_ALL_PARTIES_PENDING_QUERY = """
+MATCH (p:Party)
+WHERE p.er_pending IS NULL OR p.er_pending = false
+WITH p LIMIT $batch_size
+SET p.er_pending = true
+RETURN count(p) AS marked
+"""
+
+CLEAR_PENDING_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})
+SET p.er_pending = false
+"""
+
+PARTY_PROFILES_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})
+OPTIONAL MATCH (p)-[:HAS_ADDRESS|HAS_PHONE|HAS_EMAIL|HAS_IDENTIFIER]->(a)
+RETURN p.id AS id, p.name AS name, p.name_key AS name_key, p.country AS country,
+       labels(p) AS labels, p.cluster AS cluster, collect(a.id) AS artefacts
+"""
+
+SET_BLOCK_KEYS_QUERY = """
+UNWIND $rows AS r
+MERGE (k:BlockKey {id: r.key})
+WITH k, r
+MATCH (p:Party {id: r.party})
+MERGE (p)-[:HAS_BLOCK_KEY]->(k)
+"""
+
+# How many parties hold each key: a key held by too many (a common word that is no
+# legal form) is a hub and yields no candidates.
+COUNT_BLOCK_KEYS_QUERY = """
+UNWIND $keys AS key
+MATCH (k:BlockKey {id: key})<-[:HAS_BLOCK_KEY]-(p:Party)
+WITH k, count(p) AS parties
+SET k.parties = parties
+"""
+
+BLOCK_CANDIDATES_QUERY = """
+UNWIND $keys AS key
+MATCH (k:BlockKey {id: key})
+WHERE k.parties <= $max_block
+MATCH (k)<-[:HAS_BLOCK_KEY]-(q:Party)
+RETURN key, collect(q.id) AS parties
+"""
+
+
+# Every SAME_AS that touches one of `$ids`, with its status.
+TOUCHING_LINKS_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})-[s:SAME_AS]-(:Party)
+WITH DISTINCT s
+RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status
+"""
+
+# Machine links: written where no analyst has decided (a rejection, confirmation or
+# "unsure" is never overwritten by an automatic run).
+UPSERT_MACHINE_LINKS_QUERY = """
+UNWIND $rows AS r
+MATCH (a:Party {id: r.a})
+MATCH (b:Party {id: r.b})
+MERGE (a)-[s:SAME_AS]->(b)
+WITH s, r
+WHERE s.status IS NULL OR s.status IN $machine_statuses
+SET s.score = r.score, s.features = r.features, s.explanation = r.explanation,
+    s.status = r.status, s.scored_at = r.at
+"""
+
+# A machine link whose pair now scores under the lower threshold goes.
+DELETE_MACHINE_LINKS_QUERY = """
+UNWIND $pairs AS pair
+MATCH (a:Party {id: pair[0]})-[s:SAME_AS]->(b:Party {id: pair[1]})
+WHERE s.status IN $machine_statuses
+DELETE s
+"""
+
+JUDGE_QUERY = """
+MATCH (a:Party {id: $a})
+MATCH (b:Party {id: $b})
+MERGE (a)-[s:SAME_AS]->(b)
+ON CREATE SET s.score = $score, s.features = $features, s.explanation = $explanation
+SET s.status = $status, s.decided_by = $decided_by, s.decided_at = $decided_at,
+    s.reason = $reason, s.judgements = coalesce(s.judgements, []) + $entry
+RETURN s.status AS status, s.score AS score, s.explanation AS explanation
+"""
+
+BINDING_LINKS_QUERY = """
+MATCH (a:Party)-[s:SAME_AS]->(b:Party)
+WHERE s.status IN $statuses
+RETURN a.id AS a, b.id AS b
+"""
+
+PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"
+
+SET_CLUSTERS_QUERY = """
+UNWIND $rows AS r
+MATCH (p:Party {id: r.id})
+SET p.cluster = r.cluster
+"""
+
+CLUSTER_MEMBERS_QUERY = """
+MATCH (p:Party {cluster: $cluster})
+RETURN p.id AS id, p.name AS name, p.country AS country, labels(p) AS labels
+ORDER BY id
+"""
+
+# Every spelling a member was written in, with who wrote it and when.
+NAME_VARIANTS_QUERY = """
+MATCH (p:Party {cluster: $cluster})
+      <-[r:SHIPPED_BY|CONSIGNED_TO|MANUFACTURED_BY|FORWARDED_BY]-(s:Seizure)
+WITH p.id AS party, r.name_as_written AS name, s
+ORDER BY s.seizure_date, s.id
+RETURN party, name, collect(DISTINCT s.agency) AS agencies, count(s) AS seizures,
+       min(s.seizure_date) AS first_seen, max(s.seizure_date) AS last_seen,
+       collect(s.id)[0..$examples] AS examples
+ORDER BY party, name
+"""
+
+
+def node_by_id_query(label: Label) -> str:
+    """The nodes of `label` among `$ids`, with the seizures that name them."""
+    return f"""
+UNWIND $ids AS id
+MATCH (n:{label} {{id: id}})
+OPTIONAL MATCH (n)<-[]-(s:Seizure)
+RETURN n.id AS id, properties(n) AS props, count(s) AS seizures
+""".strip()
+
+
+# Every trademark's name, for typo-tolerant search (marks number in the hundreds or
+# thousands, not millions).
+TRADEMARK_NAMES_QUERY = "MATCH (t:Trademark) RETURN t.id AS id, t.mark AS mark"
+
+# Which Party each seizure names in each role, for scoring against ground truth.
+PARTY_MENTIONS_QUERY = """
+MATCH (s:Seizure)-[r:SHIPPED_BY|CONSIGNED_TO|MANUFACTURED_BY|FORWARDED_BY]->(p:Party)
+RETURN s.id AS seizure, type(r) AS rel, r.index AS index, p.id AS party
+"""
+
+CLUSTER_LINKS_QUERY = """
+MATCH (p:Party {cluster: $cluster})-[s:SAME_AS]-(q:Party)
+WHERE p.id < q.id OR q.cluster <> $cluster
+RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status, s.score AS score,
+       s.features AS features, s.explanation AS explanation, s.decided_by AS decided_by,
+       s.decided_at AS decided_at, s.reason AS reason, q.cluster = $cluster AS inside
+ORDER BY a, b
+"""
+
+
 # --- Export ---------------------------------------------------------------------------
 
 # Pages through seizures in id order; each holds its canonical record as loaded.
@@ -185,3 +370,214 @@ RETURN a.id AS source, type(r) AS type, b.id AS target, r.seq AS seq, r.source A
 NODE_PROVENANCE_QUERY = (
     "MATCH (n) RETURN n.id AS id, n.first_source AS first_source, n.agencies AS agencies"
 )
+
+
+# --- Seizure lookups and statistics (issue 5) ---
+# Read by `graph.seizures` for `/v1/seizures` and `/v1/stats/seizures`. A seizure is
+# anchored by its id, by the entity a listing is filtered on, or by the
+# `seizure_date` index. Dates are stored as ISO 8601 text, so ranges compare as text.
+
+
+_PARTY_RELS = "|".join(link.rel for link in LINKS if link.role is not None)
+# Every port a seizure names: where it was seized, loaded, transited and discharged.
+_PORT_RELS = "|".join(
+    (RelType.SEIZED_AT, RelType.LOADED_AT, RelType.TRANSITED, RelType.DISCHARGED_AT)
+)
+# The ports the goods passed through on their way: loading and transit. The "main
+# ports of transit" of the statistics agencies exchange.
+_ROUTE_PORT_RELS = f"{RelType.LOADED_AT}|{RelType.TRANSITED}"
+# Ports that place a seizure in a partner jurisdiction: all but the port of seizure,
+# which is where the reporting agency itself acted.
+_PARTNER_PORT_RELS = f"{RelType.LOADED_AT}|{RelType.TRANSITED}|{RelType.DISCHARGED_AT}"
+
+# One seizure's own properties, with its agency and the agency's jurisdiction.
+SEIZURE_QUERY = f"""
+MATCH (s:{Label.SEIZURE} {{id: $id}})
+OPTIONAL MATCH (s)-[:{RelType.REPORTED_BY}]->(a:{Label.AGENCY})
+OPTIONAL MATCH (a)-[:{RelType.IN}]->(j:{Label.JURISDICTION})
+RETURN s.id AS id, s.record_id AS record_id, s.agency AS agency, a.name AS agency_name,
+       j.id AS agency_jurisdiction, s.seizure_date AS seizure_date,
+       s.transport_mode AS transport_mode, s.vessel_or_flight AS vessel_or_flight,
+       s.goods_descriptions AS goods_descriptions, s.hs_codes AS hs_codes,
+       s.quantities AS quantities, s.units AS units, s.quantity_total AS quantity_total,
+       s.value_amount AS value_amount, s.value_currency AS value_currency,
+       s.value_usd AS value_usd, s.usd_rate AS usd_rate, s.usd_rate_month AS usd_rate_month,
+       s.source_file AS source_file, s.source_sha256 AS source_sha256,
+       s.source_line AS source_line, s.tlp AS tlp, s.releasable_to AS releasable_to,
+       s.flags AS flags, s.record AS record
+""".strip()
+
+# Everything a seizure links to (ports, parties, containers, ...), with what the
+# record wrote (`raw`, `name_as_written`) and the order of transit ports and
+# manufacturers. One row per relationship; `graph.seizures` sorts them by type.
+SEIZURE_LINKS_QUERY = f"""
+MATCH (s:{Label.SEIZURE} {{id: $id}})-[e]->(n)
+RETURN type(e) AS rel, e.seq AS seq, e.index AS index, e.raw AS raw,
+       e.name_as_written AS name_as_written, e.registration AS registration,
+       n.id AS id, n.name AS name, n.mark AS mark, n.number AS number, n.ref AS ref,
+       n.locode AS locode, n.country AS country, n.resolved AS resolved, n.valid AS valid
+""".strip()
+
+# The rights holders of the marks a seizure infringes, as the graph knows them.
+SEIZURE_RIGHTS_HOLDERS_QUERY = f"""
+MATCH (s:{Label.SEIZURE} {{id: $id}})-[:{RelType.INFRINGES}]->(t:{Label.TRADEMARK})
+      -[:{RelType.OWNED_BY}]->(h:{Label.RIGHTS_HOLDER})
+RETURN t.id AS trademark, h.id AS id, h.name AS name
+ORDER BY trademark, id
+""".strip()
+
+
+class SeizureFilter(StrEnum):
+    """What a seizure listing can be filtered on; each is a `$parameter` of that name
+    holding a node id (null: not filtered)."""
+
+    PARTY = "party"
+    CONTAINER = "container"
+    TRADEMARK = "trademark"
+    PORT = "port"
+
+
+# The filter as a pattern from the seizure `s` to the node with the filter's id.
+_FILTER_PATTERNS: dict[SeizureFilter, str] = {
+    SeizureFilter.PARTY: f"(s)-[:{_PARTY_RELS}]->(:{Label.PARTY} {{id: $party}})",
+    SeizureFilter.CONTAINER: (
+        f"(s)-[:{RelType.IN_CONTAINER}]->(:{Label.CONTAINER} {{id: $container}})"
+    ),
+    SeizureFilter.TRADEMARK: (
+        f"(s)-[:{RelType.INFRINGES}]->(:{Label.TRADEMARK} {{id: $trademark}})"
+    ),
+    SeizureFilter.PORT: f"(s)-[:{_PORT_RELS}]->(:{Label.PORT} {{id: $port}})",
+}
+
+# The same, written from the filtered node, so that the statement starts from its
+# id index rather than from every seizure in the period.
+_ANCHOR_PATTERNS: dict[SeizureFilter, str] = {
+    SeizureFilter.PARTY: f"(:{Label.PARTY} {{id: $party}})<-[:{_PARTY_RELS}]-(s:{Label.SEIZURE})",
+    SeizureFilter.CONTAINER: (
+        f"(:{Label.CONTAINER} {{id: $container}})<-[:{RelType.IN_CONTAINER}]-(s:{Label.SEIZURE})"
+    ),
+    SeizureFilter.TRADEMARK: (
+        f"(:{Label.TRADEMARK} {{id: $trademark}})<-[:{RelType.INFRINGES}]-(s:{Label.SEIZURE})"
+    ),
+    SeizureFilter.PORT: f"(:{Label.PORT} {{id: $port}})<-[:{_PORT_RELS}]-(s:{Label.SEIZURE})",
+}
+
+
+def list_seizures_query(anchor: SeizureFilter | None) -> str:
+    """One page of seizures, newest first, in the order (seizure_date desc, id).
+
+    Starts from the node of the `anchor` filter (or from the date index when none
+    is set); every other filter is `$name IS NULL OR EXISTS {...}`. Parameters:
+    `$from`, `$to` (ISO dates, inclusive), the four filters, the keyset cursor
+    `$after_date` / `$after_id` (null on the first page) and `$limit`. DISTINCT: a
+    party can be shipper and manufacturer of one seizure, a port both its port of
+    loading and of transit.
+    """
+    start = f"(s:{Label.SEIZURE})" if anchor is None else _ANCHOR_PATTERNS[anchor]
+    others = "".join(
+        f"\n  AND (${name} IS NULL OR EXISTS {{ {_FILTER_PATTERNS[name]} }})"
+        for name in SeizureFilter
+        if name is not anchor
+    )
+    return f"""
+MATCH {start}
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+  AND ($after_date IS NULL OR s.seizure_date < $after_date
+       OR (s.seizure_date = $after_date AND s.id > $after_id)){others}
+WITH DISTINCT s
+ORDER BY s.seizure_date DESC, s.id
+LIMIT $limit
+RETURN s.id AS id, s.record_id AS record_id, s.agency AS agency,
+       s.seizure_date AS seizure_date, s.transport_mode AS transport_mode,
+       s.quantity_total AS quantity_total, s.value_usd AS value_usd,
+       s.value_amount AS value_amount, s.value_currency AS value_currency,
+       s.hs_chapters AS hs_chapters, s.tlp AS tlp, s.releasable_to AS releasable_to
+""".strip()
+
+
+class SeizureGroup(StrEnum):
+    """How seizure statistics are grouped (`/v1/stats/seizures?group_by=`)."""
+
+    TRANSPORT_MODE = "transport_mode"
+    PORT = "port"
+    JURISDICTION = "jurisdiction"
+    TRADEMARK = "trademark"
+    HS_CHAPTER = "hs_chapter"
+    MONTH = "month"
+
+
+# Each grouping ends in `WITH s, key, name, quantity`: one row per seizure and group
+# it falls in, `quantity` being what that seizure contributes to the group.
+_GROUPINGS: dict[SeizureGroup | None, str] = {
+    None: "WITH s, null AS key, null AS name, s.quantity_total AS quantity",
+    SeizureGroup.TRANSPORT_MODE: (
+        "WITH s, s.transport_mode AS key, null AS name, s.quantity_total AS quantity"
+    ),
+    SeizureGroup.MONTH: (
+        "WITH s, substring(s.seizure_date, 0, 7) AS key, null AS name, s.quantity_total AS quantity"
+    ),
+    SeizureGroup.JURISDICTION: (
+        f"OPTIONAL MATCH (s)-[:{RelType.REPORTED_BY}]->(:{Label.AGENCY})"
+        f"-[:{RelType.IN}]->(j:{Label.JURISDICTION})\n"
+        "WITH s, j.id AS key, null AS name, s.quantity_total AS quantity"
+    ),
+    SeizureGroup.PORT: (
+        f"OPTIONAL MATCH (s)-[:{_ROUTE_PORT_RELS}]->(p:{Label.PORT})\n"
+        "WITH DISTINCT s, p\n"
+        "WITH s, p.id AS key, p.name AS name, s.quantity_total AS quantity"
+    ),
+    SeizureGroup.TRADEMARK: (
+        f"OPTIONAL MATCH (s)-[:{RelType.INFRINGES}]->(t:{Label.TRADEMARK})\n"
+        "WITH s, t.id AS key, t.mark AS name, s.quantity_total AS quantity"
+    ),
+    # Per goods line (parallel lists on the seizure): the chapter is the first two
+    # digits of its HS code, its quantity counts in that chapter only; a seizure with
+    # no goods, or a line with no HS code, falls under null. A quantity of -1 is "not
+    # given".
+    SeizureGroup.HS_CHAPTER: """
+UNWIND CASE WHEN size(coalesce(s.hs_codes, [])) = 0 THEN [-1]
+            ELSE range(0, size(s.hs_codes) - 1) END AS i
+WITH s, CASE WHEN i < 0 OR s.hs_codes[i] = '' THEN null
+             ELSE substring(s.hs_codes[i], 0, 2) END AS key,
+     CASE WHEN i >= 0 AND s.quantities[i] >= 0 THEN s.quantities[i] ELSE 0 END AS line_quantity
+WITH s, key, null AS name, sum(line_quantity) AS quantity
+""".strip(),
+}
+
+
+# Who reported the seizure, and the partner side of it (see `seizure_stats_query`).
+_REPORTED_IN = (
+    f"(s)-[:{RelType.REPORTED_BY}]->(:{Label.AGENCY})"
+    f"-[:{RelType.IN}]->(:{Label.JURISDICTION} {{id: $reporting}})"
+)
+_PARTNER_COUNTRY = (
+    f"(s)-[:{RelType.ORIGIN}|{RelType.DESTINATION}]->(:{Label.JURISDICTION} {{id: $partner}})"
+)
+_PARTNER_PORT = (
+    f"(s)-[:{_PARTNER_PORT_RELS}]->(:{Label.PORT})"
+    f"-[:{RelType.IN}]->(:{Label.JURISDICTION} {{id: $partner}})"
+)
+
+
+def seizure_stats_query(group: SeizureGroup | None) -> str:
+    """Number of seizures, quantity and USD value per group (for `None` the totals:
+    one row with a null key, none when no seizure matches), over the seizures of a
+    period, a reporting jurisdiction and a partner jurisdiction.
+
+    Parameters: `$from`, `$to` (ISO dates, inclusive); `$reporting`: the
+    jurisdiction of the reporting agency; `$partner`: a jurisdiction that is the
+    seizure's origin or destination, or that of its port of loading, a transit port
+    or its port of discharge (either null: any). Each row also carries the TLP
+    levels and the releasable_to lists of the seizures counted, from which the
+    handling of the figure follows.
+    """
+    return f"""
+MATCH (s:{Label.SEIZURE})
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+  AND ($reporting IS NULL OR EXISTS {{ {_REPORTED_IN} }})
+  AND ($partner IS NULL OR EXISTS {{ {_PARTNER_COUNTRY} }} OR EXISTS {{ {_PARTNER_PORT} }})
+{_GROUPINGS[group]}
+RETURN key, name, count(s) AS seizures, sum(quantity) AS quantity,
+       sum(s.value_usd) AS value_usd, count(s.value_usd) AS valued,
+       collect(DISTINCT s.tlp) AS tlp_levels, collect(DISTINCT s.releasable_to) AS releasable_to
+""".strip()

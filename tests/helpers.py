@@ -91,3 +91,28 @@ def spawn_cli(*args: str, data_dir: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@contextlib.contextmanager
+def api_without_database() -> Iterator[httpx.Client]:
+    """A client of the API served over a store whose database is not there."""
+    from api.app import create_app
+    from graph.config import Settings
+    from graph.store import GraphStore
+
+    store = GraphStore(
+        f"bolt://127.0.0.1:{free_port()}",
+        "root",
+        "x",
+        "iprgraph",
+        max_transaction_retry_time_s=0.5,
+        connection_timeout_s=1.0,
+    )
+    try:
+        with (
+            serve_in_thread(create_app(Settings(), store=store)) as base_url,
+            httpx.Client(base_url=base_url, timeout=30) as client,
+        ):
+            yield client
+    finally:
+        store.close()

@@ -10,7 +10,7 @@ import pytest
 from api.app import create_app
 from graph.config import Settings
 from graph.store import GraphStore
-from tests.helpers import free_port, serve_in_thread
+from tests.helpers import api_without_database, serve_in_thread
 
 
 @pytest.fixture
@@ -48,22 +48,10 @@ def test_openapi_documents_the_routes(api: httpx.Client) -> None:
 
 
 def test_unreachable_database_gives_503_with_retry_after() -> None:
-    store = GraphStore(
-        f"bolt://127.0.0.1:{free_port()}",
-        "root",
-        "x",
-        "iprgraph",
-        max_transaction_retry_time_s=0.5,
-        connection_timeout_s=1.0,
-    )
-    with (
-        serve_in_thread(create_app(Settings(), store=store)) as base_url,
-        httpx.Client(base_url=base_url, timeout=30) as client,
-    ):
+    with api_without_database() as client:
         for path in ("/readyz", "/v1/graph/summary"):
             answer = client.get(path)
             assert answer.status_code == 503, path
             assert answer.headers["Retry-After"] == "5"
             assert answer.json()["detail"].startswith("The graph database at bolt://127.0.0.1:")
         assert client.get("/healthz").status_code == 200
-    store.close()

@@ -1,0 +1,42 @@
+"""Request parameters: bounds that name themselves, and 422 answers in FastAPI's shape.
+
+A bound is declared twice on purpose: `ge`/`le` put it in the OpenAPI schema, and
+`within` checks it first so that the 422 says the whole allowed range ("limit must
+be between 1 and 200"), not only the side that was crossed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
+
+
+def within(name: str, low: int, high: int) -> BeforeValidator:
+    """A validator for an integer parameter `name` that must lie in [low, high]."""
+
+    def check(value: Any) -> Any:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return value  # not a number: the int validation after this one says so
+        if not low <= number <= high:
+            raise ValueError(f"{name} must be between {low} and {high} (got {number})")
+        return value
+
+    return BeforeValidator(check)
+
+
+def blank_is_none(value: Any) -> Any:
+    """`?party=` (a form field left empty) means the filter is not set."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def invalid_parameter(name: str, message: str, value: Any) -> RequestValidationError:
+    """A 422 about query parameter `name`, in the shape FastAPI gives every other one."""
+    return RequestValidationError(
+        [{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}]
+    )

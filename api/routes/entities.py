@@ -1,0 +1,166 @@
+"""Entity lookups: search across parties, marks, containers, ports and documents,
+and one entity (a resolved party cluster) with its names, sources and links."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.params import within
+from api.schemas import Problem
+from graph.config import get_settings
+from graph.lookup import search
+from graph.resolve.service import entity
+from ingest.normalise import PortResolver
+from ingest.ports import ports_for
+
+router = APIRouter(tags=["entities"])
+
+SearchType = Literal["party", "trademark", "container", "port", "document"]
+
+
+@lru_cache(maxsize=1)
+def _ports() -> PortResolver:
+    return ports_for(get_settings().data_dir)
+
+
+class EntityHit(BaseModel):
+    type: SearchType
+    id: str = Field(description="The node's id; for a party, use it with /v1/entities/{id}.")
+    label: str = Field(description="Name, mark or number as the graph holds it.")
+    jurisdiction: str | None
+    score: float = Field(ge=0, le=1)
+    why: str = Field(description="One line: why this is a hit.")
+    seizures: int = Field(description="Seizures naming it (0 for parties: see the entity).")
+    entity_id: str | None = Field(None, description="For a party: the entity it belongs to.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "type": "party",
+                    "id": "party:3f1c0d9e8b7a6c5d4e3f2a1b",
+                    "label": "SHENZHEN HUAXIN TRADING CO LTD",
+                    "jurisdiction": "CN",
+                    "score": 0.97,
+                    "why": "names 0.97 alike (Shenzhen Huaxin Trading / SHENZHEN HUAXIN ...)",
+                    "seizures": 0,
+                    "entity_id": "party:0a1b2c3d4e5f6a7b8c9d0e1f",
+                }
+            ]
+        }
+    }
+
+
+class EntitySearch(BaseModel):
+    q: str
+    hits: list[EntityHit]
+
+
+@router.get(
+    "/entities",
+    response_model=EntitySearch,
+    summary="Search parties, trademarks, containers, ports and transport documents",
+    responses={422: {"model": Problem}, 503: {"model": Problem}},
+)
+def search_entities(
+    store: StoreDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=300,
+            description="A name (any spelling or script), mark, container number in "
+            "any spacing, UN/LOCODE or port name, or transport document number.",
+        ),
+    ],
+    type: Annotated[
+        list[SearchType] | None, Query(description="Only these types (repeat the parameter).")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        Query(
+            min_length=2,
+            max_length=2,
+            pattern="^[A-Za-z]{2}$",
+            description="ISO 3166 alpha-2 (HK and MO are jurisdictions of their own).",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100), within("limit", 1, 100)] = 10,
+) -> EntitySearch:
+    hits = search(
+        store,
+        q,
+        types=list(type) if type else None,
+        jurisdiction=jurisdiction.upper() if jurisdiction else None,
+        limit=limit,
+        ports=_ports(),
+    )
+    return EntitySearch(q=q, hits=[EntityHit(**hit.__dict__) for hit in hits])
+
+
+class Member(BaseModel):
+    id: str
+    name: str
+    country: str | None
+    roles: list[str]
+
+
+class NameVariant(BaseModel):
+    party: str = Field(description="The member written this way.")
+    name: str = Field(description="The name exactly as the record wrote it.")
+    agencies: list[str]
+    seizures: int
+    first_seen: str | None
+    last_seen: str | None
+    examples: list[str] = Field(description="Some seizure ids that wrote it so.")
+
+
+class SameAs(BaseModel):
+    a: str
+    b: str
+    status: str = Field(description="auto, suggested, confirmed, rejected or unsure.")
+    score: float | None
+    features: dict[str, float] | None
+    explanation: str | None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+    inside: bool = Field(description="Both ends belong to this entity.")
+
+
+class Entity(BaseModel):
+    id: str = Field(description="The entity's id: the smallest Party id among its members.")
+    members: list[Member]
+    names: list[NameVariant]
+    links: list[SameAs] = Field(description="Automatic, confirmed and rejected links.")
+    suggestions: list[SameAs] = Field(description="Links that wait for an analyst.")
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response_model=Entity,
+    summary="One entity: its parties, every name variant with its sources, pending suggestions",
+    responses={404: {"model": Problem}, 503: {"model": Problem}},
+)
+def get_entity(
+    store: StoreDep,
+    entity_id: Annotated[str, Path(description="Any member Party's id, or the entity id.")],
+) -> Entity:
+    view = entity(store, entity_id)
+
+    def member(row: dict[str, Any]) -> Member:
+        roles = sorted(label.lower() for label in row["labels"] if label != "Party")
+        return Member(id=row["id"], name=row["name"] or "", country=row["country"], roles=roles)
+
+    return Entity(
+        id=view.id,
+        members=[member(row) for row in view.members],
+        names=[NameVariant(**row) for row in view.names],
+        links=[SameAs(**row) for row in view.links],
+        suggestions=[SameAs(**row) for row in view.suggestions],
+    )

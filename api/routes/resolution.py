@@ -1,0 +1,167 @@
+"""Matching query entities against the graph, and analysts' judgements on links."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.schemas import Problem
+from graph.model import LinkStatus
+from graph.resolve.match import QueryParty, match_parties
+from graph.resolve.score import AUTO_THRESHOLD
+from graph.resolve.service import Judgement, judge
+
+router = APIRouter(tags=["resolution"])
+
+MAX_QUERIES = 100
+
+
+class MatchQuery(BaseModel):
+    type: Literal["party"] = Field("party", description="What is looked for (parties for now).")
+    name: str = Field(min_length=1, max_length=300)
+    country: str | None = Field(None, max_length=60, description="Code or name, any spelling.")
+    address: str | None = Field(None, max_length=500)
+    phone: str | None = Field(None, max_length=60)
+    email: str | None = Field(None, max_length=200)
+    registration_id: str | None = Field(None, max_length=60)
+
+
+class MatchRequest(BaseModel):
+    queries: list[MatchQuery] = Field(min_length=1, max_length=MAX_QUERIES)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "queries": [
+                        {"type": "party", "name": "深圳华信贸易有限公司", "country": "CN"},
+                        {
+                            "type": "party",
+                            "name": "Huaxin Trading (Shenzhen) Co Ltd",
+                            "phone": "+86 755 8888 1234",
+                        },
+                    ]
+                }
+            ]
+        }
+    }
+
+
+class MatchCandidate(BaseModel):
+    entity_id: str
+    party_id: str = Field(description="The member that matched best.")
+    name: str
+    country: str | None
+    score: float = Field(ge=0, le=1)
+    match: bool = Field(description="score >= threshold")
+    features: dict[str, float]
+    explanation: str
+
+
+class MatchResult(BaseModel):
+    query: MatchQuery
+    candidates: list[MatchCandidate]
+
+
+class MatchResponse(BaseModel):
+    threshold: float
+    results: list[MatchResult]
+
+
+@router.post(
+    "/match",
+    response_model=MatchResponse,
+    summary="Match up to 100 query entities against the resolved parties",
+    description="Per query, the entities ranked by score, each with per-feature scores "
+    "and a one-line explanation (in the spirit of the OpenSanctions yente `/match`).",
+    responses={422: {"model": Problem}, 503: {"model": Problem}},
+)
+def match(
+    store: StoreDep,
+    body: MatchRequest,
+    threshold: Annotated[float, Query(ge=0.5, le=1.0)] = AUTO_THRESHOLD,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> MatchResponse:
+    batch = [
+        QueryParty(
+            name=q.name,
+            country=q.country,
+            address=q.address,
+            phone=q.phone,
+            email=q.email,
+            registration_id=q.registration_id,
+        )
+        for q in body.queries
+    ]
+    found = match_parties(store, batch, threshold=threshold, limit=limit)
+    return MatchResponse(
+        threshold=threshold,
+        results=[
+            MatchResult(
+                query=query,
+                candidates=[MatchCandidate(**c.__dict__) for c in candidates],
+            )
+            for query, candidates in zip(body.queries, found, strict=True)
+        ],
+    )
+
+
+class JudgementIn(BaseModel):
+    a: str = Field(description="One Party id.")
+    b: str = Field(description="The other Party id.")
+    decision: Literal["confirmed", "rejected", "unsure"]
+    decided_by: str = Field(min_length=1, max_length=120, description="Who decides.")
+    reason: str = Field("", max_length=2000, description="Why, in the analyst's words.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "a": "party:0a1b2c3d4e5f6a7b8c9d0e1f",
+                    "b": "party:3f1c0d9e8b7a6c5d4e3f2a1b",
+                    "decision": "rejected",
+                    "decided_by": "hk-ced/analyst-17",
+                    "reason": "Different registration numbers; namesakes in Dongguan and Shenzhen.",
+                }
+            ]
+        }
+    }
+
+
+class JudgementOut(BaseModel):
+    a: str
+    b: str
+    status: str
+    score: float | None
+    explanation: str | None
+    decided_by: str
+    decided_at: str
+    reason: str
+
+
+@router.post(
+    "/judgements",
+    response_model=JudgementOut,
+    status_code=201,
+    summary="Confirm, reject or mark unsure a link between two parties",
+    description="A rejection stands: no later automatic run links the pair again. "
+    "Entities are recomputed at once.",
+    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+)
+def post_judgement(store: StoreDep, body: JudgementIn) -> JudgementOut:
+    if body.a == body.b:
+        raise HTTPException(422, detail="a and b are the same party: judge two different ones")
+    result = judge(
+        store,
+        Judgement(
+            a=body.a,
+            b=body.b,
+            status=LinkStatus(body.decision),
+            decided_by=body.decided_by,
+            reason=body.reason,
+        ),
+    )
+    return JudgementOut(**result)

@@ -1,0 +1,202 @@
+"""Seizure records: one by id, and filtered pages of them.
+
+Filters are typed the way agencies write them and normalised here the way ingest
+normalises records, so that they name the same graph nodes: containers by ISO 6346
+number in any spacing or case, ports by UN/LOCODE in any spacing or by name,
+trademarks by mark in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from api.deps import StoreDep
+from api.params import blank_is_none, invalid_parameter, within
+from api.schemas import Problem, SeizureOut, SeizurePage
+from graph import seizures as service
+from graph.config import Settings, get_settings
+from ingest.normalise import PortResolver, fold_port_name, normalise_container
+from ingest.ports import ports_for
+
+router = APIRouter(tags=["seizures"])
+
+# A page is one statement of at most this many rows: enough for a screen or an
+# export loop, small enough that a page never runs near the query timeout.
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+# Longer than any id, mark or port name; a bound on what reaches the normalisers.
+_MAX_TEXT = 300
+
+FilterText = Annotated[
+    Annotated[str, StringConstraints(max_length=_MAX_TEXT)] | None, BeforeValidator(blank_is_none)
+]
+
+
+class SeizureListQuery(BaseModel):
+    """Query parameters of `GET /v1/seizures`; every filter given must match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    party: FilterText = Field(
+        default=None,
+        description="A Party id: seizures where the party is shipper, consignee, "
+        "forwarder or a manufacturer.",
+        examples=["party:1836a0a2e2454d850ad76b02"],
+    )
+    container: FilterText = Field(
+        default=None,
+        description="An ISO 6346 container number in any spacing or case.",
+        examples=["MSKU 123456-5"],
+    )
+    port: FilterText = Field(
+        default=None,
+        description="A UN/LOCODE in any spacing (`SGSIN`, `SG SIN`) or a port name "
+        "(`Singapore`), resolved as ingest resolves ports: seizures that name the port "
+        "as port of seizure, loading, transit or discharge.",
+        examples=["SG SIN"],
+    )
+    trademark: FilterText = Field(
+        default=None,
+        description="A mark as written, any case (`Nike`), or a Trademark id (`tm:nike`).",
+        examples=["NIKE"],
+    )
+    date_from: dt.date | None = Field(
+        default=None, alias="from", description="First seizure date, inclusive (ISO 8601)."
+    )
+    date_to: dt.date | None = Field(
+        default=None, alias="to", description="Last seizure date, inclusive (ISO 8601)."
+    )
+    limit: Annotated[
+        int,
+        Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
+        within("limit", 1, MAX_PAGE),
+    ] = DEFAULT_PAGE
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="`next_cursor` of the previous page; omit for the first page.",
+    )
+
+    @field_validator("date_to")
+    @classmethod
+    def _period_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"to ({value}) is before from ({start})")
+        return value
+
+
+@lru_cache(maxsize=4)
+def _ports_of(data_dir: Path) -> PortResolver:
+    return ports_for(data_dir)
+
+
+def get_port_resolver(settings: Annotated[Settings, Depends(get_settings)]) -> PortResolver:
+    """The port table ingest resolves against: the shipped one, plus the official
+    UN/LOCODE list when one was loaded into the data directory (read once)."""
+    return _ports_of(settings.data_dir)
+
+
+PortsDep = Annotated[PortResolver, Depends(get_port_resolver)]
+
+
+# The ids below are the ones `ingest.normalised` gives the nodes: keep them in step.
+def port_id(raw: str, ports: PortResolver) -> str:
+    """The Port id ingest gives `raw`: its UN/LOCODE, or `unresolved:<folded name>`."""
+    result = ports.resolve(raw)
+    if result.locode:
+        return result.locode
+    return f"unresolved:{fold_port_name(raw)}"
+
+
+def trademark_id(raw: str) -> str:
+    """The Trademark id of a mark (case and spacing folded); a `tm:` id is kept."""
+    text = raw.strip()
+    if text[:3].casefold() == "tm:":
+        text = text[3:]
+    return "tm:" + " ".join(text.casefold().split())
+
+
+def _filters(query: SeizureListQuery, ports: PortResolver) -> service.SeizureFilters:
+    container = None
+    if query.container is not None:
+        container = normalise_container(query.container).number
+        if not container:
+            raise invalid_parameter(
+                "container", "a container number needs letters or digits", query.container
+            )
+    port = None
+    if query.port is not None:
+        port = port_id(query.port, ports)
+        if port == "unresolved:":
+            raise invalid_parameter("port", "a port needs letters or digits", query.port)
+    trademark = None
+    if query.trademark is not None:
+        trademark = trademark_id(query.trademark)
+        if trademark == "tm:":
+            raise invalid_parameter("trademark", "a mark needs some text", query.trademark)
+    return service.SeizureFilters(
+        party=query.party,
+        container=container,
+        trademark=trademark,
+        port=port,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+
+
+@router.get(
+    "/seizures",
+    response_model=SeizurePage,
+    summary="Seizures, filtered, newest first",
+    responses={503: {"model": Problem, "description": "The database is away or too slow."}},
+)
+def list_seizures(
+    query: Annotated[SeizureListQuery, Query()], store: StoreDep, ports: PortsDep
+) -> SeizurePage:
+    """Seizures that match every filter given, newest first (seizure date descending,
+    then id), one page at a time: pass `next_cursor` back as `cursor`. The order is
+    stable, so paging never repeats or skips a seizure that was there at the start.
+
+    Each item carries its handling (TLP, releasable_to); nothing is withheld yet, as
+    the API has no caller identity, so the caller must honour it.
+    """
+    filters = _filters(query, ports)
+    try:
+        page = service.list_seizures(store, filters, limit=query.limit, cursor=query.cursor)
+    except service.InvalidCursor as exc:
+        raise invalid_parameter("cursor", str(exc), query.cursor) from exc
+    return SeizurePage.model_validate(page, from_attributes=True)
+
+
+@router.get(
+    "/seizures/{seizure_id:path}",
+    response_model=SeizureOut,
+    summary="One seizure",
+    responses={
+        404: {"model": Problem, "description": "No seizure has this id."},
+        503: {"model": Problem, "description": "The database is away or too slow."},
+    },
+)
+def get_seizure(seizure_id: str, store: StoreDep) -> SeizureOut:
+    """One seizure by its id (`agency:record_id`, e.g. `HK-CED:HKCED-2024-000123`; a
+    record id may hold `/`): what was seized, where, on which route, in which
+    containers, by whom, infringing which marks; the parties with their ids and the
+    names as the record wrote them; where the record came from (file sha256, line)
+    and its handling (TLP, releasable_to), which the caller must honour.
+    """
+    return SeizureOut.model_validate(service.get_seizure(store, seizure_id), from_attributes=True)

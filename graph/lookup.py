@@ -1,0 +1,147 @@
+"""`GET /v1/entities?q=`: one search box over parties, trademarks, containers, ports
+and transport documents.
+
+The text is read every way it could be meant: as a party name (typo- and
+script-tolerant, through entity resolution's blocking keys and scores), a
+trademark (case and spacing folded; close spellings by rapidfuzz), an ISO 6346
+container number in any spacing, a port (UN/LOCODE in any spacing, or a name the
+port table knows), and a transport document number (letters and digits only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from graph import queries
+from graph.model import Label
+from graph.resolve.match import QueryParty, match_parties
+from graph.store import GraphStore
+from ingest.normalise import PortResolver, fold_port_name, normalise_container
+
+__all__ = ["SEARCH_TYPES", "Hit", "search"]
+
+SEARCH_TYPES: dict[str, Label] = {
+    "party": Label.PARTY,
+    "trademark": Label.TRADEMARK,
+    "container": Label.CONTAINER,
+    "port": Label.PORT,
+    "document": Label.TRANSPORT_DOCUMENT,
+}
+# Scores below this are not offered as hits for a name typed into the search box.
+_NAME_FLOOR = 0.5
+_MARK_FLOOR = 80.0  # rapidfuzz WRatio, 0..100
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: str
+    id: str
+    label: str
+    jurisdiction: str | None
+    score: float
+    why: str
+    seizures: int
+    entity_id: str | None = None
+
+
+def _label_of(kind: str, props: dict[str, Any]) -> str:
+    for key in ("name", "mark", "number", "locode"):
+        if props.get(key):
+            return str(props[key])
+    return str(props.get("id", ""))
+
+
+def _by_ids(store: GraphStore, kind: str, reasons: dict[str, tuple[float, str]]) -> list[Hit]:
+    if not reasons:
+        return []
+    rows = store.read(queries.node_by_id_query(SEARCH_TYPES[kind]), ids=sorted(reasons))
+    hits = []
+    for row in rows:
+        props = dict(row["props"])
+        score, why = reasons[row["id"]]
+        hits.append(
+            Hit(
+                type=kind,
+                id=row["id"],
+                label=_label_of(kind, props),
+                jurisdiction=props.get("country"),
+                score=score,
+                why=why,
+                seizures=int(row["seizures"]),
+                entity_id=props.get("cluster"),
+            )
+        )
+    return hits
+
+
+def search(
+    store: GraphStore,
+    text: str,
+    *,
+    types: list[str] | None,
+    jurisdiction: str | None,
+    limit: int,
+    ports: PortResolver,
+) -> list[Hit]:
+    text = text.strip()
+    wanted = types or list(SEARCH_TYPES)
+    hits: list[Hit] = []
+    if "party" in wanted:
+        (candidates,) = match_parties(
+            store,
+            [QueryParty(name=text, country=jurisdiction)],
+            threshold=_NAME_FLOOR,
+            limit=limit,
+        )
+        hits += [
+            Hit(
+                type="party",
+                id=c.party_id,
+                label=c.name,
+                jurisdiction=c.country,
+                score=c.score,
+                why=c.explanation,
+                seizures=0,
+                entity_id=c.entity_id,
+            )
+            for c in candidates
+            if c.score >= _NAME_FLOOR
+        ]
+    if "trademark" in wanted:
+        marks = {row["id"]: row["mark"] or "" for row in store.read(queries.TRADEMARK_NAMES_QUERY)}
+        found = process.extract(
+            text, marks, scorer=fuzz.WRatio, processor=str.casefold, limit=limit
+        )
+        reasons = {
+            key: (round(score / 100, 4), f"trademark {mark!r} {score:.0f}% alike")
+            for mark, score, key in found
+            if score >= _MARK_FLOOR
+        }
+        hits += _by_ids(store, "trademark", reasons)
+    if "container" in wanted:
+        container = normalise_container(text)
+        if container.number:
+            hits += _by_ids(
+                store, "container", {container.number: (1.0, f"container {container.number}")}
+            )
+    if "port" in wanted:
+        result = ports.resolve(text)
+        reasons = {}
+        if result.locode:
+            reasons[result.locode] = (1.0, f"port {result.locode} ({result.name or text})")
+        reasons.setdefault(
+            f"unresolved:{fold_port_name(text)}", (0.9, "a port name no table resolves")
+        )
+        hits += _by_ids(store, "port", reasons)
+    if "document" in wanted:
+        number = "".join(ch for ch in text.upper() if ch.isalnum())
+        if number:
+            hits += _by_ids(store, "document", {f"doc:{number}": (1.0, f"document {number}")})
+    if jurisdiction:
+        # Containers and documents belong to no jurisdiction and stay.
+        hits = [h for h in hits if h.jurisdiction in (None, jurisdiction)]
+    hits.sort(key=lambda h: (-h.score, h.type, h.id))
+    return hits[:limit]

@@ -1,0 +1,359 @@
+"""What resolution knows about one Party node: its name, country and identity artefacts.
+
+A `PartyProfile` is plain data. The graph plumbing reads it from the store; offline
+tools (bench/, tests) build it from the loader's `SeizureWrite` values with
+`profiles_from_writes`, which sees exactly what the loader would write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+from rigour.text.translit import ascii_text
+
+from graph.model import LINKS_BY_NAME
+from ingest.normalise.names import legal_form_tokens
+
+if TYPE_CHECKING:
+    # Only for annotations: resolution reads writes, it does not write.
+    from graph.write import SeizureWrite
+
+__all__ = [
+    "ARTEFACT_LINKS",
+    "EXTRA_LEGAL_FORMS",
+    "GENERIC_WORDS",
+    "PLACE_COUNTRY",
+    "SILENT_GROUPS",
+    "NameParts",
+    "NameToken",
+    "PartyProfile",
+    "is_pinyin",
+    "is_syllable",
+    "name_parts",
+    "party_mentions",
+    "profiles_from_writes",
+]
+
+# Party -> artefact links of the loader, and the profile field each fills.
+ARTEFACT_LINKS: dict[str, str] = {
+    "has_address": "addresses",
+    "has_phone": "phones",
+    "has_email": "emails",
+    "has_identifier": "identifiers",
+}
+
+
+@dataclass(frozen=True)
+class PartyProfile:
+    """One Party node as resolution sees it.
+
+    `name_key` is the comparison form written at ingest
+    (`ingest.normalise.names.comparison_form`); artefact sets hold node ids
+    ("tel:+86...", "addr:...", "mail:...", "id:CN:..."), so two profiles share an
+    artefact exactly when their nodes link to the same artefact node.
+    """
+
+    id: str
+    name: str
+    name_key: str
+    country: str | None
+    addresses: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+    identifiers: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    # Parties named in the same seizures. Not scored: the fronts of a network ship
+    # to the same consignees as the company they front for.
+    counterparties: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Draft:
+    name: str
+    name_key: str
+    country: str | None
+    artefacts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    roles: set[str] = field(default_factory=set)
+    counterparties: set[str] = field(default_factory=set)
+
+
+def _party_links(write: SeizureWrite) -> Iterator[tuple[str, int, str, dict[str, object]]]:
+    """(role, index, party id, node) of each party link of a seizure."""
+    for row in write.links:
+        link = LINKS_BY_NAME.get(row.link)
+        if link is not None and link.role is not None:
+            index = int(row.props.get("index", 0) or 0)
+            yield link.role.value.lower(), index, row.target_id, row.node
+
+
+def party_mentions(write: SeizureWrite) -> dict[tuple[str, str, int], str]:
+    """(seizure id, role, index) -> Party id, the key of a mention in truth.json
+    (role "shipper" / "consignee" / "manufacturer" / "forwarder")."""
+    return {(write.id, role, index): party_id for role, index, party_id, _ in _party_links(write)}
+
+
+def profiles_from_writes(writes: Iterable[SeizureWrite]) -> list[PartyProfile]:
+    """Profiles of every Party the writes link to, in first-seen order.
+
+    The name as written comes from the first write that names the Party (every
+    written form of one Party has the same name key and country, which make its id);
+    artefacts, roles and counterparties accumulate over all writes.
+    """
+    drafts: dict[str, _Draft] = {}
+    for write in writes:
+        in_seizure: list[str] = []
+        for role, _, party_id, node in _party_links(write):
+            draft = drafts.get(party_id)
+            if draft is None:
+                country = node.get("country")
+                draft = drafts[party_id] = _Draft(
+                    name=str(node.get("name", "")),
+                    name_key=str(node.get("name_key", "")),
+                    country=str(country) if country else None,
+                )
+            draft.roles.add(role)
+            in_seizure.append(party_id)
+        for row in write.links:
+            kind = ARTEFACT_LINKS.get(row.link)
+            if kind is not None and row.source_id in drafts:
+                drafts[row.source_id].artefacts[kind].add(row.target_id)
+        for party_id in in_seizure:
+            drafts[party_id].counterparties.update(p for p in in_seizure if p != party_id)
+    return [
+        PartyProfile(
+            id=party_id,
+            name=d.name,
+            name_key=d.name_key,
+            country=d.country,
+            addresses=frozenset(d.artefacts["addresses"]),
+            phones=frozenset(d.artefacts["phones"]),
+            emails=frozenset(d.artefacts["emails"]),
+            identifiers=frozenset(d.artefacts["identifiers"]),
+            roles=frozenset(d.roles),
+            counterparties=frozenset(d.counterparties),
+        )
+        for party_id, d in drafts.items()
+    ]
+
+
+# -- names ---------------------------------------------------------------------
+
+# Words that say what a business does or where it sits rather than which business
+# it is, grouped by meaning: industry words in English, in the European languages
+# of the feeds and in pinyin (a Chinese name as rigour transliterates it), filler
+# words, and the names of the territories parties sit in. Chinese company names are
+# registered as region + trade name + industry + organisational form
+# (企业名称登记管理规定) and other registers follow the same pattern: the trade name
+# identifies, the rest is shared by thousands of companies. Words are held joined
+# ("maoyi", "hongkong"): a run of tokens whose concatenation is listed is generic as
+# a whole. Two words of one group are synonyms ("footwear" / "shoes").
+_GENERIC_GROUPS: dict[str, str] = {
+    "trade": """trading trade trader traders tradings commerce commercial merchant merchants
+        handel handels commercio commerciale negoce comercio comercial maoyi shangmao gongmao""",
+    "import-export": """import imports importer importers export exports exporter exporters
+        imp exp importexport ie jinchukou importacao importazione""",
+    "international": "international intl inter global worldwide guoji",
+    "industry": """industrial industries industry ind indus manufacturing manufacture
+        manufacturer manufacturers factory shiye gongye zhizao shengchan""",
+    "technology": "technology technologies tech techn technical keji",
+    "electronics": "electronics electronic elec electric electrical dianzi",
+    "logistics": """logistics logistic logistik freight forwarding forwarder forwarders
+        shipping express transport transportation cargo wuliu huoyun huoyundaili daili""",
+    "supply-chain": "supply chain supplychain scm gongyinglian",
+    "e-commerce": "ecommerce ec dianzishangwu",
+    "apparel": """apparel garment garments clothing clothes fashion fashions textile textiles
+        moda mode fushi fuzhuang fangzhi""",
+    "shoes": "shoes shoe footwear xieye",
+    "leather": "leather piju pige",
+    "cosmetics": "cosmetics cosmetic beauty huazhuangpin",
+    "watches": "watch watches clock clocks zhongbiao",
+    "toys": "toys toy wanju",
+    "wholesale": "wholesale wholesaler wholesalers groothandel grosshandel",
+    "distribution": "distribution distributors distributor distributie vertrieb",
+    "retail": "retail store stores shop shops loja",
+    "sports": "sports sport sporting yundong",
+    "hardware": "hardware wujin",
+    "machinery": "machinery jixie",
+    "software": "software ruanjian",
+    "communications": "telecom communication communications tongxun",
+    "crafts": "crafts craft gifts gift gongyi",
+    "other-industry": """accessories jewelry jewellery bags handbags auto parts pharmaceutical
+        pharmaceuticals pharma medical digital network networks media food foods plastic
+        plastics metal metals chemical chemicals packaging printing furniture household
+        lighting optical mobile computer energy materials material xinxi""",
+    # Words that add nothing when one name has them and the other does not.
+    "filler": """products product goods company companies co firm partners associates group
+        holdings holding enterprise enterprises development developments services service
+        solutions general universal management agency agencies companhia sociedade
+        shangwu zhipin jituan fazhan konggu qiye youxian gongsi yongpin
+        and the of und et""",
+    # Territories named inside company names ("(HK)", "香港"): the country says it.
+    "place": "hk hongkong xianggang china zhongguo prc macau macao aomen",
+}
+GENERIC_WORDS: dict[str, str] = {
+    word: group for group, words in _GENERIC_GROUPS.items() for word in words.split()
+}
+# The territory each place word names.
+PLACE_COUNTRY: dict[str, str] = {
+    "hk": "HK",
+    "hongkong": "HK",
+    "xianggang": "HK",
+    "china": "CN",
+    "zhongguo": "CN",
+    "prc": "CN",
+    "macau": "MO",
+    "macao": "MO",
+    "aomen": "MO",
+}
+# Groups whose words may be missing on one side without saying anything (the
+# place words are weighed against the parties' countries by the scorer).
+SILENT_GROUPS = frozenset({"filler", "place"})
+# Runs longer than this are not looked up ("dian zi shang wu" is the longest).
+_GENERIC_RUN = 4
+
+# Legal forms that rigour's table (as comparison_form applies it) leaves as words,
+# mapped to the canonical token comparison_form uses for their kind; "" marks a
+# qualifier of a legal form ("(Pvt) Ltd", "(Private) Limited") that adds nothing.
+EXTRA_LEGAL_FORMS: dict[str, str] = {
+    "corp": "corp",
+    "corporation": "corp",
+    "lda": "llc",  # Portuguese limitada (Macao)
+    "ae": "jsc",  # Greek anonymi etaireia
+    "pvt": "",
+    "private": "",
+}
+
+
+@dataclass(frozen=True)
+class NameToken:
+    text: str
+    group: str = ""  # generic group ("trade", "filler" ...); "" for an identifying word
+
+    @property
+    def generic(self) -> bool:
+        return bool(self.group)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A comparison form taken apart: legal forms aside, every other token kept in
+    order and marked generic (with its group) or identifying."""
+
+    key: str
+    tokens: tuple[NameToken, ...]
+    legal_forms: frozenset[str]
+
+    @property
+    def identifying(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.tokens if not t.generic)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """Countries the name itself names ("(HK)", "香港")."""
+        out = set()
+        for start, token in enumerate(self.tokens):
+            if token.group != "place":
+                continue
+            joined = ""
+            for other in self.tokens[start:]:
+                if other.group != "place":
+                    break
+                joined += other.text
+                if joined in PLACE_COUNTRY:
+                    out.add(PLACE_COUNTRY[joined])
+        return frozenset(out)
+
+    @cached_property
+    def person_like(self) -> bool:
+        """Two to four words, none generic and no legal form: a person's name, or a
+        company written without any word that would say so."""
+        return (
+            not self.legal_forms
+            and 2 <= len(self.tokens) <= 4
+            and not any(t.generic for t in self.tokens)
+        )
+
+
+def _generic_groups(words: list[str]) -> list[str]:
+    """The generic group of each word ("" for none), read from the end of the name as
+    names are built (trade name, then line of business, then legal form), longest run
+    first: "xiang fu shi ye" is xiang-fu + shiye (industry), not xiang + fushi
+    (apparel) + ye; "dian zi shang wu" is e-commerce, not electronics and filler."""
+    groups = [""] * len(words)
+    end = len(words)
+    while end > 0:
+        found = 0
+        group = ""
+        for start in range(end - 1, max(-1, end - 1 - _GENERIC_RUN), -1):
+            joined = "".join(words[start:end])
+            if joined in GENERIC_WORDS:
+                found, group = end - start, GENERIC_WORDS[joined]
+        if found:
+            groups[end - found : end] = [group] * found
+            end -= found
+        else:
+            end -= 1
+    return groups
+
+
+@lru_cache(maxsize=1 << 16)
+def name_parts(name_key: str) -> NameParts:
+    """Tokens of a comparison form (`ingest.normalise.names.comparison_form`), legal
+    forms set apart."""
+    legal = legal_form_tokens()
+    words: list[str] = []
+    forms: set[str] = set()
+    for word in name_key.split():
+        if word in legal:
+            forms.add(word)
+        elif word in EXTRA_LEGAL_FORMS:
+            if EXTRA_LEGAL_FORMS[word]:
+                forms.add(EXTRA_LEGAL_FORMS[word])
+        else:
+            # No stopword list: rigour's is multilingual and holds pinyin syllables
+            # of trade names ("an", "da", "yu"); "and", "the", "of" are filler.
+            words.append(word)
+    if not words:  # "Trading Co" has no other word; keep what there is
+        words = [w for w in name_key.split() if w not in legal]
+    groups = _generic_groups(words)
+    tokens = tuple(NameToken(w, g) for w, g in zip(words, groups, strict=True))
+    return NameParts(name_key, tokens, frozenset(forms))
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """Pinyin syllables, as rigour transliterates the 3,755 common characters of
+    GB 2312 level 1 (about 400 syllables; built once, in about 0.2 s)."""
+    characters = []
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            try:
+                characters.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(ascii_text(" ".join(characters)).casefold().split())
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a word is one pinyin syllable ("shen", "xiang")."""
+    return word in _pinyin_syllables()
+
+
+@lru_cache(maxsize=1 << 16)
+def is_pinyin(word: str) -> bool:
+    """Whether a word reads as a run of pinyin syllables ("hengtian": heng-tian;
+    "hauxin": no)."""
+    syllables = _pinyin_syllables()
+    longest = max(map(len, syllables))
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(
+            start in ends and word[start:end] in syllables
+            for start in range(max(0, end - longest), end)
+        ):
+            ends.add(end)
+    return len(word) in ends and bool(word)

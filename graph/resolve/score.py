@@ -1,0 +1,848 @@
+"""Pairwise scoring of two parties: name likeness, shared artefacts, country.
+
+`compare` returns a score in [0, 1], the features that produced it and one line an
+analyst can check. Names are compared on their comparison forms
+(`ingest.normalise.names.comparison_form`: rigour's normalisation, legal-form table
+and transliteration), token by token and order-free: tokens that are equal, that are
+the same word split or joined ("hua xin" / "huaxin": rigour writes Han as
+syllable-separated pinyin), that differ by a keying error (rapidfuzz's optimal string
+alignment distance), or that are synonyms among generic words ("imp" / "import",
+"maoyi" / "trading"; see `graph.resolve.profile.GENERIC_WORDS`). Scripts are told
+apart with rigour's script tables.
+
+What a score may reach is bounded by what the evidence can tell apart: a name
+alone that lacks an identifying word, that matches only approximately, or that is
+a person's name never reaches `AUTO_THRESHOLD`, because a different company with
+nearly the same name (another city, a one-letter different trade name) or a
+namesake looks exactly like that; a shared phone, email, address or registration
+number lifts a name that is otherwise alike. Names, lines of business, legal forms
+or countries that disagree keep a pair under `REVIEW_THRESHOLD` whatever it shares:
+front companies share phones and addresses with the company they front for, and
+are separate entities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from rigour.text.scripts import is_latin
+
+from graph.resolve.profile import (
+    SILENT_GROUPS,
+    NameParts,
+    NameToken,
+    PartyProfile,
+    is_pinyin,
+    name_parts,
+)
+
+__all__ = [
+    "AUTO",
+    "AUTO_THRESHOLD",
+    "REVIEW",
+    "REVIEW_THRESHOLD",
+    "Comparison",
+    "NameMatch",
+    "admin_words",
+    "compare",
+    "decide_links",
+    "holds_apart",
+    "match_names",
+    "name_similarity",
+]
+
+# Link automatically at or above this score. Reached by names that are the same
+# once spelling, word order, script and legal form are set aside, or by alike
+# names with a shared artefact; see `_CAP_*` for what cannot reach it.
+AUTO_THRESHOLD = 0.9
+# Suggest to an analyst between this and AUTO_THRESHOLD: alike names whose
+# difference the evidence cannot settle (a dropped city, a typo or a
+# one-letter different trade name, another script, another country).
+REVIEW_THRESHOLD = 0.7
+
+# Ceilings. A pair whose names or countries disagree stops under REVIEW whatever
+# else it shares: fronts share phones, emails and addresses with the company they
+# front for and are separate entities. A name-only pair with an ambiguity (a word
+# missing, a spelling that differs, a person's name) stops just under AUTO: a
+# suggestion, ranked above the other suggestions.
+_CAP_CONFLICT = REVIEW_THRESHOLD - 0.05
+_CAP_AMBIGUOUS = AUTO_THRESHOLD - 0.02
+
+# Weight of a generic word ("trading", "maoyi") relative to an identifying one
+# of the same length: they count, but a trade name decides.
+_GENERIC_WEIGHT = 0.3
+# Characters a token counts for at most: a long word is not worth more than a
+# trade name beyond this.
+_MAX_TOKEN_WEIGHT = 10
+# Similarity credited to a match that is not spelling-equal.
+_SIM_SYNONYM = 0.9  # generic words of one group: "imp" / "import", "footwear" / "shoes"
+_SIM_FOLDED = 0.97  # "soehne" / "sohne": German letters folded two ways
+_SIM_SWAPPED = 0.95  # "hauxin" / "huaxin": two neighbouring letters swapped
+_SIM_INITIAL = 0.6  # "j" / "john"
+_SIM_ACRONYM = 0.8  # "dgf" / "dhl global forwarding"
+# Longest run of tokens joined to match one token: three-syllable trade names; only
+# tokens of at most _SYLLABLE letters are joined (the longest pinyin syllable).
+_MAX_RUN = 3
+_SYLLABLE = 6
+
+# How strongly each shared artefact says "same party". A registration number is
+# issued to one company; an email box and a phone are used by one business (and
+# by its fronts, which the name tells apart); an address is shared by the tenants
+# of a building.
+_ARTEFACT_WEIGHT: dict[str, float] = {
+    "shared_identifier": 0.85,
+    "shared_email": 0.75,
+    "shared_phone": 0.75,
+    "shared_address": 0.6,
+}
+# Artefacts lift a name only if the names have something in common: below
+# _LIFT_FROM nothing, fully from _LIFT_FULL on.
+_LIFT_FROM = 0.35
+_LIFT_FULL = 0.6
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """How two comparison forms line up, token by token."""
+
+    similarity: float
+    pairs: tuple[tuple[str, str, float], ...]  # (left text, right text, similarity)
+    extra_left: tuple[str, ...]  # identifying words of the left name with no counterpart
+    extra_right: tuple[str, ...]
+    generic_left: tuple[str, ...]  # generic words (of a group the other lacks) likewise
+    generic_right: tuple[str, ...]
+    approximate: bool = False  # an identifying word matched only approximately
+    syllable_changed: bool = False  # a pinyin syllable differs ("hengtian" / "hongtian")
+    reordered: bool = False  # the same syllables in another order ("xun bao" / "bao xun")
+    acronym: bool = False
+    legal_form_conflict: bool = False  # both have a legal form, and they differ
+    legal_form_omission: bool = False  # only one has a legal form
+    person_like: bool = False  # both read as a person's name
+
+    @property
+    def conflict(self) -> bool:
+        """Both names have identifying words the other lacks ("Shenzhen" / "Guangzhou")."""
+        return bool(self.extra_left and self.extra_right)
+
+    @property
+    def omission(self) -> bool:
+        """One name has identifying words the other lacks (a dropped city)."""
+        return bool(self.extra_left or self.extra_right) and not self.conflict
+
+    @property
+    def generic_conflict(self) -> bool:
+        """The names say different lines of business ("Trading" / "Electronics")."""
+        return bool(self.generic_left and self.generic_right)
+
+    @property
+    def generic_omission(self) -> bool:
+        return bool(self.generic_left or self.generic_right) and not self.generic_conflict
+
+
+@dataclass(frozen=True)
+class Comparison:
+    score: float
+    features: dict[str, float]
+    explanation: str
+
+
+# -- names ---------------------------------------------------------------------
+
+
+def _weight(token: NameToken) -> float:
+    if len(token.text) == 1:
+        return 1.0
+    size = min(len(token.text), _MAX_TOKEN_WEIGHT)
+    return size * (_GENERIC_WEIGHT if token.generic else 1.0)
+
+
+def _typo_similarity(a: str, b: str) -> float:
+    """One keying error (dropped, added, swapped or wrong letter) in a word of 4 to 7
+    letters, two in a longer one; more is another word."""
+    longest = max(len(a), len(b))
+    if min(len(a), len(b)) < 4:
+        return 0.0
+    allowed = 1 if longest <= 7 else 2
+    distance = OSA.distance(a, b, score_cutoff=allowed)
+    if distance > allowed:
+        return 0.0
+    return 1.0 - distance / longest
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped ("hauxin" / "huaxin"): a keying error, not
+    another name, where a letter more, less or changed may be one ("huaxing")."""
+    if len(a) != len(b) or sorted(a) != sorted(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1
+
+
+def _fold_german(word: str) -> str:
+    # rigour transliterates "ö" to "o"; a US keyboard writes "oe".
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+# How two tokens matched, when not spelling-equal.
+_KIND_SAME = ""  # a synonym, a folded letter, two letters swapped: as good as equal
+_KIND_APPROXIMATE = "approximate"  # a keying error or an initial
+_KIND_SYLLABLE = "syllable"  # two different pinyin spellings: another Chinese name
+
+
+def _token_similarity(left: NameToken, right: NameToken) -> tuple[float, str]:
+    """Similarity of two tokens that are not equal, and how they matched (one of the
+    `_KIND_*`); zero when they do not match."""
+    a, b = left.text, right.text
+    if left.generic and right.generic:
+        return (_SIM_SYNONYM if left.group == right.group else 0.0), _KIND_SAME
+    if not left.generic and not right.generic:
+        short, long = (a, b) if len(a) <= len(b) else (b, a)
+        if len(short) == 1:
+            return (
+                (_SIM_INITIAL, _KIND_APPROXIMATE) if long.startswith(short) else (0.0, _KIND_SAME)
+            )
+        if len(short) >= 4 and _fold_german(a) == _fold_german(b):
+            return _SIM_FOLDED, _KIND_SAME
+        if len(short) >= 4 and _swapped(a, b):
+            return _SIM_SWAPPED, _KIND_SAME
+    sim = _typo_similarity(a, b)
+    if sim and len(a) == len(b) and is_pinyin(a) and is_pinyin(b):
+        # A letter changed, not dropped: "heng" / "hong" are two characters (恒, 宏),
+        # where "tafu" for "taifu" may be a letter left out.
+        return sim, _KIND_SYLLABLE
+    return sim, _KIND_APPROXIMATE
+
+
+def _syllables_reordered(
+    left: tuple[NameToken, ...],
+    right: tuple[NameToken, ...],
+    pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]],
+) -> bool:
+    """Two neighbouring syllables of one name stand in the other order in the other
+    name ("Xun Bao" / "Bao Xun", "Sheng Hao" / "豪盛"): in Chinese another name."""
+    position = {li[0]: ri[0] for li, ri, _, _ in pairs if len(li) == 1 and len(ri) == 1}
+    for i, j in position.items():
+        k = position.get(i + 1)
+        if (
+            k is not None
+            and k == j - 1
+            and not left[i].group
+            and not left[i + 1].group
+            and is_pinyin(left[i].text)
+            and is_pinyin(left[i + 1].text)
+            and len(left[i].text) <= _SYLLABLE
+            and len(right[k].text) <= _SYLLABLE
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A token, or a run of consecutive tokens read as one word ("hua xin")."""
+
+    index: tuple[int, ...]
+    token: NameToken
+
+
+@lru_cache(maxsize=1 << 15)
+def _spans(tokens: tuple[NameToken, ...]) -> tuple[_Span, ...]:
+    """Every token, and every run of 2.._MAX_RUN consecutive short tokens of one kind
+    (pinyin syllables are at most six letters: "zhuang")."""
+    out = [_Span((i,), t) for i, t in enumerate(tokens)]
+    for start in range(len(tokens)):
+        for size in range(2, _MAX_RUN + 1):
+            index = tuple(range(start, start + size))
+            if index[-1] >= len(tokens) or len(tokens[index[-1]].text) > _SYLLABLE:
+                break
+            groups = {tokens[i].group for i in index}
+            if len(groups) > 1 or len(tokens[start].text) > _SYLLABLE:
+                break
+            text = "".join(tokens[i].text for i in index)
+            out.append(_Span(index, NameToken(text, groups.pop())))
+    return tuple(out)
+
+
+def _may_match(a: NameToken, b: NameToken) -> bool:
+    """A cheap test that `_token_similarity` can be above zero."""
+    if a.group and b.group:
+        return a.group == b.group
+    la, lb = len(a.text), len(b.text)
+    if min(la, lb) == 1:
+        return not a.group and not b.group
+    return min(la, lb) >= 4 and abs(la - lb) <= 2
+
+
+class _Aligner:
+    """Greedy alignment of two token sequences, in phases: equal words, words equal
+    to a run of words on the other side ("huaxin" / "hua xin", "ru irun" / "rui run"),
+    equal words of different kinds, then the most alike remaining pairs. `joined_first`
+    puts runs before equal words, for "putian tian long" / "pu tian tian long"."""
+
+    def __init__(
+        self, left: tuple[NameToken, ...], right: tuple[NameToken, ...], joined_first: bool
+    ) -> None:
+        self.left, self.right = left, right
+        self.used_left = [False] * len(left)
+        self.used_right = [False] * len(right)
+        self.pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]] = []
+        if joined_first:
+            self._joined_equal()
+            self._equal(same_kind=True)
+        else:
+            self._equal(same_kind=True)
+            self._joined_equal()
+        self._equal(same_kind=False)
+        self._approximate()
+
+    def take(self, li: tuple[int, ...], ri: tuple[int, ...], sim: float, kind: str) -> None:
+        for i in li:
+            self.used_left[i] = True
+        for j in ri:
+            self.used_right[j] = True
+        self.pairs.append((li, ri, sim, kind))
+
+    def free(self, li: tuple[int, ...], ri: tuple[int, ...]) -> bool:
+        return not any(self.used_left[i] for i in li) and not any(self.used_right[j] for j in ri)
+
+    def unused_spans(self) -> tuple[list[_Span], list[_Span]]:
+        lefts = [sp for sp in _spans(self.left) if not any(self.used_left[i] for i in sp.index)]
+        rights = [sp for sp in _spans(self.right) if not any(self.used_right[j] for j in sp.index)]
+        return lefts, rights
+
+    def _equal(self, same_kind: bool) -> None:
+        for i, token in enumerate(self.left):
+            for j, other in enumerate(self.right):
+                if (
+                    not self.used_left[i]
+                    and not self.used_right[j]
+                    and other.text == token.text
+                    and (other.group == token.group or not same_kind)
+                ):
+                    self.take((i,), (j,), 1.0, _KIND_SAME)
+
+    def _joined_equal(self) -> None:
+        lefts, rights = self.unused_spans()
+        by_text: dict[str, list[_Span]] = {}
+        for sp in rights:
+            by_text.setdefault(sp.token.text, []).append(sp)
+        for left in lefts:
+            for right in by_text.get(left.token.text, ()):
+                if len(left.index) + len(right.index) > 2 and self.free(left.index, right.index):
+                    self.take(left.index, right.index, 1.0, _KIND_SAME)
+                    break
+
+    def _approximate(self) -> None:
+        lefts, rights = self.unused_spans()
+        # An identifying word of two or three letters matches only exactly.
+        lefts = [sp for sp in lefts if sp.token.group or len(sp.token.text) not in (2, 3)]
+        rights = [sp for sp in rights if sp.token.group or len(sp.token.text) not in (2, 3)]
+        by_group: dict[str, list[_Span]] = {}
+        for sp in rights:
+            by_group.setdefault(sp.token.group, []).append(sp)
+        identifying = by_group.get("", [])
+        candidates = []
+        for left in lefts:
+            a = left.token
+            # A generic word meets its synonyms, or a misspelt one read as identifying.
+            options = by_group.get(a.group, []) + identifying if a.group else rights
+            for right in options:
+                b = right.token
+                if not _may_match(a, b) or (
+                    len(left.index) + len(right.index) > 2 and min(len(a.text), len(b.text)) < 4
+                ):
+                    continue
+                sim, kind = _token_similarity(a, b)
+                if sim > 0:
+                    candidates.append((-sim, left.index, right.index, kind))
+        candidates.sort()
+        for neg_sim, li, ri, kind in candidates:
+            if self.free(li, ri):
+                self.take(li, ri, -neg_sim, kind)
+
+
+def _acronym(left: NameParts, right: NameParts) -> bool:
+    """One name is the initials of the other ("DGF" / "DHL Global Forwarding")."""
+    for short, long in ((left, right), (right, left)):
+        letters = "".join(t.text for t in short.tokens)
+        written_short = len(short.tokens) == 1 or all(len(t.text) == 1 for t in short.tokens)
+        if (
+            written_short
+            and 2 <= len(letters) <= 5
+            and len(long.tokens) == len(letters)
+            and "".join(t.text[0] for t in long.tokens) == letters
+        ):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 15)
+def _span_texts(tokens: tuple[NameToken, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Texts of the single tokens and of the runs."""
+    spans = _spans(tokens)
+    return (
+        frozenset(sp.token.text for sp in spans if len(sp.index) == 1),
+        frozenset(sp.token.text for sp in spans if len(sp.index) > 1),
+    )
+
+
+def _join_possible(left: tuple[NameToken, ...], right: tuple[NameToken, ...]) -> bool:
+    singles_left, runs_left = _span_texts(left)
+    singles_right, runs_right = _span_texts(right)
+    return bool(runs_left & (singles_right | runs_right) or runs_right & singles_left)
+
+
+def _unused_identifying(tokens: tuple[NameToken, ...], used: list[bool]) -> bool:
+    return any(not u and not t.group for t, u in zip(tokens, used, strict=True))
+
+
+def _matched_weight(aligner: _Aligner) -> float:
+    total = 0.0
+    for li, ri, sim, _ in aligner.pairs:
+        weight = sum(_weight(aligner.left[i]) for i in li)
+        weight += sum(_weight(aligner.right[j]) for j in ri)
+        total += sim * weight
+    return total
+
+
+def _weights(
+    tokens: tuple[NameToken, ...], used: list[bool], silent: frozenset[str]
+) -> list[float]:
+    """Token weights; an unmatched silent word weighs nothing."""
+    return [
+        0.0 if (not u and t.text in silent) else _weight(t)
+        for t, u in zip(tokens, used, strict=True)
+    ]
+
+
+def _spare_generic(
+    tokens: tuple[NameToken, ...], used: list[bool], other: tuple[NameToken, ...]
+) -> tuple[str, ...]:
+    """Unmatched generic words that say something the other name does not: not
+    filler, not a territory, not of a group the other name has ("clock" beside
+    "watch")."""
+    present = {t.group for t in other}
+    return tuple(
+        t.text
+        for t, u in zip(tokens, used, strict=True)
+        if t.generic and not u and t.group not in SILENT_GROUPS and t.group not in present
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def match_names(
+    left_key: str,
+    right_key: str,
+    silent_left: frozenset[str] = frozenset(),
+    silent_right: frozenset[str] = frozenset(),
+) -> NameMatch:
+    """Align two comparison forms. `silent_left` / `silent_right`: words that say
+    nothing when the other name lacks them (the pinyin of "市" in a name written
+    "深圳市..."; see `admin_words`)."""
+    left, right = name_parts(left_key), name_parts(right_key)
+    legal_conflict = bool(left.legal_forms and right.legal_forms) and (
+        left.legal_forms != right.legal_forms
+    )
+    legal_omission = bool(left.legal_forms) != bool(right.legal_forms)
+    person_like = left.person_like and right.person_like
+    if not left.tokens or not right.tokens:
+        same = 1.0 if left_key == right_key and left_key else 0.0
+        return NameMatch(same, (), (), (), (), (), legal_form_conflict=legal_conflict)
+    if left.tokens != right.tokens and _acronym(left, right):
+        return NameMatch(
+            _SIM_ACRONYM, (), (), (), (), (), acronym=True, legal_form_conflict=legal_conflict
+        )
+
+    aligner = _Aligner(left.tokens, right.tokens, joined_first=False)
+    if _join_possible(left.tokens, right.tokens) and (
+        _unused_identifying(aligner.left, aligner.used_left)
+        or _unused_identifying(aligner.right, aligner.used_right)
+    ):
+        # Equal words first may have taken a syllable that a joined word needed.
+        other = _Aligner(left.tokens, right.tokens, joined_first=True)
+        if _matched_weight(other) > _matched_weight(aligner):
+            aligner = other
+    weights_left = _weights(left.tokens, aligner.used_left, silent_left)
+    weights_right = _weights(right.tokens, aligner.used_right, silent_right)
+    got_left = got_right = 0.0
+    pairs = []
+    kinds = set()
+    for li, ri, sim, kind in aligner.pairs:
+        got_left += sim * sum(weights_left[i] for i in li)
+        got_right += sim * sum(weights_right[j] for j in ri)
+        pairs.append(
+            (
+                " ".join(left.tokens[i].text for i in li),
+                " ".join(right.tokens[j].text for j in ri),
+                sim,
+            )
+        )
+        kinds.add(kind)
+    total_left, total_right = sum(weights_left) or 1.0, sum(weights_right) or 1.0
+    dice = (got_left + got_right) / (total_left + total_right)
+    # The better-covered side: a name that drops its city is covered fully by the
+    # longer one; two names that differ in a word are each covered partly.
+    coverage = max(got_left / total_left, got_right / total_right)
+    similarity = 0.5 * dice + 0.5 * coverage
+
+    def extra(
+        tokens: tuple[NameToken, ...], used: list[bool], silent: frozenset[str]
+    ) -> tuple[str, ...]:
+        return tuple(
+            t.text
+            for t, u in zip(tokens, used, strict=True)
+            if not u and not t.generic and t.text not in silent
+        )
+
+    return NameMatch(
+        similarity=round(min(1.0, similarity), 4),
+        pairs=tuple(pairs),
+        extra_left=extra(left.tokens, aligner.used_left, silent_left),
+        extra_right=extra(right.tokens, aligner.used_right, silent_right),
+        generic_left=_spare_generic(left.tokens, aligner.used_left, right.tokens),
+        generic_right=_spare_generic(right.tokens, aligner.used_right, left.tokens),
+        approximate=_KIND_APPROXIMATE in kinds,
+        syllable_changed=_KIND_SYLLABLE in kinds,
+        reordered=_syllables_reordered(left.tokens, right.tokens, aligner.pairs),
+        legal_form_conflict=legal_conflict,
+        legal_form_omission=legal_omission,
+        person_like=person_like,
+    )
+
+
+def name_similarity(a_key: str, b_key: str) -> float:
+    """Similarity in [0, 1] of two comparison forms, symmetric; 1.0 for forms that
+    differ only in legal form, stopwords, word order or split/joined words."""
+    if a_key > b_key:
+        a_key, b_key = b_key, a_key
+    return match_names(a_key, b_key).similarity
+
+
+# -- parties ---------------------------------------------------------------------
+
+
+# Administrative words written after a place in Chinese names ("深圳市", "宝安区"):
+# their pinyin ("shi", "qu") is absent from the same name written in English.
+_ADMIN_CHARACTERS: dict[str, str] = {
+    "市": "shi",
+    "省": "sheng",
+    "区": "qu",
+    "區": "qu",
+    "县": "xian",
+    "縣": "xian",
+    "镇": "zhen",
+    "鎮": "zhen",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def admin_words(name: str) -> frozenset[str]:
+    """Pinyin of the administrative characters in a name as written."""
+    return frozenset(word for ch, word in _ADMIN_CHARACTERS.items() if ch in name)
+
+
+def _foreign_script(name: str) -> bool:
+    """Written in a script other than Latin (Han, mostly): compared through rigour's
+    transliteration."""
+    return bool(name) and not is_latin(name)
+
+
+def _identifier_parts(node_id: str) -> tuple[str, str]:
+    """("CN", "91440300...") of "id:CN:91440300..."."""
+    _, _, rest = node_id.partition(":")
+    country, _, value = rest.partition(":")
+    return country, value
+
+
+def _shared_identifiers(a: frozenset[str], b: frozenset[str]) -> list[str]:
+    """Identifiers of both. The loader writes "id:XX:<value>" for a party with no
+    country; such a value meets the same value under any country."""
+    shared = set(a & b)
+    for x in a - shared:
+        country_x, value_x = _identifier_parts(x)
+        for y in b:
+            country_y, value_y = _identifier_parts(y)
+            if value_x == value_y and "XX" in (country_x, country_y):
+                shared.add(x)
+    return sorted(shared)
+
+
+def _shown(node_id: str) -> str:
+    """An artefact as an analyst reads it: "+8675512345678", "sales@x.cn"."""
+    kind, _, rest = node_id.partition(":")
+    if kind == "id":
+        return rest.partition(":")[2] or rest
+    if kind == "addr":
+        return ""
+    return rest
+
+
+def _lift(similarity: float) -> float:
+    return min(1.0, max(0.0, (similarity - _LIFT_FROM) / (_LIFT_FULL - _LIFT_FROM)))
+
+
+def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
+    flags = {
+        "name_conflict": names.conflict,
+        "name_omission": names.omission,
+        "name_approximate": names.approximate,
+        "name_syllable_changed": names.syllable_changed,
+        "name_reordered": names.reordered,
+        "name_acronym": names.acronym,
+        "business_conflict": names.generic_conflict,
+        "business_omission": names.generic_omission,
+        "legal_form_conflict": names.legal_form_conflict,
+        "legal_form_omission": names.legal_form_omission,
+        "person_name": names.person_like,
+        "script_crossing": crossing,
+    }
+    return {key: 1.0 for key, on in flags.items() if on}
+
+
+# Features that cap a score at _CAP_CONFLICT (disagreement), and those that cap a
+# pair with no shared artefact at _CAP_AMBIGUOUS (not enough to tell namesakes apart).
+_CONFLICTS = (
+    "name_conflict",
+    "name_reordered",
+    "business_conflict",
+    "legal_form_conflict",
+    "country_conflict",
+)
+_AMBIGUITIES = (
+    "name_omission",
+    "name_approximate",
+    "name_acronym",
+    "business_omission",
+    "person_name",
+    "place_omission",
+)
+
+
+def _countries(a: PartyProfile, b: PartyProfile) -> tuple[dict[str, float], list[str]]:
+    """Country features. A territory named by one name only ("... (HK) Ltd") must be
+    the other party's country, or the names may be a company and its namesake
+    elsewhere ("Xinbo Logistics (HK)" and a mainland "Xinbo Logistics")."""
+    places_a, places_b = name_parts(a.name_key).places, name_parts(b.name_key).places
+    features: dict[str, float] = {}
+    notes: list[str] = []
+    if a.country and b.country:
+        if a.country == b.country:
+            features["country_compatible"] = 1.0
+            notes.append(f"same country {a.country}")
+        else:
+            features["country_conflict"] = 1.0
+            notes.append(f"different countries {a.country} / {b.country}")
+    unexplained = sorted(
+        place
+        for place, other in [(p, b.country) for p in places_a - places_b]
+        + [(p, a.country) for p in places_b - places_a]
+        if other != place
+    )
+    if unexplained and "country_conflict" not in features:
+        features["place_omission"] = 1.0
+        notes.append(f"only one name says {', '.join(unexplained)}")
+    return features, notes
+
+
+def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
+    """Score two parties as the same entity; symmetric in `a` and `b`."""
+    if a.id == b.id:
+        return Comparison(1.0, {"same_party": 1.0}, f"the same party ({_one_line(a.name)})")
+    if (a.id, a.name_key) > (b.id, b.name_key):
+        a, b = b, a
+    crossing = _foreign_script(a.name) != _foreign_script(b.name)
+    names = match_names(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    features: dict[str, float] = {"name_similarity": names.similarity}
+    features.update(_name_features(names, crossing))
+    evidence: list[str] = []
+    shared = {
+        "shared_identifier": _shared_identifiers(a.identifiers, b.identifiers),
+        "shared_email": sorted(a.emails & b.emails),
+        "shared_phone": sorted(a.phones & b.phones),
+        "shared_address": sorted(a.addresses & b.addresses),
+    }
+    missing = 1.0
+    for feature, ids in shared.items():
+        if ids:
+            features[feature] = 1.0
+            missing *= 1.0 - _ARTEFACT_WEIGHT[feature]
+            evidence.append(f"same {feature.removeprefix('shared_')} {_shown(ids[0])}".rstrip())
+    artefacts = 1.0 - missing
+    country_features, country_notes = _countries(a, b)
+    features.update(country_features)
+
+    similarity = names.similarity
+    score = similarity + (1.0 - similarity) * artefacts * _lift(similarity)
+    if any(key in features for key in _CONFLICTS):
+        score = min(score, _CAP_CONFLICT)
+    elif "name_syllable_changed" in features or (
+        not artefacts and any(key in features for key in _AMBIGUITIES)
+    ):
+        score = min(score, _CAP_AMBIGUOUS)
+    score = round(max(0.0, min(1.0, score)), 4)
+    explanation = _explain(a, b, names, features, evidence + country_notes)
+    return Comparison(score, features, explanation)
+
+
+# Characters of a name shown in an explanation.
+_SHOWN_NAME = 80
+
+
+def _one_line(name: str) -> str:
+    text = " ".join(name.split())
+    return text if len(text) <= _SHOWN_NAME else text[: _SHOWN_NAME - 1] + "…"
+
+
+def _explain(
+    a: PartyProfile,
+    b: PartyProfile,
+    names: NameMatch,
+    features: dict[str, float],
+    evidence: list[str],
+) -> str:
+    parts = [f"names {names.similarity:.2f} alike ({_one_line(a.name)} / {_one_line(b.name)})"]
+    if names.conflict:
+        parts.append(
+            f"names differ in {' '.join(names.extra_left)} / {' '.join(names.extra_right)}"
+        )
+    elif names.omission:
+        parts.append(f"only one name has {' '.join(names.extra_left + names.extra_right)}")
+    if names.approximate or names.syllable_changed:
+        fuzzy = [f"{x}~{y}" for x, y, sim in names.pairs if sim < 1.0]
+        parts.append(f"spelling differs ({', '.join(fuzzy)})")
+    if names.syllable_changed:
+        parts.append("another Chinese syllable")
+    if names.reordered:
+        parts.append("syllables in another order")
+    if names.acronym:
+        parts.append("one name is the initials of the other")
+    if names.generic_conflict:
+        parts.append(
+            f"line of business differs ({' '.join(names.generic_left)} / "
+            f"{' '.join(names.generic_right)})"
+        )
+    elif names.generic_omission:
+        parts.append(f"only one name says {' '.join(names.generic_left + names.generic_right)}")
+    if names.legal_form_conflict:
+        parts.append("legal forms differ")
+    if names.person_like:
+        parts.append("a person's name")
+    if "script_crossing" in features:
+        parts.append("different scripts")
+    parts.extend(evidence)
+    if not any(key.startswith("shared_") for key in features):
+        parts.append("nothing else shared")
+    return "; ".join(parts)
+
+
+# -- decisions over many pairs -------------------------------------------------------
+
+AUTO = "auto"
+REVIEW = "review"
+# A pair whose names differ in an identifying word (and share nothing) keeps their
+# clusters apart only if the names are this unlike: two cities ("Shenzhen" /
+# "Shantou" Jiaming Watch) are; a keying error that split a trade name ("Kang
+# Run" / "Kng Run") is not.
+_BARRING_NAME_SIMILARITY = 0.75
+
+
+def _bars(comparison: Comparison) -> bool:
+    """Whether a pair keeps the clusters of its two parties apart: countries, legal
+    forms or lines of business that differ; or identifying words that differ with
+    nothing shared to say a keying error made them ("Shenzhen" / "Shantou" Jiaming
+    Watch: yes; "Snurise" / "Sunirse" Enterprises with one phone: no), in one script
+    (rigour reads some place names another way: 厦门 as "sha men", not Xiamen)."""
+    features = comparison.features
+    if any(key in features for key in _CONFLICTS if key != "name_conflict"):
+        return True
+    return (
+        "name_conflict" in features
+        and not _has_artefact(comparison)
+        and "script_crossing" not in features
+        and features["name_similarity"] < _BARRING_NAME_SIMILARITY
+    )
+
+
+def holds_apart(comparison: Comparison) -> bool:
+    """Whether `decide_links` must see this pair even when it scores low: it keeps
+    the clusters of its two parties apart."""
+    return _bars(comparison)
+
+
+def _has_artefact(comparison: Comparison) -> bool:
+    return any(key.startswith("shared_") for key in comparison.features)
+
+
+def decide_links(
+    scored: Mapping[tuple[str, str], Comparison],
+    *,
+    linked: Iterable[tuple[str, str]] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+) -> dict[tuple[str, str], str]:
+    """AUTO or REVIEW for every scored pair at or above REVIEW_THRESHOLD.
+
+    Clusters are connected components of auto (and confirmed) links, so one link
+    between two namesakes ("Jiaming Watch Co Ltd" of Shenzhen and of Shantou, both
+    written without their city) would merge two companies. Links at or above
+    AUTO_THRESHOLD are therefore taken strongest first (a shared artefact before a
+    name alone, then by score), and one that would join two clusters holding a pair
+    that disagrees (see `_bars`) or a rejected pair is held back for review.
+
+    `linked`: pairs already in one cluster (confirmed by an analyst, or auto links
+    kept from an earlier run), joined first whatever else; an incremental run passes
+    the links of the clusters it touches with the scores of their pairs. `rejected`:
+    pairs an analyst rejected; they get no decision and their clusters never join.
+    """
+    parent: dict[str, str] = {}
+    members: dict[str, set[str]] = {}
+    barred: dict[str, set[str]] = {}  # root -> nodes its cluster may not join
+
+    def root(x: str) -> str:
+        if x not in parent:
+            parent[x], members[x], barred[x] = x, {x}, set()
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str, force: bool = False) -> bool:
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            return True
+        if not force and barred[ra] & members[rb]:
+            return False
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members[ra] |= members.pop(rb)
+        barred[ra] |= barred.pop(rb)
+        return True
+
+    refused = {tuple(sorted(pair)) for pair in rejected}
+    for a, b in refused:
+        barred[root(a)].add(b)
+        barred[root(b)].add(a)
+    for pair, comparison in scored.items():
+        if _bars(comparison):
+            a, b = pair
+            barred[root(a)].add(b)
+            barred[root(b)].add(a)
+    for a, b in linked:
+        join(a, b, force=True)
+
+    decisions: dict[tuple[str, str], str] = {}
+    ranked = sorted(
+        (
+            pair
+            for pair, c in scored.items()
+            if c.score >= REVIEW_THRESHOLD and tuple(sorted(pair)) not in refused
+        ),
+        key=lambda pair: (-_has_artefact(scored[pair]), -scored[pair].score, pair),
+    )
+    for pair in ranked:
+        auto = scored[pair].score >= AUTO_THRESHOLD and join(*pair)
+        decisions[pair] = AUTO if auto else REVIEW
+    return decisions

@@ -1,0 +1,456 @@
+"""Entity resolution over the store: blocking keys, SAME_AS links, judgements, clusters.
+
+`resolve` compares the Party nodes marked `er_pending` (new, or named again by a
+new or corrected record) with the parties that share a blocking key with them,
+never every pair. Keys are `BlockKey` nodes, so candidates come from an index
+lookup. Each compared pair scoring at or above `REVIEW_THRESHOLD` gets a SAME_AS
+relationship (smaller id -> larger id) with its score, features and explanation,
+status `auto` at or above `AUTO_THRESHOLD`, `suggested` between the two. Pairs an
+analyst judged keep the analyst's status: an automatic run writes only where the
+status is missing or machine-made.
+
+Entities (clusters) are the connected components of `auto` and `confirmed` links;
+each Party carries its cluster's id (the smallest member id) in `cluster`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graph import queries
+from graph.errors import NotFound
+from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, LinkStatus, PartyRole
+from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
+from graph.resolve.evaluate import (
+    cluster_scores,
+    connected_components,
+    majority_truth,
+    pairwise_scores,
+)
+from graph.resolve.profile import PartyProfile
+from graph.resolve.score import (
+    AUTO,
+    REVIEW_THRESHOLD,
+    Comparison,
+    compare,
+    decide_links,
+    holds_apart,
+)
+from graph.store import GraphStore, Row, Tx
+
+__all__ = [
+    "EntityView",
+    "Judgement",
+    "ResolveReport",
+    "entity",
+    "evaluate_store",
+    "judge",
+    "mark_all_pending",
+    "party_clusters",
+    "party_mentions",
+    "party_profiles",
+    "recluster",
+    "resolve",
+]
+
+# Pending parties per round trip (keys written, candidates read).
+DEFAULT_BATCH = 500
+# Links per write transaction.
+_WRITE_ROWS = 2000
+
+_ARTEFACT_FIELDS = {"addr": "addresses", "tel": "phones", "mail": "emails", "id": "identifiers"}
+_ROLE_LABELS = {role.value for role in PartyRole}
+
+
+@dataclass
+class ResolveReport:
+    compared_parties: int = 0
+    candidate_pairs: int = 0
+    auto: int = 0
+    suggested: int = 0
+    removed: int = 0
+    clusters_changed: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "compared_parties": self.compared_parties,
+            "candidate_pairs": self.candidate_pairs,
+            "auto_links": self.auto,
+            "suggested_links": self.suggested,
+            "removed_links": self.removed,
+            "parties_whose_entity_changed": self.clusters_changed,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def profile_of_row(row: Row) -> PartyProfile:
+    artefacts: dict[str, set[str]] = {name: set() for name in _ARTEFACT_FIELDS.values()}
+    for node_id in row["artefacts"] or []:
+        kind = _ARTEFACT_FIELDS.get(str(node_id).split(":", 1)[0])
+        if kind is not None:
+            artefacts[kind].add(node_id)
+    return PartyProfile(
+        id=row["id"],
+        name=row["name"] or "",
+        name_key=row["name_key"] or "",
+        country=row["country"],
+        addresses=frozenset(artefacts["addresses"]),
+        phones=frozenset(artefacts["phones"]),
+        emails=frozenset(artefacts["emails"]),
+        identifiers=frozenset(artefacts["identifiers"]),
+        roles=frozenset(label.lower() for label in row["labels"] if label in _ROLE_LABELS),
+    )
+
+
+def party_profiles(store: GraphStore, ids: Iterable[str]) -> dict[str, PartyProfile]:
+    """Profiles of the Party nodes `ids` (unknown ids are left out)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=wanted)
+    return {row["id"]: profile_of_row(row) for row in rows}
+
+
+def candidates_for_keys(
+    store: GraphStore, keys: Iterable[str], max_block: int = DEFAULT_MAX_BLOCK
+) -> dict[str, list[str]]:
+    """Blocking key -> parties holding it, for keys held by at most `max_block`."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = store.read(queries.BLOCK_CANDIDATES_QUERY, keys=wanted, max_block=max_block)
+    return {row["key"]: list(row["parties"]) for row in rows}
+
+
+def mark_all_pending(store: GraphStore, batch_size: int = 5000) -> int:
+    """Mark every Party for comparison (a full run); returns how many were marked."""
+    marked = 0
+    while True:
+        rows = store.write(queries.MARK_ALL_PARTIES_PENDING_QUERY, batch_size=batch_size)
+        done = int(rows[0]["marked"]) if rows else 0
+        marked += done
+        if done == 0:
+            return marked
+
+
+def _link_row(pair: tuple[str, str], result: Comparison, at: str, *, auto: bool) -> dict[str, Any]:
+    status = LinkStatus.AUTO if auto else LinkStatus.SUGGESTED
+    return {
+        "a": pair[0],
+        "b": pair[1],
+        "score": result.score,
+        # Neo4j stores no map in a property: the features travel as JSON.
+        "features": json.dumps(result.features, sort_keys=True),
+        "explanation": result.explanation,
+        "status": status.value,
+        "at": at,
+    }
+
+
+def resolve(
+    store: GraphStore,
+    *,
+    full: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    progress: Callable[[int], None] | None = None,
+) -> ResolveReport:
+    """Compare pending parties (all parties with `full`), link them, recluster.
+
+    Three phases, so that the outcome depends on the graph and not on the order
+    in which parties arrived: (1) the blocking keys of every pending party are
+    written, so each key's holder count is final; (2) each pending party is
+    compared with the holders of its keys; (3) `decide_links` takes the scored
+    pairs strongest first, together with the analysts' decisions and the links
+    that bind the parties already, and the links are written. Pending marks are
+    cleared last: a run killed on the way is run again whole.
+    """
+    started = time.perf_counter()
+    report = ResolveReport()
+    if full:
+        mark_all_pending(store)
+    ids = _pending(store, batch_size)
+    if not ids:
+        report.clusters_changed = recluster(store)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # 1. Keys.
+    keys_of: dict[str, set[str]] = {}
+    for start in range(0, len(ids), batch_size):
+        profiles = party_profiles(store, ids[start : start + batch_size])
+        batch_keys = {pid: blocking_keys(profile) for pid, profile in profiles.items()}
+        rows = [{"key": key, "party": pid} for pid, keys in batch_keys.items() for key in keys]
+        store.execute_write(_write_keys(rows, sorted({row["key"] for row in rows})))
+        keys_of.update(batch_keys)
+
+    # 2. Candidates and scores. Only what `decide_links` needs is kept: pairs that
+    # may be linked and pairs that keep two clusters apart.
+    scored: dict[tuple[str, str], Comparison] = {}
+    compared: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        wanted = {key for pid in batch for key in keys_of.get(pid, ())}
+        holders = candidates_for_keys(store, wanted, max_block)
+        pairs: set[tuple[str, str]] = set()
+        for pid in batch:
+            for key in keys_of.get(pid, ()):
+                for other in holders.get(key, ()):
+                    if other != pid:
+                        pair = (pid, other) if pid < other else (other, pid)
+                        if pair not in compared:
+                            pairs.add(pair)
+        compared |= pairs
+        profiles = party_profiles(store, {pid for pair in pairs for pid in pair})
+        for pair in pairs:
+            if pair[0] in profiles and pair[1] in profiles:
+                result = compare(profiles[pair[0]], profiles[pair[1]])
+                if result.score >= REVIEW_THRESHOLD or holds_apart(result):
+                    scored[pair] = result
+        report.compared_parties += len(batch)
+        if progress:
+            progress(report.compared_parties)
+    report.candidate_pairs = len(compared)
+
+    # 3. Decisions, with what analysts decided and what binds these parties already.
+    existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
+    rejected = [(row["a"], row["b"]) for row in existing if row["status"] == LinkStatus.REJECTED]
+    human = {(row["a"], row["b"]) for row in existing if row["status"] not in MACHINE_STATUSES}
+    linked = [
+        (row["a"], row["b"])
+        for row in existing
+        if row["status"] == LinkStatus.CONFIRMED
+        or (row["status"] == LinkStatus.AUTO and (row["a"], row["b"]) not in compared)
+    ]
+    decisions = decide_links(scored, linked=linked, rejected=rejected)
+    at = _now()
+    links = [
+        _link_row(pair, scored[pair], at, auto=decision == AUTO)
+        for pair, decision in sorted(decisions.items())
+        if pair not in human
+    ]
+    machine = [status.value for status in MACHINE_STATUSES]
+    stale = [list(pair) for pair in sorted(compared - decisions.keys())]
+    report.removed = sum(
+        1
+        for row in existing
+        if row["status"] in machine and (row["a"], row["b"]) in compared - decisions.keys()
+    )
+    for start in range(0, max(len(links), len(stale)), _WRITE_ROWS):
+        store.execute_write(
+            _write_links(
+                links[start : start + _WRITE_ROWS], stale[start : start + _WRITE_ROWS], machine
+            )
+        )
+    for start in range(0, len(ids), _WRITE_ROWS):
+        store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
+    report.auto = sum(1 for row in links if row["status"] == LinkStatus.AUTO)
+    report.suggested = sum(1 for row in links if row["status"] == LinkStatus.SUGGESTED)
+    report.clusters_changed = recluster(store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _pending(store: GraphStore, page: int) -> list[str]:
+    ids: list[str] = []
+    while True:
+        rows = store.read(queries.PENDING_PARTIES_QUERY, after=ids[-1] if ids else "", limit=page)
+        ids.extend(row["id"] for row in rows)
+        if len(rows) < page:
+            return ids
+
+
+def _write_keys(rows: list[dict[str, str]], keys: list[str]) -> Callable[[Tx], None]:
+    def work(tx: Tx) -> None:
+        tx.run(queries.SET_BLOCK_KEYS_QUERY, rows=rows)
+        tx.run(queries.COUNT_BLOCK_KEYS_QUERY, keys=keys)
+
+    return work
+
+
+def _write_links(
+    links: list[dict[str, Any]], stale: list[list[str]], machine: list[str]
+) -> Callable[[Tx], None]:
+    def work(tx: Tx) -> None:
+        if stale:
+            tx.run(queries.DELETE_MACHINE_LINKS_QUERY, pairs=stale, machine_statuses=machine)
+        if links:
+            tx.run(queries.UPSERT_MACHINE_LINKS_QUERY, rows=links, machine_statuses=machine)
+
+    return work
+
+
+def recluster(store: GraphStore) -> int:
+    """Recompute every Party's entity; write only the changed ones. Returns how many."""
+    statuses = [status.value for status in BINDING_STATUSES]
+    edges = [
+        (row["a"], row["b"]) for row in store.read(queries.BINDING_LINKS_QUERY, statuses=statuses)
+    ]
+    current = {row["id"]: row["cluster"] for row in store.read(queries.PARTY_CLUSTERS_QUERY)}
+    changed: list[dict[str, str]] = []
+    for component in connected_components(current, edges):
+        cluster = min(component)
+        changed.extend(
+            {"id": pid, "cluster": cluster} for pid in sorted(component) if current[pid] != cluster
+        )
+    for start in range(0, len(changed), 5000):
+        store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + 5000])
+    return len(changed)
+
+
+# --- Judgements ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    a: str
+    b: str
+    status: LinkStatus
+    decided_by: str
+    reason: str = ""
+    decided_at: str = field(default_factory=_now)
+
+
+def judge(store: GraphStore, judgement: Judgement) -> dict[str, Any]:
+    """Record an analyst's decision on a pair; the entities are recomputed."""
+    if judgement.status in MACHINE_STATUSES:
+        raise ValueError(f"status {judgement.status.value!r} is not an analyst's decision")
+    if judgement.a == judgement.b:
+        raise ValueError("a party cannot be judged against itself")
+    a, b = sorted((judgement.a, judgement.b))
+    profiles = party_profiles(store, (a, b))
+    missing = [pid for pid in (a, b) if pid not in profiles]
+    if missing:
+        raise NotFound(f"no party with id {missing[0]!r}")
+    result = compare(profiles[a], profiles[b])
+    entry = json.dumps(
+        {
+            "status": judgement.status.value,
+            "decided_by": judgement.decided_by,
+            "decided_at": judgement.decided_at,
+            "reason": judgement.reason,
+        },
+        sort_keys=True,
+    )
+    rows = store.write(
+        queries.JUDGE_QUERY,
+        a=a,
+        b=b,
+        score=result.score,
+        features=json.dumps(result.features, sort_keys=True),
+        explanation=result.explanation,
+        status=judgement.status.value,
+        decided_by=judgement.decided_by,
+        decided_at=judgement.decided_at,
+        reason=judgement.reason,
+        entry=[entry],
+    )
+    recluster(store)
+    row = rows[0]
+    return {
+        "a": a,
+        "b": b,
+        "status": row["status"],
+        "score": row["score"],
+        "explanation": row["explanation"],
+        "decided_by": judgement.decided_by,
+        "decided_at": judgement.decided_at,
+        "reason": judgement.reason,
+    }
+
+
+# --- Entity view -----------------------------------------------------------------------
+
+
+@dataclass
+class EntityView:
+    id: str  # the cluster id: the smallest Party id of the entity
+    members: list[Row]
+    names: list[Row]
+    links: list[Row]
+    suggestions: list[Row]
+
+
+def _decoded(row: Row) -> Row:
+    out = dict(row)
+    if isinstance(out.get("features"), str):
+        out["features"] = json.loads(out["features"])
+    return out
+
+
+def entity(store: GraphStore, party_id: str, examples: int = 5) -> EntityView:
+    """The entity a Party belongs to: members, name variants with sources, links."""
+    profiles = store.read(queries.PARTY_PROFILES_QUERY, ids=[party_id])
+    if not profiles:
+        raise NotFound(f"no party with id {party_id!r}")
+    cluster = profiles[0]["cluster"] or party_id
+    members = store.read(queries.CLUSTER_MEMBERS_QUERY, cluster=cluster)
+    names = store.read(queries.NAME_VARIANTS_QUERY, cluster=cluster, examples=examples)
+    links = [_decoded(row) for row in store.read(queries.CLUSTER_LINKS_QUERY, cluster=cluster)]
+    pending = {LinkStatus.SUGGESTED.value, LinkStatus.UNSURE.value}
+    return EntityView(
+        id=cluster,
+        members=[dict(row) for row in members],
+        names=[dict(row) for row in names],
+        links=[row for row in links if row["status"] not in pending],
+        suggestions=[row for row in links if row["status"] in pending],
+    )
+
+
+def party_clusters(store: GraphStore) -> dict[str, str]:
+    """Party id -> entity id, for every Party."""
+    return {
+        row["id"]: row["cluster"] or row["id"] for row in store.read(queries.PARTY_CLUSTERS_QUERY)
+    }
+
+
+def party_mentions(store: GraphStore) -> dict[tuple[str, str, int], str]:
+    """(seizure id, role, index) -> Party id for every party a seizure names."""
+    role_of = {link.rel.value: link.role.value.lower() for link in LINKS if link.role}
+    return {
+        (row["seizure"], role_of[row["rel"]], int(row["index"] or 0)): row["party"]
+        for row in store.read(queries.PARTY_MENTIONS_QUERY)
+    }
+
+
+def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
+    """Score the graph's entities against a generator's `truth.json` (parsed).
+
+    Items are Party nodes (the decisions resolution makes): a node's true entity is
+    the majority entity of the mentions that name it. Predicted clusters are the
+    nodes' entities (connected components of auto and confirmed links).
+    """
+    mentions = party_mentions(store)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    unmatched = 0
+    for mention in truth["mentions"]:
+        seizure = f"{mention['agency']}:{mention['record_id']}"
+        pid = mentions.get((seizure, mention["role"], int(mention["index"])))
+        if pid is None:
+            unmatched += 1  # the record was malformed and quarantined, as planted
+            continue
+        votes[pid][mention["entity"]] += 1
+    item_truth, mixed = majority_truth(votes)
+    clusters: dict[str, set[str]] = defaultdict(set)
+    for pid, cluster in party_clusters(store).items():
+        if pid in item_truth:
+            clusters[cluster].add(pid)
+    predicted = list(clusters.values())
+    return {
+        "parties": len(item_truth),
+        "mentions_not_in_graph": unmatched,
+        "parties_naming_several_entities": len(mixed),
+        "pairwise": pairwise_scores(predicted, item_truth),
+        "clusters": cluster_scores(predicted, item_truth),
+    }

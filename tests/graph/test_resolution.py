@@ -1,0 +1,247 @@
+"""Entity resolution over the real store: links, increments, judgements, entity views,
+matching and search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.errors import NotFound
+from graph.export import node_ids
+from graph.lookup import search
+from graph.model import LinkStatus
+from graph.resolve.match import QueryParty, match_parties
+from graph.resolve.score import AUTO_THRESHOLD
+from graph.resolve.service import (
+    Judgement,
+    entity,
+    evaluate_store,
+    judge,
+    party_clusters,
+    resolve,
+)
+from graph.store import GraphStore
+from ingest.load import Loader
+from ingest.normalise import PortResolver
+from ingest.normalised import party_identity
+from tests.factories import seizure_record, write_ndjson
+
+PHONE = "+86 755 1234 5678"
+SPELLINGS = (
+    ("Shenzhen Huaxin Trading Co., Ltd.", "HK-CED"),
+    ("Huaxin Trading (Shenzhen) Co Ltd", "US-CBP"),
+    ("深圳华信贸易有限公司", "CN-GACC"),
+)
+NAMESAKE = "Dongguan Huaxin Trading Co., Ltd."
+
+
+def _pid(name: str, country: str = "CN") -> str:
+    return party_identity(name, country).id
+
+
+def _load(store: GraphStore, tmp_path: Path, records: list[dict[str, Any]], name: str) -> None:
+    loader = Loader(store, tmp_path / "quarantine")
+    report = loader.load_file(write_ndjson(tmp_path / name, records))
+    assert report.quarantined == 0, report.reasons
+
+
+def _spelling_records() -> list[dict[str, Any]]:
+    records = []
+    for name, agency in SPELLINGS:
+        shipper = {"name": name, "country": "CN", "phone": PHONE}
+        records.append(seizure_record(agency=agency, shipper=shipper))
+    # A company of nearly the same name in another city, sharing nothing.
+    records.append(seizure_record(shipper={"name": NAMESAKE, "country": "CN"}))
+    return records
+
+
+@pytest.fixture
+def resolved(store: GraphStore, tmp_path: Path) -> GraphStore:
+    _load(store, tmp_path, _spelling_records(), "first.ndjson")
+    resolve(store)
+    return store
+
+
+def test_spellings_and_scripts_sharing_a_phone_become_one_entity(resolved: GraphStore) -> None:
+    clusters = party_clusters(resolved)
+    ids = [_pid(name) for name, _ in SPELLINGS]
+    assert len({clusters[pid] for pid in ids}) == 1
+    assert clusters[ids[0]] == min(ids)
+
+
+def test_a_namesake_in_another_city_with_nothing_shared_is_not_linked_automatically(
+    resolved: GraphStore,
+) -> None:
+    clusters = party_clusters(resolved)
+    namesake = _pid(NAMESAKE)
+    assert clusters[namesake] == namesake
+    view = entity(resolved, namesake)
+    assert [m["id"] for m in view.members] == [namesake]
+    assert all(link["status"] != LinkStatus.AUTO for link in view.links)
+
+
+def test_every_link_says_why(resolved: GraphStore) -> None:
+    view = entity(resolved, _pid(SPELLINGS[0][0]))
+    auto = [link for link in view.links if link["status"] == LinkStatus.AUTO]
+    assert auto
+    for link in auto:
+        assert link["score"] >= AUTO_THRESHOLD
+        assert link["features"]["name_similarity"] > 0
+        assert link["explanation"]
+        assert link["a"] < link["b"]
+
+
+def test_the_entity_view_lists_every_spelling_with_its_agency(resolved: GraphStore) -> None:
+    view = entity(resolved, _pid(SPELLINGS[1][0]))
+    assert {m["id"] for m in view.members} == {_pid(name) for name, _ in SPELLINGS}
+    written = {(row["name"], tuple(row["agencies"])) for row in view.names}
+    assert written == {(name, (agency,)) for name, agency in SPELLINGS}
+    for row in view.names:
+        assert row["seizures"] == 1
+        assert len(row["examples"]) == 1 and row["examples"][0].startswith(row["agencies"][0])
+
+
+def test_unknown_party_is_not_found(store: GraphStore) -> None:
+    with pytest.raises(NotFound, match="party:nope"):
+        entity(store, "party:nope")
+
+
+def test_resolving_again_compares_only_new_or_renamed_parties(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    assert resolve(resolved).compared_parties == 0
+    newcomer = {"name": "Huaxin Trading Co Ltd", "country": "CN", "phone": PHONE}
+    _load(resolved, tmp_path, [seizure_record(shipper=newcomer)], "second.ndjson")
+    report = resolve(resolved)
+    # The new record names its shipper (new) and its consignee (named again).
+    assert report.compared_parties == 2
+    clusters = party_clusters(resolved)
+    assert clusters[_pid("Huaxin Trading Co Ltd")] == clusters[_pid(SPELLINGS[0][0])]
+
+
+def test_a_rejection_splits_the_entity_and_survives_a_full_run(resolved: GraphStore) -> None:
+    chinese = _pid(SPELLINGS[2][0])
+    others = [_pid(name) for name, _ in SPELLINGS[:2]]
+    for other in others:
+        result = judge(
+            resolved,
+            Judgement(
+                a=chinese,
+                b=other,
+                status=LinkStatus.REJECTED,
+                decided_by="analyst-7",
+                reason="a different company",
+            ),
+        )
+        assert result["status"] == "rejected"
+        assert result["decided_by"] == "analyst-7"
+    clusters = party_clusters(resolved)
+    assert clusters[chinese] == chinese
+    resolve(resolved, full=True)
+    clusters = party_clusters(resolved)
+    assert clusters[chinese] == chinese
+    view = entity(resolved, chinese)
+    statuses = {frozenset((link["a"], link["b"])): link["status"] for link in view.links}
+    assert {statuses[frozenset((chinese, other))] for other in others} == {"rejected"}
+
+
+def test_a_confirmation_joins_entities_the_machine_kept_apart(resolved: GraphStore) -> None:
+    namesake, huaxin = _pid(NAMESAKE), _pid(SPELLINGS[0][0])
+    judge(
+        resolved,
+        Judgement(a=namesake, b=huaxin, status=LinkStatus.CONFIRMED, decided_by="analyst-7"),
+    )
+    clusters = party_clusters(resolved)
+    assert clusters[namesake] == clusters[huaxin]
+    resolve(resolved, full=True)
+    assert party_clusters(resolved)[namesake] == clusters[huaxin]
+
+
+def test_judging_an_unknown_party_or_a_machine_status_is_refused(resolved: GraphStore) -> None:
+    huaxin = _pid(SPELLINGS[0][0])
+    with pytest.raises(NotFound, match="party:missing"):
+        judge(
+            resolved,
+            Judgement(a=huaxin, b="party:missing", status=LinkStatus.REJECTED, decided_by="x"),
+        )
+    with pytest.raises(ValueError, match="not an analyst"):
+        judge(
+            resolved, Judgement(a=huaxin, b=_pid(NAMESAKE), status=LinkStatus.AUTO, decided_by="x")
+        )
+
+
+def test_match_finds_the_entity_from_another_script_and_ranks_it_first(
+    resolved: GraphStore,
+) -> None:
+    batch = [
+        QueryParty(name="深圳华信贸易有限公司", country="CN"),
+        QueryParty(name="HUAXIN TRADING SHENZHEN", phone="0755 1234 5678", country="China"),
+        QueryParty(name="Completely Unrelated Widgets GmbH", country="DE"),
+    ]
+    first, second, third = match_parties(resolved, batch, threshold=AUTO_THRESHOLD, limit=5)
+    huaxin_entity = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
+    assert first[0].entity_id == huaxin_entity and first[0].match
+    assert second[0].entity_id == huaxin_entity and second[0].match
+    assert "phone" in second[0].explanation
+    assert not any(c.match for c in third)
+    # One entry per entity, best member first, scores descending.
+    for candidates in (first, second):
+        assert len({c.entity_id for c in candidates}) == len(candidates)
+        assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+
+
+def test_search_reads_containers_ports_marks_and_documents_any_way(
+    resolved: GraphStore,
+) -> None:
+    ports = PortResolver.default()
+
+    def top(text: str, kind: str) -> str:
+        hits = search(resolved, text, types=[kind], jurisdiction=None, limit=5, ports=ports)
+        assert hits, f"nothing found for {text!r}"
+        return hits[0].id
+
+    assert top("msku 123456 5", "container") == "MSKU1234565"
+    assert top("Hong Kong", "port") == "HKHKG"
+    assert top("hk hkg", "port") == "HKHKG"
+    assert top("nikee", "trademark") == "tm:nike"
+    record_doc = min(i for i in node_ids(resolved) if i.startswith("doc:"))
+    number = record_doc.removeprefix("doc:")
+    assert top(f"{number[:4]} {number[4:]}".lower(), "document") == record_doc
+    assert top("Huaxin Trading", "party") in {_pid(name) for name, _ in SPELLINGS} | {
+        _pid(NAMESAKE)
+    }
+
+
+def test_entities_are_scored_against_ground_truth_mention_by_mention(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    records = _spelling_records()
+    _load(store, tmp_path, records, "first.ndjson")
+    resolve(store)
+    entity_of = {name: "E1" for name, _ in SPELLINGS} | {NAMESAKE: "E2"}
+    mentions = []
+    for record in records:
+        for role, party, entity_id in (
+            ("shipper", record["shipper"], entity_of[record["shipper"]["name"]]),
+            ("consignee", record["consignee"], "E3"),
+        ):
+            mentions.append(
+                {
+                    "agency": record["agency"],
+                    "record_id": record["record_id"],
+                    "role": role,
+                    "index": 0,
+                    "name": party["name"],
+                    "entity": entity_id,
+                }
+            )
+    mentions.append({**mentions[0], "record_id": "NEVER-LOADED"})
+    figures = evaluate_store(store, {"mentions": mentions})
+    assert figures["parties"] == 5  # three spellings, the namesake, one consignee
+    assert figures["mentions_not_in_graph"] == 1
+    assert figures["parties_naming_several_entities"] == 0
+    pairwise = figures["pairwise"]
+    assert (pairwise["tp"], pairwise["fp"], pairwise["fn"]) == (3, 0, 0)
+    assert figures["clusters"]["true_clusters"] == 3
