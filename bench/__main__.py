@@ -129,8 +129,12 @@ def _load_feeds(
 
 
 @measurement("load")
-def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[str, Any]:
+def load_rate_small(workdir: Path) -> dict[str, Any]:
     """Generated multi-agency feeds loaded through the batched loader (records/s)."""
+    return load_rate(workdir, sizes=(2_000, 10_000))
+
+
+def load_rate(workdir: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
     from ingest.generate import generate
     from ingest.load import DEFAULT_BATCH_SIZE
 
@@ -152,6 +156,68 @@ def load_rate(workdir: Path, sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[s
     finally:
         server.stop()
     return results
+
+
+@measurement("load_100k")
+def load_rate_100k(workdir: Path) -> dict[str, Any]:
+    """The ingest goal's size: 100k generated records (several minutes)."""
+    return load_rate(workdir, sizes=(100_000,))
+
+
+@measurement("resolution")
+def resolution(workdir: Path, records: int = 10_000, added: int = 1_000) -> dict[str, Any]:
+    """Full resolve after a load, incremental resolve after 1k more records, and
+    `/match` latency (one query entity, through the service) on the result."""
+    import json as json_module
+    import random
+
+    from graph.resolve.match import QueryParty, match_parties
+    from graph.resolve.score import AUTO_THRESHOLD
+    from graph.resolve.service import evaluate_store, resolve
+    from ingest.generate import generate
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    feeds, extra = workdir / "resolution-feeds", workdir / "resolution-extra"
+    generate(records, 5, feeds)
+    generate(added, 6, extra)
+    server = EmbeddedServer(workdir / "resolution" / "embedded")
+    try:
+        info = server.start()
+        credentials = server.credentials()
+        server.create_database("resolution")
+        with GraphStore(info.uri, credentials.user, credentials.password, "resolution") as store:
+            ensure_schema(store)
+            loader = Loader(store, workdir / "quarantine")
+            for feed in read_manifest(feeds):
+                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+            full = resolve(store)
+            truth = json_module.loads((feeds / "truth.json").read_text(encoding="utf-8"))
+            quality = evaluate_store(store, truth)
+            for feed in read_manifest(extra):
+                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+            incremental = resolve(store)
+            names = [m["name"] for m in truth["mentions"]]
+            random.Random(1).shuffle(names)
+            samples = []
+            for name in names[:50]:  # warm-up
+                match_parties(store, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5)
+            for name in names[50:550]:
+                started = time.perf_counter()
+                match_parties(store, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5)
+                samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.stop()
+    return {
+        "records": records,
+        "full_resolve": full.as_dict(),
+        "incremental_resolve_after": added,
+        "incremental_resolve": incremental.as_dict(),
+        "pairwise": {k: round(v, 4) for k, v in quality["pairwise"].items()},
+        "clusters": {k: round(v, 4) for k, v in quality["clusters"].items()},
+        "parties_naming_several_entities": quality["parties_naming_several_entities"],
+        "match_one_query_ms": _percentiles(samples),
+    }
 
 
 @measurement("batching")
