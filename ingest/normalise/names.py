@@ -94,23 +94,23 @@ def legal_form_tokens() -> frozenset[str]:
     return frozenset(tok for t in found for tok in t.split())
 
 
-# Pinyin syllables that rigour's table also holds as a legal form ("yu" -> llc,
-# "sa" -> jsc, ...). In a name written in Han script every such token after
-# transliteration is a syllable of the name (宇 "yu"), never a legal form, so Han
-# names get no legal-form pass after transliteration (their legal forms were
-# replaced in their own script before it). In Latin script "yu" is no legal form
-# in any register we read, while "sa", "ao", "pao" and "ca" are (S.A., АО, ПАО, C.A.).
-_NOT_LEGAL_FORMS_IN_LATIN = frozenset({"yu"})
+# Legal forms in rigour's table that are also words of names: "yu" (宇, a pinyin
+# syllable, and a Chinese surname) is read as LLC, so "昌宇物流" would become
+# "chang llc wu liu". No register we read writes a legal form "yu". Other pinyin
+# syllables in the table ("sa", "ao", "pao", "ca") are real legal forms elsewhere
+# (S.A., АО, ПАО, C.A.) and stay; a Han name that transliterates to one of them
+# loses that syllable to a legal-form token (a known gap, see the session notes).
+_NOT_LEGAL_FORMS = frozenset({"yu"})
 _SHIELD = "zqx"
 
 
 def _replace_legal_forms(text: str) -> str:
-    tokens = [tok + _SHIELD if tok in _NOT_LEGAL_FORMS_IN_LATIN else tok for tok in text.split()]
+    tokens = [tok + _SHIELD if tok in _NOT_LEGAL_FORMS else tok for tok in text.split()]
     replaced = replace_org_types_compare(" ".join(tokens), generic=_GENERIC)
     return " ".join(tok.removesuffix(_SHIELD) for tok in replaced.split())
 
 
-def _once(name: str, latin_pass: bool = True) -> str:
+def _once(name: str) -> str:
     text = normalize(name[:MAX_NAME_CHARS], _FLAGS) or ""
     tokens = [part for tok in text.split(" ") for part in _split_cjk_legal_forms(tok)]
     text = _replace_legal_forms(" ".join(tokens))
@@ -118,8 +118,7 @@ def _once(name: str, latin_pass: bool = True) -> str:
     # them in their own scripts), then normalise again: transliteration can
     # yield capitals and punctuation, and a legal form spelt in Latin letters.
     text = normalize(ascii_text(text), _FLAGS) or ""
-    if latin_pass:
-        text = _replace_legal_forms(text)
+    text = _replace_legal_forms(text)
     tokens = _drop_company_before_legal_form(text.split(), legal_form_tokens())
     return " ".join(tokens)
 
@@ -130,9 +129,6 @@ def comparison_form(name: str) -> str:
     canonical token each, transliterated to ASCII, casefolded, punctuation
     folded, whitespace collapsed. Empty string for a name with no letters or
     digits. Deterministic and idempotent; never raises on a str."""
-    if any(_is_cjk(token) for token in name[:MAX_NAME_CHARS].split()):
-        # One pass: see _NOT_LEGAL_FORMS_IN_LATIN.
-        return _once(name, latin_pass=False)
     out = _once(name)
     # Replacement and transliteration are each stable, but one can expose
     # work for the other; a couple of passes reach the fixed point.
