@@ -10,11 +10,13 @@ suite runs, a statement of `graph/queries.py` that no test ran fails the run.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from graph import queries
 from graph.embedded import EmbeddedServer
@@ -22,6 +24,14 @@ from graph.schema import ensure_schema
 from graph.store import GraphStore, Tx
 
 _EXECUTED: set[str] = set()
+
+# Property tests: the same examples on every run by default, so a run of the suite
+# (and CI) is repeatable, and no per-example deadline, because a deadline is a
+# timing assertion on a shared 2-core machine. `HYPOTHESIS_PROFILE=explore` draws
+# fresh examples each run to hunt for new counterexamples.
+settings.register_profile("repeatable", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None, max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def _record(original):  # type: ignore[no-untyped-def]

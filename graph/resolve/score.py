@@ -649,10 +649,10 @@ def _countries(a: PartyProfile, b: PartyProfile) -> tuple[dict[str, float], list
 
 def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     """Score two parties as the same entity; symmetric in `a` and `b`."""
-    if a.id == b.id:
-        return Comparison(1.0, {"same_party": 1.0}, f"the same party ({_one_line(a.name)})")
     if (a.id, a.name_key, a.name, a.country or "") > (b.id, b.name_key, b.name, b.country or ""):
         a, b = b, a
+    if a.id == b.id:
+        return Comparison(1.0, {"same_party": 1.0}, f"the same party ({_one_line(a.name)})")
     crossing = _foreign_script(a.name) != _foreign_script(b.name)
     names = match_names(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
     features: dict[str, float] = {"name_similarity": names.similarity}
