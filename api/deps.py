@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from graph.config import Settings, get_settings
 from graph.store import GraphStore
+from ingest.normalise import PortResolver
+from ingest.ports import ports_for
 
 
 def get_store(request: Request) -> GraphStore:
@@ -15,3 +20,17 @@ def get_store(request: Request) -> GraphStore:
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+@lru_cache(maxsize=4)
+def _ports_of(data_dir: Path) -> PortResolver:
+    return ports_for(data_dir)
+
+
+def get_port_resolver(settings: Annotated[Settings, Depends(get_settings)]) -> PortResolver:
+    """The port table ingest resolves against: the shipped one, plus the official
+    UN/LOCODE list when one was loaded into the data directory (read once)."""
+    return _ports_of(settings.data_dir)
+
+
+PortsDep = Annotated[PortResolver, Depends(get_port_resolver)]

@@ -7,10 +7,11 @@ be between 1 and 200"), not only the side that was crossed.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 
 def within(name: str, low: int, high: int) -> BeforeValidator:
@@ -40,3 +41,25 @@ def invalid_parameter(name: str, message: str, value: Any) -> RequestValidationE
     return RequestValidationError(
         [{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}]
     )
+
+
+class Period(BaseModel):
+    """`from` and `to`: ISO dates, both inclusive, `to` not before `from`. Query
+    models of routes that take a period extend it; unknown parameters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_from: dt.date | None = Field(
+        default=None, alias="from", description="First seizure date, inclusive (ISO 8601)."
+    )
+    date_to: dt.date | None = Field(
+        default=None, alias="to", description="Last seizure date, inclusive (ISO 8601)."
+    )
+
+    @field_validator("date_to")
+    @classmethod
+    def _period_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"to ({value}) is before from ({start})")
+        return value

@@ -19,7 +19,8 @@ from graph import queries
 from graph.model import Label
 from graph.resolve.match import QueryParty, match_parties
 from graph.store import GraphStore
-from ingest.normalise import PortResolver, fold_port_name, normalise_container
+from ingest.normalise import PortResolver, normalise_container
+from ingest.normalised import document_id, port_node_id
 
 __all__ = ["SEARCH_TYPES", "Hit", "search"]
 
@@ -47,7 +48,7 @@ class Hit:
     entity_id: str | None = None
 
 
-def _label_of(kind: str, props: dict[str, Any]) -> str:
+def _label_of(props: dict[str, Any]) -> str:
     for key in ("name", "mark", "number", "locode"):
         if props.get(key):
             return str(props[key])
@@ -66,7 +67,7 @@ def _by_ids(store: GraphStore, kind: str, reasons: dict[str, tuple[float, str]])
             Hit(
                 type=kind,
                 id=row["id"],
-                label=_label_of(kind, props),
+                label=_label_of(props),
                 jurisdiction=props.get("country"),
                 score=score,
                 why=why,
@@ -129,17 +130,18 @@ def search(
             )
     if "port" in wanted:
         result = ports.resolve(text)
-        reasons = {}
+        # The id ingest gives the text now, and the unresolved one it gave before a
+        # fuller port table (`reference load-locode`) was loaded.
+        unresolved = port_node_id(text, None)
+        reasons = {unresolved: (0.9, "a port name no table resolves")}
         if result.locode:
             reasons[result.locode] = (1.0, f"port {result.locode} ({result.name or text})")
-        reasons.setdefault(
-            f"unresolved:{fold_port_name(text)}", (0.9, "a port name no table resolves")
-        )
         hits += _by_ids(store, "port", reasons)
     if "document" in wanted:
-        number = "".join(ch for ch in text.upper() if ch.isalnum())
-        if number:
-            hits += _by_ids(store, "document", {f"doc:{number}": (1.0, f"document {number}")})
+        doc_id = document_id(text)
+        if doc_id:
+            why = f"document {doc_id.removeprefix('doc:')}"
+            hits += _by_ids(store, "document", {doc_id: (1.0, why)})
     if jurisdiction:
         # Containers and documents belong to no jurisdiction and stay.
         hits = [h for h in hits if h.jurisdiction in (None, jurisdiction)]

@@ -286,10 +286,18 @@ SET s.status = $status, s.decided_by = $decided_by, s.decided_at = $decided_at,
 RETURN s.status AS status, s.score AS score, s.explanation AS explanation
 """
 
-BINDING_LINKS_QUERY = """
-MATCH (a:Party)-[s:SAME_AS]->(b:Party)
+# The binding links (auto, confirmed) of the parties `$ids`, seen from each of them.
+BINDING_NEIGHBOURS_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})-[s:SAME_AS]-(q:Party)
 WHERE s.status IN $statuses
-RETURN a.id AS a, b.id AS b
+RETURN p.id AS a, q.id AS b
+"""
+
+CLUSTERS_OF_PARTIES_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})
+RETURN p.id AS id, p.cluster AS cluster
 """
 
 PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"

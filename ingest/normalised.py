@@ -217,13 +217,10 @@ class _Builder:
 
     def _port(self, name: str, raw: str, **extra: Any) -> None:
         result = self.n.resolve_port(raw)
-        if result.locode and result.resolved:
-            port_id = result.locode
-        elif result.locode:
-            port_id = result.locode
+        port_id = port_node_id(raw, result.locode)
+        if result.locode and not result.resolved:
             self.flags.append(f"{name}: UN/LOCODE {result.locode} is not in the reference table")
-        else:
-            port_id = f"unresolved:{fold_port_name(raw)}"
+        elif not result.locode:
             self.flags.append(f"{name}: port {raw!r} could not be resolved to a UN/LOCODE")
         node = {
             "locode": result.locode,
@@ -272,9 +269,9 @@ class _Builder:
         raw = self.record.transport_document
         if not raw:
             return
-        number = "".join(ch for ch in raw.upper() if ch.isalnum())
-        if number:
-            self._link("documented_by", f"doc:{number}", {"number": number}, raw=raw)
+        doc_id = document_id(raw)
+        if doc_id:
+            self._link("documented_by", doc_id, {"number": doc_id.removeprefix("doc:")}, raw=raw)
 
     def _trademarks(self) -> None:
         marks: dict[str, dict[str, str | None]] = {}
@@ -287,8 +284,7 @@ class _Builder:
             for mark_name in goods.trademarks:
                 marks.setdefault(mark_name, {"rights_holder": None, "registration": None})
         for mark_name, details in marks.items():
-            key = " ".join(mark_name.casefold().split())
-            mark_id = f"tm:{key}"
+            mark_id = trademark_id(mark_name)
             self._link(
                 "infringes",
                 mark_id,
@@ -361,6 +357,27 @@ class _Builder:
                 },
                 source_id=ident.id,
             )
+
+
+# --- Node ids ---------------------------------------------------------------------------
+# One function per id rule, for the loader and for every lookup that must find the
+# node a record made (`/v1/seizures?port=`, `/v1/entities?q=`, `/v1/match`).
+
+
+def port_node_id(raw: str, locode: str | None) -> str:
+    """A Port's id: its UN/LOCODE, or `unresolved:<folded name>` when none is known."""
+    return locode or f"unresolved:{fold_port_name(raw)}"
+
+
+def trademark_id(mark: str) -> str:
+    """A Trademark's id: the mark with case and spacing folded."""
+    return "tm:" + " ".join(mark.casefold().split())
+
+
+def document_id(raw: str) -> str | None:
+    """A TransportDocument's id: letters and digits only, upper case; None if none."""
+    number = "".join(ch for ch in raw.upper() if ch.isalnum())
+    return f"doc:{number}" if number else None
 
 
 @dataclass(frozen=True)

@@ -3,29 +3,20 @@ and one entity (a resolved party cluster) with its names, sources and links."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import PortsDep, StoreDep
 from api.params import within
 from api.schemas import Problem
-from graph.config import get_settings
 from graph.lookup import search
 from graph.resolve.service import entity
-from ingest.normalise import PortResolver
-from ingest.ports import ports_for
 
 router = APIRouter(tags=["entities"])
 
 SearchType = Literal["party", "trademark", "container", "port", "document"]
-
-
-@lru_cache(maxsize=1)
-def _ports() -> PortResolver:
-    return ports_for(get_settings().data_dir)
 
 
 class EntityHit(BaseModel):
@@ -69,6 +60,7 @@ class EntitySearch(BaseModel):
 )
 def search_entities(
     store: StoreDep,
+    ports: PortsDep,
     q: Annotated[
         str,
         Query(
@@ -98,7 +90,7 @@ def search_entities(
         types=list(type) if type else None,
         jurisdiction=jurisdiction.upper() if jurisdiction else None,
         limit=limit,
-        ports=_ports(),
+        ports=ports,
     )
     return EntitySearch(q=q, hits=[EntityHit(**hit.__dict__) for hit in hits])
 

@@ -8,29 +8,21 @@ trademarks by mark in any case.
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
-    field_validator,
 )
 
-from api.deps import StoreDep
-from api.params import blank_is_none, invalid_parameter, within
+from api.deps import PortsDep, StoreDep
+from api.params import Period, blank_is_none, invalid_parameter, within
 from api.schemas import Problem, SeizureOut, SeizurePage
 from graph import seizures as service
-from graph.config import Settings, get_settings
-from ingest.normalise import PortResolver, fold_port_name, normalise_container
-from ingest.ports import ports_for
+from ingest.normalise import PortResolver, normalise_container
+from ingest.normalised import port_node_id, trademark_id
 
 router = APIRouter(tags=["seizures"])
 
@@ -46,10 +38,8 @@ FilterText = Annotated[
 ]
 
 
-class SeizureListQuery(BaseModel):
+class SeizureListQuery(Period):
     """Query parameters of `GET /v1/seizures`; every filter given must match."""
-
-    model_config = ConfigDict(extra="forbid")
 
     party: FilterText = Field(
         default=None,
@@ -74,12 +64,6 @@ class SeizureListQuery(BaseModel):
         description="A mark as written, any case (`Nike`), or a Trademark id (`tm:nike`).",
         examples=["NIKE"],
     )
-    date_from: dt.date | None = Field(
-        default=None, alias="from", description="First seizure date, inclusive (ISO 8601)."
-    )
-    date_to: dt.date | None = Field(
-        default=None, alias="to", description="Last seizure date, inclusive (ISO 8601)."
-    )
     limit: Annotated[
         int,
         Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
@@ -91,44 +75,13 @@ class SeizureListQuery(BaseModel):
         description="`next_cursor` of the previous page; omit for the first page.",
     )
 
-    @field_validator("date_to")
-    @classmethod
-    def _period_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("date_from")
-        if value is not None and start is not None and value < start:
-            raise ValueError(f"to ({value}) is before from ({start})")
-        return value
 
-
-@lru_cache(maxsize=4)
-def _ports_of(data_dir: Path) -> PortResolver:
-    return ports_for(data_dir)
-
-
-def get_port_resolver(settings: Annotated[Settings, Depends(get_settings)]) -> PortResolver:
-    """The port table ingest resolves against: the shipped one, plus the official
-    UN/LOCODE list when one was loaded into the data directory (read once)."""
-    return _ports_of(settings.data_dir)
-
-
-PortsDep = Annotated[PortResolver, Depends(get_port_resolver)]
-
-
-# The ids below are the ones `ingest.normalised` gives the nodes: keep them in step.
-def port_id(raw: str, ports: PortResolver) -> str:
-    """The Port id ingest gives `raw`: its UN/LOCODE, or `unresolved:<folded name>`."""
-    result = ports.resolve(raw)
-    if result.locode:
-        return result.locode
-    return f"unresolved:{fold_port_name(raw)}"
-
-
-def trademark_id(raw: str) -> str:
-    """The Trademark id of a mark (case and spacing folded); a `tm:` id is kept."""
+def _trademark_id(raw: str) -> str:
+    """A mark as written, or a `tm:` id as given."""
     text = raw.strip()
     if text[:3].casefold() == "tm:":
         text = text[3:]
-    return "tm:" + " ".join(text.casefold().split())
+    return trademark_id(text)
 
 
 def _filters(query: SeizureListQuery, ports: PortResolver) -> service.SeizureFilters:
@@ -141,12 +94,12 @@ def _filters(query: SeizureListQuery, ports: PortResolver) -> service.SeizureFil
             )
     port = None
     if query.port is not None:
-        port = port_id(query.port, ports)
+        port = port_node_id(query.port, ports.resolve(query.port).locode)
         if port == "unresolved:":
             raise invalid_parameter("port", "a port needs letters or digits", query.port)
     trademark = None
     if query.trademark is not None:
-        trademark = trademark_id(query.trademark)
+        trademark = _trademark_id(query.trademark)
         if trademark == "tm:":
             raise invalid_parameter("trademark", "a mark needs some text", query.trademark)
     return service.SeizureFilters(

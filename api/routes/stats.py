@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from api.deps import StoreDep
-from api.params import blank_is_none
+from api.params import Period, blank_is_none
 from api.schemas import Problem, SeizureStatistics
 from graph import seizures as service
 from graph.seizures import SeizureGroup
@@ -57,17 +56,9 @@ def _jurisdiction(value: str | None) -> str | None:
 Jurisdiction = Annotated[str | None, BeforeValidator(blank_is_none)]
 
 
-class StatsQuery(BaseModel):
+class StatsQuery(Period):
     """Query parameters of `GET /v1/stats/seizures`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    date_from: dt.date | None = Field(
-        default=None, alias="from", description="First seizure date, inclusive (ISO 8601)."
-    )
-    date_to: dt.date | None = Field(
-        default=None, alias="to", description="Last seizure date, inclusive (ISO 8601)."
-    )
     reporting: Jurisdiction = Field(
         default=None,
         description="Jurisdiction of the reporting agency: ISO 3166 alpha-2 (HK and MO are "
@@ -90,14 +81,6 @@ class StatsQuery(BaseModel):
     @classmethod
     def _alpha2(cls, value: str | None) -> str | None:
         return _jurisdiction(value)
-
-    @field_validator("date_to")
-    @classmethod
-    def _period_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("date_from")
-        if value is not None and start is not None and value < start:
-            raise ValueError(f"to ({value}) is before from ({start})")
-        return value
 
 
 CSV_COLUMNS = (

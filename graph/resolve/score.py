@@ -749,7 +749,7 @@ REVIEW = "review"
 _BARRING_NAME_SIMILARITY = 0.75
 
 
-def _bars(comparison: Comparison) -> bool:
+def holds_apart(comparison: Comparison) -> bool:
     """Whether a pair keeps the clusters of its two parties apart: countries, legal
     forms or lines of business that differ; or identifying words that differ with
     nothing shared to say a keying error made them ("Shenzhen" / "Shantou" Jiaming
@@ -764,12 +764,6 @@ def _bars(comparison: Comparison) -> bool:
         and "script_crossing" not in features
         and features["name_similarity"] < _BARRING_NAME_SIMILARITY
     )
-
-
-def holds_apart(comparison: Comparison) -> bool:
-    """Whether `decide_links` must see this pair even when it scores low: it keeps
-    the clusters of its two parties apart."""
-    return _bars(comparison)
 
 
 def _has_artefact(comparison: Comparison) -> bool:
@@ -789,7 +783,7 @@ def decide_links(
     written without their city) would merge two companies. Links at or above
     AUTO_THRESHOLD are therefore taken strongest first (a shared artefact before a
     name alone, then by score), and one that would join two clusters holding a pair
-    that disagrees (see `_bars`) or a rejected pair is held back for review.
+    that disagrees (see `holds_apart`) or a rejected pair is held back for review.
 
     `linked`: pairs already in one cluster (confirmed by an analyst, or auto links
     kept from an earlier run), joined first whatever else; an incremental run passes
@@ -826,7 +820,7 @@ def decide_links(
         barred[root(a)].add(b)
         barred[root(b)].add(a)
     for pair, comparison in scored.items():
-        if _bars(comparison):
+        if holds_apart(comparison):
             a, b = pair
             barred[root(a)].add(b)
             barred[root(b)].add(a)

@@ -182,17 +182,18 @@ def resolve(
         mark_all_pending(store)
     ids = _pending(store, batch_size)
     if not ids:
-        report.clusters_changed = recluster(store)
         report.seconds = time.perf_counter() - started
         return report
 
-    # 1. Keys.
+    # 1. Keys. The pending parties' profiles are kept for phase 2.
+    profiles: dict[str, PartyProfile] = {}
     keys_of: dict[str, set[str]] = {}
     for start in range(0, len(ids), batch_size):
-        profiles = party_profiles(store, ids[start : start + batch_size])
-        batch_keys = {pid: blocking_keys(profile) for pid, profile in profiles.items()}
+        batch_profiles = party_profiles(store, ids[start : start + batch_size])
+        batch_keys = {pid: blocking_keys(profile) for pid, profile in batch_profiles.items()}
         rows = [{"key": key, "party": pid} for pid, keys in batch_keys.items() for key in keys]
         store.execute_write(_write_keys(rows, sorted({row["key"] for row in rows})))
+        profiles.update(batch_profiles)
         keys_of.update(batch_keys)
 
     # 2. Candidates and scores. Only what `decide_links` needs is kept: pairs that
@@ -212,7 +213,9 @@ def resolve(
                         if pair not in compared:
                             pairs.add(pair)
         compared |= pairs
-        profiles = party_profiles(store, {pid for pair in pairs for pid in pair})
+        # Candidates that are not pending are read once, when first met.
+        unread = {pid for pair in pairs for pid in pair} - profiles.keys()
+        profiles.update(party_profiles(store, unread))
         for pair in pairs:
             if pair[0] in profiles and pair[1] in profiles:
                 result = compare(profiles[pair[0]], profiles[pair[1]])
@@ -241,11 +244,10 @@ def resolve(
         if pair not in human
     ]
     machine = [status.value for status in MACHINE_STATUSES]
-    stale = [list(pair) for pair in sorted(compared - decisions.keys())]
+    undecided = compared - decisions.keys()
+    stale = [list(pair) for pair in sorted(undecided)]
     report.removed = sum(
-        1
-        for row in existing
-        if row["status"] in machine and (row["a"], row["b"]) in compared - decisions.keys()
+        1 for row in existing if row["status"] in machine and (row["a"], row["b"]) in undecided
     )
     for start in range(0, max(len(links), len(stale)), _WRITE_ROWS):
         store.execute_write(
@@ -253,11 +255,13 @@ def resolve(
                 links[start : start + _WRITE_ROWS], stale[start : start + _WRITE_ROWS], machine
             )
         )
+    # Every link written or removed touches a pending party, so the entities that
+    # can have changed are those of the pending parties.
+    report.clusters_changed = recluster(store, ids)
     for start in range(0, len(ids), _WRITE_ROWS):
         store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
     report.auto = sum(1 for row in links if row["status"] == LinkStatus.AUTO)
     report.suggested = sum(1 for row in links if row["status"] == LinkStatus.SUGGESTED)
-    report.clusters_changed = recluster(store)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -291,21 +295,30 @@ def _write_links(
     return work
 
 
-def recluster(store: GraphStore) -> int:
-    """Recompute every Party's entity; write only the changed ones. Returns how many."""
+def recluster(store: GraphStore, around: Iterable[str]) -> int:
+    """Recompute the entities of the parties `around` (and of every party their
+    binding links reach); write only the changed ones. Returns how many changed."""
     statuses = [status.value for status in BINDING_STATUSES]
-    edges = [
-        (row["a"], row["b"]) for row in store.read(queries.BINDING_LINKS_QUERY, statuses=statuses)
-    ]
-    current = {row["id"]: row["cluster"] for row in store.read(queries.PARTY_CLUSTERS_QUERY)}
+    seen = set(around)
+    frontier = sorted(seen)
+    edges: list[tuple[str, str]] = []
+    while frontier:
+        rows = store.read(queries.BINDING_NEIGHBOURS_QUERY, ids=frontier, statuses=statuses)
+        edges += [(row["a"], row["b"]) for row in rows]
+        frontier = sorted({row["b"] for row in rows} - seen)
+        seen.update(frontier)
+    current = {
+        row["id"]: row["cluster"]
+        for row in store.read(queries.CLUSTERS_OF_PARTIES_QUERY, ids=sorted(seen))
+    }
     changed: list[dict[str, str]] = []
     for component in connected_components(current, edges):
         cluster = min(component)
         changed.extend(
             {"id": pid, "cluster": cluster} for pid in sorted(component) if current[pid] != cluster
         )
-    for start in range(0, len(changed), 5000):
-        store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + 5000])
+    for start in range(0, len(changed), _WRITE_ROWS):
+        store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + _WRITE_ROWS])
     return len(changed)
 
 
@@ -356,7 +369,7 @@ def judge(store: GraphStore, judgement: Judgement) -> dict[str, Any]:
         reason=judgement.reason,
         entry=[entry],
     )
-    recluster(store)
+    recluster(store, (a, b))
     row = rows[0]
     return {
         "a": a,
