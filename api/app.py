@@ -13,7 +13,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.routes import entities, graph_routes, health, resolution, seizures, stats
+from api.routes import (
+    analysis,
+    entities,
+    graph_routes,
+    health,
+    networks,
+    resolution,
+    seizures,
+    stats,
+)
 from graph.config import Settings, get_settings
 from graph.errors import GraphUnavailable, IprgraphError
 from graph.store import GraphStore
@@ -69,4 +78,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(entities.router, prefix="/v1")
     app.include_router(resolution.router, prefix="/v1")
     app.include_router(stats.router, prefix="/v1")
+    app.include_router(analysis.router, prefix="/v1")
+    app.include_router(networks.router, prefix="/v1")
     return app

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -29,6 +29,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from graph.analysis.network_eval import evaluate_networks
+from graph.analysis.networks import BuildReport, build_networks
 from graph.config import Settings, get_settings
 from graph.embedded import EmbeddedServer
 from graph.errors import GraphUnavailable, IprgraphError
@@ -309,17 +311,22 @@ def ingest(
         with open_store(settings) as store:
             reports = _ingest_files(settings, store, feeds)
             resolution = _resolve(store, full=False) if resolve_after else None
+            networks = _build_networks(store) if resolve_after else None
     except (IngestError, ProfileError) as exc:
         raise IprgraphError(str(exc)) from exc
     if as_json:
         out: dict[str, object] = {"files": [report.as_dict() for report in reports]}
         if resolution is not None:
             out["resolution"] = resolution.as_dict()
+        if networks is not None:
+            out["networks"] = networks.as_dict()
         typer.echo(json.dumps(out, indent=2))
     else:
         _print_reports(reports)
         if resolution is not None:
             _print_resolution(resolution)
+        if networks is not None:
+            _print_networks(networks)
 
 
 def _resolve(store: GraphStore, *, full: bool) -> ResolveReport:
@@ -346,6 +353,46 @@ def _print_resolution(report: ResolveReport) -> None:
     )
 
 
+def _build_networks(store: GraphStore) -> BuildReport:
+    with err_console.status("Building infringer networks...", spinner="dots"):
+        return build_networks(store)
+
+
+def _print_networks(report: BuildReport) -> None:
+    hubs = ", ".join(f"{n} {kind}" for kind, n in sorted(report.hubs_left_out.items()) if n)
+    console.print(
+        f"Networks: {report.networks} networks of {report.entities_in_networks} entities "
+        f"(largest {report.largest_network}) from {report.binding_links} binding of "
+        f"{report.links} identity links between {report.entities} entities; "
+        f"{report.created} new, {report.deleted} gone, {report.parties_changed} parties "
+        f"changed network; hubs left out: {hubs or 'none'} ({report.seconds:.1f} s)."
+    )
+
+
+networks_app = typer.Typer(help="Infringer networks over the identity-link projection.")
+app.add_typer(networks_app, name="networks")
+
+
+@networks_app.command("build")
+def networks_build(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Compute the networks and store them (replacing the previous ones).
+
+    Entities are linked by shared identifiers, phones, emails, addresses and transport
+    documents, and by seizures that name them together; containers (within 90 days)
+    and forwarders only corroborate, and hubs are left out. `ingest` and `resolve`
+    run this too.
+    """
+    settings = _settings()
+    with open_store(settings) as store:
+        report = _build_networks(store)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_networks(report)
+
+
 @app.command("resolve")
 def resolve(
     full: Annotated[
@@ -361,10 +408,12 @@ def resolve(
     settings = _settings()
     with open_store(settings) as store:
         report = _resolve(store, full=full)
+        networks = _build_networks(store)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
+        typer.echo(json.dumps({**report.as_dict(), "networks": networks.as_dict()}, indent=2))
     else:
         _print_resolution(report)
+        _print_networks(networks)
 
 
 class Decision(StrEnum):
@@ -403,18 +452,26 @@ def judge_pair(
         )
 
 
+def _read_truth(truth: Path, *keys: str) -> dict[str, Any]:
+    """The ground truth `iprgraph generate` wrote, or an error naming what is wrong."""
+    try:
+        data = json.loads(truth.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IprgraphError(f"{truth}: cannot read it as truth.json ({exc})") from exc
+    missing = [key for key in keys if not isinstance(data, dict) or key not in data]
+    if missing:
+        quoted = " or ".join(f"'{key}'" for key in missing)
+        raise IprgraphError(f"{truth}: not a truth.json (it has no {quoted})")
+    return dict(data)
+
+
 @app.command("evaluate-resolution")
 def evaluate_resolution(
     truth: Annotated[Path, typer.Option(help="truth.json written by `iprgraph generate`.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Pairwise and cluster precision/recall of the graph's entities against ground truth."""
-    try:
-        data = json.loads(truth.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IprgraphError(f"{truth}: cannot read it as truth.json ({exc})") from exc
-    if not isinstance(data, dict) or "mentions" not in data:
-        raise IprgraphError(f"{truth}: not a truth.json (it has no 'mentions')")
+    data = _read_truth(truth, "mentions")
     settings = _settings()
     with open_store(settings) as store:
         figures = evaluate_store(store, data)
@@ -437,6 +494,46 @@ def evaluate_resolution(
             "predicted / true entities",
             f"{clusters['predicted_clusters']} / {clusters['true_clusters']}",
         ),
+    ):
+        table.add_row(name, str(value))
+    console.print(table)
+
+
+@app.command("evaluate-networks")
+def evaluate_networks_command(
+    truth: Annotated[Path, typer.Option(help="truth.json written by `iprgraph generate`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Planted networks recovered, purity of the computed ones, and ranking by risk."""
+    data = _read_truth(truth, "mentions", "networks")
+    settings = _settings()
+    with open_store(settings) as store:
+        figures = evaluate_networks(store, data)
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    table = Table(title=f"Networks against {truth}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    purity, ranking = figures["purity"], figures["ranking"]
+    for name, value in (
+        (
+            "planted networks recovered",
+            f"{figures['recovered']} / {figures['planted_networks']} ({figures['recovery_rate']})",
+        ),
+        (
+            "cross-jurisdiction planted recovered",
+            f"{figures['cross_jurisdiction_recovered']} / {figures['cross_jurisdiction_planted']}",
+        ),
+        ("computed networks", figures["computed_networks"]),
+        ("of which hold no planted member", figures["background_networks"]),
+        ("purity (mean / weighted by size)", f"{purity['mean']} / {purity['weighted_by_size']}"),
+        ("share of networks at least 0.8 pure", purity["share_at_least_criterion"]),
+        (
+            "AUC: planted cross-jurisdiction vs background",
+            ranking["auc_cross_jurisdiction_vs_background"],
+        ),
+        (f"planted cross-jurisdiction in the top {ranking['top_k']}", ranking["top_k_share"]),
     ):
         table.add_row(name, str(value))
     console.print(table)
@@ -522,6 +619,7 @@ def demo(
     reports = _ingest_files(settings, store, [Feed(examples, None, None)])
     _print_reports(reports)
     _print_resolution(_resolve(store, full=False))
+    _print_networks(_build_networks(store))
     summary = summarise(store)
     console.print(
         f"The graph at {store.uri} holds {summary.nodes} nodes and "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -63,3 +64,20 @@ class Period(BaseModel):
         if value is not None and start is not None and value < start:
             raise ValueError(f"to ({value}) is before from ({start})")
         return value
+
+
+def known_parameters(*names: str) -> Any:
+    """A dependency that refuses query parameters a route does not take (a misspelt
+    `max_hop=` would otherwise be ignored without a word), in FastAPI's 422 shape."""
+    allowed = frozenset(names)
+
+    def check(request: Request) -> None:
+        for name in request.query_params:
+            if name not in allowed:
+                raise invalid_parameter(
+                    name,
+                    f"unknown parameter; this route takes {', '.join(sorted(allowed))}",
+                    request.query_params[name],
+                )
+
+    return Depends(check)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -259,3 +260,178 @@ class SeizureStatistics(_FromGraph):
     partner: str | None = Field(examples=["US"])
     totals: StatsFigureOut = Field(description="Every seizure matched, each counted once.")
     groups: list[StatsGroupOut]
+
+
+# --- Subgraphs: the one shape of every graph answer (`graph.analysis.subgraph`) -------
+
+
+class EvidenceOut(_FromGraph):
+    """A seizure record that evidences an edge."""
+
+    seizure_id: str = Field(examples=["HK-CED:HK-2024-000123"])
+    agency: str | None = Field(examples=["HK-CED"])
+    record_id: str | None = Field(examples=["HK-2024-000123"])
+    date: str | None = Field(description="Seizure date (ISO 8601).", examples=["2024-08-14"])
+    tlp: str | None = Field(default=None, description="Handling of that record (TLP 2.0).")
+
+
+class GraphNodeOut(_FromGraph):
+    id: str = Field(examples=["party:3f1c0e9b2a7d4c5e6f708192"])
+    type: str = Field(
+        description="Primary label: Party, Seizure, Container, Port, Trademark, ...",
+        examples=["Party"],
+    )
+    label: str = Field(description="What to show.", examples=["SHENZHEN HUAXIN TRADING CO LTD"])
+    jurisdiction: str | None = Field(description="ISO 3166 alpha-2; HK and MO their own.")
+    properties: dict[str, Any] = Field(description="Key properties of the node.")
+    roles: list[str] = Field(description="Party roles as observed.", examples=[["Shipper"]])
+    degree: int | None = Field(description="Relationships the node has in the graph.")
+    hub: bool = Field(
+        description="A port, jurisdiction, agency, rights holder, or a node above the degree "
+        "cap: shown, not expanded through (unless through_hubs)."
+    )
+    omitted: int = Field(description="Neighbours of this node the answer does not show.")
+    expanded: bool = Field(description="Whether the answer shows this node's neighbours.")
+
+
+class GraphEdgeOut(_FromGraph):
+    source: str = Field(description="Start node id, as the relationship is stored.")
+    target: str = Field(description="End node id.")
+    type: str = Field(examples=["SHIPPED_BY"])
+    weight: float = Field(description="Strength of the link (1 strong, towards 0 weak).")
+    properties: dict[str, Any] = Field(description="Score, status, features of a SAME_AS; ...")
+    evidence: list[EvidenceOut] = Field(description="Seizure records evidencing the edge.")
+    evidence_total: int = Field(description="How many records evidence it in all.")
+
+
+class SubgraphOut(_FromGraph):
+    nodes: list[GraphNodeOut]
+    edges: list[GraphEdgeOut]
+    truncated: bool = Field(description="True when a cap left something out; never a silent cut.")
+    omitted_nodes: int = Field(description="Neighbours left out by caps and filters, in all.")
+    notes: list[str] = Field(description="Why something was left out, in sentences.")
+
+
+# --- Networks ---
+# `/v1/entities/{id}/network`, `/v1/networks`, `/v1/networks/{id}`, built from the
+# plain data of `graph.analysis.networks`. Members and links are a subgraph: nodes of
+# type `Entity` (a resolved party cluster, its parties in `properties.parties`) and
+# edges of type `IDENTITY_LINK` with their weight, the kinds of evidence
+# (`properties.kinds`) and the seizure records behind them.
+
+
+class RiskInputOut(_FromGraph):
+    """One input of the risk score and what it contributed."""
+
+    name: str = Field(
+        description="seizures, value_usd, jurisdictions, recency (days since the last "
+        "seizure, counted from the newest seizure in the graph), growth, or "
+        "confirmed_infringers (share of entities named in a Case or analyst-confirmed).",
+        examples=["jurisdictions"],
+    )
+    value: float = Field(description="The network's figure for this input.", examples=[3])
+    score: float = Field(description="The figure scaled to 0..1.", examples=[0.6667])
+    weight: float = Field(description="Share of the score this input can give.", examples=[0.25])
+    points: float = Field(description="100 * weight * score.", examples=[16.67])
+
+
+class NetworkSummaryOut(_FromGraph):
+    """A network as listed: the summary precomputed by `iprgraph networks build`."""
+
+    id: str = Field(
+        description="`net:` + the smallest member Party id (without `party:`); stable "
+        "across rebuilds while that party stays in the network.",
+        examples=["net:1836a0a2e2454d850ad76b02"],
+    )
+    label: str = Field(
+        description="Name of its busiest entity.", examples=["SHENZHEN HUAXIN TRADING CO LTD"]
+    )
+    entities: int = Field(description="Resolved entities in the network.", examples=[7])
+    parties: int = Field(description="Party nodes (names as written) of those.", examples=[11])
+    seizures: int = Field(description="Seizures naming a member.", examples=[42])
+    value_usd: float = Field(description="Their total value in USD.", examples=[1250000.5])
+    jurisdictions: list[str] = Field(
+        description="Jurisdictions of the agencies that seized its goods.", examples=[["HK", "US"]]
+    )
+    agencies: list[str] = Field(examples=[["HK-CED", "US-CBP"]])
+    first_seizure: dt.date | None = Field(examples=["2022-03-14"])
+    last_seizure: dt.date | None = Field(examples=["2024-08-23"])
+    transport_modes: list[str] = Field(examples=[["express", "sea"]])
+    risk: float = Field(description="0 to 100; see risk_explanation.", examples=[71.4])
+    risk_explanation: str = Field(
+        description="The inputs and what each contributed, in one sentence.",
+        examples=["Risk 71.4 of 100. 3 jurisdictions: 16.7 of 25; 42 seizures: 16.3 of 20; ..."],
+    )
+
+
+class RouteOut(_FromGraph):
+    loading: str | None = Field(description="Port of loading (UN/LOCODE).", examples=["CNYTN"])
+    transit: list[str] = Field(description="Transit ports in order.", examples=[["SGSIN"]])
+    seizure: str | None = Field(description="Port of seizure.", examples=["HKHKG"])
+    discharge: str | None = Field(description="Port of discharge.", examples=["USLGB"])
+    seizures: int = Field(description="Seizures that took this route.", examples=[5])
+    path: str = Field(
+        description="loading -> transit -> seizure (-> discharge when elsewhere).",
+        examples=["CNYTN -> SGSIN -> HKHKG -> USLGB"],
+    )
+
+
+class NetworkOut(NetworkSummaryOut):
+    """An infringer network: its members and the identity links that bind them, with
+    the seizure records that evidence each link, where it operates and how."""
+
+    confirmed_entities: int = Field(
+        description="Members named in a seizure that is part of a Case, or holding an "
+        "analyst-confirmed SAME_AS link.",
+        examples=[3],
+    )
+    risk_inputs: list[RiskInputOut]
+    graph: SubgraphOut = Field(
+        description="Members (`Entity` nodes, their parties in properties.parties) and "
+        "the links between them (`IDENTITY_LINK`: weight, properties.kinds with the "
+        "evidence counts per kind, properties.binding, properties.via the shared "
+        "phones, addresses, documents, containers; evidence the seizure records)."
+    )
+    routes: list[RouteOut] = Field(description="Routes of its seizures, most used first.")
+
+
+class KeyPlayerOut(_FromGraph):
+    entity: str = Field(examples=["party:3f1c0e9b2a7d4c5e6f708192"])
+    label: str = Field(examples=["SHENZHEN HUAXIN TRADING CO LTD"])
+    betweenness: float = Field(
+        description="Share of shortest paths between members through it (distance 1/weight).",
+        examples=[0.62],
+    )
+    pagerank: float = Field(description="Weighted PageRank within the network.", examples=[0.21])
+
+
+class CommunityOut(_FromGraph):
+    index: int = Field(description="0 is the largest.", examples=[0])
+    entities: list[str]
+    labels: list[str]
+
+
+class MonthCountOut(_FromGraph):
+    month: str = Field(examples=["2024-08"])
+    seizures: int = Field(examples=[4])
+    value_usd: float = Field(examples=[125000.0])
+
+
+class NetworkDetailOut(NetworkOut):
+    key_players: list[KeyPlayerOut] = Field(
+        description="Up to 10 members by PageRank over the network's links."
+    )
+    communities: list[CommunityOut] = Field(
+        description="Louvain communities (fixed seed) of networks of 8 entities or more; "
+        "empty for smaller ones."
+    )
+    timeline: list[MonthCountOut] = Field(description="Seizures and value per month.")
+
+
+class NetworkPageOut(_FromGraph):
+    items: list[NetworkSummaryOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (with the same sort) for the next page; null on the last."
+    )
+    limit: int = Field(examples=[50])
+    sort: str = Field(examples=["risk"])

@@ -21,6 +21,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
+from bench.lookups import measure as measure_lookups
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
 from graph.store import GraphStore
@@ -241,6 +242,88 @@ def batched_against_per_record(workdir: Path, records: int = 1000) -> dict[str, 
         "per_record_records_per_s": round(rates["per_record"], 1),
         "ratio": round(rates["batched_500"] / rates["per_record"], 1),
     }
+
+
+@measurement("networks")
+def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, Any]:
+    """`networks build` after a load and a full resolve, a rebuild of the same graph,
+    the figures against the ground truth, and network lookups through the service."""
+    import json as json_module
+
+    from graph import queries
+    from graph.analysis.network_eval import evaluate_networks
+    from graph.analysis.networks import (
+        build_networks,
+        get_network,
+        list_networks,
+        network_of,
+        party_networks,
+    )
+    from graph.resolve.service import resolve
+    from ingest.generate import generate
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    feeds = workdir / f"networks-feeds-{records}"
+    generate(records, seed, feeds)
+    server = EmbeddedServer(workdir / "networks" / "embedded")
+    try:
+        info = server.start()
+        credentials = server.credentials()
+        server.create_database("networks")
+        with GraphStore(info.uri, credentials.user, credentials.password, "networks") as store:
+            ensure_schema(store)
+            loader = Loader(store, workdir / "quarantine")
+            started = time.perf_counter()
+            for feed in read_manifest(feeds):
+                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+            load_s = time.perf_counter() - started
+            resolved = resolve(store)
+            relationships = store.read(queries.COUNT_RELATIONSHIPS_QUERY)[0]["relationships"]
+            with _PeakRss() as peak:
+                first = build_networks(store)
+            again = build_networks(store)
+            truth = json_module.loads((feeds / "truth.json").read_text(encoding="utf-8"))
+            quality = evaluate_networks(store, truth)
+            ids = [n.id for n in list_networks(store, limit=200).items]
+            members = sorted(party for party, net in party_networks(store).items() if net)
+            lookups: dict[str, list[float]] = {"network_of": [], "get_network": [], "list": []}
+            for _ in range(2):  # the first round warms up; the second is measured
+                for key in lookups:
+                    lookups[key] = []
+                for party in members[:100]:
+                    begin = time.perf_counter()
+                    network_of(store, party)
+                    lookups["network_of"].append((time.perf_counter() - begin) * 1000)
+                for network in ids[:100]:
+                    begin = time.perf_counter()
+                    get_network(store, network)
+                    lookups["get_network"].append((time.perf_counter() - begin) * 1000)
+                for _ in range(50):
+                    begin = time.perf_counter()
+                    list_networks(store, min_jurisdictions=2, limit=50)
+                    lookups["list"].append((time.perf_counter() - begin) * 1000)
+    finally:
+        server.stop()
+    return {
+        "records": records,
+        "seed": seed,
+        "relationships": relationships,
+        "load_s": round(load_s, 1),
+        "resolve_s": round(resolved.seconds, 1),
+        "build": first.as_dict(),
+        "build_peak_rss_mb": round(peak.mb),
+        "rebuild": again.as_dict(),
+        "evaluation": quality,
+        "lookups_ms": {key: _percentiles(samples) for key, samples in lookups.items() if samples},
+    }
+
+
+@measurement("lookups")
+def lookups(workdir: Path) -> dict[str, Any]:
+    """Neighbourhood, path and network lookups at 10k records: API, store and the
+    floor of one hand-written statement (bench/lookups.py; 100k: run it directly)."""
+    return measure_lookups(10_000, 5, 200, 8765)
 
 
 def main() -> None:

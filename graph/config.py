@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     connection_timeout_s: float = 3.0
     # Server-side cap on one statement, so a runaway query cannot hold the API.
     query_timeout_s: float = 30.0
+    # A walk of link analysis (neighbourhood, paths) that runs longer is stopped
+    # between two of its statements and answered with 503: ArcadeDB does not stop a
+    # statement at the driver's timeout, so the API keeps this bound itself.
+    analysis_time_limit_s: float = 10.0
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

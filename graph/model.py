@@ -29,6 +29,9 @@ class Label(StrEnum):
     # compared. Stored as nodes because both engines index a node property, while
     # neither looks up one element of a list property through an index.
     BLOCK_KEY = "BlockKey"
+    # An infringer network (`graph.analysis.networks`): entities bound by identity
+    # links, with its summary precomputed so that listing is one index-free scan.
+    NETWORK = "Network"
 
 
 class PartyRole(StrEnum):
@@ -47,6 +50,34 @@ LOOKUP_LABELS: tuple[Label, ...] = (
     Label.CONTAINER,
     Label.PORT,
     Label.TRANSPORT_DOCUMENT,
+)
+
+# What link analysis starts from, shows and walks through: the graph of the records
+# (not entity resolution's blocking keys).
+ANCHOR_LABELS: tuple[Label, ...] = (
+    Label.PARTY,
+    Label.SEIZURE,
+    Label.CONTAINER,
+    Label.TRANSPORT_DOCUMENT,
+    Label.TRADEMARK,
+    Label.ADDRESS,
+    Label.PHONE,
+    Label.EMAIL,
+    Label.IDENTIFIER,
+    Label.CASE,
+    Label.PORT,
+    Label.AGENCY,
+    Label.JURISDICTION,
+    Label.RIGHTS_HOLDER,
+)
+
+# Hubs whatever their degree (../shared/ARCHITECTURE.md, "Hubs are not links"): shown
+# in an answer, never walked through unless the caller asks.
+HUB_LABELS: tuple[Label, ...] = (
+    Label.PORT,
+    Label.JURISDICTION,
+    Label.AGENCY,
+    Label.RIGHTS_HOLDER,
 )
 
 # Every node with a stable `id` under a uniqueness constraint (role labels are
@@ -106,6 +137,8 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     # Entity resolution: parties waiting to be compared, and members of an entity.
     (Label.PARTY, "er_pending"),
     (Label.PARTY, "cluster"),
+    # Members of a network (`GET /v1/entities/{id}/network`, a network's seizures).
+    (Label.PARTY, "network"),
 )
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from graph.model import (
+    ANCHOR_LABELS,
+    HUB_LABELS,
     INDEXED_PROPERTIES,
     KEYED_LABELS,
     LINKS,
@@ -80,6 +82,9 @@ def all_queries() -> dict[str, str]:
         found[f"role_label_query({role.name})"] = role_label_query(role)
     for label in LOOKUP_LABELS:
         found[f"node_by_id_query({label.name})"] = node_by_id_query(label)
+    found["expand_query(None)"] = expand_query()
+    for label in ANCHOR_LABELS:
+        found[f"expand_query({label.name})"] = expand_query(label)
     for label in sorted({link.target for link in LINKS}):
         found[f"upsert_nodes_query({label.name})"] = upsert_nodes_query(label)
     for index, statement in enumerate(schema_queries()):
@@ -380,6 +385,153 @@ NODE_PROVENANCE_QUERY = (
 )
 
 
+# --- Neighbourhoods and paths (issue 5) ---------------------------------------------
+# Read by `graph.analysis.expand` level by level: the caller anchors a node by id and
+# label once, then expands a whole frontier per round trip by the elements' ids
+# (`elementId(n) = e` is an id seek on both engines; `elementId(n) IN $list` is a
+# scan on ArcadeDB). Hubs are decided by the caller; a neighbour's degree is counted
+# here, except for the labels that are hubs by nature (a port touches thousands of
+# seizures, counting them would cost more than the answer).
+
+# Every relationship an analyst follows: all but entity resolution's blocking keys.
+_ANALYSIS_RELS = "|".join(rel for rel in RelType if rel != RelType.HAS_BLOCK_KEY)
+
+# The properties an answer shows of a node (absent keys come back null). Never the
+# seizure's `record`, which is the whole canonical record as text.
+_NODE_PROPS = (
+    "{.id, .name, .mark, .number, .text, .address, .value, .ref, .record_id, .agency, "
+    ".seizure_date, .value_usd, .transport_mode, .country, .locode, .resolved, .valid, "
+    ".cluster, .network, .tlp, .releasable_to}"
+)
+
+# Neighbours in the order a degree cap keeps them: the links that identify first,
+# then the records naming the node, newest first; ports, agencies and the like last.
+_LINK_RANK: dict[RelType, int] = {
+    RelType.SAME_AS: 0,
+    RelType.HAS_IDENTIFIER: 1,
+    RelType.HAS_PHONE: 1,
+    RelType.HAS_EMAIL: 1,
+    RelType.HAS_ADDRESS: 1,
+    RelType.SHIPPED_BY: 2,
+    RelType.CONSIGNED_TO: 2,
+    RelType.MANUFACTURED_BY: 2,
+    RelType.DOCUMENTED_BY: 3,
+    RelType.PART_OF: 3,
+    RelType.FORWARDED_BY: 4,
+    RelType.IN_CONTAINER: 4,
+    RelType.INFRINGES: 5,
+}
+_RANK = (
+    "CASE type(r) "
+    + " ".join(f"WHEN '{rel}' THEN {rank}" for rel, rank in _LINK_RANK.items())
+    + " ELSE 9 END"
+)
+
+
+def _degree(var: str) -> str:
+    """Relationships of `var` an analyst could follow (blocking keys not counted),
+    when `$degrees` asks for them; null for a hub label, whose degree is not worth
+    counting (thousands of seizures) since it is never walked through anyway."""
+    party = f"COUNT {{ ({var})--() }} - COUNT {{ ({var})-[:{RelType.HAS_BLOCK_KEY}]->() }}"
+    other = f"COUNT {{ ({var})--() }}"
+    hub_test = " OR ".join(f"{var}:{label}" for label in HUB_LABELS)
+    return (
+        f"CASE WHEN NOT $degrees OR {hub_test} THEN null "
+        f"WHEN {var}:{Label.PARTY} THEN {party} ELSE {other} END"
+    )
+
+
+def expand_query(anchor: Label | None = None) -> str:
+    """One level of a breadth-first expansion.
+
+    For each node of `$eids` (element ids), or with `anchor` for each node of that
+    label among `$ids` (the first level, which finds the anchor too): its neighbours
+    (only those with a label in `$labels`, when given), at most `$cap` of them in
+    `_LINK_RANK` order, how many it has in all (its degree) and how many of those
+    labels, and the neighbours' degrees when `$degrees` (only worth counting for
+    nodes the walk may expand next). A node none of whose neighbours is shown comes
+    back once, with a null `type`. With `anchor`, every row also carries the node's
+    own labels and properties.
+    Relationship properties come back one by one: ArcadeDB returns a relationship
+    value in a shape the driver misreads.
+    """
+    if anchor is None:
+        start = "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
+        own = ""
+    else:
+        start = f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
+        own = f",\n       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props"
+    return f"""
+{start}
+OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
+WITH e, n, r, m,
+     r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
+       AS shown,
+     {_RANK} AS rank
+ORDER BY e, rank, coalesce(m.seizure_date, '') DESC
+WITH e, n, collect(CASE WHEN shown THEN [r, m] END)[..$cap] AS kept, count(r) AS total,
+     sum(CASE WHEN shown THEN 1 ELSE 0 END) AS matching
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
+WITH e, n, total, matching, pair[0] AS r, pair[1] AS m
+RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq AS seq,
+       r.seizure AS seizure, r.agencies AS agencies, r.score AS score, r.status AS status,
+       r.explanation AS explanation, elementId(m) AS eid, labels(m) AS labels,
+       m {_NODE_PROPS} AS props, {_degree("m")} AS degree{own}
+""".strip()
+
+
+# The floor of the lookup benchmarks (bench/lookups.py): one hand-written statement
+# per lookup, sent straight to the engine, with no caps, hub rules or evidence. The
+# tests check that the services find what these find.
+_IDENTITY_RELS = "|".join(
+    (
+        RelType.SHIPPED_BY,
+        RelType.CONSIGNED_TO,
+        RelType.MANUFACTURED_BY,
+        RelType.FORWARDED_BY,
+        RelType.HAS_ADDRESS,
+        RelType.HAS_PHONE,
+        RelType.HAS_EMAIL,
+        RelType.HAS_IDENTIFIER,
+        RelType.DOCUMENTED_BY,
+        RelType.IN_CONTAINER,
+        RelType.PART_OF,
+        RelType.SAME_AS,
+    )
+)
+_NOT_HUB = " AND ".join(f"NOT m:{label}" for label in HUB_LABELS)
+
+FLOOR_ONE_HOP_QUERY = f"""
+MATCH (n:Party {{id: $id}})-[r:{_ANALYSIS_RELS}]-(m)
+RETURN type(r) AS type, m.id AS id
+"""
+
+FLOOR_TWO_HOP_QUERY = f"""
+MATCH (n:Party {{id: $id}})-[r:{_ANALYSIS_RELS}]-(m)
+WHERE {_NOT_HUB}
+MATCH (m)-[r2:{_ANALYSIS_RELS}]-(o)
+RETURN m.id AS via, type(r2) AS type, o.id AS id
+"""
+
+# Over identity links only, like `graph.analysis.paths` without `through_hubs`.
+FLOOR_SHORTEST_PATH_QUERY = f"""
+MATCH (a:Party {{id: $source}})
+MATCH (b:Party {{id: $target}})
+MATCH p = shortestPath((a)-[:{_IDENTITY_RELS}*..8]-(b))
+RETURN [node IN nodes(p) | node.id] AS ids
+"""
+
+
+# The seizure records that evidence links whose far end is not a seizure (a party's
+# address, a SAME_AS): agency, record id, date and handling.
+EVIDENCE_SEIZURES_QUERY = """
+UNWIND $ids AS id
+MATCH (s:Seizure {id: id})
+RETURN s.id AS id, s.agency AS agency, s.record_id AS record_id, s.seizure_date AS date,
+       s.tlp AS tlp
+"""
+
+
 # --- Seizure lookups and statistics (issue 5) ---
 # Read by `graph.seizures` for `/v1/seizures` and `/v1/stats/seizures`. A seizure is
 # anchored by its id, by the entity a listing is filtered on, or by the
@@ -588,4 +740,147 @@ WHERE s.seizure_date >= $from AND s.seizure_date <= $to
 RETURN key, name, count(s) AS seizures, sum(quantity) AS quantity,
        sum(s.value_usd) AS value_usd, count(s.value_usd) AS valued,
        collect(DISTINCT s.tlp) AS tlp_levels, collect(DISTINCT s.releasable_to) AS releasable_to
+""".strip()
+
+
+# --- Networks (issue 5) ---
+# Read and written by `graph.analysis.networks`. `build_networks` pulls the
+# identity-link projection with a few whole-graph statements (never one per node),
+# computes networks in networkx and writes `Network` nodes and `Party.network`.
+# Answers anchor on the `Network` id constraint and the `Party.network` index.
+
+_ARTEFACT_RELS = "|".join(
+    (RelType.HAS_ADDRESS, RelType.HAS_PHONE, RelType.HAS_EMAIL, RelType.HAS_IDENTIFIER)
+)
+
+# The whole-graph reads return their rows packed in lists, one row per bucket (the
+# last character of an id, or the month of a seizure): on the embedded server each
+# row returned costs about 50 us, ten times what an element of a list costs.
+
+# Every Party: [id, entity (`cluster`), name, the network it is in now].
+NETWORK_PARTIES_QUERY = f"""
+MATCH (p:{Label.PARTY})
+WITH right(p.id, 1) AS bucket, collect([p.id, p.cluster, p.name, p.network]) AS rows
+RETURN bucket, rows
+""".strip()
+
+# Every seizure's own facts a network summary and its evidence need:
+# [id, agency, record_id, date, value_usd, transport_mode, tlp, source key].
+NETWORK_SEIZURES_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+WITH substring(s.seizure_date, 0, 7) AS bucket,
+     collect([s.id, s.agency, s.record_id, s.seizure_date, s.value_usd, s.transport_mode,
+              s.tlp, s.source]) AS rows
+RETURN bucket, rows
+""".strip()
+
+# Which parties each seizure names, in which role: [seizure, relationship, party].
+NETWORK_MENTIONS_QUERY = f"""
+MATCH (s:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p:{Label.PARTY})
+WITH substring(s.seizure_date, 0, 7) AS bucket, collect([s.id, type(r), p.id]) AS rows
+RETURN bucket, rows
+""".strip()
+
+# Containers, transport documents and cases of every seizure: [seizure, rel, node].
+NETWORK_SHARED_QUERY = f"""
+MATCH (s:{Label.SEIZURE})-[r:{RelType.IN_CONTAINER}|{RelType.DOCUMENTED_BY}|{RelType.PART_OF}]->(n)
+WITH substring(s.seizure_date, 0, 7) AS bucket, collect([s.id, type(r), n.id]) AS rows
+RETURN bucket, rows
+""".strip()
+
+# Addresses, phones, emails and registration numbers of every party, with the
+# source key of the record that first wrote each (its evidence):
+# [party, relationship, artefact, source key].
+NETWORK_ARTEFACTS_QUERY = f"""
+MATCH (p:{Label.PARTY})-[r:{_ARTEFACT_RELS}]->(a)
+WITH right(p.id, 1) AS bucket, collect([p.id, type(r), a.id, r.source]) AS rows
+RETURN bucket, rows
+""".strip()
+
+# Pairs of parties an analyst confirmed to be one entity.
+NETWORK_CONFIRMED_LINKS_QUERY = f"""
+MATCH (a:{Label.PARTY})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
+WHERE s.status = $status
+RETURN a.id AS a, b.id AS b
+""".strip()
+
+AGENCY_JURISDICTIONS_QUERY = f"""
+MATCH (a:{Label.AGENCY})
+OPTIONAL MATCH (a)-[:{RelType.IN}]->(j:{Label.JURISDICTION})
+RETURN a.id AS agency, j.id AS jurisdiction
+""".strip()
+
+EXISTING_NETWORKS_QUERY = f"MATCH (n:{Label.NETWORK}) RETURN n.id AS id"
+
+UPSERT_NETWORKS_QUERY = f"""
+UNWIND $rows AS r
+MERGE (n:{Label.NETWORK} {{id: r.id}})
+SET n += r.props
+""".strip()
+
+DELETE_NETWORKS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (n:{Label.NETWORK} {{id: id}})
+DETACH DELETE n
+""".strip()
+
+# A null `network` removes the property: the party is in no network any more.
+SET_PARTY_NETWORKS_QUERY = f"""
+UNWIND $rows AS r
+MATCH (p:{Label.PARTY} {{id: r.id}})
+SET p.network = r.network
+""".strip()
+
+NETWORK_QUERY = f"""
+MATCH (n:{Label.NETWORK} {{id: $id}})
+RETURN properties(n) AS props
+""".strip()
+
+PARTY_NETWORK_QUERY = f"""
+MATCH (p:{Label.PARTY} {{id: $id}})
+RETURN p.id AS id, p.cluster AS cluster, p.network AS network
+""".strip()
+
+NETWORK_MEMBERS_QUERY = f"""
+MATCH (p:{Label.PARTY} {{network: $network}})
+RETURN p.id AS id, p.cluster AS cluster, p.name AS name, p.country AS country,
+       labels(p) AS labels
+ORDER BY id
+""".strip()
+
+# The seizures that name a member of the network, packed in one row:
+# [seizure, member party, agency, record_id, date, value_usd, tlp].
+NETWORK_MEMBER_SEIZURES_QUERY = f"""
+MATCH (p:{Label.PARTY} {{network: $network}})<-[:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+RETURN collect([s.id, p.id, s.agency, s.record_id, s.seizure_date, s.value_usd, s.tlp])
+       AS rows
+""".strip()
+
+# The ports of the seizures `$ids` (loading, transit with its order, seizure,
+# discharge), packed in one row: [seizure, relationship, seq, port].
+NETWORK_ROUTES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (s:{Label.SEIZURE} {{id: id}})-[r:{_PORT_RELS}]->(p:{Label.PORT})
+RETURN collect([s.id, type(r), r.seq, p.id]) AS rows
+""".strip()
+
+# One page of networks in the order (`key` descending, id), `key` being the sort
+# the caller chose; `$after_key` / `$after_id` is the keyset cursor (null: first page).
+LIST_NETWORKS_QUERY = f"""
+MATCH (n:{Label.NETWORK})
+WITH n, CASE $sort
+          WHEN 'value' THEN toFloat(n.value_usd)
+          WHEN 'seizures' THEN toFloat(n.seizures)
+          WHEN 'recent' THEN toFloat(n.last_day)
+          ELSE toFloat(n.risk) END AS key
+WHERE size(n.jurisdictions) >= $min_jurisdictions
+  AND ($since IS NULL OR n.last_seizure >= $since)
+  AND ($after_key IS NULL OR key < $after_key OR (key = $after_key AND n.id > $after_id))
+RETURN n.id AS id, key, n.entities AS entities, n.parties AS parties,
+       n.seizures AS seizures, n.value_usd AS value_usd, n.jurisdictions AS jurisdictions,
+       n.agencies AS agencies, n.first_seizure AS first_seizure,
+       n.last_seizure AS last_seizure, n.transport_modes AS transport_modes,
+       n.risk AS risk, n.risk_explanation AS risk_explanation, n.label AS label
+ORDER BY key DESC, id
+LIMIT $limit
 """.strip()

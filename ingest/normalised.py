@@ -108,7 +108,10 @@ class _Builder:
         canonical = record.model_dump(mode="json", exclude_defaults=True)
         canonical_json = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
         handling = record.handling
+        # Copied onto every relationship the record writes (by the record that sorts
+        # first): `seizure` names the record that evidences it.
         prov = {
+            "seizure": self.id,
             "agency": self.agency.code,
             "source": self.source.key,
             "source_file": self.source.file,

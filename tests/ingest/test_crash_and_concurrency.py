@@ -14,6 +14,7 @@ from typing import Any
 import psutil
 import pytest
 
+from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.export import node_ids, node_provenance, relationship_keys
@@ -68,12 +69,13 @@ def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph
     feeds: Path, tmp_path: Path, store: GraphStore
 ) -> None:
     # The reference: one clean load into a database of its own, then entity
-    # resolution, as `iprgraph ingest` does (its BlockKey nodes and SAME_AS links
-    # must come out the same too).
+    # resolution and the networks build, as `iprgraph ingest` does (its BlockKey,
+    # SAME_AS and Network nodes and links must come out the same too).
     loader = Loader(store, tmp_path / "q")
     for feed in read_manifest(feeds):
         loader.load_file(feed.path, feed.profile, agency=feed.agency)
     resolve(store)
+    build_networks(store)
     clean = _fingerprint(store)
 
     data_dir = tmp_path / "data"

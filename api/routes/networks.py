@@ -1,0 +1,149 @@
+"""Infringer networks: the one an entity belongs to, networks ranked, one in detail.
+
+Networks are computed by `iprgraph networks build` (and after every resolve) and
+stored, so these routes read them, never compute them; see
+`graph.analysis.networks` for how they are formed and how risk is scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import StoreDep
+from api.params import invalid_parameter, within
+from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut, Problem
+from graph.analysis import networks as service
+from graph.seizures import InvalidCursor
+
+router = APIRouter(tags=["networks"])
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+MAX_JURISDICTIONS = 50
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No network (or entity) has this id."},
+    503: {"model": Problem, "description": "The database is away or too slow."},
+}
+
+
+class NetworkListQuery(BaseModel):
+    """Query parameters of `GET /v1/networks`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_jurisdictions: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=MAX_JURISDICTIONS,
+            description="Only networks seized in at least this many jurisdictions "
+            f"(1 to {MAX_JURISDICTIONS}).",
+            examples=[2],
+        ),
+        within("min_jurisdictions", 1, MAX_JURISDICTIONS),
+    ] = 1
+    since: dt.date | None = Field(
+        default=None,
+        description="Only networks with a seizure on or after this date (ISO 8601).",
+        examples=["2024-01-01"],
+    )
+    sort: service.NetworkSort = Field(
+        default=service.NetworkSort.RISK,
+        description="risk (highest first), value (USD, highest first), seizures (most "
+        "first) or recent (latest seizure first); ties by id.",
+    )
+    limit: Annotated[
+        int,
+        Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
+        within("limit", 1, MAX_PAGE),
+    ] = DEFAULT_PAGE
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="`next_cursor` of the previous page (same sort); omit for the first page.",
+    )
+
+
+def _network(view: service.NetworkView, model: type[NetworkOut]) -> Any:
+    data: dict[str, Any] = {
+        **view.summary.__dict__,
+        "confirmed_entities": view.confirmed_entities,
+        "risk_inputs": view.risk_inputs,
+        "graph": view.graph,
+        "routes": view.routes,
+    }
+    if isinstance(view, service.NetworkDetail):
+        data.update(
+            key_players=view.key_players, communities=view.communities, timeline=view.timeline
+        )
+    return model.model_validate(data, from_attributes=True)
+
+
+@router.get(
+    "/entities/{entity_id}/network",
+    response_model=NetworkOut,
+    summary="The infringer network an entity belongs to",
+    responses=_ERRORS,
+)
+def entity_network(
+    store: StoreDep,
+    entity_id: Annotated[
+        str, Path(max_length=300, description="An entity id or any of its parties' ids.")
+    ],
+) -> NetworkOut:
+    """The network the entity belongs to: its members and the identity links that
+    bind them (weights, kinds of evidence, the seizure records behind each), the
+    jurisdictions and agencies it spans, seizures, value in USD, first and last
+    seizure, transport modes and routes. 404 when the id is no party, or when the
+    entity is in no network."""
+    result: NetworkOut = _network(service.network_of(store, entity_id), NetworkOut)
+    return result
+
+
+@router.get(
+    "/networks",
+    response_model=NetworkPageOut,
+    summary="Infringer networks, ranked",
+    responses={422: {"model": Problem}, 503: _ERRORS[503]},
+)
+def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) -> NetworkPageOut:
+    """Networks in the order asked, one page at a time: pass `next_cursor` back as
+    `cursor` with the same `sort`.
+
+    Risk (0 to 100) weighs seizures (20), value in USD (15), jurisdictions (25),
+    recency (10), growth (10) and the share of confirmed infringers among the
+    members (20); each network explains its own score (`risk_explanation`).
+    """
+    try:
+        page = service.list_networks(
+            store,
+            min_jurisdictions=query.min_jurisdictions,
+            since=query.since,
+            sort=query.sort,
+            limit=query.limit,
+            cursor=query.cursor,
+        )
+    except InvalidCursor as exc:
+        raise invalid_parameter("cursor", str(exc), query.cursor) from exc
+    return NetworkPageOut.model_validate(page, from_attributes=True)
+
+
+@router.get(
+    "/networks/{network_id}",
+    response_model=NetworkDetailOut,
+    summary="One network with its key players, communities and timeline",
+    responses=_ERRORS,
+)
+def get_network(
+    store: StoreDep,
+    network_id: Annotated[str, Path(max_length=300, description="A network id (`net:...`).")],
+) -> NetworkDetailOut:
+    """As `/v1/entities/{id}/network`, plus key players (betweenness and PageRank over
+    the network's links), communities inside networks of 8 entities or more
+    (Louvain, fixed seed) and seizures per month."""
+    result: NetworkDetailOut = _network(service.get_network(store, network_id), NetworkDetailOut)
+    return result

@@ -1,0 +1,336 @@
+"""Walking the graph a level at a time: anchor a node, expand a frontier, cite the records.
+
+Neighbourhoods and paths share this. One statement per level (`EXPAND_QUERY`) expands
+every node of a frontier; the caller decides which nodes are hubs and are not walked
+through. Both engines answer an anchored expansion in a couple of milliseconds, so
+the cost of an answer is its number of levels, not its number of nodes.
+
+Hubs (../shared/ARCHITECTURE.md, "Hubs are not links"): a port, jurisdiction, agency
+or rights holder always, and any node with more than `HUB_DEGREE` relationships (a
+famous trademark, a carrier's pooled container, a forwarder with hundreds of
+customers). A hub is shown; it is expanded only when asked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from graph import queries
+from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode
+from graph.errors import NotFound, QueryTimeout
+from graph.model import ANCHOR_LABELS, HUB_LABELS, Label, PartyRole, RelType
+from graph.store import GraphStore, Row
+from ingest.agencies import agency as agency_of
+
+# Neighbours shown per expanded node in a neighbourhood; the rest are counted.
+DEGREE_CAP = 50
+# A node with more relationships than this is a hub (not walked through).
+HUB_DEGREE = 100
+
+# How much a relationship says that its two ends belong together, from 1 (the same
+# company, a shared registration number) to 0.1 (a seizure and the port it was
+# seized at). A SAME_AS weighs its score.
+EDGE_WEIGHTS: dict[str, float] = {
+    RelType.HAS_IDENTIFIER: 1.0,
+    RelType.HAS_PHONE: 0.9,
+    RelType.HAS_EMAIL: 0.9,
+    RelType.HAS_ADDRESS: 0.8,
+    RelType.SHIPPED_BY: 1.0,
+    RelType.CONSIGNED_TO: 1.0,
+    RelType.MANUFACTURED_BY: 1.0,
+    RelType.DOCUMENTED_BY: 0.9,
+    RelType.PART_OF: 0.9,
+    # A forwarder serves many customers; a container is reused by strangers for years.
+    RelType.FORWARDED_BY: 0.4,
+    RelType.IN_CONTAINER: 0.3,
+    RelType.INFRINGES: 0.2,
+    RelType.OWNED_BY: 0.1,
+    RelType.REPORTED_BY: 0.1,
+    RelType.SEIZED_AT: 0.1,
+    RelType.LOADED_AT: 0.1,
+    RelType.TRANSITED: 0.1,
+    RelType.DISCHARGED_AT: 0.1,
+    RelType.ORIGIN: 0.1,
+    RelType.DESTINATION: 0.1,
+    RelType.IN: 0.1,
+}
+
+# Node types a caller may name (`types=`), in the order that picks a node's type.
+NODE_TYPES: tuple[str, ...] = tuple(str(label) for label in ANCHOR_LABELS)
+_ROLES = {str(role) for role in PartyRole}
+
+# Which label an id belongs to, by its prefix (ingest's id rules, ingest/normalised.py).
+_PREFIXES: tuple[tuple[str, Label], ...] = (
+    ("party:", Label.PARTY),
+    ("addr:", Label.ADDRESS),
+    ("tel:", Label.PHONE),
+    ("mail:", Label.EMAIL),
+    ("id:", Label.IDENTIFIER),
+    ("doc:", Label.TRANSPORT_DOCUMENT),
+    ("tm:", Label.TRADEMARK),
+    ("rh:", Label.RIGHTS_HOLDER),
+    ("unresolved:", Label.PORT),
+)
+
+
+class Deadline:
+    """The time a walk may take; checked between its statements."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def check(self, what: str) -> None:
+        if time.monotonic() > self._end:
+            raise QueryTimeout(
+                f"The {what} ran past the server's time limit of {self.seconds:g} s and was "
+                "stopped; ask for fewer hops, a smaller depth or a lower limit."
+            )
+
+
+def candidate_labels(node_id: str) -> list[Label]:
+    """The labels a node with this id can have, most likely first."""
+    for prefix, label in _PREFIXES:
+        if node_id.startswith(prefix):
+            return [label]
+    if ":" in node_id:  # AGENCY:record_id, AGENCY:case_ref
+        return [Label.SEIZURE, Label.CASE]
+    if len(node_id) == 2:
+        return [Label.JURISDICTION]
+    if len(node_id) == 5 and node_id.isalnum():
+        return [Label.PORT, Label.CONTAINER]
+    return [Label.CONTAINER, Label.AGENCY, Label.PORT]
+
+
+def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) -> GraphNode:
+    """A node of an answer from what `EXPAND_QUERY` or `anchor_query` returned."""
+    label_set = set(labels)
+    node_type = next((t for t in NODE_TYPES if t in label_set), "Node")
+    shown = {k: v for k, v in props.items() if v is not None and k != "id"}
+    node = GraphNode(
+        id=props["id"],
+        type=node_type,
+        label=_display(node_type, props),
+        jurisdiction=_jurisdiction(node_type, props),
+        properties=shown,
+        roles=sorted(label_set & _ROLES),
+        degree=degree,
+    )
+    set_degree(node, degree)
+    return node
+
+
+def set_degree(node: GraphNode, degree: int | None) -> None:
+    """Record a node's degree (when known) and whether that makes it a hub."""
+    node.degree = degree
+    node.hub = node.type in HUB_LABELS or (degree is not None and degree > HUB_DEGREE)
+
+
+def _display(node_type: str, props: dict[str, Any]) -> str:
+    if node_type == Label.SEIZURE:
+        date = props.get("seizure_date")
+        record = f"{props.get('agency')} {props.get('record_id')}"
+        return f"{record} ({date})" if date else record
+    for key in ("name", "mark", "number", "text", "address", "value", "ref"):
+        if props.get(key):
+            return str(props[key])
+    return str(props["id"])
+
+
+def _jurisdiction(node_type: str, props: dict[str, Any]) -> str | None:
+    if node_type == Label.JURISDICTION:
+        return str(props["id"])
+    if node_type in (Label.SEIZURE, Label.AGENCY, Label.CASE):
+        code = props.get("agency") or str(props["id"]).split(":", 1)[0]
+        return agency_of(code).jurisdiction
+    country = props.get("country")
+    return str(country) if country else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One relationship found by expanding a node: to the neighbour `eid`."""
+
+    type: str
+    outgoing: bool
+    eid: str
+    labels: list[str]
+    props: dict[str, Any]
+    degree: int | None
+    rel: dict[str, Any]
+
+
+@dataclass
+class Expansion:
+    """What expanding one node gave: up to the cap of its neighbours, and counts."""
+
+    total: int  # neighbours in all
+    matching: int  # of the types asked for
+    steps: list[Step]
+
+
+def _step(row: Row) -> Step:
+    return Step(
+        type=row["type"],
+        outgoing=bool(row["outgoing"]),
+        eid=row["eid"],
+        labels=row["labels"],
+        props=row["props"],
+        degree=row["degree"],
+        rel={
+            key: row[key]
+            for key in ("seq", "seizure", "agencies", "score", "status", "explanation")
+            if row[key] is not None
+        },
+    )
+
+
+def _expansions(rows: list[Row]) -> dict[str, Expansion]:
+    found: dict[str, Expansion] = {}
+    for row in rows:
+        expansion = found.setdefault(row["e"], Expansion(row["total"], row["matching"], []))
+        if row["type"] is not None:  # None: no neighbour of the node is shown
+            expansion.steps.append(_step(row))
+    return found
+
+
+def expand(
+    store: GraphStore, eids: list[str], *, labels: list[str] | None, cap: int, degrees: bool
+) -> dict[str, Expansion]:
+    """Expand every node of `eids` in one statement (element id -> its expansion).
+
+    `degrees` counts each neighbour's relationships (to tell hubs before expanding
+    them); leave it off when the neighbours will not be expanded.
+    """
+    if not eids:
+        return {}
+    rows = store.read(queries.expand_query(), eids=eids, labels=labels, cap=cap, degrees=degrees)
+    return _expansions(rows)
+
+
+@dataclass
+class Anchor:
+    """A node an answer starts from, found and expanded in one statement."""
+
+    eid: str
+    node: GraphNode
+    expansion: Expansion
+
+
+def expand_anchors(
+    store: GraphStore,
+    node_ids: list[str],
+    *,
+    labels: list[str] | None,
+    cap: int,
+    degrees: bool,
+) -> dict[str, Anchor]:
+    """Find and expand the nodes `node_ids`: one statement per likely label, so two
+    parties cost one. NotFound names the first id that no node has."""
+    found: dict[str, Anchor] = {}
+    tries = {node_id: candidate_labels(node_id) for node_id in node_ids}
+    while missing := [i for i in node_ids if i not in found and tries[i]]:
+        label = tries[missing[0]][0]
+        batch = [i for i in missing if tries[i][0] == label]
+        rows = store.read(
+            queries.expand_query(label), ids=batch, labels=labels, cap=cap, degrees=degrees
+        )
+        expansions = _expansions(rows)
+        for row in rows:
+            node_id = row["own_props"]["id"]
+            if node_id not in found:
+                node = make_node(row["own_labels"], row["own_props"], None)
+                found[node_id] = Anchor(row["e"], node, expansions[row["e"]])
+        for node_id in batch:
+            tries[node_id].pop(0)
+    for node_id in node_ids:
+        if node_id not in found:
+            raise NotFound(f"No node has the id {node_id!r}.")
+        set_degree(found[node_id].node, found[node_id].expansion.total)
+    return found
+
+
+def make_edge(step: Step, here: GraphNode, there: GraphNode) -> GraphEdge:
+    """The relationship of `step` between `here` (expanded) and `there`, as stored."""
+    source, target = (here, there) if step.outgoing else (there, here)
+    props = dict(step.rel)
+    weight = EDGE_WEIGHTS.get(step.type, 0.1)
+    if step.type == RelType.SAME_AS:
+        weight = float(props.get("score") or 0.0)
+    return GraphEdge(
+        source=source.id, target=target.id, type=step.type, weight=weight, properties=props
+    )
+
+
+def edge_key(edge: GraphEdge) -> tuple[str, str, str, Any]:
+    return (edge.source, edge.type, edge.target, edge.properties.get("seq"))
+
+
+def _evidence_from(node: GraphNode) -> Evidence:
+    props = node.properties
+    return Evidence(
+        seizure_id=node.id,
+        agency=props.get("agency"),
+        record_id=props.get("record_id"),
+        date=props.get("seizure_date"),
+        tlp=props.get("tlp"),
+    )
+
+
+def attach_evidence(
+    store: GraphStore, nodes: dict[str, GraphNode], edges: Iterable[GraphEdge]
+) -> None:
+    """Cite on each edge the seizure record that evidences it.
+
+    An edge with a seizure at one end is evidenced by that seizure. Any other (a
+    party's address, a port's jurisdiction) names in `seizure` the record that wrote
+    it first; those records are read in one statement when the answer does not hold
+    them already. A SAME_AS is evidenced by its score and explanation, not a record.
+    """
+    pending: list[tuple[GraphEdge, str]] = []
+    for edge in edges:
+        seizure_end = next(
+            (
+                nodes[end]
+                for end in (edge.source, edge.target)
+                if end in nodes and nodes[end].type == Label.SEIZURE
+            ),
+            None,
+        )
+        if seizure_end is not None:
+            edge.evidence = [_evidence_from(seizure_end)]
+            edge.evidence_total = 1
+            continue
+        cited = edge.properties.pop("seizure", None)
+        if cited is None:
+            continue
+        node = nodes.get(cited)
+        if node is not None and node.type == Label.SEIZURE:
+            edge.evidence = [_evidence_from(node)]
+            edge.evidence_total = 1
+        else:
+            pending.append((edge, cited))
+    if not pending:
+        return
+    rows: dict[str, Row] = {
+        row["id"]: row
+        for row in store.read(
+            queries.EVIDENCE_SEIZURES_QUERY, ids=sorted({cited for _, cited in pending})
+        )
+    }
+    for edge, cited in pending:
+        row = rows.get(cited)
+        if row is not None:
+            edge.evidence = [
+                Evidence(
+                    seizure_id=cited,
+                    agency=row["agency"],
+                    record_id=row["record_id"],
+                    date=row["date"],
+                    tlp=row["tlp"],
+                )
+            ]
+            edge.evidence_total = 1

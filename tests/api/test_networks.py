@@ -1,0 +1,143 @@
+"""`/v1/entities/{id}/network`, `/v1/networks` and `/v1/networks/{id}` over real HTTP,
+on records loaded through the real loader and networks built in the store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from api.app import create_app
+from graph.analysis.networks import build_networks
+from graph.config import Settings
+from graph.embedded import EmbeddedServer
+from graph.schema import ensure_schema
+from tests.conftest import open_test_store
+from tests.graph.test_networks import fronts_sharing_a_phone, load, pid, record
+from tests.helpers import serve_in_thread
+
+
+@pytest.fixture(scope="module")
+def api(
+    embedded_server: EmbeddedServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """One database for the module: every test here only reads."""
+    database = f"t_{uuid.uuid4().hex[:12]}"
+    embedded_server.create_database(database)
+    try:
+        with open_test_store(embedded_server, database) as store:
+            ensure_schema(store)
+            load(
+                store,
+                tmp_path_factory.mktemp("feeds"),
+                [
+                    *fronts_sharing_a_phone(),
+                    record("Yiwu Brightstar Crafts", "Atlantic Imports LLC", "2023-05-01"),
+                    record("Yiwu Brightstar Crafts", "Atlantic Imports LLC", "2023-06-01"),
+                ],
+            )
+            build_networks(store)
+            with (
+                serve_in_thread(create_app(Settings(), store=store)) as base_url,
+                httpx.Client(base_url=base_url, timeout=30) as client,
+            ):
+                yield client
+    finally:
+        embedded_server.drop_database(database)
+
+
+def test_the_network_of_an_entity(api: httpx.Client) -> None:
+    answer = api.get(f"/v1/entities/{pid('Lone Star Wholesale Inc', 'US')}/network")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["id"].startswith("net:")
+    assert body["entities"] == 5
+    assert body["jurisdictions"] == ["HK", "US"]
+    assert body["agencies"] == ["HK-CED", "US-CBP"]
+    assert body["seizures"] == 3
+    assert (body["first_seizure"], body["last_seizure"]) == ("2024-01-10", "2024-03-02")
+    assert body["transport_modes"] == ["sea"]
+    assert body["value_usd"] > 0
+    assert 0 < body["risk"] <= 100
+    assert {i["name"] for i in body["risk_inputs"]} >= {"jurisdictions", "recency"}
+    nodes = body["graph"]["nodes"]
+    assert {n["type"] for n in nodes} == {"Entity"}
+    assert all(n["properties"]["parties"] for n in nodes)
+    edges = body["graph"]["edges"]
+    phone = next(e for e in edges if "phone" in e["properties"]["kinds"])
+    assert phone["weight"] >= 0.6
+    assert {e["agency"] for e in phone["evidence"]} == {"HK-CED", "US-CBP"}
+    assert all(e["record_id"] and e["date"] for e in phone["evidence"])
+    assert body["routes"][0]["path"]
+    assert "key_players" not in body
+
+
+def test_one_network_in_detail(api: httpx.Client) -> None:
+    network = api.get(f"/v1/entities/{pid('Yiwu Brightstar Crafts')}/network").json()["id"]
+    answer = api.get(f"/v1/networks/{network}")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["id"] == network
+    assert body["entities"] == 2
+    players = body["key_players"]
+    assert len(players) == 2
+    assert [p["pagerank"] for p in players] == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert body["communities"] == []  # too small to split
+    timeline = body["timeline"]
+    assert [(m["month"], m["seizures"]) for m in timeline] == [("2023-05", 1), ("2023-06", 1)]
+    assert sum(m["value_usd"] for m in timeline) == pytest.approx(body["value_usd"])
+
+
+def test_networks_are_listed_and_paged(api: httpx.Client) -> None:
+    answer = api.get("/v1/networks", params={"min_jurisdictions": 2})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [n["jurisdictions"] for n in body["items"]] == [["HK", "US"]]
+    assert body["sort"] == "risk"
+    first = api.get("/v1/networks", params={"limit": 1, "sort": "recent"}).json()
+    assert first["items"][0]["last_seizure"] == "2024-03-02"
+    second = api.get(
+        "/v1/networks", params={"limit": 1, "sort": "recent", "cursor": first["next_cursor"]}
+    ).json()
+    assert second["items"][0]["last_seizure"] == "2023-06-01"
+    assert second["next_cursor"] is None
+    since = api.get("/v1/networks", params={"since": "2024-01-01"}).json()
+    assert len(since["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "name", "words"),
+    [
+        ({"limit": 0}, "limit", "between 1 and 200"),
+        ({"limit": 201}, "limit", "between 1 and 200"),
+        ({"min_jurisdictions": 0}, "min_jurisdictions", "between 1 and 50"),
+        ({"min_jurisdictions": 99}, "min_jurisdictions", "between 1 and 50"),
+        ({"sort": "fame"}, "sort", "risk"),
+        ({"since": "yesterday"}, "since", "date"),
+        ({"cursor": "bogus"}, "cursor", "not a cursor"),
+        ({"colour": "red"}, "colour", "xtra"),
+    ],
+)
+def test_bounds_give_422_naming_the_parameter(
+    api: httpx.Client, params: dict[str, object], name: str, words: str
+) -> None:
+    answer = api.get("/v1/networks", params=params)
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["detail"]
+    assert error["loc"][-1] == name
+    assert words in error["msg"]
+
+
+def test_unknown_ids_give_404_with_the_id(api: httpx.Client) -> None:
+    answer = api.get("/v1/networks/net:0000")
+    assert answer.status_code == 404
+    assert "'net:0000'" in answer.json()["detail"]
+    answer = api.get("/v1/entities/party:nobody/network")
+    assert answer.status_code == 404
+    assert "'party:nobody'" in answer.json()["detail"]
+    alone = pid("Ningbo Oceanic Toys Co")
+    answer = api.get(f"/v1/entities/{alone}/network")
+    assert answer.status_code == 404
+    assert alone in answer.json()["detail"]

@@ -1,0 +1,367 @@
+"""Infringer networks over hand-built records, on the real embedded server: identity
+links bind, weak links (a carrier's container, a big forwarder) do not merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import queries
+from graph.analysis.networks import (
+    NetworkSort,
+    build_networks,
+    get_network,
+    list_networks,
+    network_of,
+    pair_weight,
+    party_networks,
+)
+from graph.errors import NotFound
+from graph.model import LinkStatus
+from graph.resolve.service import Judgement, judge, party_clusters
+from graph.seizures import InvalidCursor
+from graph.store import GraphStore
+from ingest.load import Loader
+from ingest.normalised import party_identity
+from tests.factories import seizure_record, write_ndjson
+
+_files = itertools.count(1)
+
+
+def record(
+    shipper: str | dict[str, Any],
+    consignee: str | dict[str, Any],
+    date: str,
+    *,
+    agency: str = "HK-CED",
+    containers: list[str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A seizure with these parties and nothing else shared with other records."""
+    ship = shipper if isinstance(shipper, dict) else {"name": shipper, "country": "CN"}
+    cons = consignee if isinstance(consignee, dict) else {"name": consignee, "country": "US"}
+    return seizure_record(
+        agency=agency,
+        seizure_date=date,
+        shipper=ship,
+        consignee=cons,
+        containers=containers or [],
+        **extra,
+    )
+
+
+def load(store: GraphStore, tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    feed = write_ndjson(tmp_path / f"feed{next(_files)}.ndjson", records)
+    report = Loader(store, tmp_path / "quarantine").load_file(feed)
+    assert (report.loaded, report.quarantined) == (len(records), 0)
+
+
+def pid(name: str, country: str = "CN") -> str:
+    return party_identity(name, country).id
+
+
+def network_members(store: GraphStore) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for party, network in party_networks(store).items():
+        if network:
+            out.setdefault(network, set()).add(party)
+    return out
+
+
+def test_link_weights_bind_only_with_enough_evidence() -> None:
+    assert pair_weight({"co_seizure": 1}) < 0.6 <= pair_weight({"co_seizure": 2})
+    assert pair_weight({"phone": 1}) >= 0.6
+    # Containers and forwarders corroborate and never bind alone, however many.
+    assert pair_weight({"container": 50, "forwarder": 50}) < 0.6
+    assert pair_weight({"co_seizure": 1, "container": 2}) >= 0.6
+
+
+FRONTS_PHONE = "+86 755 2233 4455"
+FRONT_A = {"name": "Shenzhen Huaxin Trading Co., Ltd.", "country": "CN", "phone": FRONTS_PHONE}
+FRONT_B = {"name": "Dongguan Mingri Electronics Factory", "country": "CN", "phone": FRONTS_PHONE}
+MAKER = [{"name": "Putian Jiali Shoes Factory", "country": "CN"}]
+
+
+def fronts_sharing_a_phone() -> list[dict[str, Any]]:
+    """Two fronts sharing a phone, one maker; a one-off buyer and two strangers."""
+    return [
+        record(FRONT_A, "Pacific Coast Distributors LLC", "2024-01-10", manufacturers=MAKER),
+        record(
+            FRONT_B, "Lone Star Wholesale Inc", "2024-03-02", agency="US-CBP", manufacturers=MAKER
+        ),
+        # Named once with one front and nothing else: too weak to join.
+        record(FRONT_A, "Midwest Party Supplies", "2024-02-01"),
+        # Unrelated: one seizure of two strangers is no network.
+        record("Ningbo Oceanic Toys Co", "Gulf Coast Toys LLC", "2024-02-01"),
+    ]
+
+
+def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path: Path) -> None:
+    load(store, tmp_path, fronts_sharing_a_phone())
+    report = build_networks(store)
+    assert report.networks == 1
+    networks = network_members(store)
+    assert len(networks) == 1
+    (members,) = networks.values()
+    assert members == {
+        pid("Shenzhen Huaxin Trading Co., Ltd."),
+        pid("Dongguan Mingri Electronics Factory"),
+        pid("Putian Jiali Shoes Factory"),
+        pid("Pacific Coast Distributors LLC", "US"),
+        pid("Lone Star Wholesale Inc", "US"),
+    }
+    view = network_of(store, pid("Lone Star Wholesale Inc", "US"))
+    assert view.summary.jurisdictions == ["HK", "US"]
+    assert view.summary.agencies == ["HK-CED", "US-CBP"]
+    assert view.summary.seizures == 3  # every seizure naming a member
+    assert (view.summary.first_seizure, view.summary.last_seizure) == ("2024-01-10", "2024-03-02")
+    phone_links = [e for e in view.graph.edges if "phone" in e.properties["kinds"]]
+    assert len(phone_links) == 1
+    assert phone_links[0].properties["binding"]
+    assert phone_links[0].properties["via"] == ["tel:+8675522334455"]
+    assert {e.agency for e in phone_links[0].evidence} == {"HK-CED", "US-CBP"}
+    assert view.routes and view.routes[0].seizures >= 1
+    for outsider in (pid("Midwest Party Supplies", "US"), pid("Ningbo Oceanic Toys Co")):
+        with pytest.raises(NotFound, match="is in no network"):
+            network_of(store, outsider)
+    with pytest.raises(NotFound, match="'party:nope'"):
+        network_of(store, "party:nope")
+
+
+def _pair_network(shipper: str, consignee: str, dates: list[str], container: str) -> list[Any]:
+    return [record(shipper, consignee, date, containers=[container]) for date in dates]
+
+
+def test_a_carrier_container_months_apart_does_not_merge_two_networks(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    box = "MSKU1234565"
+    load(
+        store,
+        tmp_path,
+        [
+            *_pair_network("Yiwu Brightstar Crafts", "Atlantic Imports LLC", ["2024-01-05"], box),
+            record("Yiwu Brightstar Crafts", "Atlantic Imports LLC", "2024-01-20"),
+            *_pair_network("Foshan Goldleaf Ceramics", "Rotterdam Home BV", ["2024-06-20"], box),
+            record("Foshan Goldleaf Ceramics", "Rotterdam Home BV", "2024-07-01"),
+            # Within 90 days, a container alone still only corroborates.
+            *_pair_network("Xiamen Harbour Apparel", "Gulf Fashion Trading", ["2024-07-10"], box),
+            record("Xiamen Harbour Apparel", "Gulf Fashion Trading", "2024-08-01"),
+        ],
+    )
+    build_networks(store)
+    networks = sorted(network_members(store).values(), key=min)
+    assert len(networks) == 3
+    assert all(len(members) == 2 for members in networks)
+
+
+def test_a_forwarder_with_many_customers_does_not_merge_them(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    big = {"name": "Kerry Logistics (Hong Kong) Ltd", "country": "HK"}
+    small = {"name": "Shenzhen Quickship Freight Co", "country": "CN"}
+    records = []
+    # Two networks, each a shipper and consignee seen twice, both using both forwarders.
+    for shipper, consignee in (
+        ("Putian Jiali Shoes Factory", "Coastline Footwear LLC"),
+        ("Jinjiang Xinda Footwear", "Hamburg Sport GmbH"),
+    ):
+        for date in ("2024-02-01", "2024-03-01"):
+            records.append(record(shipper, consignee, date, forwarder=small))
+        records.append(record(shipper, consignee, "2024-04-01", forwarder=big))
+    # The big forwarder serves thirty unrelated customers besides.
+    for n in range(15):
+        records.append(
+            record(f"Customer {n} Export Co", f"Buyer {n} Imports Inc", "2024-05-01", forwarder=big)
+        )
+    load(store, tmp_path, records)
+    report = build_networks(store)
+    assert report.hubs_left_out.get("forwarder") == 1
+    networks = network_members(store)
+    assert len(networks) == 2
+    everyone = set().union(*networks.values())
+    assert pid("Kerry Logistics (Hong Kong) Ltd", "HK") not in everyone
+    # The small forwarder is seen with both networks: it belongs to neither.
+    assert pid("Shenzhen Quickship Freight Co") not in everyone
+
+
+def test_rebuild_is_stable_and_replaces_what_changed(store: GraphStore, tmp_path: Path) -> None:
+    first = [
+        record("Wenzhou Redstar Optical", "Sunshine Eyewear LLC", "2024-01-01"),
+        record("Wenzhou Redstar Optical", "Sunshine Eyewear LLC", "2024-02-01"),
+        record("Guangzhou Baiyun Leather", "Milano Borse SRL", "2024-01-15", agency="EU-NL"),
+        record("Guangzhou Baiyun Leather", "Milano Borse SRL", "2024-03-15", agency="EU-NL"),
+    ]
+    load(store, tmp_path, first)
+    built = build_networks(store)
+    assert (built.networks, built.created, built.deleted) == (2, 2, 0)
+    before = network_members(store)
+    again = build_networks(store)
+    assert (again.created, again.deleted, again.parties_changed) == (0, 0, 0)
+    assert network_members(store) == before
+
+    # A registration number shared by the two shippers merges the networks.
+    load(
+        store,
+        tmp_path,
+        [
+            record(
+                {
+                    "name": "Wenzhou Redstar Optical",
+                    "country": "CN",
+                    "registration_id": "91440101MA5",
+                },
+                "Sunshine Eyewear LLC",
+                "2024-04-01",
+            ),
+            record(
+                {
+                    "name": "Guangzhou Baiyun Leather",
+                    "country": "CN",
+                    "registration_id": "91440101MA5",
+                },
+                "Milano Borse SRL",
+                "2024-04-02",
+            ),
+        ],
+    )
+    merged = build_networks(store)
+    assert (merged.networks, merged.created, merged.deleted) == (1, 0, 1)
+    after = network_members(store)
+    assert list(after.values()) == [set().union(*before.values())]
+    # The surviving id is the one of the network holding the smallest party id.
+    assert set(after) <= set(before)
+    assert len(store.read(queries.EXISTING_NETWORKS_QUERY)) == 1
+
+
+def test_network_detail_has_key_players_communities_and_a_timeline(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    hub = "Shantou Tiger Toys Co"
+    records = []
+    for n in range(8):
+        for month in ("2024-01-10", "2024-02-10"):
+            records.append(record(hub, f"Retailer {n} Toys LLC", month))
+    # A case makes its parties confirmed infringers.
+    records.append(record(hub, "Retailer 0 Toys LLC", "2024-03-10", case_ref="OP-TIGER-2024"))
+    load(store, tmp_path, records)
+    build_networks(store)
+    (network,) = network_members(store)
+    detail = get_network(store, network)
+    assert detail.summary.entities == 9
+    assert detail.key_players[0].entity == pid(hub)
+    assert detail.key_players[0].betweenness == 1.0
+    assert len(detail.communities) >= 1
+    assert sum(len(c.entities) for c in detail.communities) == 9
+    assert [(m.month, m.seizures) for m in detail.timeline] == [
+        ("2024-01", 8),
+        ("2024-02", 8),
+        ("2024-03", 1),
+    ]
+    assert detail.confirmed_entities == 2
+    names = {i.name for i in detail.risk_inputs}
+    assert names == {
+        "seizures",
+        "value_usd",
+        "jurisdictions",
+        "recency",
+        "growth",
+        "confirmed_infringers",
+    }
+    assert detail.summary.risk == pytest.approx(sum(i.points for i in detail.risk_inputs), abs=0.1)
+    assert "Risk" in detail.summary.risk_explanation
+    assert all(edge.evidence for edge in detail.graph.edges)
+    with pytest.raises(NotFound, match="'net:nope'"):
+        get_network(store, "net:nope")
+
+
+def test_an_analyst_confirmed_link_makes_a_confirmed_infringer(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    load(
+        store,
+        tmp_path,
+        [
+            record("Hangzhou Silkroad Textiles", "Soho Fabrics Ltd", "2024-01-01"),
+            record("Hangzhou Silkroad Textiles", "Soho Fabrics Ltd", "2024-02-01"),
+            record("Silkroad Textile Hangzhou", "Soho Fabrics Ltd", "2024-03-01"),
+        ],
+    )
+    judge(
+        store,
+        Judgement(
+            pid("Hangzhou Silkroad Textiles"),
+            pid("Silkroad Textile Hangzhou"),
+            LinkStatus.CONFIRMED,
+            "analyst-1",
+        ),
+    )
+    clusters = party_clusters(store)
+    assert clusters[pid("Hangzhou Silkroad Textiles")] == clusters[pid("Silkroad Textile Hangzhou")]
+    build_networks(store)
+    view = network_of(store, pid("Silkroad Textile Hangzhou"))
+    assert view.summary.entities == 2
+    assert view.summary.parties == 3
+    assert view.confirmed_entities == 1
+
+
+def test_list_networks_sorts_filters_and_pages(store: GraphStore, tmp_path: Path) -> None:
+    records = []
+    plans = [
+        ("Alpha", ["HK-CED", "HK-CED"], "2022-01-10", 1),
+        ("Bravo", ["HK-CED", "US-CBP", "EU-NL"], "2023-05-10", 3),
+        ("Charlie", ["US-CBP", "MO-CS"], "2024-06-10", 2),
+        ("Delta", ["HK-CED", "HK-CED", "HK-CED", "HK-CED"], "2021-03-10", 1),
+    ]
+    for word, agencies, date, _ in plans:
+        for agency in agencies:
+            records.append(
+                record(f"{word} Export Trading Co", f"{word} Import LLC", date, agency=agency)
+            )
+    load(store, tmp_path, records)
+    build_networks(store)
+    everything = list_networks(store, limit=200)
+    assert len(everything.items) == 4
+    assert everything.next_cursor is None
+    risks = [n.risk for n in everything.items]
+    assert risks == sorted(risks, reverse=True)
+    by_seizures = list_networks(store, sort=NetworkSort.SEIZURES)
+    assert [n.seizures for n in by_seizures.items] == [4, 3, 2, 2]
+    recent = list_networks(store, sort=NetworkSort.RECENT)
+    assert [n.last_seizure for n in recent.items] == [
+        "2024-06-10",
+        "2023-05-10",
+        "2022-01-10",
+        "2021-03-10",
+    ]
+    by_value = list_networks(store, sort=NetworkSort.VALUE)
+    values = [n.value_usd for n in by_value.items]
+    assert values == sorted(values, reverse=True)
+
+    cross = list_networks(store, min_jurisdictions=2)
+    assert {len(n.jurisdictions) for n in cross.items} == {2, 3}
+    assert len(cross.items) == 2
+    since = list_networks(store, since=dt.date(2023, 1, 1))
+    assert {n.last_seizure for n in since.items} == {"2023-05-10", "2024-06-10"}
+
+    for sort in NetworkSort:
+        whole = [n.id for n in list_networks(store, sort=sort, limit=200).items]
+        paged: list[str] = []
+        cursor = None
+        while True:
+            page = list_networks(store, sort=sort, limit=1, cursor=cursor)
+            paged += [n.id for n in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert paged == whole, sort
+    first = list_networks(store, limit=1)
+    assert first.next_cursor is not None
+    with pytest.raises(InvalidCursor):
+        list_networks(store, sort=NetworkSort.VALUE, cursor=first.next_cursor)
+    with pytest.raises(InvalidCursor):
+        list_networks(store, cursor="not-a-cursor")
