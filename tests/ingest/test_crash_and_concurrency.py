@@ -65,6 +65,9 @@ def _wait_until_partly_loaded(store: GraphStore, process: subprocess.Popen[str])
     raise AssertionError("the load did not start")
 
 
+# Four loads of the corpus (the reference, two interrupted runs, the final one), each
+# with entity resolution and the networks build: about 3 minutes on an idle machine.
+@pytest.mark.timeout(600)
 def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph(
     feeds: Path, tmp_path: Path, store: GraphStore
 ) -> None:
