@@ -45,6 +45,9 @@ MAX_K = 10
 PATH_DEGREE_CAP = 200
 # Nodes a walk may reach before it stops and says so.
 MAX_WALKED = 20_000
+# Both ends are expanded in one statement while their frontiers hold this many
+# nodes together, at most.
+BOTH_ENDS_MAX_FRONTIER = 120
 # `all_shortest` returns at most this many paths.
 MAX_PATHS = 25
 
@@ -185,10 +188,12 @@ def find_paths(
         open_sides = [side for side in sides if side.frontier]
         if not open_sides:
             break
-        # Both ends a level further in one statement (one round trip, which costs
-        # more than the rows), unless that would walk past max_hops; then the end
-        # with the smaller frontier.
-        if len(open_sides) == 2 and sum(side.radius for side in sides) + 2 <= max_hops:
+        # Both ends a level further in one statement while their frontiers are small
+        # (then the round trip costs more than the rows) and max_hops allows; else
+        # the end with the smaller frontier, so a walk next to a busy node does not
+        # expand it needlessly.
+        small = sum(len(side.frontier) for side in open_sides) <= BOTH_ENDS_MAX_FRONTIER
+        if small and len(open_sides) == 2 and sum(s.radius for s in sides) + 2 <= max_hops:
             chosen = open_sides
         else:
             chosen = [min(open_sides, key=lambda s: len(s.frontier))]
