@@ -9,7 +9,7 @@ batch of queries, whatever its size: keys, profiles, clusters, nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from graph import queries
@@ -80,12 +80,18 @@ def match_parties(
     threshold: float,
     limit: int,
     max_block: int = DEFAULT_MAX_BLOCK,
+    exclude: Collection[str] = (),
 ) -> list[list[Candidate]]:
-    """Per query, up to `limit` entities ranked by score (best member each)."""
+    """Per query, up to `limit` entities ranked by score (best member each).
+
+    `exclude` names Party nodes never to consider: bench/match_recall.py holds a
+    written form back this way, to ask whether the other members find its entity.
+    """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
     holders = candidates_for_keys(store, {key for ks in keys for key in ks}, max_block)
-    found = [{pid for key in ks for pid in holders.get(key, ())} for ks in keys]
+    left_out = set(exclude)
+    found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
     wanted = sorted(set().union(*found)) if found else []
     rows = store.read(queries.PARTY_PROFILES_QUERY, ids=wanted) if wanted else []
     known = {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}

@@ -192,6 +192,19 @@ def test_match_finds_the_entity_from_another_script_and_ranks_it_first(
         assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
 
 
+def test_match_with_a_written_form_held_back_finds_its_entity_through_the_others(
+    resolved: GraphStore,
+) -> None:
+    """`exclude` (the held-back benchmark) leaves that node out of the candidates."""
+    chinese = _pid(SPELLINGS[2][0])
+    query = QueryParty(name=SPELLINGS[2][0], country="CN")
+    [with_it] = match_parties(resolved, [query], threshold=0.5, limit=5)
+    [held_back] = match_parties(resolved, [query], threshold=0.5, limit=5, exclude={chinese})
+    assert with_it[0].party_id == chinese and with_it[0].score == 1.0
+    assert held_back[0].entity_id == with_it[0].entity_id
+    assert held_back[0].party_id != chinese and held_back[0].score < 1.0
+
+
 def test_search_reads_containers_ports_marks_and_documents_any_way(
     resolved: GraphStore,
 ) -> None:
