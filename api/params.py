@@ -8,7 +8,7 @@ be between 1 and 200"), not only the side that was crossed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -81,3 +81,28 @@ def known_parameters(*names: str) -> Any:
                 )
 
     return Depends(check)
+
+
+# A page is one statement of at most this many rows: enough for a screen or an
+# export loop, small enough that a page never runs near the query timeout.
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+class Page(BaseModel):
+    """`limit` and `cursor` of a listing paged by keyset cursors. Query models of
+    listings extend it; unknown parameters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: Annotated[
+        int,
+        Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
+        within("limit", 1, MAX_PAGE),
+    ] = DEFAULT_PAGE
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="`next_cursor` of the previous page (same filters and order); omit "
+        "for the first page.",
+    )

@@ -19,15 +19,14 @@ import json
 import random
 import statistics
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from rich.console import Console
 
 from graph.config import Settings
-from graph.resolve.evaluate import majority_truth
 from graph.resolve.match import QueryParty, match_parties
-from graph.resolve.service import party_clusters, party_mentions, party_profiles
+from graph.resolve.service import party_clusters, party_profiles, party_truth
 from graph.store import GraphStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,14 +44,7 @@ def main() -> None:
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     store = GraphStore.open(Settings(data_dir=args.data))
 
-    mentions = party_mentions(store)
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention in truth["mentions"]:
-        seizure = f"{mention['agency']}:{mention['record_id']}"
-        pid = mentions.get((seizure, mention["role"], int(mention["index"])))
-        if pid is not None:
-            votes[pid][mention["entity"]] += 1
-    entity_of, _ = majority_truth(votes)
+    entity_of, _, _ = party_truth(store, truth)
     forms: dict[str, list[str]] = defaultdict(list)
     for pid, entity in entity_of.items():
         forms[entity].append(pid)

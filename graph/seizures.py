@@ -9,8 +9,6 @@ records it comes from, for the caller to honour.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 from collections import defaultdict
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import queries
+from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import RelType
 from graph.queries import SeizureFilter, SeizureGroup
@@ -262,10 +261,6 @@ class SeizureStats:
     groups: list[StatsGroupRow]
 
 
-class InvalidCursor(ValueError):
-    """A cursor that this service did not hand out (or that was altered)."""
-
-
 # --- one seizure ------------------------------------------------------------------
 
 
@@ -440,25 +435,16 @@ def _detail(seizure: Row, links: list[Row], holders: list[Row]) -> SeizureDetail
 
 def encode_cursor(seizure_date: str, seizure_id: str) -> str:
     """The position after (seizure_date, id) in the listing order, as opaque text."""
-    text = json.dumps([seizure_date, seizure_id], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return encode_cursor_parts(seizure_date, seizure_id)
 
 
 def decode_cursor(cursor: str) -> tuple[str, str]:
     """(seizure_date, id) of a cursor from `encode_cursor`; InvalidCursor otherwise."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw.decode())
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor("this is not a cursor that a page of seizures handed out") from exc
-    if not (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(part, str) for part in value)
-        and _is_iso_date(value[0])
-    ):
-        raise InvalidCursor("this is not a cursor that a page of seizures handed out")
-    return value[0], value[1]
+    message = "this is not a cursor that a page of seizures handed out"
+    date, seizure_id = decode_cursor_parts(cursor, 2, message)
+    if not (isinstance(date, str) and isinstance(seizure_id, str) and _is_iso_date(date)):
+        raise InvalidCursor(message)
+    return date, seizure_id
 
 
 def _is_iso_date(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -116,3 +118,24 @@ def api_without_database() -> Iterator[httpx.Client]:
             yield client
     finally:
         store.close()
+
+
+def generate_and_ingest(data_dir: Path, records: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    """Generate a corpus into `data_dir/feeds` and ingest it through the CLI (with
+    resolution and the networks build); the feeds folder and ingest's JSON summary."""
+    feeds = data_dir / "feeds"
+    generated = run_cli(
+        "generate",
+        "--records",
+        str(records),
+        "--seed",
+        str(seed),
+        "--out",
+        str(feeds),
+        data_dir=data_dir,
+    )
+    assert generated.returncode == 0, generated.stderr
+    ingested = run_cli("ingest", str(feeds), "--json", data_dir=data_dir, timeout=600)
+    assert ingested.returncode == 0, ingested.stderr
+    summary: dict[str, Any] = json.loads(ingested.stdout)
+    return feeds, summary

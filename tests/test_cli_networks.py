@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import generate_and_ingest, run_cli
 
 # A fixed seed and a size with five planted networks (four across jurisdictions),
 # small enough for about a minute. BENCHMARKS.md has the figures at 10k records;
@@ -24,21 +24,7 @@ AUC_FLOOR = 0.75
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict]]:
     data_dir = tmp_path_factory.mktemp("data")
-    feeds = data_dir / "feeds"
-    generated = run_cli(
-        "generate",
-        "--records",
-        str(RECORDS),
-        "--seed",
-        str(SEED),
-        "--out",
-        str(feeds),
-        data_dir=data_dir,
-    )
-    assert generated.returncode == 0, generated.stderr
-    ingested = run_cli("ingest", str(feeds), "--json", data_dir=data_dir, timeout=600)
-    assert ingested.returncode == 0, ingested.stderr
-    summary = json.loads(ingested.stdout)
+    feeds, summary = generate_and_ingest(data_dir, RECORDS, SEED)
     yield data_dir, feeds, summary["networks"]
     run_cli("db", "stop", data_dir=data_dir)
 

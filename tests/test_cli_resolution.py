@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import generate_and_ingest, run_cli
 
 # The floors of the issue, on a fixed seed. BENCHMARKS.md has the figures at larger
 # sizes; this size keeps the test to about a minute.
@@ -22,21 +22,7 @@ RECALL_FLOOR = 0.90
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     data_dir = tmp_path_factory.mktemp("data")
-    feeds = data_dir / "feeds"
-    generated = run_cli(
-        "generate",
-        "--records",
-        str(RECORDS),
-        "--seed",
-        str(SEED),
-        "--out",
-        str(feeds),
-        data_dir=data_dir,
-    )
-    assert generated.returncode == 0, generated.stderr
-    ingested = run_cli("ingest", str(feeds), "--json", data_dir=data_dir, timeout=600)
-    assert ingested.returncode == 0, ingested.stderr
-    summary = json.loads(ingested.stdout)
+    feeds, summary = generate_and_ingest(data_dir, RECORDS, SEED)
     resolution = summary["resolution"]
     assert resolution["compared_parties"] > 0
     assert resolution["auto_links"] > 0

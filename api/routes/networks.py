@@ -11,18 +11,16 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.deps import StoreDep
-from api.params import invalid_parameter, within
+from api.params import Page, invalid_parameter, within
 from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut, Problem
 from graph.analysis import networks as service
-from graph.seizures import InvalidCursor
+from graph.cursor import InvalidCursor
 
 router = APIRouter(tags=["networks"])
 
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
 MAX_JURISDICTIONS = 50
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No network (or entity) has this id."},
@@ -30,10 +28,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class NetworkListQuery(BaseModel):
+class NetworkListQuery(Page):
     """Query parameters of `GET /v1/networks`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     min_jurisdictions: Annotated[
         int,
@@ -55,16 +51,6 @@ class NetworkListQuery(BaseModel):
         default=service.NetworkSort.RISK,
         description="risk (highest first), value (USD, highest first), seizures (most "
         "first) or recent (latest seizure first); ties by id.",
-    )
-    limit: Annotated[
-        int,
-        Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
-        within("limit", 1, MAX_PAGE),
-    ] = DEFAULT_PAGE
-    cursor: str | None = Field(
-        default=None,
-        max_length=1000,
-        description="`next_cursor` of the previous page (same sort); omit for the first page.",
     )
 
 

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from api.deps import PortsDep, StoreDep
-from api.params import Period, blank_is_none, invalid_parameter, within
+from api.params import Page, Period, blank_is_none, invalid_parameter
 from api.schemas import Problem, SeizureOut, SeizurePage
 from graph import seizures as service
 from ingest.normalise import PortResolver, normalise_container
@@ -26,10 +26,6 @@ from ingest.normalised import port_node_id, trademark_id
 
 router = APIRouter(tags=["seizures"])
 
-# A page is one statement of at most this many rows: enough for a screen or an
-# export loop, small enough that a page never runs near the query timeout.
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
 # Longer than any id, mark or port name; a bound on what reaches the normalisers.
 _MAX_TEXT = 300
 
@@ -38,7 +34,7 @@ FilterText = Annotated[
 ]
 
 
-class SeizureListQuery(Period):
+class SeizureListQuery(Period, Page):
     """Query parameters of `GET /v1/seizures`; every filter given must match."""
 
     party: FilterText = Field(
@@ -63,16 +59,6 @@ class SeizureListQuery(Period):
         default=None,
         description="A mark as written, any case (`Nike`), or a Trademark id (`tm:nike`).",
         examples=["NIKE"],
-    )
-    limit: Annotated[
-        int,
-        Field(ge=1, le=MAX_PAGE, description=f"Page size, 1 to {MAX_PAGE}."),
-        within("limit", 1, MAX_PAGE),
-    ] = DEFAULT_PAGE
-    cursor: str | None = Field(
-        default=None,
-        max_length=1000,
-        description="`next_cursor` of the previous page; omit for the first page.",
     )
 
 

@@ -27,29 +27,13 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from graph.analysis.networks import NetworkSummary, list_networks, party_networks
-from graph.resolve.evaluate import majority_truth
-from graph.resolve.service import party_mentions
+from graph.resolve.service import party_truth
 from graph.store import GraphStore
 
 __all__ = ["PURITY", "RECOVERY", "evaluate_networks"]
 
 RECOVERY = 0.8
 PURITY = 0.8
-
-
-def _truth_of_parties(store: GraphStore, truth: dict[str, Any]) -> tuple[dict[str, str], int]:
-    mentions = party_mentions(store)
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    unmatched = 0
-    for mention in truth["mentions"]:
-        seizure = f"{mention['agency']}:{mention['record_id']}"
-        pid = mentions.get((seizure, mention["role"], int(mention["index"])))
-        if pid is None:
-            unmatched += 1
-            continue
-        votes[pid][mention["entity"]] += 1
-    item_truth, _ = majority_truth(votes)
-    return item_truth, unmatched
 
 
 def _all_networks(store: GraphStore) -> dict[str, NetworkSummary]:
@@ -75,7 +59,7 @@ def _auc(positives: list[float], negatives: list[float]) -> float | None:
 
 def evaluate_networks(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     """Recovery of planted networks, purity of computed ones, and ranking by risk."""
-    item_truth, unmatched = _truth_of_parties(store, truth)
+    item_truth, _, unmatched = party_truth(store, truth)
     planted: dict[str, set[str]] = {
         nid: set(body["members"]) for nid, body in truth.get("networks", {}).items()
     }

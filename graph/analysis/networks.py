@@ -68,8 +68,6 @@ gives the same scores. Each network stores the contribution of each input
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import math
@@ -85,9 +83,9 @@ import networkx as nx
 
 from graph import queries
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
+from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import LinkStatus, PartyRole, RelType
-from graph.seizures import InvalidCursor
 from graph.store import GraphStore, Row
 
 __all__ = [
@@ -1014,29 +1012,21 @@ class NetworkPage:
 
 
 def _encode_cursor(sort: NetworkSort, key: float, network: str) -> str:
-    """The position after (key, id) in a listing sorted by `sort`, as opaque text
-    (the style of `graph.seizures.encode_cursor`, whose key is a date)."""
-    text = json.dumps([sort.value, key, network], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    """The position after (key, id) in a listing sorted by `sort`, as opaque text."""
+    return encode_cursor_parts(sort.value, key, network)
 
 
 def _decode_cursor(cursor: str, sort: NetworkSort) -> tuple[float, str]:
     message = "this is not a cursor that a page of networks in this order handed out"
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw.decode())
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor(message) from exc
+    order, key, network = decode_cursor_parts(cursor, 3, message)
     if not (
-        isinstance(value, list)
-        and len(value) == 3
-        and value[0] == sort.value
-        and isinstance(value[1], int | float)
-        and not isinstance(value[1], bool)
-        and isinstance(value[2], str)
+        order == sort.value
+        and isinstance(key, int | float)
+        and not isinstance(key, bool)
+        and isinstance(network, str)
     ):
         raise InvalidCursor(message)
-    return float(value[1]), value[2]
+    return float(key), network
 
 
 def list_networks(

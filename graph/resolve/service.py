@@ -437,13 +437,13 @@ def party_mentions(store: GraphStore) -> dict[tuple[str, str, int], str]:
     }
 
 
-def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
-    """Score the graph's entities against a generator's `truth.json` (parsed).
-
-    Items are Party nodes (the decisions resolution makes): a node's true entity is
-    the majority entity of the mentions that name it. Predicted clusters are the
-    nodes' entities (connected components of auto and confirmed links).
-    """
+def party_truth(
+    store: GraphStore, truth: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, Counter[str]], int]:
+    """Each Party node's true entity, from a generator's `truth.json` (parsed): the
+    majority entity of the mentions that name it. Also the nodes whose mentions
+    disagree, and how many mentions name no node (malformed records, quarantined
+    as planted)."""
     mentions = party_mentions(store)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     unmatched = 0
@@ -451,10 +451,21 @@ def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
         seizure = f"{mention['agency']}:{mention['record_id']}"
         pid = mentions.get((seizure, mention["role"], int(mention["index"])))
         if pid is None:
-            unmatched += 1  # the record was malformed and quarantined, as planted
+            unmatched += 1
             continue
         votes[pid][mention["entity"]] += 1
     item_truth, mixed = majority_truth(votes)
+    return item_truth, mixed, unmatched
+
+
+def evaluate_store(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
+    """Score the graph's entities against a generator's `truth.json` (parsed).
+
+    Items are Party nodes (the decisions resolution makes): a node's true entity is
+    the majority entity of the mentions that name it. Predicted clusters are the
+    nodes' entities (connected components of auto and confirmed links).
+    """
+    item_truth, mixed, unmatched = party_truth(store, truth)
     clusters: dict[str, set[str]] = defaultdict(set)
     for pid, cluster in party_clusters(store).items():
         if pid in item_truth:

@@ -20,10 +20,10 @@ from graph.analysis.networks import (
     pair_weight,
     party_networks,
 )
+from graph.cursor import InvalidCursor
 from graph.errors import NotFound
 from graph.model import LinkStatus
 from graph.resolve.service import Judgement, judge, party_clusters
-from graph.seizures import InvalidCursor
 from graph.store import GraphStore
 from ingest.load import Loader
 from ingest.normalised import party_identity
