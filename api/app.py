@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
+    app.state.settings = settings
     app.include_router(health.router)
     app.include_router(graph_routes.router, prefix="/v1")
     app.include_router(seizures.router, prefix="/v1")

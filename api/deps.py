@@ -1,4 +1,8 @@
-"""Dependencies shared by the routes: `StoreDep` keeps signatures short and honest."""
+"""Dependencies shared by the routes: `StoreDep` keeps signatures short and honest.
+
+The ones that only read the app's state are `async def`: FastAPI runs a plain `def`
+dependency in its thread pool, a hop that costs more than the lookup it wraps.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graph.config import Settings, get_settings
+from graph.config import Settings
 from graph.store import GraphStore
 from ingest.normalise import PortResolver
 from ingest.ports import ports_for
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
@@ -22,12 +26,21 @@ def get_store(request: Request) -> GraphStore:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with (`create_app`), not the environment's."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
 @lru_cache(maxsize=4)
 def _ports_of(data_dir: Path) -> PortResolver:
     return ports_for(data_dir)
 
 
-def get_port_resolver(settings: Annotated[Settings, Depends(get_settings)]) -> PortResolver:
+def get_port_resolver(settings: SettingsDep) -> PortResolver:
     """The port table ingest resolves against: the shipped one, plus the official
     UN/LOCODE list when one was loaded into the data directory (read once)."""
     return _ports_of(settings.data_dir)

@@ -32,6 +32,37 @@ from graph.errors import (
 T = TypeVar("T")
 Row = dict[str, Any]
 
+# Values a row holds as they come: the driver's `Record.data()` checks every value of
+# every row against abstract base classes, which cost half of a 1-hop lookup.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_GRAPH_TYPES = (neo4j.graph.Node, neo4j.graph.Relationship, neo4j.graph.Path)
+
+
+class _GraphValue(Exception):
+    """A row holds a node, relationship or path: `Record.data()` converts those."""
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, _GRAPH_TYPES):
+        raise _GraphValue
+    return value  # temporal and spatial values, bytes: as `Record.data()` leaves them
+
+
+def _row(record: neo4j.Record) -> Row:
+    """The record as a dict, exactly as `Record.data()` gives it, faster."""
+    try:
+        return {key: _plain(value) for key, value in record.items()}
+    except _GraphValue:
+        return record.data()
+
+
 _USER_AGENT = "iprgraph/0.1"
 # Neo4j's codes for a statement stopped by its transaction timeout.
 _TIMEOUT_CODES = (
@@ -50,7 +81,7 @@ class Tx:
 
     def run(self, query: str, **params: Any) -> list[Row]:
         result = self._tx.run(query, params)
-        return [record.data() for record in result]
+        return [_row(record) for record in result]
 
 
 @contextlib.contextmanager
@@ -169,7 +200,23 @@ class GraphStore:
         return neo4j.Query(text, timeout=self.query_timeout_s)
 
     def read(self, query: str, **params: Any) -> list[Row]:
-        """One read statement in its own managed transaction."""
+        """One read statement, auto-committed: one round trip, where a managed
+        transaction takes two (begin and run, then commit), which is a third of a
+        1-hop lookup. A read changes nothing, so one that fails in a way the driver
+        calls retryable (a connection gone stale, a leader that moved) is simply run
+        again in a managed transaction, which retries it. The session shares
+        `execute_query`'s bookmarks, so a read still sees this driver's writes."""
+        with _translated_errors(self.uri):
+            try:
+                with self._driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    bookmark_manager=self._driver.execute_query_bookmark_manager,
+                ) as session:
+                    return [_row(record) for record in session.run(self._query(query), params)]
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+                if not exc.is_retryable():
+                    raise
         return self._execute(query, params, RoutingControl.READ)
 
     def write(self, query: str, **params: Any) -> list[Row]:
@@ -184,7 +231,7 @@ class GraphStore:
                 database_=self.database,
                 routing_=routing,
             )
-        return [record.data() for record in records]
+        return [_row(record) for record in records]
 
     def execute_read(self, work: Callable[[Tx], T]) -> T:
         """Run a read unit of work (several statements, one transaction)."""

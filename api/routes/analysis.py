@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.answer import json_answer
+from api.deps import SettingsDep, StoreDep
 from api.params import invalid_parameter, known_parameters, within
 from api.schemas import GraphEdgeOut, Problem, SubgraphOut
 from graph.analysis.expand import DEGREE_CAP, HUB_DEGREE, NODE_TYPES
 from graph.analysis.neighbourhood import DEFAULT_LIMIT, MAX_DEPTH, MAX_LIMIT, neighbourhood
 from graph.analysis.paths import MAX_HOPS, MAX_K, PathMode, find_paths
-from graph.config import Settings, get_settings
 
 router = APIRouter(tags=["link analysis"])
 
@@ -93,9 +93,9 @@ def _types(value: str | None) -> list[str] | None:
     responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
     dependencies=[known_parameters("depth", "types", "limit", "through_hubs")],
 )
-def get_neighbourhood(
+async def get_neighbourhood(
     store: StoreDep,
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: SettingsDep,
     node_id: Annotated[
         str,
         Path(
@@ -115,18 +115,23 @@ def get_neighbourhood(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT), within("limit", 1, MAX_LIMIT)] = DEFAULT_LIMIT,
     through_hubs: Annotated[bool, Query(description="Expand hubs too.")] = False,
-) -> Neighbourhood:
-    graph = neighbourhood(
-        store,
-        node_id,
-        depth=depth,
-        types=_types(types),
-        limit=limit,
-        through_hubs=through_hubs,
-        time_limit_s=settings.analysis_time_limit_s,
-    )
-    answer = SubgraphOut.model_validate(graph, from_attributes=True)
-    return Neighbourhood(anchor=node_id, depth=depth, **answer.model_dump())
+) -> Response:
+    wanted = _types(types)
+
+    def build() -> Neighbourhood:
+        graph = neighbourhood(
+            store,
+            node_id,
+            depth=depth,
+            types=wanted,
+            limit=limit,
+            through_hubs=through_hubs,
+            time_limit_s=settings.analysis_time_limit_s,
+        )
+        answer = SubgraphOut.model_validate(graph, from_attributes=True)
+        return Neighbourhood(anchor=node_id, depth=depth, **answer.model_dump())
+
+    return await json_answer(build)
 
 
 @router.get(
@@ -143,9 +148,9 @@ def get_neighbourhood(
     responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
     dependencies=[known_parameters("source", "target", "max_hops", "mode", "k", "through_hubs")],
 )
-def get_paths(
+async def get_paths(
     store: StoreDep,
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: SettingsDep,
     source: Annotated[str, Query(min_length=1, max_length=300, description="A node id.")],
     target: Annotated[str, Query(min_length=1, max_length=300, description="A node id.")],
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS), within("max_hops", 1, MAX_HOPS)] = 4,
@@ -154,39 +159,43 @@ def get_paths(
         int, Query(ge=1, le=MAX_K, description="Paths for mode=k."), within("k", 1, MAX_K)
     ] = 3,
     through_hubs: Annotated[bool, Query(description="Walk through hubs too.")] = False,
-) -> Paths:
+) -> Response:
     if source == target:
         raise invalid_parameter("target", "target is the source; a path needs two nodes", target)
-    answer = find_paths(
-        store,
-        source,
-        target,
-        max_hops=max_hops,
-        mode=mode,
-        k=k,
-        through_hubs=through_hubs,
-        time_limit_s=settings.analysis_time_limit_s,
-    )
-    return Paths(
-        source=answer.source,
-        target=answer.target,
-        mode=answer.mode,
-        max_hops=answer.max_hops,
-        paths=[
-            PathOut(
-                length=path.length,
-                strength=path.strength,
-                nodes=path.nodes,
-                hops=[
-                    [GraphEdgeOut.model_validate(edge, from_attributes=True) for edge in hop]
-                    for hop in path.hops
-                ],
-            )
-            for path in answer.paths
-        ],
-        graph=SubgraphOut.model_validate(answer.subgraph, from_attributes=True),
-        levels_walked=answer.levels_walked,
-        nodes_walked=answer.nodes_walked,
-        truncated=answer.truncated,
-        notes=answer.notes,
-    )
+
+    def build() -> Paths:
+        answer = find_paths(
+            store,
+            source,
+            target,
+            max_hops=max_hops,
+            mode=mode,
+            k=k,
+            through_hubs=through_hubs,
+            time_limit_s=settings.analysis_time_limit_s,
+        )
+        return Paths(
+            source=answer.source,
+            target=answer.target,
+            mode=answer.mode,
+            max_hops=answer.max_hops,
+            paths=[
+                PathOut(
+                    length=path.length,
+                    strength=path.strength,
+                    nodes=path.nodes,
+                    hops=[
+                        [GraphEdgeOut.model_validate(edge, from_attributes=True) for edge in hop]
+                        for hop in path.hops
+                    ],
+                )
+                for path in answer.paths
+            ],
+            graph=SubgraphOut.model_validate(answer.subgraph, from_attributes=True),
+            levels_walked=answer.levels_walked,
+            nodes_walked=answer.nodes_walked,
+            truncated=answer.truncated,
+            notes=answer.notes,
+        )
+
+    return await json_answer(build)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import Field
 
+from api.answer import json_answer
 from api.deps import StoreDep
 from api.params import Page, invalid_parameter, within
 from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut, Problem
@@ -75,19 +76,18 @@ def _network(view: service.NetworkView, model: type[NetworkOut]) -> Any:
     summary="The infringer network an entity belongs to",
     responses=_ERRORS,
 )
-def entity_network(
+async def entity_network(
     store: StoreDep,
     entity_id: Annotated[
         str, Path(max_length=300, description="An entity id or any of its parties' ids.")
     ],
-) -> NetworkOut:
+) -> Response:
     """The network the entity belongs to: its members and the identity links that
     bind them (weights, kinds of evidence, the seizure records behind each), the
     jurisdictions and agencies it spans, seizures, value in USD, first and last
     seizure, transport modes and routes. 404 when the id is no party, or when the
     entity is in no network."""
-    result: NetworkOut = _network(service.network_of(store, entity_id), NetworkOut)
-    return result
+    return await json_answer(lambda: _network(service.network_of(store, entity_id), NetworkOut))
 
 
 @router.get(
@@ -124,12 +124,13 @@ def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) 
     summary="One network with its key players, communities and timeline",
     responses=_ERRORS,
 )
-def get_network(
+async def get_network(
     store: StoreDep,
     network_id: Annotated[str, Path(max_length=300, description="A network id (`net:...`).")],
-) -> NetworkDetailOut:
+) -> Response:
     """As `/v1/entities/{id}/network`, plus key players (betweenness and PageRank over
     the network's links), communities inside networks of 8 entities or more
     (Louvain, fixed seed) and seizures per month."""
-    result: NetworkDetailOut = _network(service.get_network(store, network_id), NetworkDetailOut)
-    return result
+    return await json_answer(
+        lambda: _network(service.get_network(store, network_id), NetworkDetailOut)
+    )

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.config import Settings, get_settings
+from graph.config import Settings
 from graph.store import GraphStore
 from tests.graph.test_analysis import ALPHA, BETA, DELTA, GAMMA, OMEGA, load, pid, world_records
 from tests.helpers import serve_in_thread
@@ -25,7 +25,6 @@ def settings(tmp_path: Path) -> Settings:
 def api(store: GraphStore, tmp_path: Path, settings: Settings) -> Iterator[httpx.Client]:
     load(store, tmp_path, world_records())
     app = create_app(settings, store=store)
-    app.dependency_overrides[get_settings] = lambda: settings
     with (
         serve_in_thread(app) as base_url,
         httpx.Client(base_url=base_url, timeout=30) as client,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.config import Settings, get_settings
+from graph.config import Settings
 from graph.seizures import decode_cursor, encode_cursor
 from graph.store import GraphStore
 from ingest.load import Loader
@@ -34,9 +34,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def api(store: GraphStore, data_dir: Path) -> Iterator[httpx.Client]:
-    app = create_app(Settings(), store=store)
-    # The API resolves ports against the data directory it is configured with.
-    app.dependency_overrides[get_settings] = lambda: Settings(data_dir=data_dir)
+    # The API resolves ports against the data directory it was created with.
+    app = create_app(Settings(data_dir=data_dir), store=store)
     with (
         serve_in_thread(app) as base_url,
         httpx.Client(base_url=base_url, timeout=30) as client,

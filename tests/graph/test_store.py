@@ -37,6 +37,23 @@ def test_write_unit_of_work_commits_and_read_sees_it(store: GraphStore) -> None:
     assert summary.labels == {"Seizure": 2}
 
 
+def test_rows_come_back_as_plain_values_whatever_their_shape(store: GraphStore) -> None:
+    """Rows are converted without the driver's `Record.data()` (see `graph.store._row`);
+    nested lists and maps, nulls and a node (which needs the driver's conversion) come
+    back as `Record.data()` gives them, from `read` and inside a unit of work alike."""
+    store.write("MERGE (s:Seizure {id: $id}) SET s.quantity = 3", id="HK-CED:1")
+    statement = (
+        "MATCH (s:Seizure {id: $id}) "
+        "RETURN s.id AS id, [1, 'a', {k: [2.5, null, true]}] AS nested, null AS nothing"
+    )
+    expected = [{"id": "HK-CED:1", "nested": [1, "a", {"k": [2.5, None, True]}], "nothing": None}]
+    assert store.read(statement, id="HK-CED:1") == expected
+    assert store.execute_read(lambda tx: tx.run(statement, id="HK-CED:1")) == expected
+    with_node = "MATCH (s:Seizure {id: $id}) RETURN s AS seizure, [s] AS listed"
+    node = {"id": "HK-CED:1", "quantity": 3}
+    assert store.read(with_node, id="HK-CED:1") == [{"seizure": node, "listed": [node]}]
+
+
 def test_a_failing_unit_of_work_leaves_nothing(store: GraphStore) -> None:
     def work(tx: Tx) -> None:
         tx.run("MERGE (s:Seizure {id: $id})", id="HK-CED:1")
