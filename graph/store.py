@@ -1,8 +1,10 @@
 """The graph store: the only module that imports the `neo4j` driver.
 
-One `GraphStore` per process holds one driver. Work goes through managed
-transactions (`execute_read` / `execute_write`), which the driver retries on
-transient errors, so every write function must be idempotent (MERGE, not CREATE).
+One `GraphStore` per process holds one driver. Writes and units of work go through
+managed transactions (`write`, `execute_read` / `execute_write`), which the driver
+retries on transient errors, so every write function must be idempotent (MERGE, not
+CREATE). A single read (`read`) is auto-committed, one round trip instead of two,
+and rerun in a managed transaction when it fails in a way the driver retries.
 Every call names its database and its routing, so the same code serves the embedded
 server, a Neo4j server and a Neo4j cluster. Driver exceptions never leave this
 module: they become the domain errors of `graph.errors`.

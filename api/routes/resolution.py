@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
+from api.answer import json_answer
 from api.deps import StoreDep
 from api.schemas import Problem
 from graph.model import LinkStatus
@@ -79,12 +80,12 @@ class MatchResponse(BaseModel):
     "and a one-line explanation (in the spirit of the OpenSanctions yente `/match`).",
     responses={422: {"model": Problem}, 503: {"model": Problem}},
 )
-def match(
+async def match(
     store: StoreDep,
     body: MatchRequest,
     threshold: Annotated[float, Query(ge=0.5, le=1.0)] = AUTO_THRESHOLD,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
-) -> MatchResponse:
+) -> Response:
     batch = [
         QueryParty(
             name=q.name,
@@ -96,17 +97,21 @@ def match(
         )
         for q in body.queries
     ]
-    found = match_parties(store, batch, threshold=threshold, limit=limit)
-    return MatchResponse(
-        threshold=threshold,
-        results=[
-            MatchResult(
-                query=query,
-                candidates=[MatchCandidate(**c.__dict__) for c in candidates],
-            )
-            for query, candidates in zip(body.queries, found, strict=True)
-        ],
-    )
+
+    def build() -> MatchResponse:
+        found = match_parties(store, batch, threshold=threshold, limit=limit)
+        return MatchResponse(
+            threshold=threshold,
+            results=[
+                MatchResult(
+                    query=query,
+                    candidates=[MatchCandidate(**c.__dict__) for c in candidates],
+                )
+                for query, candidates in zip(body.queries, found, strict=True)
+            ],
+        )
+
+    return await json_answer(build)
 
 
 class JudgementIn(BaseModel):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import threading
 from pathlib import Path
 
 import psutil
 import pytest
 
-from graph.embedded import EmbeddedServer
+from graph.embedded import EmbeddedServer, ServerInfo
 from graph.errors import EmbeddedServerError
 from graph.schema import ensure_schema
 from graph.store import GraphStore
@@ -61,22 +62,42 @@ def test_restart_keeps_ports_credentials_and_data(tmp_path: Path) -> None:
     server = EmbeddedServer(tmp_path / "embedded", heap="1g")
     first = server.start()
     credentials = server.credentials()
+    statement = "MATCH (s:Seizure {id: $id}) RETURN s.id AS id"
+    # A store that lives through the restart, as the API's does, with retries long
+    # enough to outlast it.
+    survivor = GraphStore(
+        first.uri,
+        credentials.user,
+        credentials.password,
+        "iprgraph",
+        max_transaction_retry_time_s=120,
+    )
     with GraphStore(first.uri, credentials.user, credentials.password, "iprgraph") as store:
         ensure_schema(store)
         store.write("MERGE (s:Seizure {id: $id})", id="kept")
+    assert survivor.read(statement, id="kept") == [{"id": "kept"}]
     # Killed, not stopped: the restart must cope with a stale server.json.
     os.kill(first.pid, signal.SIGKILL)
     psutil.Process(first.pid).wait(timeout=30)
     assert server.running() is None
-    second = server.start()
+    started: list[ServerInfo] = []
+    restart = threading.Thread(target=lambda: started.append(server.start()))
+    restart.start()
     try:
+        # The server is down when this read is sent: the auto-committed read fails at
+        # once, and the store runs it again in a managed transaction, which the
+        # driver retries until the server is back.
+        assert survivor.read(statement, id="kept") == [{"id": "kept"}]
+    finally:
+        restart.join(timeout=120)
+        survivor.close()
+    try:
+        (second,) = started
         assert second.pid != first.pid
         assert (second.bolt_port, second.http_port) == (first.bolt_port, first.http_port)
         assert server.credentials() == credentials
         with GraphStore(second.uri, credentials.user, credentials.password, "iprgraph") as store:
-            assert store.read("MATCH (s:Seizure {id: $id}) RETURN s.id AS id", id="kept") == [
-                {"id": "kept"}
-            ]
+            assert store.read(statement, id="kept") == [{"id": "kept"}]
     finally:
         server.stop()
 
