@@ -48,10 +48,13 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    # Items that are scalars (nearly all) are taken without a call.
     if kind is list:
-        return [_plain(item) for item in value]
+        return [item if type(item) in _SCALARS else _plain(item) for item in value]
     if kind is dict:
-        return {key: _plain(item) for key, item in value.items()}
+        return {
+            key: item if type(item) in _SCALARS else _plain(item) for key, item in value.items()
+        }
     if isinstance(value, _GRAPH_TYPES):
         raise _GraphValue
     return value  # temporal and spatial values, bytes: as `Record.data()` leaves them
@@ -60,7 +63,11 @@ def _plain(value: Any) -> Any:
 def _row(record: neo4j.Record) -> Row:
     """The record as a dict, exactly as `Record.data()` gives it, faster."""
     try:
-        return {key: _plain(value) for key, value in record.items()}
+        # Iterating a record gives its values; `items()` looks each one up by key.
+        return {
+            key: value if type(value) in _SCALARS else _plain(value)
+            for key, value in zip(record.keys(), record, strict=True)
+        }
     except _GraphValue:
         return record.data()
 
