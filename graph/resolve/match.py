@@ -3,24 +3,38 @@
 A query is turned into the same ids a record with the same details would have
 made (`ingest.normalised.party_identity`), its blocking keys are looked up in the
 graph, the parties found are scored with `graph.resolve.score.compare`, and the
-best member of each entity (cluster) is returned. Four round trips for a whole
-batch of queries, whatever its size: keys, profiles, clusters, nothing else.
+best member of each entity (cluster) is returned. Two round trips for a whole
+batch of queries, whatever its size (the keys with their holders, then the
+holders' profiles), and two more when some query found no sure match and looks
+wider (`WIDE_BLOCK`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from graph import queries
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import Comparison, compare
+from graph.resolve.score import AUTO_THRESHOLD, Comparison, compare
 from graph.resolve.service import candidates_for_keys, profile_of_row
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 
 __all__ = ["Candidate", "QueryParty", "match_parties", "query_profile"]
+
+# A query whose keys are all shared by many parties (at 100k records a trade name
+# is used by a hundred namesakes in other cities and trades) finds little or
+# nothing among the rare keys. When no candidate reaches AUTO_THRESHOLD that way,
+# `/match` looks wider: keys held by up to WIDE_BLOCK parties, the least shared
+# first and WIDE_BUDGET holders in all, and scores the WIDE_SCORED holders that
+# share the most of those keys with the query (a variant of the same name shares
+# its word, its sound and its deletions; a namesake in another trade shares one).
+WIDE_BLOCK = 500
+WIDE_BUDGET = 2000
+WIDE_SCORED = 40
 
 
 @dataclass(frozen=True)
@@ -80,50 +94,114 @@ def match_parties(
     threshold: float,
     limit: int,
     max_block: int = DEFAULT_MAX_BLOCK,
+    wide_block: int = WIDE_BLOCK,
     exclude: Collection[str] = (),
 ) -> list[list[Candidate]]:
     """Per query, up to `limit` entities ranked by score (best member each).
 
-    `exclude` names Party nodes never to consider: bench/match_recall.py holds a
-    written form back this way, to ask whether the other members find its entity.
+    The parties holding the query's rare keys (at most `max_block` holders) are
+    scored first; a query with no sure match among them then looks wider (see
+    `WIDE_BLOCK`). `exclude` names Party nodes never to consider:
+    bench/match_recall.py holds a written form back this way, to ask whether the
+    other members find its entity.
     """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
-    holders = candidates_for_keys(store, {key for ks in keys for key in ks}, max_block)
+    rows = store.read(
+        queries.BLOCK_KEY_HOLDERS_QUERY, keys=sorted(set().union(*keys)), max_block=max_block
+    )
+    sizes = {row["key"]: int(row["size"] or 0) for row in rows}
+    holders = {row["key"]: row["parties"] for row in rows}
     left_out = set(exclude)
     found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
-    wanted = sorted(set().union(*found)) if found else []
-    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=wanted) if wanted else []
-    known = {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}
-    results: list[list[Candidate]] = []
-    for profile, ids in zip(profiles, found, strict=True):
-        best: dict[str, tuple[Comparison, PartyProfile, int]] = {}
-        for pid in ids:
-            if pid not in known:
-                continue
-            party, cluster = known[pid]
-            result = compare(profile, party)
-            held = best.get(cluster)
-            seen = (held[2] if held else 0) + 1
-            if held is None or (result.score, party.id) > (held[0].score, held[1].id):
-                best[cluster] = (result, party, seen)
-            else:
-                best[cluster] = (held[0], held[1], seen)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0].score, item[0]))
-        results.append(
-            [
-                Candidate(
-                    entity_id=cluster,
-                    party_id=party.id,
-                    name=party.name,
-                    country=party.country,
-                    score=result.score,
-                    match=result.score >= threshold,
-                    features=result.features,
-                    explanation=result.explanation,
-                    members=members,
-                )
-                for cluster, (result, party, members) in ranked[:limit]
-            ]
+    known = _profiles(store, set().union(*found))
+    best = [_best(profile, ids, known, {}) for profile, ids in zip(profiles, found, strict=True)]
+    wide = {
+        i: _wide_keys(keys[i], sizes, max_block, wide_block)
+        for i, held in enumerate(best)
+        if not any(result.score >= AUTO_THRESHOLD for result, _, _ in held.values())
+    }
+    wide = {i: chosen for i, chosen in wide.items() if chosen}
+    if wide:
+        more = candidates_for_keys(store, set().union(*wide.values()), wide_block)
+        extra: dict[int, set[str]] = {}
+        for i, chosen in wide.items():
+            # Shared keys weigh by how rare they are: a holder of the trade name's
+            # word, sound and deletions beats a holder of the city and the trade.
+            shared: dict[str, float] = defaultdict(float)
+            for key in chosen:
+                for pid in more.get(key, ()):
+                    shared[pid] += 1 / sizes[key]
+            fresh = [pid for pid in shared if pid not in found[i] and pid not in left_out]
+            fresh.sort(key=lambda pid: (-shared[pid], pid))
+            extra[i] = set(fresh[:WIDE_SCORED])
+        known |= _profiles(store, set().union(*extra.values()) - known.keys())
+        for i, ids in extra.items():
+            best[i] = _best(profiles[i], ids, known, best[i])
+    return [_candidates(held, threshold, limit) for held in best]
+
+
+def _wide_keys(keys: set[str], sizes: dict[str, int], max_block: int, wide_block: int) -> list[str]:
+    """The query's keys held by more than `max_block` parties and at most
+    `wide_block`, least shared first, while their holders add up to `WIDE_BUDGET`."""
+    chosen, budget = [], WIDE_BUDGET
+    for key in sorted(
+        (k for k in keys if max_block < sizes.get(k, 0) <= wide_block), key=lambda k: (sizes[k], k)
+    ):
+        if sizes[key] > budget:
+            break
+        chosen.append(key)
+        budget -= sizes[key]
+    return chosen
+
+
+def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile, str]]:
+    """Party id -> (profile, entity id) for the parties `ids`."""
+    if not ids:
+        return {}
+    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(ids))
+    return {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}
+
+
+# Per entity: the best comparison, the member it was with, and members compared.
+_Best = dict[str, tuple[Comparison, PartyProfile, int]]
+
+
+def _best(
+    profile: PartyProfile,
+    ids: Iterable[str],
+    known: dict[str, tuple[PartyProfile, str]],
+    best: _Best,
+) -> _Best:
+    """`best` with the parties `ids` compared with the query and added."""
+    best = dict(best)
+    for pid in ids:
+        if pid not in known:
+            continue
+        party, cluster = known[pid]
+        result = compare(profile, party)
+        held = best.get(cluster)
+        seen = (held[2] if held else 0) + 1
+        if held is None or (result.score, party.id) > (held[0].score, held[1].id):
+            best[cluster] = (result, party, seen)
+        else:
+            best[cluster] = (held[0], held[1], seen)
+    return best
+
+
+def _candidates(best: _Best, threshold: float, limit: int) -> list[Candidate]:
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0].score, item[0]))
+    return [
+        Candidate(
+            entity_id=cluster,
+            party_id=party.id,
+            name=party.name,
+            country=party.country,
+            score=result.score,
+            match=result.score >= threshold,
+            features=result.features,
+            explanation=result.explanation,
+            members=members,
         )
-    return results
+        for cluster, (result, party, members) in ranked[:limit]
+    ]

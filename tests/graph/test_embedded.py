@@ -87,11 +87,11 @@ def test_restart_keeps_ports_credentials_and_data(tmp_path: Path) -> None:
         # The server is down when this read is sent: the auto-committed read fails at
         # once, and the store runs it again in a managed transaction, which the
         # driver retries until the server is back.
-        assert survivor.read(statement, id="kept") == [{"id": "kept"}]
-    finally:
-        restart.join(timeout=120)
-        survivor.close()
-    try:
+        try:
+            assert survivor.read(statement, id="kept") == [{"id": "kept"}]
+        finally:
+            restart.join(timeout=120)
+            survivor.close()
         (second,) = started
         assert second.pid != first.pid
         assert (second.bolt_port, second.http_port) == (first.bolt_port, first.http_port)

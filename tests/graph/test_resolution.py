@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph import queries
 from graph.errors import NotFound
 from graph.export import node_ids
 from graph.lookup import search
@@ -203,6 +204,36 @@ def test_match_with_a_written_form_held_back_finds_its_entity_through_the_others
     assert with_it[0].party_id == chinese and with_it[0].score == 1.0
     assert held_back[0].entity_id == with_it[0].entity_id
     assert held_back[0].party_id != chinese and held_back[0].score < 1.0
+
+
+def test_match_looks_wider_when_the_rare_keys_find_no_sure_match(
+    resolved: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k records a trade name is held by more parties than `max_block`; here
+    `max_block=1` makes every key the held-back Chinese form shares with the other
+    spellings that common, so only the wider look can find its entity."""
+    statements: list[str] = []
+    read = resolved.read
+    monkeypatch.setattr(
+        resolved, "read", lambda query, **params: statements.append(query) or read(query, **params)
+    )
+    chinese = _pid(SPELLINGS[2][0])
+    query = QueryParty(name=SPELLINGS[2][0], country="CN")
+    narrow_only = {"max_block": 1, "wide_block": 1, "exclude": {chinese}}
+    [narrow] = match_parties(resolved, [query], threshold=0.5, limit=5, **narrow_only)
+    assert narrow == []
+    [wider] = match_parties(
+        resolved, [query], threshold=0.5, limit=5, max_block=1, exclude={chinese}
+    )
+    huaxin_entity = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
+    assert wider[0].entity_id == huaxin_entity and wider[0].party_id != chinese
+    assert queries.BLOCK_CANDIDATES_QUERY in statements
+    # A query with a sure match among its rare keys (itself) does not look wider.
+    statements.clear()
+    [sure] = match_parties(resolved, [query], threshold=0.5, limit=5, max_block=1)
+    assert sure[0].party_id == chinese and sure[0].score == 1.0
+    assert queries.BLOCK_KEY_HOLDERS_QUERY in statements
+    assert queries.BLOCK_CANDIDATES_QUERY not in statements
 
 
 def test_search_reads_containers_ports_marks_and_documents_any_way(
