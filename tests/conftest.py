@@ -42,7 +42,9 @@ def _record(original):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-# Observation only: the statements still run against the real server.
+# Observation only: the statements still run against the real server. `read` runs
+# its statement itself (auto-committed); `write` goes through `_execute`.
+GraphStore.read = _record(GraphStore.read)  # type: ignore[method-assign]
 GraphStore._execute = _record(GraphStore._execute)  # type: ignore[method-assign]
 Tx.run = _record(Tx.run)  # type: ignore[method-assign]
 
