@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.fuzz import token_set_ratio
+
 from graph import queries
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
 from graph.resolve.profile import PartyProfile
@@ -35,6 +37,11 @@ __all__ = ["Candidate", "QueryParty", "match_parties", "query_profile"]
 WIDE_BLOCK = 500
 WIDE_BUDGET = 2000
 WIDE_SCORED = 40
+
+# Rare keys can still give hundreds of candidates (a Chinese name has up to seventy
+# keys); at most this many (or twice the answer's limit) are compared in full, the
+# most alike names first, plus any that share an artefact with the query.
+SHORTLIST = 48
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class Candidate:
     match: bool
     features: dict[str, float]
     explanation: str
-    members: int  # parties of the entity among the candidates found
+    members: int  # parties of the entity among the candidates compared
 
 
 def query_profile(query: QueryParty, index: int = 0) -> tuple[PartyProfile, list[str]]:
@@ -95,6 +102,7 @@ def match_parties(
     limit: int,
     max_block: int = DEFAULT_MAX_BLOCK,
     wide_block: int = WIDE_BLOCK,
+    shortlist: int = SHORTLIST,
     exclude: Collection[str] = (),
 ) -> list[list[Candidate]]:
     """Per query, up to `limit` entities ranked by score (best member each).
@@ -115,7 +123,11 @@ def match_parties(
     left_out = set(exclude)
     found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
     known = _profiles(store, set().union(*found))
-    best = [_best(profile, ids, known, {}) for profile, ids in zip(profiles, found, strict=True)]
+    keep = max(shortlist, 2 * limit)
+    best = [
+        _best(profile, _shortlist(profile, ids, known, keep), known, {})
+        for profile, ids in zip(profiles, found, strict=True)
+    ]
     wide = {
         i: _wide_keys(keys[i], sizes, max_block, wide_block)
         for i, held in enumerate(best)
@@ -153,6 +165,34 @@ def _wide_keys(keys: set[str], sizes: dict[str, int], max_block: int, wide_block
         chosen.append(key)
         budget -= sizes[key]
     return chosen
+
+
+def _shortlist(
+    profile: PartyProfile,
+    ids: set[str],
+    known: dict[str, tuple[PartyProfile, str]],
+    keep: int,
+) -> set[str]:
+    """The candidates worth a full comparison: the `keep` whose name keys are most
+    alike by a quick measure (rapidfuzz's token set ratio, a few microseconds where
+    `compare` takes a few hundred), and every one sharing an artefact with the query,
+    whose name may differ entirely."""
+    present = [pid for pid in ids if pid in known]
+    if len(present) <= keep:
+        return set(present)
+    quick = {pid: token_set_ratio(profile.name_key, known[pid][0].name_key) for pid in present}
+    present.sort(key=lambda pid: (-quick[pid], pid))
+    shortlist = set(present[:keep])
+    for pid in present[keep:]:
+        party = known[pid][0]
+        if (
+            profile.addresses & party.addresses
+            or profile.phones & party.phones
+            or profile.emails & party.emails
+            or profile.identifiers & party.identifiers
+        ):
+            shortlist.add(pid)
+    return shortlist
 
 
 def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile, str]]:

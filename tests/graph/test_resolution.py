@@ -236,6 +236,25 @@ def test_match_looks_wider_when_the_rare_keys_find_no_sure_match(
     assert queries.BLOCK_CANDIDATES_QUERY not in statements
 
 
+def test_match_compares_in_full_a_shortlist_and_whoever_shares_an_artefact(
+    resolved: GraphStore,
+) -> None:
+    """Beyond `shortlist` (or twice the limit) candidates, only the most alike names
+    are compared in full, and every candidate sharing an artefact with the query."""
+    by_name = QueryParty(name="Huaxin Trading Co., Ltd.", country="CN")
+    [everyone] = match_parties(resolved, [by_name], threshold=0.5, limit=5)
+    [short] = match_parties(resolved, [by_name], threshold=0.5, limit=1, shortlist=1)
+    huaxin = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
+    assert sum(c.members for c in everyone) == 4  # the three spellings and the namesake
+    assert everyone[0].entity_id == huaxin and everyone[0].members == 3
+    # A limit of 1 shortlists two names: two of the entity's three spellings.
+    assert short[0].entity_id == huaxin and short[0].members == 2
+    by_phone = QueryParty(name="Huaxin Trading Co., Ltd.", country="CN", phone=PHONE)
+    [with_phone] = match_parties(resolved, [by_phone], threshold=0.5, limit=1, shortlist=1)
+    # The third spelling is compared too: the three share the phone.
+    assert with_phone[0].entity_id == huaxin and with_phone[0].members == 3
+
+
 def test_search_reads_containers_ports_marks_and_documents_any_way(
     resolved: GraphStore,
 ) -> None:
