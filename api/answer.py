@@ -16,10 +16,6 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 
-class JSONAnswer(Response):
-    media_type = "application/json"
-
-
 async def json_answer(build: Callable[[], BaseModel]) -> Response:
     """Run `build` (blocking: it reads the graph) in the thread pool and answer with
     the model it returns, serialised as FastAPI would (by alias)."""
@@ -27,4 +23,4 @@ async def json_answer(build: Callable[[], BaseModel]) -> Response:
     def run() -> bytes:
         return build().model_dump_json(by_alias=True).encode()
 
-    return JSONAnswer(await run_in_threadpool(run))
+    return Response(await run_in_threadpool(run), media_type="application/json")

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -452,8 +453,17 @@ def judge_pair(
         )
 
 
-def _read_truth(truth: Path, *keys: str) -> dict[str, Any]:
-    """The ground truth `iprgraph generate` wrote, or an error naming what is wrong."""
+def _evaluate(
+    truth: Path,
+    keys: tuple[str, ...],
+    evaluate: Callable[[GraphStore, dict[str, Any]], dict[str, Any]],
+    as_json: bool,
+    title: str,
+    rows: Callable[[dict[str, Any]], list[tuple[str, object]]],
+) -> None:
+    """Score the graph against the ground truth `iprgraph generate` wrote (an error
+    naming what is wrong when `truth` is no such file) and print the figures: JSON,
+    or a table of `rows`."""
     try:
         data = json.loads(truth.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -462,7 +472,18 @@ def _read_truth(truth: Path, *keys: str) -> dict[str, Any]:
     if missing:
         quoted = " or ".join(f"'{key}'" for key in missing)
         raise IprgraphError(f"{truth}: not a truth.json (it has no {quoted})")
-    return dict(data)
+    settings = _settings()
+    with open_store(settings) as store:
+        figures = evaluate(store, data)
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    table = Table(title=f"{title} against {truth}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in rows(figures):
+        table.add_row(name, str(value))
+    console.print(table)
 
 
 @app.command("evaluate-resolution")
@@ -471,32 +492,24 @@ def evaluate_resolution(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Pairwise and cluster precision/recall of the graph's entities against ground truth."""
-    data = _read_truth(truth, "mentions")
-    settings = _settings()
-    with open_store(settings) as store:
-        figures = evaluate_store(store, data)
-    if as_json:
-        typer.echo(json.dumps(figures, indent=2))
-        return
-    table = Table(title=f"Entity resolution against {truth}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    pairwise, clusters = figures["pairwise"], figures["clusters"]
-    for name, value in (
-        ("parties (nodes) with ground truth", figures["parties"]),
-        ("pairwise precision", f"{pairwise['precision']:.4f}"),
-        ("pairwise recall", f"{pairwise['recall']:.4f}"),
-        ("pairwise F1", f"{pairwise['f1']:.4f}"),
-        ("B-cubed precision", f"{clusters['bcubed_precision']:.4f}"),
-        ("B-cubed recall", f"{clusters['bcubed_recall']:.4f}"),
-        ("entities found exactly", f"{clusters['exact_cluster_share']:.4f}"),
-        (
-            "predicted / true entities",
-            f"{clusters['predicted_clusters']} / {clusters['true_clusters']}",
-        ),
-    ):
-        table.add_row(name, str(value))
-    console.print(table)
+
+    def rows(figures: dict[str, Any]) -> list[tuple[str, object]]:
+        pairwise, clusters = figures["pairwise"], figures["clusters"]
+        return [
+            ("parties (nodes) with ground truth", figures["parties"]),
+            ("pairwise precision", f"{pairwise['precision']:.4f}"),
+            ("pairwise recall", f"{pairwise['recall']:.4f}"),
+            ("pairwise F1", f"{pairwise['f1']:.4f}"),
+            ("B-cubed precision", f"{clusters['bcubed_precision']:.4f}"),
+            ("B-cubed recall", f"{clusters['bcubed_recall']:.4f}"),
+            ("entities found exactly", f"{clusters['exact_cluster_share']:.4f}"),
+            (
+                "predicted / true entities",
+                f"{clusters['predicted_clusters']} / {clusters['true_clusters']}",
+            ),
+        ]
+
+    _evaluate(truth, ("mentions",), evaluate_store, as_json, "Entity resolution", rows)
 
 
 @app.command("evaluate-networks")
@@ -505,38 +518,35 @@ def evaluate_networks_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Planted networks recovered, purity of the computed ones, and ranking by risk."""
-    data = _read_truth(truth, "mentions", "networks")
-    settings = _settings()
-    with open_store(settings) as store:
-        figures = evaluate_networks(store, data)
-    if as_json:
-        typer.echo(json.dumps(figures, indent=2))
-        return
-    table = Table(title=f"Networks against {truth}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    purity, ranking = figures["purity"], figures["ranking"]
-    for name, value in (
-        (
-            "planted networks recovered",
-            f"{figures['recovered']} / {figures['planted_networks']} ({figures['recovery_rate']})",
-        ),
-        (
-            "cross-jurisdiction planted recovered",
-            f"{figures['cross_jurisdiction_recovered']} / {figures['cross_jurisdiction_planted']}",
-        ),
-        ("computed networks", figures["computed_networks"]),
-        ("of which hold no planted member", figures["background_networks"]),
-        ("purity (mean / weighted by size)", f"{purity['mean']} / {purity['weighted_by_size']}"),
-        ("share of networks at least 0.8 pure", purity["share_at_least_criterion"]),
-        (
-            "AUC: planted cross-jurisdiction vs background",
-            ranking["auc_cross_jurisdiction_vs_background"],
-        ),
-        (f"planted cross-jurisdiction in the top {ranking['top_k']}", ranking["top_k_share"]),
-    ):
-        table.add_row(name, str(value))
-    console.print(table)
+
+    def rows(figures: dict[str, Any]) -> list[tuple[str, object]]:
+        purity, ranking = figures["purity"], figures["ranking"]
+        return [
+            (
+                "planted networks recovered",
+                f"{figures['recovered']} / {figures['planted_networks']} "
+                f"({figures['recovery_rate']})",
+            ),
+            (
+                "cross-jurisdiction planted recovered",
+                f"{figures['cross_jurisdiction_recovered']} / "
+                f"{figures['cross_jurisdiction_planted']}",
+            ),
+            ("computed networks", figures["computed_networks"]),
+            ("of which hold no planted member", figures["background_networks"]),
+            (
+                "purity (mean / weighted by size)",
+                f"{purity['mean']} / {purity['weighted_by_size']}",
+            ),
+            ("share of networks at least 0.8 pure", purity["share_at_least_criterion"]),
+            (
+                "AUC: planted cross-jurisdiction vs background",
+                ranking["auc_cross_jurisdiction_vs_background"],
+            ),
+            (f"planted cross-jurisdiction in the top {ranking['top_k']}", ranking["top_k_share"]),
+        ]
+
+    _evaluate(truth, ("mentions", "networks"), evaluate_networks, as_json, "Networks", rows)
 
 
 @app.command("export")

@@ -7,13 +7,13 @@ Timings are measured here, never asserted in tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
-import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
+from bench import percentiles
 from bench.lookups import measure as measure_lookups
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
@@ -38,15 +39,6 @@ def measurement(name: str) -> Callable[[Measurement], Measurement]:
         return function
 
     return register
-
-
-def _percentiles(samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    return {
-        "p50_ms": round(statistics.median(ordered), 3),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
-        "samples": len(ordered),
-    }
 
 
 class _PeakRss:
@@ -101,31 +93,41 @@ def server_start_and_round_trip(workdir: Path) -> dict[str, Any]:
     return {
         "cold_start_s": round(cold_s, 2),
         "warm_start_s": round(warm_s, 2),
-        "round_trip": _percentiles(samples),
+        "round_trip": percentiles(samples, digits=3),
         "server_rss_mb_idle": round(rss_mb),
     }
+
+
+@contextlib.contextmanager
+def _new_database(server: EmbeddedServer, database: str) -> Iterator[GraphStore]:
+    """A store on a new database of the (started) server, with the schema created."""
+    info = server.start()
+    credentials = server.credentials()
+    server.create_database(database)
+    with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
+        ensure_schema(store)
+        yield store
+
+
+def _load_all(store: GraphStore, feeds: Path, workdir: Path, **loader: Any) -> int:
+    """Load every feed of a generated folder (its manifest); the records loaded."""
+    from ingest.load import Loader
+    from ingest.manifest import read_manifest
+
+    load = Loader(store, workdir / "quarantine", **loader).load_file
+    return sum(
+        load(feed.path, feed.profile, agency=feed.agency).loaded for feed in read_manifest(feeds)
+    )
 
 
 def _load_feeds(
     server: EmbeddedServer, database: str, feeds: Path, workdir: Path, batch_size: int
 ) -> tuple[int, float, float]:
     """Load a generated folder into a new database: (records loaded, seconds, peak MiB)."""
-    from ingest.load import Loader
-    from ingest.manifest import read_manifest
-
-    info = server.start()
-    credentials = server.credentials()
-    server.create_database(database)
-    with GraphStore(info.uri, credentials.user, credentials.password, database) as store:
-        ensure_schema(store)
-        loader = Loader(store, workdir / "quarantine", batch_size=batch_size)
-        with _PeakRss() as peak:
-            started = time.perf_counter()
-            loaded = sum(
-                loader.load_file(feed.path, feed.profile, agency=feed.agency).loaded
-                for feed in read_manifest(feeds)
-            )
-            elapsed = time.perf_counter() - started
+    with _new_database(server, database) as store, _PeakRss() as peak:
+        started = time.perf_counter()
+        loaded = _load_all(store, feeds, workdir, batch_size=batch_size)
+        elapsed = time.perf_counter() - started
     return loaded, elapsed, peak.mb
 
 
@@ -176,27 +178,18 @@ def resolution(workdir: Path, records: int = 10_000, added: int = 1_000) -> dict
     from graph.resolve.score import AUTO_THRESHOLD
     from graph.resolve.service import evaluate_store, resolve
     from ingest.generate import generate
-    from ingest.load import Loader
-    from ingest.manifest import read_manifest
 
     feeds, extra = workdir / "resolution-feeds", workdir / "resolution-extra"
     generate(records, 5, feeds)
     generate(added, 6, extra)
     server = EmbeddedServer(workdir / "resolution" / "embedded")
     try:
-        info = server.start()
-        credentials = server.credentials()
-        server.create_database("resolution")
-        with GraphStore(info.uri, credentials.user, credentials.password, "resolution") as store:
-            ensure_schema(store)
-            loader = Loader(store, workdir / "quarantine")
-            for feed in read_manifest(feeds):
-                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+        with _new_database(server, "resolution") as store:
+            _load_all(store, feeds, workdir)
             full = resolve(store)
             truth = json_module.loads((feeds / "truth.json").read_text(encoding="utf-8"))
             quality = evaluate_store(store, truth)
-            for feed in read_manifest(extra):
-                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+            _load_all(store, extra, workdir)
             incremental = resolve(store)
             names = [m["name"] for m in truth["mentions"]]
             random.Random(1).shuffle(names)
@@ -217,7 +210,7 @@ def resolution(workdir: Path, records: int = 10_000, added: int = 1_000) -> dict
         "pairwise": {k: round(v, 4) for k, v in quality["pairwise"].items()},
         "clusters": {k: round(v, 4) for k, v in quality["clusters"].items()},
         "parties_naming_several_entities": quality["parties_naming_several_entities"],
-        "match_one_query_ms": _percentiles(samples),
+        "match_one_query_ms": percentiles(samples, digits=3),
     }
 
 
@@ -261,22 +254,14 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
     )
     from graph.resolve.service import resolve
     from ingest.generate import generate
-    from ingest.load import Loader
-    from ingest.manifest import read_manifest
 
     feeds = workdir / f"networks-feeds-{records}"
     generate(records, seed, feeds)
     server = EmbeddedServer(workdir / "networks" / "embedded")
     try:
-        info = server.start()
-        credentials = server.credentials()
-        server.create_database("networks")
-        with GraphStore(info.uri, credentials.user, credentials.password, "networks") as store:
-            ensure_schema(store)
-            loader = Loader(store, workdir / "quarantine")
+        with _new_database(server, "networks") as store:
             started = time.perf_counter()
-            for feed in read_manifest(feeds):
-                loader.load_file(feed.path, feed.profile, agency=feed.agency)
+            _load_all(store, feeds, workdir)
             load_s = time.perf_counter() - started
             resolved = resolve(store)
             relationships = store.read(queries.COUNT_RELATIONSHIPS_QUERY)[0]["relationships"]
@@ -315,7 +300,9 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
         "build_peak_rss_mb": round(peak.mb),
         "rebuild": again.as_dict(),
         "evaluation": quality,
-        "lookups_ms": {key: _percentiles(samples) for key, samples in lookups.items() if samples},
+        "lookups_ms": {
+            key: percentiles(samples, digits=3) for key, samples in lookups.items() if samples
+        },
     }
 
 

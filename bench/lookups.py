@@ -28,12 +28,12 @@ import http.client
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from bench import percentiles, timed_ms
 from graph import queries
 from graph.analysis.neighbourhood import neighbourhood
 from graph.analysis.networks import network_of
@@ -52,18 +53,6 @@ from graph.store import GraphStore
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
 console = Console()
-
-
-def _percentiles(samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {
-        "p50_ms": round(p50, 2),
-        "p99_ms": round(p99, 2),
-        "p99_over_p50": round(p99 / p50, 1) if p50 else 0.0,
-        "samples": len(ordered),
-    }
 
 
 def _cli(data_dir: Path, *args: str) -> str:
@@ -112,12 +101,6 @@ def prepare(records: int, seed: int, *, resolve: bool = True) -> tuple[Path, dic
     }
     stamp.write_text(json.dumps(info))
     return data_dir, info
-
-
-def _time(call: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    call()
-    return (time.perf_counter() - started) * 1000
 
 
 def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
@@ -184,7 +167,7 @@ def measure(
     def run(name: str, items: list[Any], call: Callable[[Any], Any]) -> None:
         for item in items[:5]:
             call(item)  # warm caches and connections
-        results[name] = _percentiles([_time(lambda item=item: call(item)) for item in items])
+        results[name] = percentiles([timed_ms(partial(call, item)) for item in items])
         console.print(f"{name}: {results[name]}")
 
     # Floor: one statement each, straight to the engine.

@@ -25,14 +25,14 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from bench.lookups import _percentiles, _serve
+from bench import percentiles, timed_ms
+from bench.lookups import _serve
 from graph.config import Settings
 from graph.resolve.match import QueryParty, match_parties
 from graph.resolve.score import AUTO_THRESHOLD
@@ -47,12 +47,6 @@ def _queries(store: GraphStore, parties: list[str], samples: int, seed: int) -> 
     chosen = random.Random(seed).sample(parties, min(samples, len(parties)))
     profiles = party_profiles(store, chosen)
     return [QueryParty(name=profiles[i].name, country=profiles[i].country) for i in chosen]
-
-
-def _timed(call: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    call()
-    return (time.perf_counter() - started) * 1000
 
 
 class _Client:
@@ -90,7 +84,7 @@ def _throughput(
             at = index
             while time.perf_counter() < stop_at:
                 query = queries[at % len(queries)]
-                latencies[index].append(_timed(partial(client.match, query)))
+                latencies[index].append(timed_ms(partial(client.match, query)))
                 at += concurrency
         except BaseException as exc:  # reported below, not lost in a thread
             failures.append(exc)
@@ -114,7 +108,7 @@ def _throughput(
         "seconds": round(elapsed, 1),
         "requests": len(every),
         "requests_per_s": round(len(every) / elapsed, 1),
-        "latency_under_load": _percentiles(every),
+        "latency_under_load": percentiles(every),
     }
 
 
@@ -135,7 +129,7 @@ def measure(
             "data_dir": str(data_dir),
             "parties": len(parties),
             "queries": len(queries),
-            "service": _percentiles([_timed(partial(service, q)) for q in queries]),
+            "service": percentiles([timed_ms(partial(service, q)) for q in queries]),
         }
         console.print(f"service: {results['service']}")
     finally:
@@ -146,7 +140,7 @@ def measure(
     try:
         for query in queries[:20]:
             client.match(query)
-        results["api"] = _percentiles([_timed(partial(client.match, q)) for q in queries])
+        results["api"] = percentiles([timed_ms(partial(client.match, q)) for q in queries])
         console.print(f"api: {results['api']}")
         results["throughput"] = _throughput(port, queries, concurrency, seconds)
         console.print(f"throughput: {results['throughput']}")

@@ -43,6 +43,10 @@ class PartyRole(StrEnum):
     FORWARDER = "Forwarder"
 
 
+# The role labels as the graph stores them.
+ROLE_LABELS: frozenset[str] = frozenset(role.value for role in PartyRole)
+
+
 # What `GET /v1/entities?q=` finds by id (parties it finds by name, through
 # entity resolution's blocking keys).
 LOOKUP_LABELS: tuple[Label, ...] = (

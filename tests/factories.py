@@ -1,11 +1,17 @@
-"""Factories for canonical seizure records: tests say what differs, not everything."""
+"""Factories for canonical seizure records: tests say what differs, not everything;
+and loading them through the real loader."""
 
 from __future__ import annotations
 
 import itertools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ingest.load import Loader
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 _counter = itertools.count(1)
 
@@ -53,3 +59,17 @@ def write_ndjson(path: Path, records: list[dict[str, Any]] | list[str]) -> Path:
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
+
+
+def load_records(
+    store: GraphStore, tmp_path: Path, records: list[dict[str, Any]], **loader: Any
+) -> None:
+    """Load `records` through the real loader, from a feed file of their own
+    (`feed.ndjson`, then `feed2.ndjson`...); every one of them must load."""
+    feed, number = tmp_path / "feed.ndjson", 1
+    while feed.exists():
+        number += 1
+        feed = tmp_path / f"feed{number}.ndjson"
+    write_ndjson(feed, records)
+    report = Loader(store, tmp_path / "quarantine", **loader).load_file(feed)
+    assert (report.loaded, report.quarantined) == (len(records), 0), report.reasons

@@ -128,8 +128,9 @@ async def get_neighbourhood(
             through_hubs=through_hubs,
             time_limit_s=settings.analysis_time_limit_s,
         )
-        answer = SubgraphOut.model_validate(graph, from_attributes=True)
-        return Neighbourhood(anchor=node_id, depth=depth, **answer.model_dump())
+        return Neighbourhood.model_validate(
+            {**vars(graph), "anchor": node_id, "depth": depth}, from_attributes=True
+        )
 
     return await json_answer(build)
 
@@ -174,28 +175,8 @@ async def get_paths(
             through_hubs=through_hubs,
             time_limit_s=settings.analysis_time_limit_s,
         )
-        return Paths(
-            source=answer.source,
-            target=answer.target,
-            mode=answer.mode,
-            max_hops=answer.max_hops,
-            paths=[
-                PathOut(
-                    length=path.length,
-                    strength=path.strength,
-                    nodes=path.nodes,
-                    hops=[
-                        [GraphEdgeOut.model_validate(edge, from_attributes=True) for edge in hop]
-                        for hop in path.hops
-                    ],
-                )
-                for path in answer.paths
-            ],
-            graph=SubgraphOut.model_validate(answer.subgraph, from_attributes=True),
-            levels_walked=answer.levels_walked,
-            nodes_walked=answer.nodes_walked,
-            truncated=answer.truncated,
-            notes=answer.notes,
+        return Paths.model_validate(
+            {**vars(answer), "graph": answer.subgraph}, from_attributes=True
         )
 
     return await json_answer(build)

@@ -21,7 +21,7 @@ from typing import Any
 from graph import queries
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode
 from graph.errors import NotFound, QueryTimeout
-from graph.model import ANCHOR_LABELS, HUB_LABELS, Label, PartyRole, RelType
+from graph.model import ANCHOR_LABELS, HUB_LABELS, ROLE_LABELS, Label, RelType
 from graph.store import GraphStore, Row
 from ingest.agencies import agency as agency_of
 
@@ -60,7 +60,6 @@ EDGE_WEIGHTS: dict[str, float] = {
 
 # Node types a caller may name (`types=`), in the order that picks a node's type.
 NODE_TYPES: tuple[str, ...] = tuple(str(label) for label in ANCHOR_LABELS)
-_ROLES = {str(role) for role in PartyRole}
 
 # Which label an id belongs to, by its prefix (ingest's id rules, ingest/normalised.py).
 _PREFIXES: tuple[tuple[str, Label], ...] = (
@@ -116,7 +115,7 @@ def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) 
         label=_display(node_type, props),
         jurisdiction=_jurisdiction(node_type, props),
         properties=shown,
-        roles=sorted(label_set & _ROLES),
+        roles=sorted(label_set & ROLE_LABELS),
         degree=degree,
     )
     set_degree(node, degree)

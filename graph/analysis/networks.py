@@ -85,7 +85,7 @@ from graph import queries
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
-from graph.model import LinkStatus, PartyRole, RelType
+from graph.model import ROLE_LABELS, LinkStatus, RelType
 from graph.store import GraphStore, Row
 
 __all__ = [
@@ -158,7 +158,6 @@ _ARTEFACT_KINDS = {
     RelType.HAS_EMAIL: "email",
     RelType.HAS_IDENTIFIER: "identifier",
 }
-_ROLE_LABELS = {role.value for role in PartyRole}
 # The kind named first when a link has several (the strongest sort of evidence).
 _KIND_ORDER = list(LINK_WEIGHTS)
 
@@ -544,9 +543,14 @@ def _entity_label(proj: _Projection, entity: str, parties: list[str]) -> str:
 
 
 def _link_record(
-    a: str, b: str, kinds: Counter[str], evidence: set[str], via: set[str], proj: _Projection
+    a: str,
+    b: str,
+    kinds: Counter[str],
+    weight: float,
+    evidence: set[str],
+    via: set[str],
+    proj: _Projection,
 ) -> dict[str, Any]:
-    weight = pair_weight(kinds)
     # Cited oldest first: the records that first showed the link.
     seizures = sorted(evidence, key=lambda sid: (proj.seizures[sid].date or "", sid))
     return {
@@ -620,7 +624,10 @@ def build_networks(store: GraphStore) -> BuildReport:
     for (a, b), kinds in grouping.counts.items():
         index = network_of_entity.get(a)
         if index is not None and network_of_entity.get(b) == index:
-            links_of[index].append(_link_record(a, b, kinds, evidence[(a, b)], via[(a, b)], proj))
+            weight = grouping.weights[(a, b)]
+            links_of[index].append(
+                _link_record(a, b, kinds, weight, evidence[(a, b)], via[(a, b)], proj)
+            )
 
     rows: list[dict[str, Any]] = []
     wanted_network: dict[str, str] = {}
@@ -816,7 +823,7 @@ def _view(store: GraphStore, network: str) -> tuple[NetworkView, list[Row], nx.G
     for entity in sorted(by_entity):
         rows = by_entity[entity]
         head = next((r for r in rows if r["id"] == entity), rows[0])
-        roles = sorted({label for r in rows for label in r["labels"] if label in _ROLE_LABELS})
+        roles = sorted({label for r in rows for label in r["labels"] if label in ROLE_LABELS})
         nodes.append(
             GraphNode(
                 id=entity,
@@ -982,11 +989,7 @@ def get_network(store: GraphStore, network: str) -> NetworkDetail:
         MonthCount(month, int(n), round(value, 2)) for month, (n, value) in sorted(months.items())
     ]
     return NetworkDetail(
-        summary=view.summary,
-        risk_inputs=view.risk_inputs,
-        graph=view.graph,
-        routes=view.routes,
-        confirmed_entities=view.confirmed_entities,
+        **vars(view),
         key_players=players,
         communities=communities,
         timeline=timeline,

@@ -49,10 +49,6 @@ class GraphEdge:
     evidence: list[Evidence] = field(default_factory=list)
     evidence_total: int = 0
 
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.source, self.type, self.target)
-
 
 @dataclass
 class Subgraph:

@@ -25,7 +25,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import NotFound
-from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, LinkStatus, PartyRole
+from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
 from graph.resolve.evaluate import (
     cluster_scores,
@@ -65,7 +65,6 @@ DEFAULT_BATCH = 500
 _WRITE_ROWS = 2000
 
 _ARTEFACT_FIELDS = {"addr": "addresses", "tel": "phones", "mail": "emails", "id": "identifiers"}
-_ROLE_LABELS = {role.value for role in PartyRole}
 
 
 @dataclass
@@ -109,7 +108,7 @@ def profile_of_row(row: Row) -> PartyProfile:
         phones=frozenset(artefacts["phones"]),
         emails=frozenset(artefacts["emails"]),
         identifiers=frozenset(artefacts["identifiers"]),
-        roles=frozenset(label.lower() for label in row["labels"] if label in _ROLE_LABELS),
+        roles=frozenset(label.lower() for label in row["labels"] if label in ROLE_LABELS),
     )
 
 

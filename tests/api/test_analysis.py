@@ -12,7 +12,8 @@ import pytest
 from api.app import create_app
 from graph.config import Settings
 from graph.store import GraphStore
-from tests.graph.test_analysis import ALPHA, BETA, DELTA, GAMMA, OMEGA, load, pid, world_records
+from tests.factories import load_records
+from tests.graph.test_analysis import ALPHA, BETA, DELTA, GAMMA, OMEGA, pid, world_records
 from tests.helpers import serve_in_thread
 
 
@@ -23,7 +24,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def api(store: GraphStore, tmp_path: Path, settings: Settings) -> Iterator[httpx.Client]:
-    load(store, tmp_path, world_records())
+    load_records(store, tmp_path, world_records())
     app = create_app(settings, store=store)
     with (
         serve_in_thread(app) as base_url,

@@ -15,7 +15,8 @@ from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
 from tests.conftest import open_test_store
-from tests.graph.test_networks import fronts_sharing_a_phone, load, pid, record
+from tests.factories import load_records
+from tests.graph.test_networks import fronts_sharing_a_phone, pid, record
 from tests.helpers import serve_in_thread
 
 
@@ -29,7 +30,7 @@ def api(
     try:
         with open_test_store(embedded_server, database) as store:
             ensure_schema(store)
-            load(
+            load_records(
                 store,
                 tmp_path_factory.mktemp("feeds"),
                 [

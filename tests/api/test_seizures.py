@@ -14,17 +14,10 @@ from api.app import create_app
 from graph.config import Settings
 from graph.seizures import decode_cursor, encode_cursor
 from graph.store import GraphStore
-from ingest.load import Loader
 from ingest.normalised import Normaliser
 from ingest.ports import install_locode_list, ports_for
-from tests.factories import seizure_record, write_ndjson
+from tests.factories import load_records, seizure_record
 from tests.helpers import api_without_database, serve_in_thread
-
-
-def _load(store: GraphStore, tmp_path: Path, records: list[dict[str, Any]], **loader: Any) -> None:
-    feed = write_ndjson(tmp_path / "feed.ndjson", records)
-    report = Loader(store, tmp_path / "quarantine", **loader).load_file(feed)
-    assert (report.loaded, report.quarantined) == (len(records), 0)
 
 
 @pytest.fixture
@@ -86,7 +79,7 @@ FULL = seizure_record(
 def test_one_seizure_has_every_fact_of_its_record(
     api: httpx.Client, store: GraphStore, tmp_path: Path
 ) -> None:
-    _load(store, tmp_path, [FULL])
+    load_records(store, tmp_path, [FULL])
     answer = api.get("/v1/seizures/HK-CED:HKCED-2024-000123")
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -206,7 +199,7 @@ def test_a_party_keeps_the_name_each_record_wrote(
 ) -> None:
     first = seizure_record(record_id="N-1", shipper={"name": "Huaxin Trading Co., Ltd."})
     second = seizure_record(record_id="N-2", shipper={"name": "HUAXIN TRADING CO LTD"})
-    _load(store, tmp_path, [first, second])
+    load_records(store, tmp_path, [first, second])
     one = api.get("/v1/seizures/HK-CED:N-1").json()["parties"]["shipper"]
     two = api.get("/v1/seizures/HK-CED:N-2").json()["parties"]["shipper"]
     assert one["id"] == two["id"]  # one party, two spellings
@@ -227,7 +220,7 @@ def test_a_sparse_record_answers_with_nulls_and_empty_lists(
         "port_of_seizure": "Macau",
         "transport_mode": "road",
     }
-    _load(store, tmp_path, [sparse])
+    load_records(store, tmp_path, [sparse])
     # A record id may hold "/": the path takes it as written or percent-encoded.
     for path in ("/v1/seizures/MO-CS:SA/0003/2026", "/v1/seizures/MO-CS%3ASA%2F0003%2F2026"):
         body = api.get(path).json()
@@ -277,7 +270,9 @@ def test_list_is_newest_first_and_pages_by_cursor_without_repeats(
         "P-6": "2023-12-31",
         "P-7": "2024-02-10",
     }
-    _load(store, tmp_path, [seizure_record(record_id=k, seizure_date=v) for k, v in dates.items()])
+    load_records(
+        store, tmp_path, [seizure_record(record_id=k, seizure_date=v) for k, v in dates.items()]
+    )
     # Date descending, ties by id ascending.
     expected = ["P-2", "P-4", "P-5", "P-3", "P-7", "P-1", "P-6"]
     assert _ids(api.get("/v1/seizures")) == [f"HK-CED:{r}" for r in expected]
@@ -323,7 +318,9 @@ def test_list_is_newest_first_and_pages_by_cursor_without_repeats(
 
 def test_period_bounds_are_inclusive(api: httpx.Client, store: GraphStore, tmp_path: Path) -> None:
     dates = {"D-1": "2024-01-31", "D-2": "2024-02-01", "D-3": "2024-02-29", "D-4": "2024-03-01"}
-    _load(store, tmp_path, [seizure_record(record_id=k, seizure_date=v) for k, v in dates.items()])
+    load_records(
+        store, tmp_path, [seizure_record(record_id=k, seizure_date=v) for k, v in dates.items()]
+    )
     answer = api.get("/v1/seizures", params={"from": "2024-02-01", "to": "2024-02-29"})
     assert _ids(answer) == ["HK-CED:D-3", "HK-CED:D-2"]
     assert answer.json()["filters"]["from"] == "2024-02-01"
@@ -403,7 +400,7 @@ def test_filters(
     expected: list[str],
     understood: dict[str, str | None],
 ) -> None:
-    _load(store, tmp_path, _filter_records())
+    load_records(store, tmp_path, _filter_records())
     answer = api.get("/v1/seizures", params=params)
     assert _ids(answer) == [f"HK-CED:{record_id}" for record_id in expected]
     filters = answer.json()["filters"]
@@ -424,7 +421,7 @@ def test_party_filter_lists_each_seizure_once_whatever_its_roles(
         seizure_record(record_id="R-4", seizure_date="2024-05-01", port_of_loading="CNYTN",
                        transit_ports=["Yantian"]),
     ]  # fmt: skip
-    _load(store, tmp_path, records)
+    load_records(store, tmp_path, records)
     party = api.get("/v1/seizures/HK-CED:R-1").json()["parties"]["shipper"]["id"]
     assert _ids(api.get("/v1/seizures", params={"party": party})) == [
         "HK-CED:R-2",
@@ -452,7 +449,7 @@ def test_port_names_resolve_against_the_loaded_locode_list(
     code_list.write_text(",CN,XYZ,Xiyazhen,Xiyazhen,44,RL,1-------,1601,,,\n", encoding="utf-8")
     assert install_locode_list(code_list, data_dir) == 1
     record = seizure_record(record_id="X-1", port_of_loading="Xiyazhen")
-    _load(store, tmp_path, [record], normaliser=Normaliser(ports_for(data_dir)))
+    load_records(store, tmp_path, [record], normaliser=Normaliser(ports_for(data_dir)))
     answer = api.get("/v1/seizures", params={"port": "xiyazhen"})
     assert _ids(answer) == ["HK-CED:X-1"]
     assert answer.json()["filters"]["port"] == "CNXYZ"

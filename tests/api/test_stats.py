@@ -13,8 +13,7 @@ import pytest
 from api.app import create_app
 from graph.config import Settings
 from graph.store import GraphStore
-from ingest.load import Loader
-from tests.factories import seizure_record, write_ndjson
+from tests.factories import load_records, seizure_record
 from tests.helpers import api_without_database, serve_in_thread
 
 # Reported by HK-CED unless said otherwise; seized at Hong Kong (HKHKG).
@@ -123,9 +122,7 @@ def _without_nulls(record: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def api(store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
-    feed = write_ndjson(tmp_path / "feed.ndjson", [_without_nulls(r) for r in RECORDS])
-    report = Loader(store, tmp_path / "quarantine").load_file(feed)
-    assert (report.loaded, report.quarantined) == (len(RECORDS), 0)
+    load_records(store, tmp_path, [_without_nulls(r) for r in RECORDS])
     with (
         serve_in_thread(create_app(Settings(), store=store)) as base_url,
         httpx.Client(base_url=base_url, timeout=30) as client,

@@ -25,9 +25,8 @@ from graph.analysis.subgraph import Subgraph
 from graph.errors import NotFound, QueryTimeout
 from graph.model import ANCHOR_LABELS, Label
 from graph.store import GraphStore
-from ingest.load import Loader
 from ingest.normalised import party_identity
-from tests.factories import seizure_record, write_ndjson
+from tests.factories import load_records, seizure_record
 
 PHONE = "+86 755 8888 1234"
 
@@ -87,15 +86,9 @@ def world_records() -> list[dict[str, Any]]:
     ]
 
 
-def load(store: GraphStore, tmp_path: Path, records: list[dict[str, Any]]) -> None:
-    feed = write_ndjson(tmp_path / "feed.ndjson", records)
-    report = Loader(store, tmp_path / "quarantine").load_file(feed)
-    assert (report.loaded, report.quarantined) == (len(records), 0), report.reasons
-
-
 @pytest.fixture
 def world(store: GraphStore, tmp_path: Path) -> GraphStore:
-    load(store, tmp_path, world_records())
+    load_records(store, tmp_path, world_records())
     return store
 
 
@@ -182,7 +175,7 @@ def test_a_node_above_the_cap_shows_the_cap_and_counts_the_rest(
         )
         for i in range(many)
     ]
-    load(store, tmp_path, records)
+    load_records(store, tmp_path, records)
     graph = neighbourhood(store, pid(BETA), depth=1)
     beta = next(node for node in graph.nodes if node.id == pid(BETA))
     assert beta.degree == many
@@ -236,7 +229,7 @@ def test_no_path_through_hubs_unless_asked(world: GraphStore) -> None:
 def test_all_shortest_and_k_paths(world: GraphStore, store: GraphStore, tmp_path: Path) -> None:
     # A second way from Alpha to Delta: one transport document on S1 and a new S4
     # that Delta received.
-    load(
+    load_records(
         store,
         tmp_path,
         [

@@ -4,7 +4,6 @@ links bind, weak links (a carrier's container, a big forwarder) do not merge."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,8 @@ from graph.errors import NotFound
 from graph.model import LinkStatus
 from graph.resolve.service import Judgement, judge, party_clusters
 from graph.store import GraphStore
-from ingest.load import Loader
 from ingest.normalised import party_identity
-from tests.factories import seizure_record, write_ndjson
-
-_files = itertools.count(1)
+from tests.factories import load_records, seizure_record
 
 
 def record(
@@ -52,12 +48,6 @@ def record(
         containers=containers or [],
         **extra,
     )
-
-
-def load(store: GraphStore, tmp_path: Path, records: list[dict[str, Any]]) -> None:
-    feed = write_ndjson(tmp_path / f"feed{next(_files)}.ndjson", records)
-    report = Loader(store, tmp_path / "quarantine").load_file(feed)
-    assert (report.loaded, report.quarantined) == (len(records), 0)
 
 
 def pid(name: str, country: str = "CN") -> str:
@@ -101,7 +91,7 @@ def fronts_sharing_a_phone() -> list[dict[str, Any]]:
 
 
 def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path: Path) -> None:
-    load(store, tmp_path, fronts_sharing_a_phone())
+    load_records(store, tmp_path, fronts_sharing_a_phone())
     report = build_networks(store)
     assert report.networks == 1
     networks = network_members(store)
@@ -140,7 +130,7 @@ def test_a_carrier_container_months_apart_does_not_merge_two_networks(
     store: GraphStore, tmp_path: Path
 ) -> None:
     box = "MSKU1234565"
-    load(
+    load_records(
         store,
         tmp_path,
         [
@@ -178,7 +168,7 @@ def test_a_forwarder_with_many_customers_does_not_merge_them(
         records.append(
             record(f"Customer {n} Export Co", f"Buyer {n} Imports Inc", "2024-05-01", forwarder=big)
         )
-    load(store, tmp_path, records)
+    load_records(store, tmp_path, records)
     report = build_networks(store)
     assert report.hubs_left_out.get("forwarder") == 1
     networks = network_members(store)
@@ -196,7 +186,7 @@ def test_rebuild_is_stable_and_replaces_what_changed(store: GraphStore, tmp_path
         record("Guangzhou Baiyun Leather", "Milano Borse SRL", "2024-01-15", agency="EU-NL"),
         record("Guangzhou Baiyun Leather", "Milano Borse SRL", "2024-03-15", agency="EU-NL"),
     ]
-    load(store, tmp_path, first)
+    load_records(store, tmp_path, first)
     built = build_networks(store)
     assert (built.networks, built.created, built.deleted) == (2, 2, 0)
     before = network_members(store)
@@ -205,7 +195,7 @@ def test_rebuild_is_stable_and_replaces_what_changed(store: GraphStore, tmp_path
     assert network_members(store) == before
 
     # A registration number shared by the two shippers merges the networks.
-    load(
+    load_records(
         store,
         tmp_path,
         [
@@ -248,7 +238,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
             records.append(record(hub, f"Retailer {n} Toys LLC", month))
     # A case makes its parties confirmed infringers.
     records.append(record(hub, "Retailer 0 Toys LLC", "2024-03-10", case_ref="OP-TIGER-2024"))
-    load(store, tmp_path, records)
+    load_records(store, tmp_path, records)
     build_networks(store)
     (network,) = network_members(store)
     detail = get_network(store, network)
@@ -282,7 +272,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
 def test_an_analyst_confirmed_link_makes_a_confirmed_infringer(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    load(
+    load_records(
         store,
         tmp_path,
         [
@@ -322,7 +312,7 @@ def test_list_networks_sorts_filters_and_pages(store: GraphStore, tmp_path: Path
             records.append(
                 record(f"{word} Export Trading Co", f"{word} Import LLC", date, agency=agency)
             )
-    load(store, tmp_path, records)
+    load_records(store, tmp_path, records)
     build_networks(store)
     everything = list_networks(store, limit=200)
     assert len(everything.items) == 4
