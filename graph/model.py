@@ -112,7 +112,6 @@ class RelType(StrEnum):
     HAS_EMAIL = "HAS_EMAIL"
     HAS_IDENTIFIER = "HAS_IDENTIFIER"
     SAME_AS = "SAME_AS"
-    HAS_BLOCK_KEY = "HAS_BLOCK_KEY"
 
 
 class LinkStatus(StrEnum):

@@ -196,12 +196,13 @@ SET p:{role}
 # (`graph.resolve.score`). SAME_AS always points from the smaller id to the larger,
 # so a pair has one relationship whatever order it was found in.
 
+# All at once: read page by page (`p.id > $after ... LIMIT`), each page scanned
+# every party again, two minutes at 100k records.
 PENDING_PARTIES_QUERY = """
 MATCH (p:Party)
-WHERE p.er_pending = true AND p.id > $after
+WHERE p.er_pending = true
 RETURN p.id AS id
 ORDER BY id
-LIMIT $limit
 """
 
 MARK_ALL_PARTIES_PENDING_QUERY = """
@@ -226,42 +227,56 @@ RETURN p.id AS id, p.name AS name, p.name_key AS name_key, p.country AS country,
        labels(p) AS labels, p.cluster AS cluster, collect(a.id) AS artefacts
 """
 
-SET_BLOCK_KEYS_QUERY = """
-UNWIND $rows AS r
-MERGE (k:BlockKey {id: r.key})
-WITH k, r
-MATCH (p:Party {id: r.party})
-MERGE (p)-[:HAS_BLOCK_KEY]->(k)
+# Blocking keys. A `BlockKey` node lists the parties that hold it (`holders`) and
+# counts them (`parties`); a Party lists its keys (`block_keys`). Lists, not a
+# relationship per party and key: a party has about thirty keys, and on the
+# embedded engine every relationship written costs about 100 us; a run writes each
+# key once, with every holder it gained or lost (about four times fewer writes at
+# 10k records, more at 100k). A key held by too many parties (a city, a common
+# word) is a hub and yields no candidates.
+PARTY_BLOCK_KEYS_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})
+RETURN id, coalesce(p.block_keys, []) AS keys
 """
 
-# How many parties hold each key: a key held by too many (a common word that is no
-# legal form) is a hub and yields no candidates.
-COUNT_BLOCK_KEYS_QUERY = """
+# Idempotent: a holder is added once and removed wherever it is, so a run killed
+# between this and `SET_PARTY_BLOCK_KEYS_QUERY` and run again ends the same.
+UPDATE_BLOCK_KEYS_QUERY = """
+UNWIND $rows AS r
+MERGE (k:BlockKey {id: r.key})
+WITH k, r, [x IN coalesce(k.holders, []) WHERE NOT x IN r.dropped] AS kept
+WITH k, kept + [x IN r.added WHERE NOT x IN kept] AS holders
+SET k.holders = holders, k.parties = size(holders)
+"""
+
+SET_PARTY_BLOCK_KEYS_QUERY = """
+UNWIND $rows AS r
+MATCH (p:Party {id: r.id})
+SET p.block_keys = r.keys
+"""
+
+BLOCK_KEYS_QUERY = """
 UNWIND $keys AS key
-MATCH (k:BlockKey {id: key})<-[:HAS_BLOCK_KEY]-(p:Party)
-WITH k, count(p) AS parties
-SET k.parties = parties
+MATCH (k:BlockKey {id: key})
+RETURN key, k.parties AS parties, k.holders AS holders
 """
 
 BLOCK_CANDIDATES_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
 WHERE k.parties <= $max_block
-MATCH (k)<-[:HAS_BLOCK_KEY]-(q:Party)
-RETURN key, collect(q.id) AS parties
+RETURN key, k.holders AS parties
 """
 
 # `/match`'s first look: how many parties hold each of a query's keys, and who,
 # for the keys held by at most `$max_block` (the others are read only if the query
 # finds no sure match through these).
-# (The holders are read in a CASE: an OPTIONAL MATCH filtered on `k.parties` walks
-# every holder of a city's key first, 20 ms at 100k records.)
 BLOCK_KEY_HOLDERS_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
 RETURN key, k.parties AS size,
-       CASE WHEN k.parties <= $max_block
-            THEN [(k)<-[:HAS_BLOCK_KEY]-(q:Party) | q.id] ELSE [] END AS parties
+       CASE WHEN k.parties <= $max_block THEN k.holders ELSE [] END AS parties
 """
 
 
@@ -406,8 +421,8 @@ NODE_PROVENANCE_QUERY = (
 # here, except for the labels that are hubs by nature (a port touches thousands of
 # seizures, counting them would cost more than the answer).
 
-# Every relationship an analyst follows: all but entity resolution's blocking keys.
-_ANALYSIS_RELS = "|".join(rel for rel in RelType if rel != RelType.HAS_BLOCK_KEY)
+# Every relationship an analyst follows.
+_ANALYSIS_RELS = "|".join(RelType)
 
 # The properties an answer shows of a node (absent keys come back null). Never the
 # seizure's `record`, which is the whole canonical record as text.
@@ -442,16 +457,11 @@ _RANK = (
 
 
 def _degree(var: str) -> str:
-    """Relationships of `var` an analyst could follow (blocking keys not counted),
-    when `$degrees` asks for them; null for a hub label, whose degree is not worth
-    counting (thousands of seizures) since it is never walked through anyway."""
-    party = f"COUNT {{ ({var})--() }} - COUNT {{ ({var})-[:{RelType.HAS_BLOCK_KEY}]->() }}"
-    other = f"COUNT {{ ({var})--() }}"
+    """Relationships of `var`, when `$degrees` asks for them; null for a hub label,
+    whose degree is not worth counting (thousands of seizures) since it is never
+    walked through anyway."""
     hub_test = " OR ".join(f"{var}:{label}" for label in HUB_LABELS)
-    return (
-        f"CASE WHEN NOT $degrees OR {hub_test} THEN null "
-        f"WHEN {var}:{Label.PARTY} THEN {party} ELSE {other} END"
-    )
+    return f"CASE WHEN NOT $degrees OR {hub_test} THEN null ELSE COUNT {{ ({var})--() }} END"
 
 
 def expand_query(anchor: Label | None = None) -> str:

@@ -34,14 +34,8 @@ from graph.resolve.evaluate import (
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import (
-    AUTO,
-    REVIEW_THRESHOLD,
-    Comparison,
-    compare,
-    decide_links,
-    holds_apart,
-)
+from graph.resolve.score import AUTO, Comparison, compare, decide_links
+from graph.resolve.scoring import Scorer, default_workers
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [
@@ -51,12 +45,15 @@ __all__ = [
     "entity",
     "evaluate_store",
     "judge",
+    "key_holders",
     "mark_all_pending",
     "party_clusters",
     "party_mentions",
     "party_profiles",
     "recluster",
     "resolve",
+    "stored_keys",
+    "write_keys",
 ]
 
 # Pending parties per round trip (keys written, candidates read).
@@ -163,6 +160,7 @@ def resolve(
     full: bool = False,
     batch_size: int = DEFAULT_BATCH,
     max_block: int = DEFAULT_MAX_BLOCK,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ResolveReport:
     """Compare pending parties (all parties with `full`), link them, recluster.
@@ -174,12 +172,15 @@ def resolve(
     pairs strongest first, together with the analysts' decisions and the links
     that bind the parties already, and the links are written. Pending marks are
     cleared last: a run killed on the way is run again whole.
+
+    `workers`: processes that score pairs (0: score here; None: by the run's size,
+    `graph.resolve.scoring.default_workers`). The outcome does not depend on it.
     """
     started = time.perf_counter()
     report = ResolveReport()
     if full:
         mark_all_pending(store)
-    ids = _pending(store, batch_size)
+    ids = _pending(store)
     if not ids:
         report.seconds = time.perf_counter() - started
         return report
@@ -187,42 +188,53 @@ def resolve(
     # 1. Keys. The pending parties' profiles are kept for phase 2.
     profiles: dict[str, PartyProfile] = {}
     keys_of: dict[str, set[str]] = {}
-    for start in range(0, len(ids), batch_size):
-        batch_profiles = party_profiles(store, ids[start : start + batch_size])
-        batch_keys = {pid: blocking_keys(profile) for pid, profile in batch_profiles.items()}
-        rows = [{"key": key, "party": pid} for pid, keys in batch_keys.items() for key in keys]
-        store.execute_write(_write_keys(rows, sorted({row["key"] for row in rows})))
-        profiles.update(batch_profiles)
-        keys_of.update(batch_keys)
-
-    # 2. Candidates and scores. Only what `decide_links` needs is kept: pairs that
-    # may be linked and pairs that keep two clusters apart.
-    scored: dict[tuple[str, str], Comparison] = {}
-    compared: set[tuple[str, str]] = set()
+    held: dict[str, set[str]] = {}
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        wanted = {key for pid in batch for key in keys_of.get(pid, ())}
-        holders = candidates_for_keys(store, wanted, max_block)
-        pairs: set[tuple[str, str]] = set()
-        for pid in batch:
-            for key in keys_of.get(pid, ()):
-                for other in holders.get(key, ()):
-                    if other != pid:
-                        pair = (pid, other) if pid < other else (other, pid)
-                        if pair not in compared:
-                            pairs.add(pair)
-        compared |= pairs
-        # Candidates that are not pending are read once, when first met.
-        unread = {pid for pair in pairs for pid in pair} - profiles.keys()
-        profiles.update(party_profiles(store, unread))
-        for pair in pairs:
-            if pair[0] in profiles and pair[1] in profiles:
-                result = compare(profiles[pair[0]], profiles[pair[1]])
-                if result.score >= REVIEW_THRESHOLD or holds_apart(result):
-                    scored[pair] = result
-        report.compared_parties += len(batch)
-        if progress:
-            progress(report.compared_parties)
+        batch_profiles = party_profiles(store, batch)
+        profiles.update(batch_profiles)
+        keys_of.update((pid, blocking_keys(profile)) for pid, profile in batch_profiles.items())
+        held.update(stored_keys(store, batch))
+    write_keys(store, keys_of, held)
+
+    # 2. Candidates and scores, scored in worker processes while the next batch's
+    # candidates are read. Only what `decide_links` needs is kept: pairs that may be
+    # linked and pairs that keep two clusters apart.
+    scored: dict[tuple[str, str], Comparison] = {}
+    compared: set[tuple[str, str]] = set()
+    # In a full run every party is pending: who holds each key is known here, and
+    # the graph is not asked again (at 100k records, 200 s of reads).
+    known = _holders_of(keys_of) if full else None
+    with Scorer(default_workers(len(ids)) if workers is None else workers) as scorer:
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            wanted = {key for pid in batch for key in keys_of.get(pid, ())}
+            if known is None:
+                holders = candidates_for_keys(store, wanted, max_block)
+            else:
+                holders = {k: known[k] for k in wanted if len(known.get(k, ())) <= max_block}
+            pairs: set[tuple[str, str]] = set()
+            for pid in batch:
+                for key in keys_of.get(pid, ()):
+                    for other in holders.get(key, ()):
+                        if other != pid:
+                            pair = (pid, other) if pid < other else (other, pid)
+                            if pair not in compared:
+                                pairs.add(pair)
+            compared |= pairs
+            # Candidates that are not pending are read once, when first met.
+            unread = {pid for pair in pairs for pid in pair} - profiles.keys()
+            profiles.update(party_profiles(store, unread))
+            scorer.submit(
+                profiles, sorted(p for p in pairs if p[0] in profiles and p[1] in profiles)
+            )
+            for kept in scorer.ready():
+                scored.update(kept)
+            report.compared_parties += len(batch)
+            if progress:
+                progress(report.compared_parties)
+        for kept in scorer.drain():
+            scored.update(kept)
     report.candidate_pairs = len(compared)
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
@@ -265,21 +277,67 @@ def resolve(
     return report
 
 
-def _pending(store: GraphStore, page: int) -> list[str]:
-    ids: list[str] = []
-    while True:
-        rows = store.read(queries.PENDING_PARTIES_QUERY, after=ids[-1] if ids else "", limit=page)
-        ids.extend(row["id"] for row in rows)
-        if len(rows) < page:
-            return ids
+def stored_keys(store: GraphStore, ids: Iterable[str]) -> dict[str, set[str]]:
+    """The blocking keys each party holds in the graph."""
+    rows = store.read(queries.PARTY_BLOCK_KEYS_QUERY, ids=sorted(set(ids)))
+    return {row["id"]: set(row["keys"]) for row in rows}
 
 
-def _write_keys(rows: list[dict[str, str]], keys: list[str]) -> Callable[[Tx], None]:
-    def work(tx: Tx) -> None:
-        tx.run(queries.SET_BLOCK_KEYS_QUERY, rows=rows)
-        tx.run(queries.COUNT_BLOCK_KEYS_QUERY, keys=keys)
+def key_holders(store: GraphStore, keys: Iterable[str]) -> dict[str, tuple[int, list[str]]]:
+    """(count, holders) of each key, as stored."""
+    rows = store.read(queries.BLOCK_KEYS_QUERY, keys=sorted(set(keys)))
+    return {row["key"]: (row["parties"], row["holders"]) for row in rows}
 
-    return work
+
+def _pending(store: GraphStore) -> list[str]:
+    return [row["id"] for row in store.read(queries.PENDING_PARTIES_QUERY)]
+
+
+def _holders_of(keys_of: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Key -> the parties of `keys_of` holding it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for pid in sorted(keys_of):
+        for key in keys_of[pid]:
+            index[key].append(pid)
+    return index
+
+
+def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> int:
+    """Give each party of `keys_of` exactly those keys, where it holds `held` now:
+    each key that gained or lost a holder is written once, then the parties' own
+    lists. Returns how many keys were written."""
+    added: dict[str, list[str]] = defaultdict(list)
+    dropped: dict[str, list[str]] = defaultdict(list)
+    changed = []
+    for pid, keys in sorted(keys_of.items()):
+        before = held.get(pid, set())
+        if keys == before:
+            continue
+        changed.append({"id": pid, "keys": sorted(keys)})
+        for key in keys - before:
+            added[key].append(pid)
+        for key in before - keys:
+            dropped[key].append(pid)
+    rows = [
+        {"key": key, "added": added.get(key, []), "dropped": dropped.get(key, [])}
+        for key in sorted(added.keys() | dropped.keys())
+    ]
+    # Transactions of about _WRITE_ROWS holders each (a city's key alone may hold
+    # thousands).
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        chunk.append(row)
+        size += 1 + len(row["added"]) + len(row["dropped"])
+        if size >= _WRITE_ROWS:
+            store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk)
+            chunk, size = [], 0
+    if chunk:
+        store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk)
+    # The parties' lists last: a run killed before them writes the keys again.
+    for start in range(0, len(changed), _WRITE_ROWS):
+        store.write(queries.SET_PARTY_BLOCK_KEYS_QUERY, rows=changed[start : start + _WRITE_ROWS])
+    return len(rows)
 
 
 def _write_links(

@@ -13,6 +13,7 @@ from graph.errors import NotFound
 from graph.export import node_ids
 from graph.lookup import search
 from graph.model import LinkStatus
+from graph.resolve.blocking import blocking_keys
 from graph.resolve.match import QueryParty, match_parties
 from graph.resolve.score import AUTO_THRESHOLD
 from graph.resolve.service import (
@@ -20,8 +21,12 @@ from graph.resolve.service import (
     entity,
     evaluate_store,
     judge,
+    key_holders,
     party_clusters,
+    party_profiles,
     resolve,
+    stored_keys,
+    write_keys,
 )
 from graph.store import GraphStore
 from ingest.load import Loader
@@ -120,6 +125,65 @@ def test_resolving_again_compares_only_new_or_renamed_parties(
     assert report.compared_parties == 2
     clusters = party_clusters(resolved)
     assert clusters[_pid("Huaxin Trading Co Ltd")] == clusters[_pid(SPELLINGS[0][0])]
+
+
+def _assert_keys_are_sound(store: GraphStore, ids: list[str]) -> dict[str, set[str]]:
+    """Each party holds exactly its blocking keys, and each key lists and counts
+    exactly the parties holding it."""
+    held = stored_keys(store, ids)
+    profiles = party_profiles(store, ids)
+    assert held == {pid: blocking_keys(profile) for pid, profile in profiles.items()}
+    keys = key_holders(store, set().union(*held.values()))
+    assert keys
+    for key, (count, holders) in keys.items():
+        assert count == len(holders) == len(set(holders))
+        assert set(holders) == {pid for pid in ids if key in held[pid]}
+    return held
+
+
+def test_keys_are_written_once_and_counted_as_they_change(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
+    before = _assert_keys_are_sound(resolved, ids)
+    phone_key = next(key for key in before[ids[0]] if key.startswith("art:tel:"))
+    assert key_holders(resolved, [phone_key])[phone_key][0] == len(SPELLINGS)
+    # A full run rewrites no key: nothing changed.
+    assert write_keys(resolved, before, stored_keys(resolved, ids)) == 0
+    resolve(resolved, full=True)
+    assert _assert_keys_are_sound(resolved, ids) == before
+    # The namesake gains a phone: it gains that key, and the key one holder.
+    gained = {"name": NAMESAKE, "country": "CN", "phone": PHONE}
+    _load(resolved, tmp_path, [seizure_record(shipper=gained)], "second.ndjson")
+    resolve(resolved)
+    after = _assert_keys_are_sound(resolved, ids)
+    assert after[_pid(NAMESAKE)] == before[_pid(NAMESAKE)] | {phone_key}
+    assert key_holders(resolved, [phone_key])[phone_key][0] == len(SPELLINGS) + 1
+    # Keys a party no longer has (blocking changed between versions) lose it; a run
+    # killed before the parties' lists were written, run again, ends the same.
+    fewer = {_pid(NAMESAKE): after[_pid(NAMESAKE)] - {phone_key}}
+    assert write_keys(resolved, fewer, after) == 1
+    assert write_keys(resolved, fewer, after) == 1
+    assert stored_keys(resolved, fewer) == fewer
+    count, holders = key_holders(resolved, [phone_key])[phone_key]
+    assert count == len(holders) == len(SPELLINGS)
+    assert _pid(NAMESAKE) not in holders
+
+
+def test_scoring_in_worker_processes_links_exactly_as_scoring_in_place(
+    resolved: GraphStore,
+) -> None:
+    ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
+
+    def links() -> list[tuple[str, str, float, str]]:
+        views = [entity(resolved, pid) for pid in ids]
+        return sorted({(x["a"], x["b"], x["score"], x["status"]) for v in views for x in v.links})
+
+    in_place = links()
+    assert in_place
+    report = resolve(resolved, full=True, workers=2)
+    assert report.candidate_pairs > 0
+    assert links() == in_place
 
 
 def test_a_rejection_splits_the_entity_and_survives_a_full_run(resolved: GraphStore) -> None:

@@ -18,7 +18,7 @@ from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.export import node_ids, node_provenance, relationship_keys
-from graph.resolve.service import resolve
+from graph.resolve.service import key_holders, resolve
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise
@@ -31,11 +31,14 @@ from tests.helpers import run_cli, spawn_cli
 
 
 def _fingerprint(store: GraphStore) -> dict[str, Any]:
+    nodes = node_ids(store)
+    keys = key_holders(store, [node for node, labels in nodes.items() if "BlockKey" in labels])
     return {
         "summary": summarise(store),
-        "nodes": node_ids(store),
+        "nodes": nodes,
         "relationships": relationship_keys(store),
         "provenance": node_provenance(store),
+        "block_keys": {key: (count, sorted(holders)) for key, (count, holders) in keys.items()},
     }
 
 
@@ -73,7 +76,7 @@ def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph
 ) -> None:
     # The reference: one clean load into a database of its own, then entity
     # resolution and the networks build, as `iprgraph ingest` does (its BlockKey,
-    # SAME_AS and Network nodes and links must come out the same too).
+    # SAME_AS and Network nodes, their holders and links must come out the same too).
     loader = Loader(store, tmp_path / "q")
     for feed in read_manifest(feeds):
         loader.load_file(feed.path, feed.profile, agency=feed.agency)
