@@ -29,7 +29,9 @@ Scored = list[tuple[Pair, Comparison]]
 
 # Parties pending below which a run scores in the caller: starting a worker (a
 # Python process importing rigour) costs about a second.
-_WORKERS_FROM = 2000
+_WORKERS_FROM = 500
+# Pairs per task handed to a worker (about half a second of scoring).
+_TASK_PAIRS = 2000
 
 
 def score_pairs(profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> Scored:
@@ -41,6 +43,15 @@ def score_pairs(profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> 
         if result.score >= REVIEW_THRESHOLD or holds_apart(result):
             kept.append((pair, result))
     return kept
+
+
+def _warm_up() -> None:
+    """Load what scoring needs (rigour's tables, the scorer's caches' code)."""
+    one = PartyProfile(
+        "party:a", "Shenzhen Huaxin Trading Co., Ltd.", "shenzhen huaxin trading", "CN"
+    )
+    two = PartyProfile("party:b", "深圳华信贸易有限公司", "shen zhen hua xin mao yi", "CN")
+    compare(one, two)
 
 
 def default_workers(pending: int) -> int:
@@ -56,7 +67,7 @@ def default_workers(pending: int) -> int:
 
 class Scorer:
     """Scores batches of pairs and returns them in the order given, keeping at most
-    one batch per worker waiting."""
+    two tasks per worker waiting."""
 
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers
@@ -64,6 +75,9 @@ class Scorer:
         if workers > 0:
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            # Started now, not at the first batch: the caller has other work first.
+            for _ in range(workers):
+                self._pool.submit(_warm_up)
         self._waiting: deque[Future[Scored]] = deque()
         self._done: deque[Scored] = deque()
 
@@ -71,10 +85,13 @@ class Scorer:
         if self._pool is None:
             self._done.append(score_pairs(profiles, pairs))
             return
-        # A worker gets only the profiles its pairs name.
-        needed = {pid: profiles[pid] for pair in pairs for pid in pair}
-        self._waiting.append(self._pool.submit(score_pairs, needed, list(pairs)))
-        while len(self._waiting) > self.workers:
+        # In parts, so that every worker has one even in a run of a few batches; a
+        # worker gets only the profiles its part names.
+        for start in range(0, len(pairs), _TASK_PAIRS):
+            part = list(pairs[start : start + _TASK_PAIRS])
+            needed = {pid: profiles[pid] for pair in part for pid in pair}
+            self._waiting.append(self._pool.submit(score_pairs, needed, part))
+        while len(self._waiting) > 2 * self.workers:
             self._done.append(self._waiting.popleft().result())
 
     def ready(self) -> Iterator[Scored]:

@@ -73,6 +73,17 @@ class ResolveReport:
     removed: int = 0
     clusters_changed: int = 0
     seconds: float = 0.0
+    workers: int = 0
+    # Seconds per phase: keys (pending parties and profiles read, keys written),
+    # scores (candidates read,
+    # pairs scored), links (decided and written), entities (reclustered, pending
+    # marks cleared).
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phases[phase] = round(now - since, 2)
+        return now
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +94,8 @@ class ResolveReport:
             "removed_links": self.removed,
             "parties_whose_entity_changed": self.clusters_changed,
             "seconds": round(self.seconds, 2),
+            "workers": self.workers,
+            "phases_s": dict(self.phases),
         }
 
 
@@ -185,27 +198,22 @@ def resolve(
         report.seconds = time.perf_counter() - started
         return report
 
-    # 1. Keys. The pending parties' profiles are kept for phase 2.
-    profiles: dict[str, PartyProfile] = {}
-    keys_of: dict[str, set[str]] = {}
-    held: dict[str, set[str]] = {}
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        batch_profiles = party_profiles(store, batch)
-        profiles.update(batch_profiles)
-        keys_of.update((pid, blocking_keys(profile)) for pid, profile in batch_profiles.items())
-        held.update(stored_keys(store, batch))
-    write_keys(store, keys_of, held)
+    # The scorer's workers start now, while the keys are written (a worker takes
+    # about a second to import what it needs).
+    report.workers = default_workers(len(ids)) if workers is None else workers
+    with Scorer(report.workers) as scorer:
+        # 1. Keys. The pending parties' profiles are kept for phase 2.
+        profiles, keys_of = _write_pending_keys(store, ids, batch_size)
+        lap = report.lap("keys", started)
 
-    # 2. Candidates and scores, scored in worker processes while the next batch's
-    # candidates are read. Only what `decide_links` needs is kept: pairs that may be
-    # linked and pairs that keep two clusters apart.
-    scored: dict[tuple[str, str], Comparison] = {}
-    compared: set[tuple[str, str]] = set()
-    # In a full run every party is pending: who holds each key is known here, and
-    # the graph is not asked again (at 100k records, 200 s of reads).
-    known = _holders_of(keys_of) if full else None
-    with Scorer(default_workers(len(ids)) if workers is None else workers) as scorer:
+        # 2. Candidates and scores, scored in the workers while the next batch's
+        # candidates are read. Only what `decide_links` needs is kept: pairs that
+        # may be linked and pairs that keep two clusters apart.
+        scored: dict[tuple[str, str], Comparison] = {}
+        compared: set[tuple[str, str]] = set()
+        # In a full run every party is pending: who holds each key is known here,
+        # and the graph is not asked again (at 100k records, 200 s of reads).
+        known = _holders_of(keys_of) if full else None
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             wanted = {key for pid in batch for key in keys_of.get(pid, ())}
@@ -236,6 +244,7 @@ def resolve(
         for kept in scorer.drain():
             scored.update(kept)
     report.candidate_pairs = len(compared)
+    lap = report.lap("scores", lap)
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
     existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
@@ -266,11 +275,13 @@ def resolve(
                 links[start : start + _WRITE_ROWS], stale[start : start + _WRITE_ROWS], machine
             )
         )
+    lap = report.lap("links", lap)
     # Every link written or removed touches a pending party, so the entities that
     # can have changed are those of the pending parties.
     report.clusters_changed = recluster(store, ids)
     for start in range(0, len(ids), _WRITE_ROWS):
         store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
+    report.lap("entities", lap)
     report.auto = sum(1 for row in links if row["status"] == LinkStatus.AUTO)
     report.suggested = sum(1 for row in links if row["status"] == LinkStatus.SUGGESTED)
     report.seconds = time.perf_counter() - started
@@ -287,6 +298,23 @@ def key_holders(store: GraphStore, keys: Iterable[str]) -> dict[str, tuple[int, 
     """(count, holders) of each key, as stored."""
     rows = store.read(queries.BLOCK_KEYS_QUERY, keys=sorted(set(keys)))
     return {row["key"]: (row["parties"], row["holders"]) for row in rows}
+
+
+def _write_pending_keys(
+    store: GraphStore, ids: list[str], batch_size: int
+) -> tuple[dict[str, PartyProfile], dict[str, set[str]]]:
+    """Profiles and blocking keys of the parties `ids`; their keys written."""
+    profiles: dict[str, PartyProfile] = {}
+    keys_of: dict[str, set[str]] = {}
+    held: dict[str, set[str]] = {}
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        batch_profiles = party_profiles(store, batch)
+        profiles.update(batch_profiles)
+        keys_of.update((pid, blocking_keys(profile)) for pid, profile in batch_profiles.items())
+        held.update(stored_keys(store, batch))
+    write_keys(store, keys_of, held)
+    return profiles, keys_of
 
 
 def _pending(store: GraphStore) -> list[str]:
