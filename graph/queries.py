@@ -256,6 +256,30 @@ MATCH (p:Party {id: r.id})
 SET p.block_keys = r.keys
 """
 
+# Graphs resolved before keys listed their holders have keys without `holders`
+# (and a HAS_BLOCK_KEY relationship per party and key): every key carries the list
+# since, so one key tells.
+LEGACY_BLOCK_KEYS_QUERY = """
+MATCH (k:BlockKey)
+RETURN k.holders IS NULL AS legacy
+LIMIT 1
+"""
+
+# Removes keys, with whatever links them, in batches (before rewriting them all).
+DELETE_BLOCK_KEYS_QUERY = """
+MATCH (k:BlockKey)
+WITH k LIMIT $batch_size
+DETACH DELETE k
+RETURN count(*) AS deleted
+"""
+
+# A key as graphs resolved before holder lists wrote it (count, no list); only the
+# tests use it, to check that such a graph is rewritten.
+LEGACY_BLOCK_KEY_QUERY = """
+MERGE (k:BlockKey {id: $key})
+SET k.parties = $parties
+"""
+
 BLOCK_KEYS_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
@@ -266,7 +290,7 @@ BLOCK_CANDIDATES_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
 WHERE k.parties <= $max_block
-RETURN key, k.holders AS parties
+RETURN key, coalesce(k.holders, []) AS parties
 """
 
 # `/match`'s first look: how many parties hold each of a query's keys, and who,
@@ -276,7 +300,7 @@ BLOCK_KEY_HOLDERS_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
 RETURN key, k.parties AS size,
-       CASE WHEN k.parties <= $max_block THEN k.holders ELSE [] END AS parties
+       CASE WHEN k.parties <= $max_block THEN coalesce(k.holders, []) ELSE [] END AS parties
 """
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "EntityView",
     "Judgement",
     "ResolveReport",
+    "delete_keys",
     "entity",
     "evaluate_store",
     "judge",
@@ -74,6 +75,7 @@ class ResolveReport:
     clusters_changed: int = 0
     seconds: float = 0.0
     workers: int = 0
+    legacy_keys_removed: int = 0
     # Seconds per phase: keys (pending parties and profiles read, keys written),
     # scores (candidates read,
     # pairs scored), links (decided and written), entities (reclustered, pending
@@ -95,6 +97,7 @@ class ResolveReport:
             "parties_whose_entity_changed": self.clusters_changed,
             "seconds": round(self.seconds, 2),
             "workers": self.workers,
+            "legacy_keys_removed": self.legacy_keys_removed,
             "phases_s": dict(self.phases),
         }
 
@@ -191,6 +194,11 @@ def resolve(
     """
     started = time.perf_counter()
     report = ResolveReport()
+    legacy = _legacy_keys(store)
+    if legacy:
+        # Keys written by an earlier version are rewritten whole, by a full run.
+        report.legacy_keys_removed = delete_keys(store)
+        full = True
     if full:
         mark_all_pending(store)
     ids = _pending(store)
@@ -203,7 +211,7 @@ def resolve(
     report.workers = default_workers(len(ids)) if workers is None else workers
     with Scorer(report.workers) as scorer:
         # 1. Keys. The pending parties' profiles are kept for phase 2.
-        profiles, keys_of = _write_pending_keys(store, ids, batch_size)
+        profiles, keys_of = _write_pending_keys(store, ids, batch_size, rewrite=legacy)
         lap = report.lap("keys", started)
 
         # 2. Candidates and scores, scored in the workers while the next batch's
@@ -301,9 +309,10 @@ def key_holders(store: GraphStore, keys: Iterable[str]) -> dict[str, tuple[int, 
 
 
 def _write_pending_keys(
-    store: GraphStore, ids: list[str], batch_size: int
+    store: GraphStore, ids: list[str], batch_size: int, *, rewrite: bool = False
 ) -> tuple[dict[str, PartyProfile], dict[str, set[str]]]:
-    """Profiles and blocking keys of the parties `ids`; their keys written."""
+    """Profiles and blocking keys of the parties `ids`; their keys written (all of
+    them with `rewrite`, whatever the parties say they hold)."""
     profiles: dict[str, PartyProfile] = {}
     keys_of: dict[str, set[str]] = {}
     held: dict[str, set[str]] = {}
@@ -312,9 +321,26 @@ def _write_pending_keys(
         batch_profiles = party_profiles(store, batch)
         profiles.update(batch_profiles)
         keys_of.update((pid, blocking_keys(profile)) for pid, profile in batch_profiles.items())
-        held.update(stored_keys(store, batch))
+        if not rewrite:
+            held.update(stored_keys(store, batch))
     write_keys(store, keys_of, held)
     return profiles, keys_of
+
+
+def _legacy_keys(store: GraphStore) -> bool:
+    rows = store.read(queries.LEGACY_BLOCK_KEYS_QUERY)
+    return bool(rows and rows[0]["legacy"])
+
+
+def delete_keys(store: GraphStore, batch_size: int = 5000) -> int:
+    """Remove every blocking key (and what links to it); returns how many."""
+    deleted = 0
+    while True:
+        rows = store.write(queries.DELETE_BLOCK_KEYS_QUERY, batch_size=batch_size)
+        count = int(rows[0]["deleted"]) if rows else 0
+        deleted += count
+        if count < batch_size:
+            return deleted
 
 
 def _pending(store: GraphStore) -> list[str]:

@@ -170,6 +170,20 @@ def test_keys_are_written_once_and_counted_as_they_change(
     assert _pid(NAMESAKE) not in holders
 
 
+def test_keys_of_an_earlier_layout_are_rewritten_by_a_full_run(resolved: GraphStore) -> None:
+    ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
+    before = _assert_keys_are_sound(resolved, ids)
+    # Keys as an earlier version wrote them: counted, not listed.
+    resolved.write(queries.DELETE_BLOCK_KEYS_QUERY, batch_size=100_000)
+    for key in sorted(set().union(*before.values())):
+        resolved.write(queries.LEGACY_BLOCK_KEY_QUERY, key=key, parties=1)
+    report = resolve(resolved)
+    assert report.legacy_keys_removed == len(set().union(*before.values()))
+    assert report.compared_parties == len(party_clusters(resolved))
+    assert _assert_keys_are_sound(resolved, ids) == before
+    assert resolve(resolved).compared_parties == 0
+
+
 def test_scoring_in_worker_processes_links_exactly_as_scoring_in_place(
     resolved: GraphStore,
 ) -> None:
