@@ -145,15 +145,21 @@ def candidates_for_keys(
     return {row["key"]: list(row["parties"]) for row in rows}
 
 
+def _until_done(store: GraphStore, query: str, column: str, batch_size: int) -> int:
+    """Run a write that handles up to `batch_size` elements and returns how many
+    (`column`), until one handles fewer; returns the total."""
+    total = 0
+    while True:
+        rows = store.write(query, batch_size=batch_size)
+        done = int(rows[0][column]) if rows else 0
+        total += done
+        if done < batch_size:
+            return total
+
+
 def mark_all_pending(store: GraphStore, batch_size: int = 5000) -> int:
     """Mark every Party for comparison (a full run); returns how many were marked."""
-    marked = 0
-    while True:
-        rows = store.write(queries.MARK_ALL_PARTIES_PENDING_QUERY, batch_size=batch_size)
-        done = int(rows[0]["marked"]) if rows else 0
-        marked += done
-        if done == 0:
-            return marked
+    return _until_done(store, queries.MARK_ALL_PARTIES_PENDING_QUERY, "marked", batch_size)
 
 
 def _link_row(pair: tuple[str, str], result: Comparison, at: str, *, auto: bool) -> dict[str, Any]:
@@ -334,13 +340,7 @@ def _legacy_keys(store: GraphStore) -> bool:
 
 def delete_keys(store: GraphStore, batch_size: int = 5000) -> int:
     """Remove every blocking key (and what links to it); returns how many."""
-    deleted = 0
-    while True:
-        rows = store.write(queries.DELETE_BLOCK_KEYS_QUERY, batch_size=batch_size)
-        count = int(rows[0]["deleted"]) if rows else 0
-        deleted += count
-        if count < batch_size:
-            return deleted
+    return _until_done(store, queries.DELETE_BLOCK_KEYS_QUERY, "deleted", batch_size)
 
 
 def _pending(store: GraphStore) -> list[str]:
