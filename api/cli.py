@@ -346,11 +346,19 @@ def _resolve(store: GraphStore, *, full: bool) -> ResolveReport:
 
 
 def _print_resolution(report: ResolveReport) -> None:
+    if report.legacy_keys_removed:
+        console.print(
+            f"The graph's {report.legacy_keys_removed} blocking keys were written by an "
+            "earlier version of iprgraph; they were rewritten and every party compared again."
+        )
+    phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
     console.print(
         f"Resolution: compared {report.compared_parties} parties over "
         f"{report.candidate_pairs} candidate pairs; {report.auto} automatic links, "
         f"{report.suggested} suggestions for an analyst, {report.removed} links removed; "
-        f"{report.clusters_changed} parties changed entity ({report.seconds:.1f} s)."
+        f"{report.clusters_changed} parties changed entity ({report.seconds:.1f} s"
+        + (f": {phases}" if phases else "")
+        + ")."
     )
 
 
