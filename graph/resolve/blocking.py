@@ -32,7 +32,7 @@ join in several ways).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 from rigour.text.phonetics import metaphone
@@ -44,6 +44,7 @@ __all__ = [
     "artefact_keys",
     "blocking_keys",
     "candidate_pairs",
+    "holders_of",
     "name_keys",
 ]
 
@@ -161,17 +162,23 @@ def blocking_keys(profile: PartyProfile) -> set[str]:
     return name_keys(profile) | artefact_keys(profile)
 
 
+def holders_of(keys_of: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Key -> the parties holding it (in id order), from party id -> its keys."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for party in sorted(keys_of):
+        for key in keys_of[party]:
+            holders[key].append(party)
+    return holders
+
+
 def candidate_pairs(
     profiles: Iterable[PartyProfile], *, max_block: int = DEFAULT_MAX_BLOCK
 ) -> set[tuple[str, str]]:
     """Pairs (smaller id first) of parties that share a blocking key held by at
     most `max_block` parties."""
-    blocks: dict[str, set[str]] = defaultdict(set)
-    for profile in profiles:
-        for key in blocking_keys(profile):
-            blocks[key].add(profile.id)
+    blocks = holders_of({profile.id: blocking_keys(profile) for profile in profiles})
     pairs: set[tuple[str, str]] = set()
     for members in blocks.values():
         if 1 < len(members) <= max_block:
-            pairs.update(combinations(sorted(members), 2))
+            pairs.update(combinations(members, 2))
     return pairs

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import token_set_ratio
 
 from graph import queries
-from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
+from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO_THRESHOLD, Comparison, compare
 from graph.resolve.service import candidates_for_keys, profile_of_row
@@ -183,15 +183,10 @@ def _shortlist(
     quick = {pid: token_set_ratio(profile.name_key, known[pid][0].name_key) for pid in present}
     present.sort(key=lambda pid: (-quick[pid], pid))
     shortlist = set(present[:keep])
-    for pid in present[keep:]:
-        party = known[pid][0]
-        if (
-            profile.addresses & party.addresses
-            or profile.phones & party.phones
-            or profile.emails & party.emails
-            or profile.identifiers & party.identifiers
-        ):
-            shortlist.add(pid)
+    # Sharing an artefact is sharing an artefact key (a registration number under
+    # any country, as `compare` counts it).
+    own = artefact_keys(profile)
+    shortlist.update(pid for pid in present[keep:] if own & artefact_keys(known[pid][0]))
     return shortlist
 
 

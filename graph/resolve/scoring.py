@@ -95,14 +95,14 @@ class Scorer:
             self._done.append(self._waiting.popleft().result())
 
     def ready(self) -> Iterator[Scored]:
-        """Batches scored so far, in order."""
+        """What is scored so far, in the order it was given."""
         while self._waiting and self._waiting[0].done():
             self._done.append(self._waiting.popleft().result())
         while self._done:
             yield self._done.popleft()
 
     def drain(self) -> Iterator[Scored]:
-        """Every batch still to come, in order, waiting for the workers."""
+        """Everything still to come, in order, waiting for the workers."""
         while self._waiting:
             self._done.append(self._waiting.popleft().result())
         yield from self.ready()

@@ -26,7 +26,7 @@ from typing import Any
 from graph import queries
 from graph.errors import NotFound
 from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
-from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys
+from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys, holders_of
 from graph.resolve.evaluate import (
     cluster_scores,
     connected_components,
@@ -77,9 +77,8 @@ class ResolveReport:
     workers: int = 0
     legacy_keys_removed: int = 0
     # Seconds per phase: keys (pending parties and profiles read, keys written),
-    # scores (candidates read,
-    # pairs scored), links (decided and written), entities (reclustered, pending
-    # marks cleared).
+    # scores (candidates read, pairs scored), links (decided and written), entities
+    # (reclustered, pending marks cleared).
     phases: dict[str, float] = field(default_factory=dict)
 
     def lap(self, phase: str, since: float) -> float:
@@ -227,7 +226,7 @@ def resolve(
         compared: set[tuple[str, str]] = set()
         # In a full run every party is pending: who holds each key is known here,
         # and the graph is not asked again (at 100k records, 200 s of reads).
-        known = _holders_of(keys_of) if full else None
+        known = holders_of(keys_of) if full else None
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             wanted = {key for pid in batch for key in keys_of.get(pid, ())}
@@ -345,15 +344,6 @@ def delete_keys(store: GraphStore, batch_size: int = 5000) -> int:
 
 def _pending(store: GraphStore) -> list[str]:
     return [row["id"] for row in store.read(queries.PENDING_PARTIES_QUERY)]
-
-
-def _holders_of(keys_of: dict[str, set[str]]) -> dict[str, list[str]]:
-    """Key -> the parties of `keys_of` holding it."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for pid in sorted(keys_of):
-        for key in keys_of[pid]:
-            index[key].append(pid)
-    return index
 
 
 def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> int:
