@@ -51,7 +51,9 @@ __all__ = [
     "decide_links",
     "holds_apart",
     "match_names",
+    "may_review",
     "name_similarity",
+    "similarity_bound",
 ]
 
 # Link automatically at or above this score. Reached by names that are the same
@@ -192,13 +194,13 @@ _KIND_APPROXIMATE = "approximate"  # a keying error or an initial
 _KIND_SYLLABLE = "syllable"  # two different pinyin spellings: another Chinese name
 
 
-def _token_similarity(left: NameToken, right: NameToken) -> tuple[float, str]:
-    """Similarity of two tokens that are not equal, and how they matched (one of the
-    `_KIND_*`); zero when they do not match."""
-    a, b = left.text, right.text
-    if left.generic and right.generic:
-        return (_SIM_SYNONYM if left.group == right.group else 0.0), _KIND_SAME
-    if not left.generic and not right.generic:
+@lru_cache(maxsize=1 << 18)
+def _token_similarity(a: str, group_a: str, b: str, group_b: str) -> tuple[float, str]:
+    """Similarity of two tokens (text and generic group) that are not equal, and how
+    they matched (one of the `_KIND_*`); zero when they do not match."""
+    if group_a and group_b:
+        return (_SIM_SYNONYM if group_a == group_b else 0.0), _KIND_SAME
+    if not group_a and not group_b:
         short, long = (a, b) if len(a) <= len(b) else (b, a)
         if len(short) == 1:
             return (
@@ -240,54 +242,114 @@ def _syllables_reordered(
     return False
 
 
-@dataclass(frozen=True)
 class _Span:
-    """A token, or a run of consecutive tokens read as one word ("hua xin")."""
+    """A token, or a run of consecutive tokens read as one word ("hua xin"): the
+    token indexes, as a tuple and as a bit mask, and the text and group."""
 
-    index: tuple[int, ...]
-    token: NameToken
+    __slots__ = ("group", "index", "inexact", "mask", "text")
+
+    def __init__(self, index: tuple[int, ...], text: str, group: str) -> None:
+        self.index = index
+        self.mask = sum(1 << i for i in index)
+        self.text = text
+        self.group = group
+        # Matched only exactly: an identifying word of two or three letters.
+        self.inexact = bool(group) or len(text) not in (2, 3)
 
 
-@lru_cache(maxsize=1 << 15)
-def _spans(tokens: tuple[NameToken, ...]) -> tuple[_Span, ...]:
+class _Name:
+    """What aligning a comparison form needs, worked out once per form: its tokens,
+    their weights, and every span (`_spans`) by text; for `similarity_bound`, the
+    spans that may match inexactly by length and by group, and the one-letter and
+    longer identifying words by their first letter."""
+
+    __slots__ = (
+        "generic_by_group",
+        "groups",
+        "identifying",
+        "inexact",
+        "inexact_by_len",
+        "initials",
+        "letters",
+        "parts",
+        "positions",
+        "runs",
+        "singles",
+        "spans",
+        "spans_by_text",
+        "text_masks",
+        "texts",
+        "tokens",
+        "weights",
+    )
+
+    def __init__(self, parts: NameParts) -> None:
+        self.parts = parts
+        self.tokens = parts.tokens
+        self.texts = tuple(t.text for t in self.tokens)
+        self.groups = tuple(t.group for t in self.tokens)
+        self.weights = tuple(_weight(t) for t in self.tokens)
+        self.identifying = sum(1 << i for i, g in enumerate(self.groups) if not g)
+        self.positions: dict[str, tuple[int, ...]] = {}
+        for i, text in enumerate(self.texts):
+            self.positions[text] = (*self.positions.get(text, ()), i)
+        self.spans = _spans(self.texts, self.groups)
+        self.spans_by_text: dict[str, list[_Span]] = {}
+        self.text_masks: dict[str, int] = {}
+        self.inexact: list[_Span] = []
+        self.inexact_by_len: dict[int, list[_Span]] = {}
+        self.generic_by_group: dict[str, list[_Span]] = {}
+        self.initials: dict[str, int] = {}
+        self.letters: dict[str, int] = {}
+        for sp in self.spans:
+            self.spans_by_text.setdefault(sp.text, []).append(sp)
+            self.text_masks[sp.text] = self.text_masks.get(sp.text, 0) | sp.mask
+            if sp.inexact:
+                self.inexact.append(sp)
+                self.inexact_by_len.setdefault(len(sp.text), []).append(sp)
+            if sp.group:
+                self.generic_by_group.setdefault(sp.group, []).append(sp)
+            elif len(sp.index) == 1:
+                table = self.letters if len(sp.text) == 1 else self.initials
+                table[sp.text[0]] = table.get(sp.text[0], 0) | sp.mask
+        self.singles = frozenset(sp.text for sp in self.spans if len(sp.index) == 1)
+        self.runs = frozenset(sp.text for sp in self.spans if len(sp.index) > 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name(name_key: str) -> _Name:
+    return _Name(name_parts(name_key))
+
+
+def _spans(texts: tuple[str, ...], groups: tuple[str, ...]) -> tuple[_Span, ...]:
     """Every token, and every run of 2.._MAX_RUN consecutive short tokens of one kind
     (pinyin syllables are at most six letters: "zhuang")."""
-    out = [_Span((i,), t) for i, t in enumerate(tokens)]
-    for start in range(len(tokens)):
+    out = [
+        _Span((i,), text, group) for i, (text, group) in enumerate(zip(texts, groups, strict=True))
+    ]
+    for start in range(len(texts)):
         for size in range(2, _MAX_RUN + 1):
             index = tuple(range(start, start + size))
-            if index[-1] >= len(tokens) or len(tokens[index[-1]].text) > _SYLLABLE:
+            if index[-1] >= len(texts) or len(texts[index[-1]]) > _SYLLABLE:
                 break
-            groups = {tokens[i].group for i in index}
-            if len(groups) > 1 or len(tokens[start].text) > _SYLLABLE:
+            kinds = {groups[i] for i in index}
+            if len(kinds) > 1 or len(texts[start]) > _SYLLABLE:
                 break
-            text = "".join(tokens[i].text for i in index)
-            out.append(_Span(index, NameToken(text, groups.pop())))
+            out.append(_Span(index, "".join(texts[i] for i in index), kinds.pop()))
     return tuple(out)
-
-
-def _may_match(a: NameToken, b: NameToken) -> bool:
-    """A cheap test that `_token_similarity` can be above zero."""
-    if a.group and b.group:
-        return a.group == b.group
-    la, lb = len(a.text), len(b.text)
-    if min(la, lb) == 1:
-        return not a.group and not b.group
-    return min(la, lb) >= 4 and abs(la - lb) <= 2
 
 
 class _Aligner:
     """Greedy alignment of two token sequences, in phases: equal words, words equal
     to a run of words on the other side ("huaxin" / "hua xin", "ru irun" / "rui run"),
     equal words of different kinds, then the most alike remaining pairs. `joined_first`
-    puts runs before equal words, for "putian tian long" / "pu tian tian long"."""
+    puts runs before equal words, for "putian tian long" / "pu tian tian long".
+    Tokens used are bits of `used_left` and `used_right`."""
 
-    def __init__(
-        self, left: tuple[NameToken, ...], right: tuple[NameToken, ...], joined_first: bool
-    ) -> None:
+    def __init__(self, left: _Name, right: _Name, joined_first: bool) -> None:
         self.left, self.right = left, right
-        self.used_left = [False] * len(left)
-        self.used_right = [False] * len(right)
+        self.used_left = 0
+        self.used_right = 0
         self.pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]] = []
         if joined_first:
             self._joined_equal()
@@ -298,70 +360,79 @@ class _Aligner:
         self._equal(same_kind=False)
         self._approximate()
 
-    def take(self, li: tuple[int, ...], ri: tuple[int, ...], sim: float, kind: str) -> None:
-        for i in li:
-            self.used_left[i] = True
-        for j in ri:
-            self.used_right[j] = True
-        self.pairs.append((li, ri, sim, kind))
-
-    def free(self, li: tuple[int, ...], ri: tuple[int, ...]) -> bool:
-        return not any(self.used_left[i] for i in li) and not any(self.used_right[j] for j in ri)
-
-    def unused_spans(self) -> tuple[list[_Span], list[_Span]]:
-        lefts = [sp for sp in _spans(self.left) if not any(self.used_left[i] for i in sp.index)]
-        rights = [sp for sp in _spans(self.right) if not any(self.used_right[j] for j in sp.index)]
-        return lefts, rights
+    def take(self, left: _Span, right: _Span, sim: float, kind: str) -> None:
+        self.used_left |= left.mask
+        self.used_right |= right.mask
+        self.pairs.append((left.index, right.index, sim, kind))
 
     def _equal(self, same_kind: bool) -> None:
-        for i, token in enumerate(self.left):
-            for j, other in enumerate(self.right):
-                if (
-                    not self.used_left[i]
-                    and not self.used_right[j]
-                    and other.text == token.text
-                    and (other.group == token.group or not same_kind)
+        left, right = self.left, self.right
+        for i, text in enumerate(left.texts):
+            if self.used_left >> i & 1:
+                continue
+            for j in right.positions.get(text, ()):
+                if not self.used_right >> j & 1 and (
+                    not same_kind or right.groups[j] == left.groups[i]
                 ):
-                    self.take((i,), (j,), 1.0, _KIND_SAME)
+                    self.take(left.spans[i], right.spans[j], 1.0, _KIND_SAME)
+                    break
 
     def _joined_equal(self) -> None:
-        lefts, rights = self.unused_spans()
-        by_text: dict[str, list[_Span]] = {}
-        for sp in rights:
-            by_text.setdefault(sp.token.text, []).append(sp)
-        for left in lefts:
-            for right in by_text.get(left.token.text, ()):
-                if len(left.index) + len(right.index) > 2 and self.free(left.index, right.index):
-                    self.take(left.index, right.index, 1.0, _KIND_SAME)
+        by_text = self.right.spans_by_text
+        for left in self.left.spans:
+            if left.mask & self.used_left:
+                continue
+            for right in by_text.get(left.text, ()):
+                if (
+                    len(left.index) + len(right.index) > 2
+                    and not left.mask & self.used_left
+                    and not right.mask & self.used_right
+                ):
+                    self.take(left, right, 1.0, _KIND_SAME)
                     break
 
     def _approximate(self) -> None:
-        lefts, rights = self.unused_spans()
+        used_left, used_right = self.used_left, self.used_right
         # An identifying word of two or three letters matches only exactly.
-        lefts = [sp for sp in lefts if sp.token.group or len(sp.token.text) not in (2, 3)]
-        rights = [sp for sp in rights if sp.token.group or len(sp.token.text) not in (2, 3)]
+        lefts = [sp for sp in self.left.spans if sp.inexact and not sp.mask & used_left]
+        if not lefts:
+            return
         by_group: dict[str, list[_Span]] = {}
-        for sp in rights:
-            by_group.setdefault(sp.token.group, []).append(sp)
+        for sp in self.right.spans:
+            if sp.inexact and not sp.mask & used_right:
+                by_group.setdefault(sp.group, []).append(sp)
+        if not by_group:
+            return
         identifying = by_group.get("", [])
+        every = [sp for spans in by_group.values() for sp in spans]
         candidates = []
         for left in lefts:
-            a = left.token
+            a, group_a, la = left.text, left.group, len(left.text)
             # A generic word meets its synonyms, or a misspelt one read as identifying.
-            options = by_group.get(a.group, []) + identifying if a.group else rights
+            options = by_group.get(group_a, []) + identifying if group_a else every
+            joined = len(left.index) > 1
             for right in options:
-                b = right.token
-                if not _may_match(a, b) or (
-                    len(left.index) + len(right.index) > 2 and min(len(a.text), len(b.text)) < 4
-                ):
+                b, group_b = right.text, right.group
+                lb = len(b)
+                shortest = la if la < lb else lb
+                # What `_token_similarity` can find above zero, tested cheaply.
+                if group_a and group_b:
+                    if group_a != group_b:
+                        continue
+                elif shortest == 1:
+                    if group_a or group_b:
+                        continue
+                elif shortest < 4 or abs(la - lb) > 2:
                     continue
-                sim, kind = _token_similarity(a, b)
+                if shortest < 4 and (joined or len(right.index) > 1):
+                    continue
+                sim, kind = _token_similarity(a, group_a, b, group_b)
                 if sim > 0:
-                    candidates.append((-sim, left.index, right.index, kind))
-        candidates.sort()
-        for neg_sim, li, ri, kind in candidates:
-            if self.free(li, ri):
-                self.take(li, ri, -neg_sim, kind)
+                    candidates.append((-sim, left.index, right.index, kind, left, right))
+        candidates.sort(key=lambda c: c[:4])
+        for neg_sim, _, _, kind, left, right in candidates:
+            if not left.mask & self.used_left and not right.mask & self.used_right:
+                self.take(left, right, -neg_sim, kind)
 
 
 def _acronym(left: NameParts, right: NameParts) -> bool:
@@ -379,57 +450,121 @@ def _acronym(left: NameParts, right: NameParts) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 15)
-def _span_texts(tokens: tuple[NameToken, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """Texts of the single tokens and of the runs."""
-    spans = _spans(tokens)
-    return (
-        frozenset(sp.token.text for sp in spans if len(sp.index) == 1),
-        frozenset(sp.token.text for sp in spans if len(sp.index) > 1),
-    )
-
-
-def _join_possible(left: tuple[NameToken, ...], right: tuple[NameToken, ...]) -> bool:
-    singles_left, runs_left = _span_texts(left)
-    singles_right, runs_right = _span_texts(right)
-    return bool(runs_left & (singles_right | runs_right) or runs_right & singles_left)
-
-
-def _unused_identifying(tokens: tuple[NameToken, ...], used: list[bool]) -> bool:
-    return any(not u and not t.group for t, u in zip(tokens, used, strict=True))
+def _join_possible(left: _Name, right: _Name) -> bool:
+    return bool(left.runs & (right.singles | right.runs) or right.runs & left.singles)
 
 
 def _matched_weight(aligner: _Aligner) -> float:
     total = 0.0
+    weights_left, weights_right = aligner.left.weights, aligner.right.weights
     for li, ri, sim, _ in aligner.pairs:
-        weight = sum(_weight(aligner.left[i]) for i in li)
-        weight += sum(_weight(aligner.right[j]) for j in ri)
+        weight = sum(weights_left[i] for i in li) + sum(weights_right[j] for j in ri)
         total += sim * weight
     return total
 
 
-def _weights(
-    tokens: tuple[NameToken, ...], used: list[bool], silent: frozenset[str]
-) -> list[float]:
+def _weights(name: _Name, used: int, silent: frozenset[str]) -> list[float]:
     """Token weights; an unmatched silent word weighs nothing."""
+    if not silent:
+        return list(name.weights)
     return [
-        0.0 if (not u and t.text in silent) else _weight(t)
-        for t, u in zip(tokens, used, strict=True)
+        0.0 if (not used >> i & 1 and text in silent) else weight
+        for i, (text, weight) in enumerate(zip(name.texts, name.weights, strict=True))
     ]
 
 
-def _spare_generic(
-    tokens: tuple[NameToken, ...], used: list[bool], other: tuple[NameToken, ...]
-) -> tuple[str, ...]:
+def _extra(name: _Name, used: int, silent: frozenset[str]) -> tuple[str, ...]:
+    """Unmatched identifying words that are not silent."""
+    return tuple(
+        text
+        for i, (text, group) in enumerate(zip(name.texts, name.groups, strict=True))
+        if not used >> i & 1 and not group and text not in silent
+    )
+
+
+def _spare_generic(name: _Name, used: int, other: _Name) -> tuple[str, ...]:
     """Unmatched generic words that say something the other name does not: not
     filler, not a territory, not of a group the other name has ("clock" beside
     "watch")."""
-    present = {t.group for t in other}
+    present = set(other.groups)
     return tuple(
-        t.text
-        for t, u in zip(tokens, used, strict=True)
-        if t.generic and not u and t.group not in SILENT_GROUPS and t.group not in present
+        text
+        for i, (text, group) in enumerate(zip(name.texts, name.groups, strict=True))
+        if group and not used >> i & 1 and group not in SILENT_GROUPS and group not in present
     )
+
+
+def _matchable(left: _Name, right: _Name) -> tuple[int, int]:
+    """The tokens of each name that `_Aligner` may match (as bit masks): a superset,
+    from the same tests. A token is matchable if a span holding it equals a span of
+    the other name, or may match one inexactly: a generic word one of its group, a
+    letter the initial of a word, a word of four letters or more one of a length at
+    most two apart that `_token_similarity` finds alike."""
+    matched_left = matched_right = 0
+    texts = right.text_masks
+    for sp in left.spans:
+        mask = texts.get(sp.text)
+        if mask:
+            matched_left |= sp.mask
+            matched_right |= mask
+    for sp in left.inexact:
+        a, group, size, joined = sp.text, sp.group, len(sp.text), len(sp.index) > 1
+        if group:
+            for other in right.generic_by_group.get(group, ()):
+                if min(size, len(other.text)) >= 4 or not (joined or len(other.index) > 1):
+                    matched_left |= sp.mask
+                    matched_right |= other.mask
+        elif not joined:
+            # "j" / "john": a letter and a word that starts with it.
+            mask = right.initials.get(a) if size == 1 else right.letters.get(a[0])
+            if mask:
+                matched_left |= sp.mask
+                matched_right |= mask
+        if size < 4:
+            continue
+        for length in range(max(4, size - 2), size + 3):
+            for other in right.inexact_by_len.get(length, ()):
+                if (group and other.group) or (
+                    not sp.mask & ~matched_left and not other.mask & ~matched_right
+                ):
+                    continue
+                if _token_similarity(a, group, other.text, other.group)[0] > 0:
+                    matched_left |= sp.mask
+                    matched_right |= other.mask
+    return matched_left, matched_right
+
+
+def _bound_side(name: _Name, matchable: int, silent: frozenset[str]) -> tuple[float, float]:
+    """(Most weight the name may get matched, its total weight then)."""
+    got = total = 0.0
+    for i, (text, weight) in enumerate(zip(name.texts, name.weights, strict=True)):
+        if matchable >> i & 1:
+            got += weight
+            total += weight
+        elif text not in silent:
+            total += weight
+    return got, total
+
+
+def similarity_bound(
+    left_key: str,
+    right_key: str,
+    silent_left: frozenset[str] = frozenset(),
+    silent_right: frozenset[str] = frozenset(),
+) -> float:
+    """A cheap upper bound of `match_names(...).similarity`: the similarity if every
+    matchable token (`_matchable`) were matched, and alike. Counting a token matched
+    in a name's weight and in what it got can only raise the ratio of the two, so
+    no alignment gets more. Used to skip pairs that cannot reach REVIEW_THRESHOLD."""
+    left, right = _name(left_key), _name(right_key)
+    if not left.tokens or not right.tokens or _acronym(left.parts, right.parts):
+        return 1.0
+    matchable_left, matchable_right = _matchable(left, right)
+    got_left, total_left = _bound_side(left, matchable_left, silent_left)
+    got_right, total_right = _bound_side(right, matchable_right, silent_right)
+    total_left, total_right = total_left or 1.0, total_right or 1.0
+    dice = (got_left + got_right) / (total_left + total_right)
+    return 0.5 * dice + 0.5 * max(got_left / total_left, got_right / total_right)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -442,31 +577,31 @@ def match_names(
     """Align two comparison forms. `silent_left` / `silent_right`: words that say
     nothing when the other name lacks them (the pinyin of "市" in a name written
     "深圳市..."; see `admin_words`)."""
-    left, right = name_parts(left_key), name_parts(right_key)
-    legal_conflict = bool(left.legal_forms and right.legal_forms) and (
-        left.legal_forms != right.legal_forms
+    left, right = _name(left_key), _name(right_key)
+    legal_conflict = bool(left.parts.legal_forms and right.parts.legal_forms) and (
+        left.parts.legal_forms != right.parts.legal_forms
     )
-    legal_omission = bool(left.legal_forms) != bool(right.legal_forms)
-    person_like = left.person_like and right.person_like
+    legal_omission = bool(left.parts.legal_forms) != bool(right.parts.legal_forms)
+    person_like = left.parts.person_like and right.parts.person_like
     if not left.tokens or not right.tokens:
         same = 1.0 if left_key == right_key and left_key else 0.0
         return NameMatch(same, (), (), (), (), (), legal_form_conflict=legal_conflict)
-    if left.tokens != right.tokens and _acronym(left, right):
+    if left.tokens != right.tokens and _acronym(left.parts, right.parts):
         return NameMatch(
             _SIM_ACRONYM, (), (), (), (), (), acronym=True, legal_form_conflict=legal_conflict
         )
 
-    aligner = _Aligner(left.tokens, right.tokens, joined_first=False)
-    if _join_possible(left.tokens, right.tokens) and (
-        _unused_identifying(aligner.left, aligner.used_left)
-        or _unused_identifying(aligner.right, aligner.used_right)
+    aligner = _Aligner(left, right, joined_first=False)
+    if _join_possible(left, right) and (
+        left.identifying & ~aligner.used_left or right.identifying & ~aligner.used_right
     ):
         # Equal words first may have taken a syllable that a joined word needed.
-        other = _Aligner(left.tokens, right.tokens, joined_first=True)
+        other = _Aligner(left, right, joined_first=True)
         if _matched_weight(other) > _matched_weight(aligner):
             aligner = other
-    weights_left = _weights(left.tokens, aligner.used_left, silent_left)
-    weights_right = _weights(right.tokens, aligner.used_right, silent_right)
+    used_left, used_right = aligner.used_left, aligner.used_right
+    weights_left = _weights(left, used_left, silent_left)
+    weights_right = _weights(right, used_right, silent_right)
     got_left = got_right = 0.0
     pairs = []
     kinds = set()
@@ -475,8 +610,8 @@ def match_names(
         got_right += sim * sum(weights_right[j] for j in ri)
         pairs.append(
             (
-                " ".join(left.tokens[i].text for i in li),
-                " ".join(right.tokens[j].text for j in ri),
+                " ".join(left.texts[i] for i in li),
+                " ".join(right.texts[j] for j in ri),
                 sim,
             )
         )
@@ -487,23 +622,13 @@ def match_names(
     # longer one; two names that differ in a word are each covered partly.
     coverage = max(got_left / total_left, got_right / total_right)
     similarity = 0.5 * dice + 0.5 * coverage
-
-    def extra(
-        tokens: tuple[NameToken, ...], used: list[bool], silent: frozenset[str]
-    ) -> tuple[str, ...]:
-        return tuple(
-            t.text
-            for t, u in zip(tokens, used, strict=True)
-            if not u and not t.generic and t.text not in silent
-        )
-
     return NameMatch(
         similarity=round(min(1.0, similarity), 4),
         pairs=tuple(pairs),
-        extra_left=extra(left.tokens, aligner.used_left, silent_left),
-        extra_right=extra(right.tokens, aligner.used_right, silent_right),
-        generic_left=_spare_generic(left.tokens, aligner.used_left, right.tokens),
-        generic_right=_spare_generic(right.tokens, aligner.used_right, left.tokens),
+        extra_left=_extra(left, used_left, silent_left),
+        extra_right=_extra(right, used_right, silent_right),
+        generic_left=_spare_generic(left, used_left, right),
+        generic_right=_spare_generic(right, used_right, left),
         approximate=_KIND_APPROXIMATE in kinds,
         syllable_changed=_KIND_SYLLABLE in kinds,
         reordered=_syllables_reordered(left.tokens, right.tokens, aligner.pairs),
@@ -647,10 +772,47 @@ def _countries(a: PartyProfile, b: PartyProfile) -> tuple[dict[str, float], list
     return features, notes
 
 
+def _ordered(a: PartyProfile, b: PartyProfile) -> tuple[PartyProfile, PartyProfile]:
+    """The two parties in the order `compare` takes them, so that it is symmetric."""
+    if (a.id, a.name_key, a.name, a.country or "") > (b.id, b.name_key, b.name, b.country or ""):
+        return b, a
+    return a, b
+
+
+def _shares_artefact(a: PartyProfile, b: PartyProfile) -> bool:
+    return bool(
+        a.emails & b.emails
+        or a.phones & b.phones
+        or a.addresses & b.addresses
+        or _shared_identifiers(a.identifiers, b.identifiers)
+    )
+
+
+# Margin for `may_review`: a similarity is rounded to four places, and its bound is
+# summed in another order.
+_BOUND_MARGIN = 1e-4
+
+
+def may_review(a: PartyProfile, b: PartyProfile) -> bool:
+    """Whether `compare(a, b)` may score at least REVIEW_THRESHOLD; False only when
+    it surely does not, worked out without comparing the names in full: countries
+    that differ cap a score below it (`_CAP_CONFLICT`); with no artefact shared, a
+    score is at most the names' similarity, and `similarity_bound` bounds that. A
+    full run skips four pairs in five this way."""
+    a, b = _ordered(a, b)
+    if a.id == b.id:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if _shares_artefact(a, b):
+        return True
+    bound = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    return bound + _BOUND_MARGIN >= REVIEW_THRESHOLD
+
+
 def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     """Score two parties as the same entity; symmetric in `a` and `b`."""
-    if (a.id, a.name_key, a.name, a.country or "") > (b.id, b.name_key, b.name, b.country or ""):
-        a, b = b, a
+    a, b = _ordered(a, b)
     if a.id == b.id:
         return Comparison(1.0, {"same_party": 1.0}, f"the same party ({_one_line(a.name)})")
     crossing = _foreign_script(a.name) != _foreign_script(b.name)

@@ -1,10 +1,16 @@
 """Scoring candidate pairs, in worker processes when there are many.
 
 `compare` is pure Python (about 0.2 ms a pair), and a full run at 100k records
-scores over a million pairs. `Scorer` scores batches of pairs in worker processes
-while the caller reads the next batch's candidates from the graph, and hands the
-results back in the order the batches were given, so that a run's outcome does not
-depend on how many workers it had. With no workers it scores in the caller.
+meets over a million candidate pairs. Most of them cannot be linked: `may_review`
+tells so cheaply for four in five, which are then not compared. Such a pair matters
+only if it would keep two clusters apart (`holds_apart`), and only if auto links
+could join its two parties at all; `compare_within` compares those few once every
+pair is scored, so the decisions are the same as if every pair had been compared.
+
+`Scorer` scores batches of pairs in worker processes while the caller reads the
+next batch's candidates from the graph, and hands the results back in the order the
+batches were given, so that a run's outcome does not depend on how many workers it
+had. With no workers it scores in the caller.
 
 Workers are started by a fork server: the caller may run threads (the driver's,
 Rich's progress bar), and forking a process with threads can copy a held lock.
@@ -15,17 +21,35 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import REVIEW_THRESHOLD, Comparison, compare, holds_apart
+from graph.resolve.score import (
+    AUTO_THRESHOLD,
+    REVIEW_THRESHOLD,
+    Comparison,
+    compare,
+    holds_apart,
+    may_review,
+)
 
-__all__ = ["Pair", "Scorer", "default_workers", "score_pairs"]
+__all__ = ["Pair", "Scored", "Scorer", "compare_within", "default_workers", "score_pairs"]
 
 Pair = tuple[str, str]
-Scored = list[tuple[Pair, Comparison]]
+
+
+@dataclass
+class Scored:
+    """What scoring a batch of pairs keeps: `kept`, the pairs that may be linked and
+    those that keep two clusters apart, with their comparisons; `skipped`, the pairs
+    not compared because they cannot reach REVIEW_THRESHOLD (see `compare_within`)."""
+
+    kept: list[tuple[Pair, Comparison]] = field(default_factory=list)
+    skipped: list[Pair] = field(default_factory=list)
+
 
 # Parties pending below which a run scores in the caller: starting a worker (a
 # Python process importing rigour) costs about a second.
@@ -34,14 +58,68 @@ _WORKERS_FROM = 500
 _TASK_PAIRS = 2000
 
 
-def score_pairs(profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> Scored:
-    """The pairs worth keeping with their comparisons: those that may be linked and
-    those that keep two clusters apart (`holds_apart`)."""
+# What a worker sends back for a part: the kept pairs, and the positions of those skipped.
+_PartResult = tuple[list[tuple[Pair, Comparison]], list[int]]
+
+
+def _keeps(result: Comparison) -> bool:
+    return result.score >= REVIEW_THRESHOLD or holds_apart(result)
+
+
+def _score_part(profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> _PartResult:
+    """The kept pairs with their comparisons, and the positions of the pairs skipped
+    (positions, not the pairs: the caller has them, and a worker sends less)."""
     kept = []
-    for pair in pairs:
-        result = compare(profiles[pair[0]], profiles[pair[1]])
-        if result.score >= REVIEW_THRESHOLD or holds_apart(result):
+    skipped = []
+    for position, pair in enumerate(pairs):
+        a, b = profiles[pair[0]], profiles[pair[1]]
+        if not may_review(a, b):
+            skipped.append(position)
+            continue
+        result = compare(a, b)
+        if _keeps(result):
             kept.append((pair, result))
+    return kept, skipped
+
+
+def score_pairs(profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> Scored:
+    """The pairs worth keeping with their comparisons (those that may be linked and
+    those that keep two clusters apart, `holds_apart`), and the pairs skipped."""
+    kept, skipped = _score_part(profiles, pairs)
+    return Scored(kept, [pairs[position] for position in skipped])
+
+
+def compare_within(
+    profiles: Mapping[str, PartyProfile],
+    skipped: Iterable[Pair],
+    scored: Mapping[Pair, Comparison],
+    linked: Iterable[Pair] = (),
+) -> list[tuple[Pair, Comparison]]:
+    """The skipped pairs that keep two clusters apart, among those whose two parties
+    links could join: both in one group of parties bound by pairs scored at or above
+    AUTO_THRESHOLD and by `linked` (`decide_links` joins clusters only so). A pair
+    whose parties no links can join bars nothing that could happen; the groups are
+    small, so few pairs are compared here."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), result in scored.items():
+        if result.score >= AUTO_THRESHOLD:
+            parent[root(a)] = root(b)
+    for a, b in linked:
+        parent[root(a)] = root(b)
+    kept = []
+    for a, b in skipped:
+        if a in parent and b in parent and root(a) == root(b):
+            result = compare(profiles[a], profiles[b])
+            if _keeps(result):
+                kept.append(((a, b), result))
     return kept
 
 
@@ -78,7 +156,7 @@ class Scorer:
             # Started now, not at the first batch: the caller has other work first.
             for _ in range(workers):
                 self._pool.submit(_warm_up)
-        self._waiting: deque[Future[Scored]] = deque()
+        self._waiting: deque[tuple[Future[_PartResult], list[Pair]]] = deque()
         self._done: deque[Scored] = deque()
 
     def submit(self, profiles: Mapping[str, PartyProfile], pairs: Sequence[Pair]) -> None:
@@ -90,21 +168,26 @@ class Scorer:
         for start in range(0, len(pairs), _TASK_PAIRS):
             part = list(pairs[start : start + _TASK_PAIRS])
             needed = {pid: profiles[pid] for pair in part for pid in pair}
-            self._waiting.append(self._pool.submit(score_pairs, needed, part))
+            self._waiting.append((self._pool.submit(_score_part, needed, part), part))
         while len(self._waiting) > 2 * self.workers:
-            self._done.append(self._waiting.popleft().result())
+            self._collect()
+
+    def _collect(self) -> None:
+        future, part = self._waiting.popleft()
+        kept, skipped = future.result()
+        self._done.append(Scored(kept, [part[position] for position in skipped]))
 
     def ready(self) -> Iterator[Scored]:
         """What is scored so far, in the order it was given."""
-        while self._waiting and self._waiting[0].done():
-            self._done.append(self._waiting.popleft().result())
+        while self._waiting and self._waiting[0][0].done():
+            self._collect()
         while self._done:
             yield self._done.popleft()
 
     def drain(self) -> Iterator[Scored]:
         """Everything still to come, in order, waiting for the workers."""
         while self._waiting:
-            self._done.append(self._waiting.popleft().result())
+            self._collect()
         yield from self.ready()
 
     def close(self) -> None:

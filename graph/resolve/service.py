@@ -35,7 +35,7 @@ from graph.resolve.evaluate import (
 )
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO, Comparison, compare, decide_links
-from graph.resolve.scoring import Scorer, default_workers
+from graph.resolve.scoring import Scorer, compare_within, default_workers
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [
@@ -69,6 +69,10 @@ _ARTEFACT_FIELDS = {"addr": "addresses", "tel": "phones", "mail": "emails", "id"
 class ResolveReport:
     compared_parties: int = 0
     candidate_pairs: int = 0
+    # Candidate pairs not scored with the others because they cannot reach
+    # REVIEW_THRESHOLD; the few whose parties links could join are compared after
+    # (`graph.resolve.scoring.compare_within`).
+    skipped_pairs: int = 0
     auto: int = 0
     suggested: int = 0
     removed: int = 0
@@ -90,6 +94,7 @@ class ResolveReport:
         return {
             "compared_parties": self.compared_parties,
             "candidate_pairs": self.candidate_pairs,
+            "skipped_pairs": self.skipped_pairs,
             "auto_links": self.auto,
             "suggested_links": self.suggested,
             "removed_links": self.removed,
@@ -221,8 +226,10 @@ def resolve(
 
         # 2. Candidates and scores, scored in the workers while the next batch's
         # candidates are read. Only what `decide_links` needs is kept: pairs that
-        # may be linked and pairs that keep two clusters apart.
+        # may be linked and pairs that keep two clusters apart. Pairs that cannot
+        # be linked are skipped unscored; those that may matter are compared below.
         scored: dict[tuple[str, str], Comparison] = {}
+        skipped: list[tuple[str, str]] = []
         compared: set[tuple[str, str]] = set()
         # In a full run every party is pending: who holds each key is known here,
         # and the graph is not asked again (at 100k records, 200 s of reads).
@@ -249,15 +256,16 @@ def resolve(
             scorer.submit(
                 profiles, sorted(p for p in pairs if p[0] in profiles and p[1] in profiles)
             )
-            for kept in scorer.ready():
-                scored.update(kept)
+            for part in scorer.ready():
+                scored.update(part.kept)
+                skipped.extend(part.skipped)
             report.compared_parties += len(batch)
             if progress:
                 progress(report.compared_parties)
-        for kept in scorer.drain():
-            scored.update(kept)
+        for part in scorer.drain():
+            scored.update(part.kept)
+            skipped.extend(part.skipped)
     report.candidate_pairs = len(compared)
-    lap = report.lap("scores", lap)
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
     existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
@@ -269,6 +277,9 @@ def resolve(
         if row["status"] == LinkStatus.CONFIRMED
         or (row["status"] == LinkStatus.AUTO and (row["a"], row["b"]) not in compared)
     ]
+    scored.update(compare_within(profiles, skipped, scored, linked))
+    report.skipped_pairs = len(skipped)
+    lap = report.lap("scores", lap)
     decisions = decide_links(scored, linked=linked, rejected=rejected)
     at = _now()
     links = [

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
+from graph.resolve.evaluate import Corpus, load_corpus
 from graph.resolve.profile import PartyProfile
+from ingest.generate import generate
 from ingest.normalise import comparison_form
+
+
+def generated_corpus(tmp_path_factory: pytest.TempPathFactory, records: int, seed: int) -> Corpus:
+    """The profiles and truth of `records` generated records, as loaded in memory."""
+    folder = tmp_path_factory.mktemp("corpus") / "corpus"
+    generate(records, seed, folder)
+    return load_corpus(folder)
 
 
 def party(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from graph.resolve.blocking import candidate_pairs
-from graph.resolve.evaluate import Corpus, connected_components, load_corpus, pairwise_scores
+from graph.resolve.evaluate import Corpus, connected_components, pairwise_scores
 from graph.resolve.score import AUTO, compare, decide_links
-from ingest.generate import generate
+from tests.resolve import generated_corpus
 
 RECORDS = 1500
 SEED = 7
@@ -21,9 +21,7 @@ SEED = 7
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    folder = tmp_path_factory.mktemp("resolve") / "corpus"
-    generate(RECORDS, SEED, folder)
-    return load_corpus(folder)
+    return generated_corpus(tmp_path_factory, RECORDS, SEED)
 
 
 def test_auto_links_meet_the_floors(corpus: Corpus) -> None:
