@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.fuzz import token_set_ratio
 
 from graph import queries
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import AUTO_THRESHOLD, Comparison, compare
+from graph.resolve.score import AUTO_THRESHOLD, BOUND_MARGIN, Comparison, compare, score_bound
 from graph.resolve.service import candidates_for_keys, profile_of_row
 from graph.store import GraphStore
 from ingest.normalised import party_identity
@@ -64,7 +64,7 @@ class Candidate:
     match: bool
     features: dict[str, float]
     explanation: str
-    members: int  # parties of the entity among the candidates compared
+    members: int  # parties of the entity among the candidates
 
 
 def query_profile(query: QueryParty, index: int = 0) -> tuple[PartyProfile, list[str]]:
@@ -125,13 +125,13 @@ def match_parties(
     known = _profiles(store, set().union(*found))
     keep = max(shortlist, 2 * limit)
     best = [
-        _best(profile, _shortlist(profile, ids, known, keep), known, {})
+        _best(profile, _shortlist(profile, ids, known, keep), known, _Found(), limit)
         for profile, ids in zip(profiles, found, strict=True)
     ]
     wide = {
         i: _wide_keys(keys[i], sizes, max_block, wide_block)
         for i, held in enumerate(best)
-        if not any(result.score >= AUTO_THRESHOLD for result, _, _ in held.values())
+        if not any(result.score >= AUTO_THRESHOLD for result, _ in held.best.values())
     }
     wide = {i: chosen for i, chosen in wide.items() if chosen}
     if wide:
@@ -149,7 +149,7 @@ def match_parties(
             extra[i] = set(fresh[:WIDE_SCORED])
         known |= _profiles(store, set().union(*extra.values()) - known.keys())
         for i, ids in extra.items():
-            best[i] = _best(profiles[i], ids, known, best[i])
+            best[i] = _best(profiles[i], ids, known, best[i], limit)
     return [_candidates(held, threshold, limit) for held in best]
 
 
@@ -198,34 +198,55 @@ def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile,
     return {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}
 
 
-# Per entity: the best comparison, the member it was with, and members compared.
-_Best = dict[str, tuple[Comparison, PartyProfile, int]]
+@dataclass
+class _Found:
+    """Per entity: the best comparison and the member it was with, and how many of
+    its members were candidates."""
+
+    best: dict[str, tuple[Comparison, PartyProfile]] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)
+
+    def floor(self, limit: int) -> float:
+        """The score an entity must beat to enter the first `limit`: the limit-th
+        best score so far (-1 while fewer entities are held)."""
+        if len(self.best) < limit:
+            return -1.0
+        return sorted((result.score for result, _ in self.best.values()), reverse=True)[limit - 1]
 
 
 def _best(
     profile: PartyProfile,
     ids: Iterable[str],
     known: dict[str, tuple[PartyProfile, str]],
-    best: _Best,
-) -> _Best:
-    """`best` with the parties `ids` compared with the query and added."""
-    best = dict(best)
+    found: _Found,
+    limit: int,
+) -> _Found:
+    """`found` with the parties `ids` added. Parties are taken by `score_bound`,
+    highest first, and compared in full only while they may change the answer:
+    one whose bound is under the best score of its own entity, or under the
+    `limit`-th best score, cannot (`compare` takes about ten times as long)."""
+    found = _Found(dict(found.best), dict(found.members))
+    bounded = []
     for pid in ids:
-        if pid not in known:
-            continue
+        if pid in known:
+            party, cluster = known[pid]
+            found.members[cluster] = found.members.get(cluster, 0) + 1
+            bounded.append((-score_bound(profile, party), pid))
+    bounded.sort()
+    for neg_bound, pid in bounded:
         party, cluster = known[pid]
+        held = found.best.get(cluster)
+        reach = -neg_bound + BOUND_MARGIN
+        if (held is not None and reach < held[0].score) or reach < found.floor(limit):
+            continue
         result = compare(profile, party)
-        held = best.get(cluster)
-        seen = (held[2] if held else 0) + 1
         if held is None or (result.score, party.id) > (held[0].score, held[1].id):
-            best[cluster] = (result, party, seen)
-        else:
-            best[cluster] = (held[0], held[1], seen)
-    return best
+            found.best[cluster] = (result, party)
+    return found
 
 
-def _candidates(best: _Best, threshold: float, limit: int) -> list[Candidate]:
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0].score, item[0]))
+def _candidates(found: _Found, threshold: float, limit: int) -> list[Candidate]:
+    ranked = sorted(found.best.items(), key=lambda item: (-item[1][0].score, item[0]))
     return [
         Candidate(
             entity_id=cluster,
@@ -236,7 +257,7 @@ def _candidates(best: _Best, threshold: float, limit: int) -> list[Candidate]:
             match=result.score >= threshold,
             features=result.features,
             explanation=result.explanation,
-            members=members,
+            members=found.members[cluster],
         )
-        for cluster, (result, party, members) in ranked[:limit]
+        for cluster, (result, party) in ranked[:limit]
     ]

@@ -42,6 +42,7 @@ from graph.resolve.profile import (
 __all__ = [
     "AUTO",
     "AUTO_THRESHOLD",
+    "BOUND_MARGIN",
     "REVIEW",
     "REVIEW_THRESHOLD",
     "Comparison",
@@ -53,6 +54,7 @@ __all__ = [
     "match_names",
     "may_review",
     "name_similarity",
+    "score_bound",
     "similarity_bound",
 ]
 
@@ -779,35 +781,57 @@ def _ordered(a: PartyProfile, b: PartyProfile) -> tuple[PartyProfile, PartyProfi
     return a, b
 
 
-def _shares_artefact(a: PartyProfile, b: PartyProfile) -> bool:
-    return bool(
-        a.emails & b.emails
-        or a.phones & b.phones
-        or a.addresses & b.addresses
-        or _shared_identifiers(a.identifiers, b.identifiers)
-    )
+def _shared(a: PartyProfile, b: PartyProfile) -> dict[str, list[str]]:
+    """The artefacts of both, by feature."""
+    return {
+        "shared_identifier": _shared_identifiers(a.identifiers, b.identifiers),
+        "shared_email": sorted(a.emails & b.emails),
+        "shared_phone": sorted(a.phones & b.phones),
+        "shared_address": sorted(a.addresses & b.addresses),
+    }
 
 
-# Margin for `may_review`: a similarity is rounded to four places, and its bound is
-# summed in another order.
-_BOUND_MARGIN = 1e-4
+def _artefact_strength(shared: dict[str, list[str]]) -> float:
+    """How strongly the shared artefacts say "same party", in [0, 1)."""
+    missing = 1.0
+    for feature, ids in shared.items():
+        if ids:
+            missing *= 1.0 - _ARTEFACT_WEIGHT[feature]
+    return 1.0 - missing
+
+
+def _lifted(similarity: float, artefacts: float) -> float:
+    """A name's similarity lifted by what the parties share; never lower as the
+    similarity grows (what `score_bound` relies on)."""
+    return similarity + (1.0 - similarity) * artefacts * _lift(similarity)
+
+
+# Margin of `score_bound`: similarities and scores are rounded to four places, a
+# bound is summed in another order, and `_lifted` rises at most four times as fast
+# as the similarity.
+BOUND_MARGIN = 1e-3
+
+
+def score_bound(a: PartyProfile, b: PartyProfile) -> float:
+    """An upper bound of `compare(a, b).score`, without aligning the names: the
+    score of `similarity_bound` with what the parties share, capped as `compare`
+    caps countries that differ. Rounding aside (`BOUND_MARGIN`)."""
+    a, b = _ordered(a, b)
+    if a.id == b.id:
+        return 1.0
+    similarity = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    score = _lifted(min(1.0, similarity), _artefact_strength(_shared(a, b)))
+    if a.country and b.country and a.country != b.country:
+        score = min(score, _CAP_CONFLICT)
+    return min(1.0, score)
 
 
 def may_review(a: PartyProfile, b: PartyProfile) -> bool:
-    """Whether `compare(a, b)` may score at least REVIEW_THRESHOLD; False only when
-    it surely does not, worked out without comparing the names in full: countries
-    that differ cap a score below it (`_CAP_CONFLICT`); with no artefact shared, a
-    score is at most the names' similarity, and `similarity_bound` bounds that. A
-    full run skips four pairs in five this way."""
-    a, b = _ordered(a, b)
-    if a.id == b.id:
-        return True
-    if a.country and b.country and a.country != b.country:
-        return False
-    if _shares_artefact(a, b):
-        return True
-    bound = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
-    return bound + _BOUND_MARGIN >= REVIEW_THRESHOLD
+    """Whether `compare(a, b)` may score at least REVIEW_THRESHOLD (`score_bound`);
+    False only when it surely does not. A full run skips four pairs in five so."""
+    if a.country and b.country and a.country != b.country and a.id != b.id:
+        return False  # capped at _CAP_CONFLICT, below REVIEW_THRESHOLD
+    return score_bound(a, b) + BOUND_MARGIN >= REVIEW_THRESHOLD
 
 
 def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
@@ -820,24 +844,17 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     features: dict[str, float] = {"name_similarity": names.similarity}
     features.update(_name_features(names, crossing))
     evidence: list[str] = []
-    shared = {
-        "shared_identifier": _shared_identifiers(a.identifiers, b.identifiers),
-        "shared_email": sorted(a.emails & b.emails),
-        "shared_phone": sorted(a.phones & b.phones),
-        "shared_address": sorted(a.addresses & b.addresses),
-    }
-    missing = 1.0
+    shared = _shared(a, b)
     for feature, ids in shared.items():
         if ids:
             features[feature] = 1.0
-            missing *= 1.0 - _ARTEFACT_WEIGHT[feature]
             evidence.append(f"same {feature.removeprefix('shared_')} {_shown(ids[0])}".rstrip())
-    artefacts = 1.0 - missing
+    artefacts = _artefact_strength(shared)
     country_features, country_notes = _countries(a, b)
     features.update(country_features)
 
     similarity = names.similarity
-    score = similarity + (1.0 - similarity) * artefacts * _lift(similarity)
+    score = _lifted(similarity, artefacts)
     if any(key in features for key in _CONFLICTS):
         score = min(score, _CAP_CONFLICT)
     elif "name_syllable_changed" in features or (

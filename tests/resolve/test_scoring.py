@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from graph.resolve.blocking import candidate_pairs
 from graph.resolve.evaluate import Corpus
+from graph.resolve.match import _best, _candidates, _Found
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import (
+    BOUND_MARGIN,
     REVIEW_THRESHOLD,
     Comparison,
     admin_words,
@@ -23,6 +25,7 @@ from graph.resolve.score import (
     decide_links,
     match_names,
     may_review,
+    score_bound,
     similarity_bound,
 )
 from graph.resolve.scoring import Scorer, compare_within, score_pairs
@@ -44,8 +47,10 @@ def _bound_holds(a: PartyProfile, b: PartyProfile) -> None:
     similarity = match_names(a.name_key, b.name_key, silent_a, silent_b).similarity
     # The similarity is rounded to four places.
     assert similarity <= bound + 5e-5, (a.name, b.name, similarity, bound)
+    score = compare(a, b).score
+    assert score <= score_bound(a, b) + BOUND_MARGIN, (a.name, b.name, score)
     if not may_review(a, b):
-        assert compare(a, b).score < REVIEW_THRESHOLD, (a.name, b.name)
+        assert score < REVIEW_THRESHOLD, (a.name, b.name)
 
 
 def test_the_bound_holds_for_every_candidate_pair(corpus: Corpus) -> None:
@@ -133,3 +138,29 @@ def test_the_bound_holds_for_arbitrary_names(a: str, b: str) -> None:
         return
     _bound_holds(party(a, "CN"), party(b, "CN"))
     _bound_holds(party(a, None), party(b, "CN"))
+    _bound_holds(party(a, "HK", phones=("+85221234567",)), party(b, None, phones=("+85221234567",)))
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_match_compares_only_what_can_change_the_answer(corpus: Corpus, limit: int) -> None:
+    """`/match` ranks the same entities, with the same best members and scores, as
+    comparing every candidate would (entities: the true ones of the corpus)."""
+    profiles = sorted(corpus.profiles, key=lambda p: p.id)
+    known = {p.id: (p, corpus.truth.get(p.id, p.id)) for p in profiles}
+    by_key: dict[str, list[str]] = {}
+    for p in profiles:
+        for word in p.name_key.split():
+            by_key.setdefault(word, []).append(p.id)
+    for query in profiles[::40]:
+        ids = {pid for word in query.name_key.split() for pid in by_key[word][:60]}
+        found = _best(query, ids, known, _Found(), limit)
+        everything: dict[str, tuple[float, str]] = {}
+        for pid in ids:
+            party, cluster = known[pid]
+            held = everything.get(cluster)
+            score = compare(query, party).score
+            if held is None or (score, pid) > held:
+                everything[cluster] = (score, pid)
+        expected = sorted(everything.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        got = _candidates(found, 0.9, limit)
+        assert [(c.entity_id, (c.score, c.party_id)) for c in got] == expected
