@@ -266,6 +266,8 @@ class _Name:
     longer identifying words by their first letter."""
 
     __slots__ = (
+        "every",
+        "first_letters",
         "generic_by_group",
         "groups",
         "identifying",
@@ -276,6 +278,7 @@ class _Name:
         "parts",
         "positions",
         "runs",
+        "short_form",
         "singles",
         "spans",
         "spans_by_text",
@@ -292,6 +295,7 @@ class _Name:
         self.groups = tuple(t.group for t in self.tokens)
         self.weights = tuple(_weight(t) for t in self.tokens)
         self.identifying = sum(1 << i for i, g in enumerate(self.groups) if not g)
+        self.every = (1 << len(self.tokens)) - 1
         self.positions: dict[str, tuple[int, ...]] = {}
         for i, text in enumerate(self.texts):
             self.positions[text] = (*self.positions.get(text, ()), i)
@@ -316,6 +320,12 @@ class _Name:
                 table[sp.text[0]] = table.get(sp.text[0], 0) | sp.mask
         self.singles = frozenset(sp.text for sp in self.spans if len(sp.index) == 1)
         self.runs = frozenset(sp.text for sp in self.spans if len(sp.index) > 1)
+        # For `_acronym`: the letters of a name written short ("DGF", "D G F"), and
+        # the first letters of its words.
+        letters = "".join(self.texts)
+        written_short = len(self.texts) == 1 or all(len(t) == 1 for t in self.texts)
+        self.short_form = letters if written_short and 2 <= len(letters) <= 5 else ""
+        self.first_letters = "".join(t[0] for t in self.texts if t)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -437,19 +447,12 @@ class _Aligner:
                 self.take(left, right, -neg_sim, kind)
 
 
-def _acronym(left: NameParts, right: NameParts) -> bool:
+def _acronym(left: _Name, right: _Name) -> bool:
     """One name is the initials of the other ("DGF" / "DHL Global Forwarding")."""
-    for short, long in ((left, right), (right, left)):
-        letters = "".join(t.text for t in short.tokens)
-        written_short = len(short.tokens) == 1 or all(len(t.text) == 1 for t in short.tokens)
-        if (
-            written_short
-            and 2 <= len(letters) <= 5
-            and len(long.tokens) == len(letters)
-            and "".join(t.text[0] for t in long.tokens) == letters
-        ):
-            return True
-    return False
+    return bool(
+        (left.short_form and left.short_form == right.first_letters)
+        or (right.short_form and right.short_form == left.first_letters)
+    )
 
 
 def _join_possible(left: _Name, right: _Name) -> bool:
@@ -503,12 +506,12 @@ def _matchable(left: _Name, right: _Name) -> tuple[int, int]:
     letter the initial of a word, a word of four letters or more one of a length at
     most two apart that `_token_similarity` finds alike."""
     matched_left = matched_right = 0
-    texts = right.text_masks
-    for sp in left.spans:
-        mask = texts.get(sp.text)
-        if mask:
-            matched_left |= sp.mask
-            matched_right |= mask
+    left_texts, right_texts = left.text_masks, right.text_masks
+    for text in left_texts.keys() & right_texts.keys():
+        matched_left |= left_texts[text]
+        matched_right |= right_texts[text]
+    if matched_left == left.every and matched_right == right.every:
+        return matched_left, matched_right
     for sp in left.inexact:
         a, group, size, joined = sp.text, sp.group, len(sp.text), len(sp.index) > 1
         if group:
@@ -559,7 +562,7 @@ def similarity_bound(
     in a name's weight and in what it got can only raise the ratio of the two, so
     no alignment gets more. Used to skip pairs that cannot reach REVIEW_THRESHOLD."""
     left, right = _name(left_key), _name(right_key)
-    if not left.tokens or not right.tokens or _acronym(left.parts, right.parts):
+    if not left.tokens or not right.tokens or _acronym(left, right):
         return 1.0
     matchable_left, matchable_right = _matchable(left, right)
     got_left, total_left = _bound_side(left, matchable_left, silent_left)
@@ -588,7 +591,7 @@ def match_names(
     if not left.tokens or not right.tokens:
         same = 1.0 if left_key == right_key and left_key else 0.0
         return NameMatch(same, (), (), (), (), (), legal_form_conflict=legal_conflict)
-    if left.tokens != right.tokens and _acronym(left.parts, right.parts):
+    if left.tokens != right.tokens and _acronym(left, right):
         return NameMatch(
             _SIM_ACRONYM, (), (), (), (), (), acronym=True, legal_form_conflict=legal_conflict
         )
@@ -783,11 +786,19 @@ def _ordered(a: PartyProfile, b: PartyProfile) -> tuple[PartyProfile, PartyProfi
 
 def _shared(a: PartyProfile, b: PartyProfile) -> dict[str, list[str]]:
     """The artefacts of both, by feature."""
+
+    def both(ours: frozenset[str], theirs: frozenset[str]) -> list[str]:
+        return sorted(ours & theirs) if ours and theirs else []
+
     return {
-        "shared_identifier": _shared_identifiers(a.identifiers, b.identifiers),
-        "shared_email": sorted(a.emails & b.emails),
-        "shared_phone": sorted(a.phones & b.phones),
-        "shared_address": sorted(a.addresses & b.addresses),
+        "shared_identifier": (
+            _shared_identifiers(a.identifiers, b.identifiers)
+            if a.identifiers and b.identifiers
+            else []
+        ),
+        "shared_email": both(a.emails, b.emails),
+        "shared_phone": both(a.phones, b.phones),
+        "shared_address": both(a.addresses, b.addresses),
     }
 
 
@@ -829,9 +840,22 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
 def may_review(a: PartyProfile, b: PartyProfile) -> bool:
     """Whether `compare(a, b)` may score at least REVIEW_THRESHOLD (`score_bound`);
     False only when it surely does not. A full run skips four pairs in five so."""
-    if a.country and b.country and a.country != b.country and a.id != b.id:
+    a, b = _ordered(a, b)
+    if a.id == b.id:
+        return True
+    if a.country and b.country and a.country != b.country:
         return False  # capped at _CAP_CONFLICT, below REVIEW_THRESHOLD
-    return score_bound(a, b) + BOUND_MARGIN >= REVIEW_THRESHOLD
+    similarity = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    if similarity + BOUND_MARGIN >= REVIEW_THRESHOLD:
+        return True
+    shares = (
+        a.emails & b.emails
+        or a.phones & b.phones
+        or a.addresses & b.addresses
+        or (a.identifiers and b.identifiers and _shared_identifiers(a.identifiers, b.identifiers))
+    )
+    # With nothing shared a score is at most the names' similarity.
+    return bool(shares) and score_bound(a, b) + BOUND_MARGIN >= REVIEW_THRESHOLD
 
 
 def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
