@@ -137,8 +137,8 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.SEIZURE, "seizure_date"),
     # Ports are looked up by name when a feed writes no UN/LOCODE.
     (Label.PORT, "name"),
-    # Entity resolution: parties waiting to be compared, and members of an entity.
-    (Label.PARTY, "er_pending"),
+    # Members of an entity. (Parties queued for resolution, `er_queued`, are found
+    # by a scan: see `graph.queries.PENDING_PARTIES_QUERY`.)
     (Label.PARTY, "cluster"),
     # Members of a network (`GET /v1/entities/{id}/network`, a network's seizures).
     (Label.PARTY, "network"),

@@ -137,12 +137,12 @@ def upsert_nodes_query(label: Label) -> str:
     that reported the node; both are order-independent, so two loaders at once give
     the graph of one after the other. `graph.write` sends each node once per batch.
 
-    A Party starts as an entity of its own (`cluster` is its id) and is marked for
-    entity resolution (`er_pending`) each time a new or corrected record names it.
+    A Party starts as an entity of its own (`cluster` is its id) and is queued for
+    entity resolution (`er_queued`) each time a new or corrected record names it.
     """
     party = label == Label.PARTY
     party_on_create = ", b.cluster = r.id" if party else ""
-    party_set = "b.er_pending = true,\n    " if party else ""
+    party_set = "b.er_queued = true,\n    " if party else ""
     return f"""
 UNWIND $rows AS r
 MERGE (b:{label} {{id: r.id}})
@@ -198,25 +198,40 @@ SET p:{role}
 
 # All at once: read page by page (`p.id > $after ... LIMIT`), each page scanned
 # every party again, two minutes at 100k records.
+# Parties queued for resolution. `er_queued` has no index: on the embedded engine,
+# changing the value of a property indexed with few distinct values costs about
+# 0.3 ms (the index entry is taken out of a list of every node with the old value),
+# where a scan of the parties costs about 0.1 s at 10k records. `er_pending` is how
+# earlier versions queued a party (with an index); a party queued so is read and
+# cleared too.
 PENDING_PARTIES_QUERY = """
 MATCH (p:Party)
-WHERE p.er_pending = true
+WHERE p.er_queued = true OR p.er_pending = true
 RETURN p.id AS id
 ORDER BY id
 """
 
 MARK_ALL_PARTIES_PENDING_QUERY = """
 MATCH (p:Party)
-WHERE p.er_pending IS NULL OR p.er_pending = false
+WHERE p.er_queued IS NULL OR p.er_queued = false
 WITH p LIMIT $batch_size
-SET p.er_pending = true
+SET p.er_queued = true
 RETURN count(p) AS marked
 """
 
 CLEAR_PENDING_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
+SET p.er_queued = false
+WITH p
+WHERE p.er_pending = true
 SET p.er_pending = false
+"""
+
+# A party queued as earlier versions queued it; only the tests use it.
+LEGACY_QUEUE_PARTY_QUERY = """
+MATCH (p:Party {id: $id})
+SET p.er_pending = true
 """
 
 PARTY_PROFILES_QUERY = """

@@ -1,6 +1,6 @@
 """Entity resolution over the store: blocking keys, SAME_AS links, judgements, clusters.
 
-`resolve` compares the Party nodes marked `er_pending` (new, or named again by a
+`resolve` compares the Party nodes queued (`er_queued`: new, or named again by a
 new or corrected record) with the parties that share a blocking key with them,
 never every pair. Keys are `BlockKey` nodes, so candidates come from an index
 lookup. Each compared pair scoring at or above `REVIEW_THRESHOLD` gets a SAME_AS

@@ -184,6 +184,17 @@ def test_keys_of_an_earlier_layout_are_rewritten_by_a_full_run(resolved: GraphSt
     assert resolve(resolved).compared_parties == 0
 
 
+def test_a_party_queued_by_an_earlier_version_is_compared(resolved: GraphStore) -> None:
+    # Earlier versions queued a party with an indexed `er_pending` flag.
+    pid = _pid(SPELLINGS[0][0])
+    assert resolve(resolved).compared_parties == 0
+    resolved.write(queries.LEGACY_QUEUE_PARTY_QUERY, id=pid)
+    report = resolve(resolved)
+    assert report.compared_parties == 1
+    assert report.candidate_pairs > 0
+    assert resolve(resolved).compared_parties == 0
+
+
 def test_scoring_in_worker_processes_links_exactly_as_scoring_in_place(
     resolved: GraphStore,
 ) -> None:
