@@ -85,6 +85,10 @@ def all_queries() -> dict[str, str]:
     found["expand_query(None)"] = expand_query()
     for label in ANCHOR_LABELS:
         found[f"expand_query({label.name})"] = expand_query(label)
+    found["path_step_query(None)"] = path_step_query()
+    found["path_step_query(None, bounded=True)"] = path_step_query(bounded=True)
+    for label in ANCHOR_LABELS:
+        found[f"path_step_query({label.name})"] = path_step_query(label)
     for label in sorted({link.target for link in LINKS}):
         found[f"upsert_nodes_query({label.name})"] = upsert_nodes_query(label)
     for index, statement in enumerate(schema_queries()):
@@ -539,6 +543,81 @@ RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq 
        r.seizure AS seizure, r.agencies AS agencies, r.score AS score, r.status AS status,
        r.explanation AS explanation, elementId(m) AS eid, labels(m) AS labels,
        m {_NODE_PROPS} AS props, {_degree("m")} AS degree{own}
+""".strip()
+
+
+def path_step_query(anchor: Label | None = None, *, bounded: bool = False) -> str:
+    """One level of a path search (`graph.analysis.paths`): the expansion of
+    `expand_query` (the same neighbours in the same order, the same counts), with
+    only what the walk decides on, packed in one row.
+
+    `expanded` holds per node of `$eids` (or, with `anchor`, per node of that label
+    among `$ids`) `[element id, total, matching, steps]`, with `anchor` followed by
+    the node's id and labels. Each step is `[type, outgoing, neighbour's element id,
+    its id, its labels, seq, score, the relationship's element id, the neighbour's
+    degree]`: no node or relationship properties beyond those (`PATH_HOPS_QUERY`
+    reads them for the paths found). One row, because each row an engine returns
+    costs more than its values. Without `anchor`, the degree is not counted for the
+    neighbours that are keys of the map `$known` (nodes the walk has seen, whose
+    degree it has): counting is a third of a level, and half of a level's neighbours
+    are known. A map, not a list: `IN $list` tests every item (2,000 items cost
+    2.6 ms a level at 100k records).
+
+    `bounded` when the caller knows that the nodes have few relationships together
+    (`graph.analysis.paths.BOUNDED_ROWS`): the date is then sorted on as a column,
+    because ArcadeDB evaluates an `ORDER BY` expression at each comparison, a
+    property read each time (a level at 100k records: 8.4 ms with the expression,
+    5.5 ms with the column). Not for nodes of unknown degree: the column is held for
+    every relationship until the sort is done, and over a frontier holding ports and
+    countries (hundreds of thousands of relationships) it took ArcadeDB past its
+    query heap budget where the expression did not.
+    """
+    if anchor is None:
+        start = "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
+        own = ""
+        degree = f"CASE WHEN $known[elementId(m)] IS NOT NULL THEN null ELSE {_degree('m')} END"
+    else:
+        start = f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
+        own = ", n.id, labels(n)"
+        degree = _degree("m")
+    if bounded:
+        date, order = ", coalesce(m.seizure_date, '') AS date", "date DESC"
+    else:
+        date, order = "", "coalesce(m.seizure_date, '') DESC"
+    return f"""
+{start}
+OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
+WITH e, n, r, m,
+     r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
+       AS shown,
+     {_RANK} AS rank{date}
+ORDER BY e, rank, {order}
+WITH e, n, collect(CASE WHEN shown THEN [r, m] END)[..$cap] AS kept, count(r) AS total,
+     sum(CASE WHEN shown THEN 1 ELSE 0 END) AS matching
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
+WITH e, n, total, matching, pair[0] AS r, pair[1] AS m
+WITH e, n, total, matching,
+     collect(CASE WHEN r IS NOT NULL THEN [type(r), startNode(r) = n, elementId(m), m.id,
+                  labels(m), r.seq, r.score, elementId(r), {degree}] END) AS steps
+RETURN collect([e, total, matching, steps{own}]) AS expanded
+""".strip()
+
+
+# What a path search shows of the paths it found, read once the walk is done: the
+# nodes of `$nodes` (element ids) with their labels and properties, and per hop of
+# `$hops` (`[element id of one end, of the other, of the relationship]`) the
+# relationship's properties. One row.
+PATH_HOPS_QUERY = f"""
+UNWIND $nodes AS e
+MATCH (n) WHERE elementId(n) = e
+WITH collect([e, labels(n), n {_NODE_PROPS}]) AS nodes
+UNWIND $hops AS hop
+MATCH (a) WHERE elementId(a) = hop[0]
+MATCH (b) WHERE elementId(b) = hop[1]
+MATCH (a)-[r]-(b) WHERE elementId(r) = hop[2]
+RETURN nodes,
+       collect([hop[2], r.seq, r.seizure, r.agencies, r.score, r.status, r.explanation])
+         AS hops
 """.strip()
 
 

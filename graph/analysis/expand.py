@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph import queries
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode
@@ -107,7 +107,7 @@ def candidate_labels(node_id: str) -> list[Label]:
 def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) -> GraphNode:
     """A node of an answer from what `EXPAND_QUERY` or `anchor_query` returned."""
     label_set = set(labels)
-    node_type = next((t for t in NODE_TYPES if t in label_set), "Node")
+    node_type = type_of(label_set)
     shown = {k: v for k, v in props.items() if v is not None and k != "id"}
     node = GraphNode(
         id=props["id"],
@@ -125,7 +125,18 @@ def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) 
 def set_degree(node: GraphNode, degree: int | None) -> None:
     """Record a node's degree (when known) and whether that makes it a hub."""
     node.degree = degree
-    node.hub = node.type in HUB_LABELS or (degree is not None and degree > HUB_DEGREE)
+    node.hub = is_hub(node.type, degree)
+
+
+def type_of(labels: Iterable[str]) -> str:
+    """A node's type: the first of `NODE_TYPES` among its labels."""
+    label_set = labels if isinstance(labels, (set, frozenset)) else set(labels)
+    return next((t for t in NODE_TYPES if t in label_set), "Node")
+
+
+def is_hub(node_type: str, degree: int | None) -> bool:
+    """Whether a node of this type and degree (when known) is a hub."""
+    return node_type in HUB_LABELS or (degree is not None and degree > HUB_DEGREE)
 
 
 def _display(node_type: str, props: dict[str, Any]) -> str:
@@ -252,16 +263,155 @@ def expand_anchors(
     return found
 
 
+# --- The lean walk of a path search ---------------------------------------------------
+# A path search decides on element ids, relationship types, labels and degrees alone,
+# and reads properties only for the paths it returns (`hop_details`): the same
+# expansion as `expand`, without properties, packed in one row (`path_step_query`).
+
+
+class WalkStep(NamedTuple):
+    """One relationship found by expanding a node in a walk: to the neighbour `eid`."""
+
+    type: str
+    outgoing: bool
+    eid: str
+    id: str  # the neighbour's `id`
+    labels: list[str]
+    seq: Any
+    score: float | None
+    rid: str  # the relationship's element id
+    degree: int | None
+
+
+@dataclass
+class WalkExpansion:
+    """What expanding one node in a walk gave: up to the cap of its neighbours, and
+    counts (as `Expansion`)."""
+
+    total: int
+    matching: int
+    steps: list[WalkStep]
+
+
+def _walk_expansions(packed: list[list[Any]]) -> dict[str, WalkExpansion]:
+    return {
+        item[0]: WalkExpansion(item[1], item[2], [WalkStep(*step) for step in item[3]])
+        for item in packed
+    }
+
+
+def walk(
+    store: GraphStore,
+    eids: list[str],
+    *,
+    labels: list[str] | None,
+    cap: int,
+    bounded: bool = False,
+    known: Iterable[str] = (),
+) -> dict[str, WalkExpansion]:
+    """Expand every node of `eids` in one statement (element id -> its expansion),
+    neighbours' degrees counted, except for those in `known` (element ids of nodes
+    the caller has seen: their steps hold no degree). `bounded`: the caller knows
+    that these nodes have few relationships together (`queries.path_step_query`)."""
+    if not eids:
+        return {}
+    [row] = store.read(
+        queries.path_step_query(bounded=bounded),
+        eids=eids,
+        labels=labels,
+        cap=cap,
+        degrees=True,
+        known=dict.fromkeys(known, True),
+    )
+    return _walk_expansions(row["expanded"])
+
+
+@dataclass
+class WalkAnchor:
+    """A node a walk starts from, found and expanded in one statement."""
+
+    eid: str
+    labels: list[str]
+    expansion: WalkExpansion
+
+
+def walk_anchors(
+    store: GraphStore, node_ids: list[str], *, labels: list[str] | None, cap: int
+) -> dict[str, WalkAnchor]:
+    """Find and expand the nodes `node_ids` as `expand_anchors` does, for a walk."""
+    found: dict[str, WalkAnchor] = {}
+    tries = {node_id: candidate_labels(node_id) for node_id in node_ids}
+    while missing := [i for i in node_ids if i not in found and tries[i]]:
+        label = tries[missing[0]][0]
+        batch = [i for i in missing if tries[i][0] == label]
+        [row] = store.read(
+            queries.path_step_query(label), ids=batch, labels=labels, cap=cap, degrees=True
+        )
+        expansions = _walk_expansions(row["expanded"])
+        for item in row["expanded"]:
+            eid, node_id, own_labels = item[0], item[4], item[5]
+            if node_id not in found:
+                found[node_id] = WalkAnchor(eid, own_labels, expansions[eid])
+        for node_id in batch:
+            tries[node_id].pop(0)
+    for node_id in node_ids:
+        if node_id not in found:
+            raise NotFound(f"No node has the id {node_id!r}.")
+    return found
+
+
+# The relationship properties an answer shows, in the order `Step.rel` holds them.
+_REL_KEYS = ("seq", "seizure", "agencies", "score", "status", "explanation")
+
+
+@dataclass
+class HopDetails:
+    """What a walk reads of the paths it found."""
+
+    nodes: dict[str, tuple[list[str], dict[str, Any]]]  # element id -> labels, properties
+    rels: dict[str, dict[str, Any]]  # relationship element id -> its properties (non-null)
+
+
+def hop_details(
+    store: GraphStore, node_eids: list[str], hops: list[tuple[str, str, str]]
+) -> HopDetails:
+    """Labels and properties of the nodes `node_eids`, and the properties of the
+    relationships of `hops` (`(one end, other end, relationship)`, element ids), in one
+    statement."""
+    if not hops:
+        return HopDetails({}, {})
+    rows = store.read(queries.PATH_HOPS_QUERY, nodes=node_eids, hops=[list(hop) for hop in hops])
+    if not rows:  # the hops are gone (deleted since the walk)
+        return HopDetails({}, {})
+    [row] = rows
+    return HopDetails(
+        nodes={eid: (labels, props) for eid, labels, props in row["nodes"]},
+        rels={
+            item[0]: {
+                key: value
+                for key, value in zip(_REL_KEYS, item[1:], strict=True)
+                if value is not None
+            }
+            for item in row["hops"]
+        },
+    )
+
+
 def make_edge(step: Step, here: GraphNode, there: GraphNode) -> GraphEdge:
     """The relationship of `step` between `here` (expanded) and `there`, as stored."""
     source, target = (here, there) if step.outgoing else (there, here)
     props = dict(step.rel)
-    weight = EDGE_WEIGHTS.get(step.type, 0.1)
-    if step.type == RelType.SAME_AS:
-        weight = float(props.get("score") or 0.0)
+    weight = edge_weight(step.type, props.get("score"))
     return GraphEdge(
         source=source.id, target=target.id, type=step.type, weight=weight, properties=props
     )
+
+
+def edge_weight(rel_type: str, score: Any) -> float:
+    """How much a relationship of this type (a SAME_AS: of this score) binds."""
+    if rel_type == RelType.SAME_AS:
+        return float(score or 0.0)
+    return EDGE_WEIGHTS.get(rel_type, 0.1)
 
 
 def edge_key(edge: GraphEdge) -> tuple[str, str, str, Any]:

@@ -1,7 +1,10 @@
 """Paths between two nodes, each hop with the seizure records that evidence it.
 
 Breadth first from both ends at once, one statement per level
-(`graph.analysis.expand`), then networkx over the part of the graph walked. Not
+(`graph.analysis.expand.walk`), then networkx over the part of the graph walked. The
+walk decides on element ids, relationship types, labels and degrees alone; the
+properties of nodes and relationships are read once, for the paths found
+(`hop_details`): a walk sees a hundred neighbours or more, a path has a handful. Not
 `shortestPath()` in Cypher: on ArcadeDB it has returned wrong results with type
 alternation or filters on the way (../shared/ARCHITECTURE.md), and hubs must be
 left out of the inside of a path, which a Python walk decides node by node.
@@ -16,22 +19,25 @@ neighbours shows only that many, and the answer says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice, pairwise
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from graph.analysis.expand import (
     Deadline,
-    Expansion,
+    WalkExpansion,
     attach_evidence,
-    edge_key,
-    expand,
-    expand_anchors,
-    make_edge,
+    edge_weight,
+    hop_details,
+    is_hub,
     make_node,
-    set_degree,
+    type_of,
+    walk,
+    walk_anchors,
 )
 from graph.analysis.subgraph import GraphEdge, GraphNode, Subgraph
 from graph.errors import IprgraphError
@@ -50,6 +56,12 @@ MAX_WALKED = 20_000
 BOTH_ENDS_MAX_FRONTIER = 120
 # `all_shortest` returns at most this many paths.
 MAX_PATHS = 25
+# A level whose nodes have at most this many relationships together (their degrees,
+# all known) is expanded by the faster statement (`path_step_query(bounded=True)`).
+BOUNDED_ROWS = 10_000
+# A level does not count the degrees of the nodes the walk has seen, while they are
+# at most this many (the statement is sent the element ids of all of them).
+KNOWN_MAX = 2_000
 
 # What a path walks through unless `through_hubs`: the nodes of identity links (the
 # parties of one seizure, shared addresses, phones, emails and registration numbers,
@@ -114,6 +126,67 @@ class _Side:
         self.radius = 0
 
 
+class _Walked:
+    """A node the walk reached: what deciding needs (its type, degree, whether a hub)."""
+
+    __slots__ = ("degree", "hub", "id", "type")
+
+    def __init__(self, node_id: str, node_type: str, degree: int | None) -> None:
+        self.id = node_id
+        self.type = node_type
+        self.degree = degree
+        self.hub = is_hub(node_type, degree)
+
+    def set_degree(self, degree: int | None) -> None:
+        self.degree = degree
+        self.hub = is_hub(self.type, degree)
+
+
+class _Link(NamedTuple):
+    """A relationship the walk followed; its properties are read if a path keeps it."""
+
+    source: str  # node ids, in the relationship's direction
+    target: str
+    type: str
+    weight: float
+    seq: Any
+    rid: str  # element ids: the relationship's, of the node expanded, of the other
+    here: str
+    there: str
+
+
+def _link_key(link: _Link) -> tuple[str, str, str, Any]:
+    return (link.source, link.type, link.target, link.seq)
+
+
+def _hop(link: _Link, by_eid: dict[str, _Walked]) -> tuple[str, str, str]:
+    """The ends and the relationship of `link` (element ids) for `hop_details`, which
+    looks the relationship up among those of the first end: the one with fewer."""
+    here, there = by_eid[link.here].degree, by_eid[link.there].degree
+    if here is not None and (there is None or here <= there):
+        return (link.here, link.there, link.rid)
+    return (link.there, link.here, link.rid)
+
+
+_TYPES: dict[tuple[str, ...], str] = {}
+
+
+def _type_of(labels: list[str]) -> str:
+    """`type_of`, remembered per set of labels (a walk sees a few, many times)."""
+    key = tuple(labels)
+    found = _TYPES.get(key)
+    if found is None:
+        found = _TYPES[key] = type_of(labels)
+    return found
+
+
+@dataclass
+class _Route:
+    nodes: list[str]
+    hops: list[list[_Link]]
+    strength: float
+
+
 def find_paths(
     store: GraphStore,
     source: str,
@@ -132,22 +205,22 @@ def find_paths(
     # Degrees are counted on the way, so that a hub is never entered: a node reached
     # from both sides is where two halves of a path meet, and it may not be a hub.
     # (Cheap here: the labels that are hubs by nature are not walked at all.)
-    anchors = expand_anchors(
-        store, [source, target], labels=labels, cap=PATH_DEGREE_CAP, degrees=True
-    )
-    source_eid, source_node = anchors[source].eid, anchors[source].node
-    target_eid, target_node = anchors[target].eid, anchors[target].node
+    anchors = walk_anchors(store, [source, target], labels=labels, cap=PATH_DEGREE_CAP)
+    source_eid, target_eid = anchors[source].eid, anchors[target].eid
     from_source, from_target = anchors[source].expansion, anchors[target].expansion
     deadline.check("path search")
-    by_eid: dict[str, GraphNode] = {source_eid: source_node, target_eid: target_node}
-    edges: dict[tuple[str, str, str, object], GraphEdge] = {}
+    by_eid: dict[str, _Walked] = {
+        anchor.eid: _Walked(node_id, type_of(anchor.labels), anchor.expansion.total)
+        for node_id, anchor in ((source, anchors[source]), (target, anchors[target]))
+    }
+    links: dict[tuple[str, str, str, Any], _Link] = {}
     sides = (_Side(source_eid), _Side(target_eid))
     ends = {source_eid, target_eid}
     capped = False
     walked_out = False
     hubs_skipped: set[str] = set()
 
-    def absorb(side: _Side, expandable: list[str], expansions: dict[str, Expansion]) -> None:
+    def absorb(side: _Side, expandable: list[str], expansions: dict[str, WalkExpansion]) -> None:
         """Take one expanded level of `side` into the walk."""
         nonlocal capped, walked_out
         side.radius += 1
@@ -157,7 +230,7 @@ def find_paths(
             if expansion is None:
                 continue
             here = by_eid[eid]
-            set_degree(here, expansion.total)
+            here.set_degree(expansion.total)
             if here.hub and not through_hubs and eid not in ends:
                 hubs_skipped.add(eid)
                 continue  # more links than counted when it was reached
@@ -169,13 +242,24 @@ def find_paths(
                     if len(by_eid) >= MAX_WALKED:
                         walked_out = True
                         continue
-                    there = make_node(step.labels, step.props, step.degree)
+                    there = _Walked(step.id, _type_of(step.labels), step.degree)
                     by_eid[step.eid] = there
                 if there.hub and not through_hubs and step.eid not in ends:
                     hubs_skipped.add(step.eid)
                     continue  # a hub is no step on the way
-                edge = make_edge(step, here, there)
-                edges.setdefault(edge_key(edge), edge)
+                source_id, target_id = (here.id, there.id) if step.outgoing else (there.id, here.id)
+                key = (source_id, step.type, target_id, step.seq)
+                if key not in links:
+                    links[key] = _Link(
+                        source_id,
+                        target_id,
+                        step.type,
+                        edge_weight(step.type, step.score),
+                        step.seq,
+                        step.rid,
+                        eid,
+                        step.eid,
+                    )
                 if step.eid not in side.dist:
                     side.dist[step.eid] = side.radius
                     next_frontier.append(step.eid)
@@ -206,22 +290,61 @@ def find_paths(
                     continue
                 expandable[index].append(eid)
         eids = sorted({eid for group in expandable.values() for eid in group})
-        expansions = expand(store, eids, labels=labels, cap=PATH_DEGREE_CAP, degrees=True)
+        degrees = [by_eid[eid].degree for eid in eids]
+        bounded = sum(d if d is not None else BOUNDED_ROWS + 1 for d in degrees) <= BOUNDED_ROWS
+        expansions = walk(
+            store,
+            eids,
+            labels=labels,
+            cap=PATH_DEGREE_CAP,
+            bounded=bounded,
+            known=by_eid if len(by_eid) <= KNOWN_MAX else (),
+        )
         deadline.check("path search")
         for index, side in enumerate(chosen):
             absorb(side, expandable[index], expansions)
         met = any(eid in sides[1].dist for eid in sides[0].dist)
     levels = sides[0].radius + sides[1].radius
 
-    graph = _projection(by_eid, edges)
-    paths = _paths(graph, source_node.id, target_node.id, mode, k, max_hops)
-    kept_ids = {node_id for path in paths for node_id in path.nodes}
-    kept_edges = [
-        edge for path in paths for hop in path.hops for edge in hop
-    ]  # may repeat across paths
-    unique_edges = {edge_key(edge): edge for edge in kept_edges}
-    nodes_by_id = {node.id: node for node in by_eid.values()}
-    attach_evidence(store, nodes_by_id, unique_edges.values())
+    graph = _projection(links.values())
+    routes = _paths(graph, source, target, mode, k, max_hops)
+    # Only now the properties, of the nodes and relationships the paths keep.
+    kept_links = {_link_key(link): link for route in routes for hop in route.hops for link in hop}
+    # Node id -> the element id of the last node walked with that id, as a dict by id
+    # kept it before (ids are unique per label; a seizure and a case may share one).
+    eid_of = {walked.id: eid for eid, walked in by_eid.items()}
+    kept_ids = sorted({node_id for route in routes for node_id in route.nodes})
+    details = hop_details(
+        store,
+        [eid_of[node_id] for node_id in kept_ids],
+        [_hop(link, by_eid) for link in kept_links.values()],
+    )
+    nodes_by_id: dict[str, GraphNode] = {}
+    for node_id in kept_ids:
+        walked = by_eid[eid_of[node_id]]
+        node_labels, props = details.nodes.get(eid_of[node_id], ([walked.type], {"id": node_id}))
+        nodes_by_id[node_id] = make_node(node_labels, props, walked.degree)
+    edges: dict[tuple[str, str, str, Any], GraphEdge] = {}
+    for key, link in kept_links.items():
+        properties = details.rels.get(link.rid)
+        if properties is None:  # gone since the walk: what the walk saw of it
+            properties = {} if link.seq is None else {"seq": link.seq}
+        edges[key] = GraphEdge(
+            source=link.source,
+            target=link.target,
+            type=link.type,
+            weight=link.weight,
+            properties=properties,
+        )
+    paths = [
+        Path(
+            nodes=route.nodes,
+            hops=[[edges[_link_key(link)] for link in hop] for hop in route.hops],
+            strength=route.strength,
+        )
+        for route in routes
+    ]
+    attach_evidence(store, nodes_by_id, edges.values())
     notes = []
     truncated = capped or walked_out
     if not paths:
@@ -253,14 +376,14 @@ def find_paths(
         truncated = True
         notes.append(f"Only the first {MAX_PATHS} shortest paths are returned.")
     return PathsAnswer(
-        source=source_node.id,
-        target=target_node.id,
+        source=source,
+        target=target,
         mode=mode,
         max_hops=max_hops,
         paths=paths,
         subgraph=Subgraph(
-            nodes=[nodes_by_id[node_id] for node_id in sorted(kept_ids)],
-            edges=list(unique_edges.values()),
+            nodes=[nodes_by_id[node_id] for node_id in kept_ids],
+            edges=list(edges.values()),
             truncated=truncated,
             omitted_nodes=0,
             notes=[],
@@ -272,33 +395,36 @@ def find_paths(
     )
 
 
-def _projection(
-    by_eid: dict[str, GraphNode], edges: dict[tuple[str, str, str, object], GraphEdge]
-) -> nx.Graph:
-    graph = nx.Graph()
-    for edge in edges.values():
-        pair = (edge.source, edge.target)
-        if graph.has_edge(*pair):
-            graph.edges[pair]["edges"].append(edge)
-            graph.edges[pair]["weight"] = max(graph.edges[pair]["weight"], edge.weight)
+def _projection(links: Iterable[_Link]) -> nx.Graph:
+    """The walked part of the graph, one edge per pair of nodes holding its links
+    and the strongest weight. Gathered first and added at once: the same graph, its
+    nodes and neighbours in the same order, as adding one link at a time."""
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for link in links:
+        data = pairs.get((link.source, link.target)) or pairs.get((link.target, link.source))
+        if data is None:
+            pairs[(link.source, link.target)] = {"edges": [link], "weight": link.weight}
         else:
-            graph.add_edge(*pair, edges=[edge], weight=edge.weight)
+            data["edges"].append(link)
+            data["weight"] = max(data["weight"], link.weight)
+    graph = nx.Graph()
+    graph.add_edges_from((a, b, data) for (a, b), data in pairs.items())
     return graph
 
 
-def _path(graph: nx.Graph, nodes: list[str]) -> Path:
+def _path(graph: nx.Graph, nodes: list[str]) -> _Route:
     hops = []
     strength = 1.0
     for a, b in pairwise(nodes):
         data = graph.edges[a, b]
-        hops.append(sorted(data["edges"], key=lambda e: -e.weight))
+        hops.append(sorted(data["edges"], key=lambda link: -link.weight))
         strength *= data["weight"]
-    return Path(nodes=nodes, hops=hops, strength=round(strength, 6))
+    return _Route(nodes=nodes, hops=hops, strength=round(strength, 6))
 
 
 def _paths(
     graph: nx.Graph, source: str, target: str, mode: PathMode, k: int, max_hops: int
-) -> list[Path]:
+) -> list[_Route]:
     if source not in graph or target not in graph or not nx.has_path(graph, source, target):
         return []
     if mode == PathMode.K:
@@ -307,10 +433,10 @@ def _paths(
             if len(nodes) - 1 > max_hops:
                 break
             found.append(_path(graph, nodes))
-        return sorted(found, key=lambda p: (p.length, -p.strength))
+        return sorted(found, key=lambda p: (len(p.hops), -p.strength))
     shortest = islice(nx.all_shortest_paths(graph, source, target), MAX_PATHS * 4)
     found = sorted((_path(graph, nodes) for nodes in shortest), key=lambda p: -p.strength)
-    found = [p for p in found if p.length <= max_hops]
+    found = [p for p in found if len(p.hops) <= max_hops]
     if mode == PathMode.SHORTEST:
         return found[:1]
     return found[:MAX_PATHS]

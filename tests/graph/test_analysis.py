@@ -18,9 +18,22 @@ from typing import Any
 import pytest
 
 from graph import queries
-from graph.analysis.expand import DEGREE_CAP, candidate_labels
+from graph.analysis import paths
+from graph.analysis.expand import (
+    DEGREE_CAP,
+    Expansion,
+    HopDetails,
+    WalkExpansion,
+    candidate_labels,
+    expand,
+    expand_anchors,
+    hop_details,
+    type_of,
+    walk,
+    walk_anchors,
+)
 from graph.analysis.neighbourhood import neighbourhood
-from graph.analysis.paths import PathMode, find_paths
+from graph.analysis.paths import PATH_LABELS, PathMode, find_paths
 from graph.analysis.subgraph import Subgraph
 from graph.errors import NotFound, QueryTimeout
 from graph.model import ANCHOR_LABELS, Label
@@ -287,3 +300,111 @@ def test_any_kind_of_node_can_be_the_anchor(world: GraphStore) -> None:
         anchor = next(node for node in graph.nodes if node.id == node_id)
         assert anchor.type == node_type and anchor.expanded, node_id
         assert anchor.degree == len(graph.edges) + anchor.omitted, node_id
+
+
+def test_a_walk_sees_what_an_expansion_sees(world: GraphStore) -> None:
+    """The lean walk of a path search (`walk_anchors`, `walk`: element ids, types,
+    labels, degrees) finds the same neighbours in the same order, with the same counts,
+    as the expansion of neighbourhoods, for every kind of node, capped or not."""
+    around = neighbourhood(world, "HK-CED:S1", depth=2, through_hubs=True, limit=2000)
+    one_of_each = sorted({node.type: node.id for node in around.nodes}.values())
+    assert len(one_of_each) == len(ANCHOR_LABELS)
+    for labels, cap in ((None, 200), (list(PATH_LABELS), 200), (None, 2)):
+        expanded = expand_anchors(world, one_of_each, labels=labels, cap=cap, degrees=True)
+        walked = walk_anchors(world, one_of_each, labels=labels, cap=cap)
+        for node_id in one_of_each:
+            before, after = expanded[node_id], walked[node_id]
+            assert after.eid == before.eid, node_id
+            assert type_of(after.labels) == before.node.type, node_id
+            _same_expansion(before.expansion, after.expansion)
+        eids = sorted({step.eid for a in walked.values() for step in a.expansion.steps})
+        expansions = expand(world, eids, labels=labels, cap=cap, degrees=True)
+        for bounded in (False, True):
+            walks = walk(world, eids, labels=labels, cap=cap, bounded=bounded)
+            assert set(walks) == set(expansions) == set(eids)
+            for eid in eids:
+                _same_expansion(expansions[eid], walks[eid])
+        # The degrees of nodes the walk has seen are not counted again; nothing else
+        # changes.
+        known = {a.eid for a in walked.values()}
+        walks = walk(world, eids, labels=labels, cap=cap, known=known)
+        assert any(step.eid in known for w in walks.values() for step in w.steps)
+        for eid in eids:
+            steps = walks[eid].steps
+            assert all(step.degree is None for step in steps if step.eid in known)
+            _same_expansion(
+                expansions[eid],
+                WalkExpansion(
+                    walks[eid].total,
+                    walks[eid].matching,
+                    [
+                        step._replace(degree=before.degree)
+                        for step, before in zip(steps, expansions[eid].steps, strict=True)
+                    ],
+                ),
+            )
+    assert walk(world, [], labels=None, cap=10) == {}
+
+
+def _same_expansion(before: Expansion, after: WalkExpansion) -> None:
+    assert (after.total, after.matching) == (before.total, before.matching)
+    assert [
+        (s.type, s.outgoing, s.eid, s.id, sorted(s.labels), s.seq, s.score, s.degree)
+        for s in after.steps
+    ] == [
+        (
+            s.type,
+            s.outgoing,
+            s.eid,
+            s.props["id"],
+            sorted(s.labels),
+            s.rel.get("seq"),
+            s.rel.get("score"),
+            s.degree,
+        )
+        for s in before.steps
+    ]
+
+
+def test_hop_details_read_what_the_walk_left_out(world: GraphStore) -> None:
+    alpha = walk_anchors(world, [pid(ALPHA)], labels=None, cap=200)[pid(ALPHA)]
+    phone = next(step for step in alpha.expansion.steps if step.type == "HAS_PHONE")
+    details = hop_details(world, [alpha.eid, phone.eid], [(alpha.eid, phone.eid, phone.rid)])
+    labels, props = details.nodes[phone.eid]
+    assert labels == ["Phone"] and props["id"] == phone.id == "tel:+8675588881234"
+    assert details.nodes[alpha.eid][1]["name"] == ALPHA["name"]
+    assert details.rels[phone.rid]["seizure"] == "HK-CED:S1"
+    assert details.rels[phone.rid]["agencies"] == ["HK-CED"]
+    assert hop_details(world, [], []) == HopDetails({}, {})
+
+
+def test_a_path_answer_holds_the_properties_a_neighbourhood_shows(world: GraphStore) -> None:
+    """Nodes and relationships of a path are read after the walk; they are the same
+    as those a neighbourhood shows, which reads them on the way."""
+    answer = find_paths(world, pid(ALPHA), pid(DELTA), max_hops=6)
+    around = neighbourhood(world, pid(ALPHA), depth=4, limit=2000)
+    nodes = {node.id: node for node in around.nodes}
+    for node in answer.subgraph.nodes:
+        shown = nodes[node.id]
+        assert (node.type, node.label, node.jurisdiction, node.properties, node.roles) == (
+            shown.type,
+            shown.label,
+            shown.jurisdiction,
+            shown.properties,
+            shown.roles,
+        )
+    edges = {(e.source, e.type, e.target): e for e in around.edges}
+    assert answer.subgraph.edges
+    for edge in answer.subgraph.edges:
+        shown_edge = edges[(edge.source, edge.type, edge.target)]
+        assert edge.properties == shown_edge.properties
+        assert edge.evidence == shown_edge.evidence and edge.weight == shown_edge.weight
+
+
+def test_a_path_past_the_degree_cap_says_so(
+    world: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "PATH_DEGREE_CAP", 1)
+    answer = find_paths(world, pid(ALPHA), pid(DELTA), max_hops=6)
+    assert answer.truncated
+    assert any("more than 1 neighbours" in note for note in answer.notes)
