@@ -21,7 +21,7 @@ from graph import queries
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO_THRESHOLD, BOUND_MARGIN, Comparison, compare, score_bound
-from graph.resolve.service import candidates_for_keys, profile_of_row
+from graph.resolve.service import candidates_for_keys, profile_of_row, profile_rows
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 
@@ -118,8 +118,9 @@ def match_parties(
     rows = store.read(
         queries.BLOCK_KEY_HOLDERS_QUERY, keys=sorted(set().union(*keys)), max_block=max_block
     )
-    sizes = {row["key"]: int(row["size"] or 0) for row in rows}
-    holders = {row["key"]: row["parties"] for row in rows}
+    found_keys = rows[0]["found"]
+    sizes = {key: int(size or 0) for key, size, _ in found_keys}
+    holders = {key: parties for key, _, parties in found_keys}
     left_out = set(exclude)
     found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
     known = _profiles(store, set().union(*found))
@@ -194,8 +195,10 @@ def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile,
     """Party id -> (profile, entity id) for the parties `ids`."""
     if not ids:
         return {}
-    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(ids))
-    return {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}
+    return {
+        row["id"]: (profile_of_row(row), row["cluster"] or row["id"])
+        for row in profile_rows(store, ids)
+    }
 
 
 @dataclass

@@ -51,6 +51,8 @@ __all__ = [
     "party_clusters",
     "party_mentions",
     "party_profiles",
+    "profile_of_row",
+    "profile_rows",
     "recluster",
     "resolve",
     "stored_keys",
@@ -110,6 +112,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# What `PARTY_PROFILES_QUERY` lists of each party.
+PROFILE_FIELDS = ("id", "name", "name_key", "country", "labels", "cluster", "artefacts")
+
+
+def profile_rows(store: GraphStore, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The Party nodes `ids` as `PROFILE_FIELDS` (unknown ids are left out)."""
+    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(set(ids)))
+    return [dict(zip(PROFILE_FIELDS, item, strict=True)) for item in rows[0]["parties"]]
+
+
 def profile_of_row(row: Row) -> PartyProfile:
     artefacts: dict[str, set[str]] = {name: set() for name in _ARTEFACT_FIELDS.values()}
     for node_id in row["artefacts"] or []:
@@ -131,11 +143,10 @@ def profile_of_row(row: Row) -> PartyProfile:
 
 def party_profiles(store: GraphStore, ids: Iterable[str]) -> dict[str, PartyProfile]:
     """Profiles of the Party nodes `ids` (unknown ids are left out)."""
-    wanted = sorted(set(ids))
+    wanted = set(ids)
     if not wanted:
         return {}
-    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=wanted)
-    return {row["id"]: profile_of_row(row) for row in rows}
+    return {row["id"]: profile_of_row(row) for row in profile_rows(store, wanted)}
 
 
 def candidates_for_keys(
@@ -146,7 +157,7 @@ def candidates_for_keys(
     if not wanted:
         return {}
     rows = store.read(queries.BLOCK_CANDIDATES_QUERY, keys=wanted, max_block=max_block)
-    return {row["key"]: list(row["parties"]) for row in rows}
+    return {key: list(parties) for key, parties in rows[0]["found"]}
 
 
 def _until_done(store: GraphStore, query: str, column: str, batch_size: int) -> int:
@@ -315,7 +326,7 @@ def resolve(
 def stored_keys(store: GraphStore, ids: Iterable[str]) -> dict[str, set[str]]:
     """The blocking keys each party holds in the graph."""
     rows = store.read(queries.PARTY_BLOCK_KEYS_QUERY, ids=sorted(set(ids)))
-    return {row["id"]: set(row["keys"]) for row in rows}
+    return {pid: set(keys) for pid, keys in rows[0]["found"]}
 
 
 def key_holders(store: GraphStore, keys: Iterable[str]) -> dict[str, tuple[int, list[str]]]:
@@ -516,7 +527,7 @@ def _decoded(row: Row) -> Row:
 
 def entity(store: GraphStore, party_id: str, examples: int = 5) -> EntityView:
     """The entity a Party belongs to: members, name variants with sources, links."""
-    profiles = store.read(queries.PARTY_PROFILES_QUERY, ids=[party_id])
+    profiles = profile_rows(store, [party_id])
     if not profiles:
         raise NotFound(f"no party with id {party_id!r}")
     cluster = profiles[0]["cluster"] or party_id
