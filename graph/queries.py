@@ -515,6 +515,37 @@ def _degree(var: str) -> str:
     return f"CASE WHEN NOT $degrees OR {hub_test} THEN null ELSE COUNT {{ ({var})--() }} END"
 
 
+def _expansion_start(anchor: Label | None) -> str:
+    """The nodes a level expands: `n` for each element id `e` of `$eids`, or with
+    `anchor` for each node of that label among `$ids`."""
+    if anchor is None:
+        return "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
+    return f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
+
+
+def _kept_neighbours(start: str, *, date_column: bool = False) -> str:
+    """After `start`, each node's neighbours as rows `e, n, total, matching, r, m`: at
+    most `$cap` of those with a label in `$labels` (when given), in `_LINK_RANK`
+    order then newest seizure first; `total` counts its relationships, `matching`
+    those shown; a node none of whose neighbours is shown gives one row, `r` null.
+    `date_column` sorts on the date as a column (see `path_step_query`)."""
+    if date_column:
+        date, order = ", coalesce(m.seizure_date, '') AS date", "date DESC"
+    else:
+        date, order = "", "coalesce(m.seizure_date, '') DESC"
+    return f"""{start}
+OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
+WITH e, n, r, m,
+     r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
+       AS shown,
+     {_RANK} AS rank{date}
+ORDER BY e, rank, {order}
+WITH e, n, collect(CASE WHEN shown THEN [r, m] END)[..$cap] AS kept, count(r) AS total,
+     sum(CASE WHEN shown THEN 1 ELSE 0 END) AS matching
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
+WITH e, n, total, matching, pair[0] AS r, pair[1] AS m"""
+
+
 def expand_query(anchor: Label | None = None) -> str:
     """One level of a breadth-first expansion.
 
@@ -529,24 +560,12 @@ def expand_query(anchor: Label | None = None) -> str:
     Relationship properties come back one by one: ArcadeDB returns a relationship
     value in a shape the driver misreads.
     """
-    if anchor is None:
-        start = "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
-        own = ""
-    else:
-        start = f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
-        own = f",\n       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props"
+    start = _expansion_start(anchor)
+    own = (
+        "" if anchor is None else f",\n       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props"
+    )
     return f"""
-{start}
-OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
-WITH e, n, r, m,
-     r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
-       AS shown,
-     {_RANK} AS rank
-ORDER BY e, rank, coalesce(m.seizure_date, '') DESC
-WITH e, n, collect(CASE WHEN shown THEN [r, m] END)[..$cap] AS kept, count(r) AS total,
-     sum(CASE WHEN shown THEN 1 ELSE 0 END) AS matching
-UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
-WITH e, n, total, matching, pair[0] AS r, pair[1] AS m
+{_kept_neighbours(start)}
 RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq AS seq,
        r.seizure AS seizure, r.agencies AS agencies, r.score AS score, r.status AS status,
        r.explanation AS explanation, elementId(m) AS eid, labels(m) AS labels,
@@ -581,29 +600,13 @@ def path_step_query(anchor: Label | None = None, *, bounded: bool = False) -> st
     query heap budget where the expression did not.
     """
     if anchor is None:
-        start = "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
         own = ""
         degree = f"CASE WHEN $known[elementId(m)] IS NOT NULL THEN null ELSE {_degree('m')} END"
     else:
-        start = f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
         own = ", n.id, labels(n)"
         degree = _degree("m")
-    if bounded:
-        date, order = ", coalesce(m.seizure_date, '') AS date", "date DESC"
-    else:
-        date, order = "", "coalesce(m.seizure_date, '') DESC"
     return f"""
-{start}
-OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
-WITH e, n, r, m,
-     r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
-       AS shown,
-     {_RANK} AS rank{date}
-ORDER BY e, rank, {order}
-WITH e, n, collect(CASE WHEN shown THEN [r, m] END)[..$cap] AS kept, count(r) AS total,
-     sum(CASE WHEN shown THEN 1 ELSE 0 END) AS matching
-UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
-WITH e, n, total, matching, pair[0] AS r, pair[1] AS m
+{_kept_neighbours(_expansion_start(anchor), date_column=bounded)}
 WITH e, n, total, matching,
      collect(CASE WHEN r IS NOT NULL THEN [type(r), startNode(r) = n, elementId(m), m.id,
                   labels(m), r.seq, r.score, elementId(r), {degree}] END) AS steps

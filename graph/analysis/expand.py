@@ -14,9 +14,9 @@ customers). A hub is shown; it is expanded only when asked.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from graph import queries
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode
@@ -24,6 +24,8 @@ from graph.errors import NotFound, QueryTimeout
 from graph.model import ANCHOR_LABELS, HUB_LABELS, ROLE_LABELS, Label, RelType
 from graph.store import GraphStore, Row
 from ingest.agencies import agency as agency_of
+
+_T = TypeVar("_T")
 
 # Neighbours shown per expanded node in a neighbourhood; the rest are counted.
 DEGREE_CAP = 50
@@ -160,6 +162,10 @@ def _jurisdiction(node_type: str, props: dict[str, Any]) -> str | None:
     return str(country) if country else None
 
 
+# The relationship properties an answer shows, in the order `Step.rel` holds them.
+_REL_KEYS = ("seq", "seizure", "agencies", "score", "status", "explanation")
+
+
 @dataclass(frozen=True)
 class Step:
     """One relationship found by expanding a node: to the neighbour `eid`."""
@@ -190,11 +196,7 @@ def _step(row: Row) -> Step:
         labels=row["labels"],
         props=row["props"],
         degree=row["degree"],
-        rel={
-            key: row[key]
-            for key in ("seq", "seizure", "agencies", "score", "status", "explanation")
-            if row[key] is not None
-        },
+        rel={key: row[key] for key in _REL_KEYS if row[key] is not None},
     )
 
 
@@ -240,26 +242,44 @@ def expand_anchors(
 ) -> dict[str, Anchor]:
     """Find and expand the nodes `node_ids`: one statement per likely label, so two
     parties cost one. NotFound names the first id that no node has."""
-    found: dict[str, Anchor] = {}
-    tries = {node_id: candidate_labels(node_id) for node_id in node_ids}
-    while missing := [i for i in node_ids if i not in found and tries[i]]:
-        label = tries[missing[0]][0]
-        batch = [i for i in missing if tries[i][0] == label]
+
+    def find(label: Label, batch: list[str]) -> dict[str, Anchor]:
         rows = store.read(
             queries.expand_query(label), ids=batch, labels=labels, cap=cap, degrees=degrees
         )
         expansions = _expansions(rows)
+        anchors: dict[str, Anchor] = {}
         for row in rows:
             node_id = row["own_props"]["id"]
-            if node_id not in found:
+            if node_id not in anchors:
                 node = make_node(row["own_labels"], row["own_props"], None)
-                found[node_id] = Anchor(row["e"], node, expansions[row["e"]])
+                anchors[node_id] = Anchor(row["e"], node, expansions[row["e"]])
+        return anchors
+
+    found = _by_likely_label(node_ids, find)
+    for anchor in found.values():
+        set_degree(anchor.node, anchor.expansion.total)
+    return found
+
+
+def _by_likely_label(
+    node_ids: list[str], find: Callable[[Label, list[str]], dict[str, _T]]
+) -> dict[str, _T]:
+    """`find(label, ids)` for the ids, one call per likely label (`candidate_labels`)
+    so two parties cost one; an id found under an earlier label keeps that.
+    NotFound names the first id that no node has."""
+    found: dict[str, _T] = {}
+    tries = {node_id: candidate_labels(node_id) for node_id in node_ids}
+    while missing := [i for i in node_ids if i not in found and tries[i]]:
+        label = tries[missing[0]][0]
+        batch = [i for i in missing if tries[i][0] == label]
+        for node_id, item in find(label, batch).items():
+            found.setdefault(node_id, item)
         for node_id in batch:
             tries[node_id].pop(0)
     for node_id in node_ids:
         if node_id not in found:
             raise NotFound(f"No node has the id {node_id!r}.")
-        set_degree(found[node_id].node, found[node_id].expansion.total)
     return found
 
 
@@ -339,29 +359,19 @@ def walk_anchors(
     store: GraphStore, node_ids: list[str], *, labels: list[str] | None, cap: int
 ) -> dict[str, WalkAnchor]:
     """Find and expand the nodes `node_ids` as `expand_anchors` does, for a walk."""
-    found: dict[str, WalkAnchor] = {}
-    tries = {node_id: candidate_labels(node_id) for node_id in node_ids}
-    while missing := [i for i in node_ids if i not in found and tries[i]]:
-        label = tries[missing[0]][0]
-        batch = [i for i in missing if tries[i][0] == label]
+
+    def find(label: Label, batch: list[str]) -> dict[str, WalkAnchor]:
         [row] = store.read(
             queries.path_step_query(label), ids=batch, labels=labels, cap=cap, degrees=True
         )
         expansions = _walk_expansions(row["expanded"])
+        anchors: dict[str, WalkAnchor] = {}
         for item in row["expanded"]:
             eid, node_id, own_labels = item[0], item[4], item[5]
-            if node_id not in found:
-                found[node_id] = WalkAnchor(eid, own_labels, expansions[eid])
-        for node_id in batch:
-            tries[node_id].pop(0)
-    for node_id in node_ids:
-        if node_id not in found:
-            raise NotFound(f"No node has the id {node_id!r}.")
-    return found
+            anchors.setdefault(node_id, WalkAnchor(eid, own_labels, expansions[eid]))
+        return anchors
 
-
-# The relationship properties an answer shows, in the order `Step.rel` holds them.
-_REL_KEYS = ("seq", "seizure", "agencies", "score", "status", "explanation")
+    return _by_likely_label(node_ids, find)
 
 
 @dataclass

@@ -840,22 +840,9 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
 def may_review(a: PartyProfile, b: PartyProfile) -> bool:
     """Whether `compare(a, b)` may score at least REVIEW_THRESHOLD (`score_bound`);
     False only when it surely does not. A full run skips four pairs in five so."""
-    a, b = _ordered(a, b)
-    if a.id == b.id:
-        return True
-    if a.country and b.country and a.country != b.country:
-        return False  # capped at _CAP_CONFLICT, below REVIEW_THRESHOLD
-    similarity = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
-    if similarity + BOUND_MARGIN >= REVIEW_THRESHOLD:
-        return True
-    shares = (
-        a.emails & b.emails
-        or a.phones & b.phones
-        or a.addresses & b.addresses
-        or (a.identifiers and b.identifiers and _shared_identifiers(a.identifiers, b.identifiers))
-    )
-    # With nothing shared a score is at most the names' similarity.
-    return bool(shares) and score_bound(a, b) + BOUND_MARGIN >= REVIEW_THRESHOLD
+    if a.country and b.country and a.country != b.country and a.id != b.id:
+        return False  # capped at _CAP_CONFLICT, below REVIEW_THRESHOLD: no bound needed
+    return score_bound(a, b) + BOUND_MARGIN >= REVIEW_THRESHOLD
 
 
 def compare(a: PartyProfile, b: PartyProfile) -> Comparison:

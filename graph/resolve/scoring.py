@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from graph.resolve.evaluate import connected_components
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import (
     AUTO_THRESHOLD,
@@ -100,23 +101,15 @@ def compare_within(
     AUTO_THRESHOLD and by `linked` (`decide_links` joins clusters only so). A pair
     whose parties no links can join bars nothing that could happen; the groups are
     small, so few pairs are compared here."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for (a, b), result in scored.items():
-        if result.score >= AUTO_THRESHOLD:
-            parent[root(a)] = root(b)
-    for a, b in linked:
-        parent[root(a)] = root(b)
+    binding = [pair for pair, result in scored.items() if result.score >= AUTO_THRESHOLD]
+    group = {
+        pid: index
+        for index, component in enumerate(connected_components((), [*binding, *linked]))
+        for pid in component
+    }
     kept = []
     for a, b in skipped:
-        if a in parent and b in parent and root(a) == root(b):
+        if a in group and group.get(b) == group[a]:
             result = compare(profiles[a], profiles[b])
             if _keeps(result):
                 kept.append(((a, b), result))

@@ -83,8 +83,8 @@ class ResolveReport:
     workers: int = 0
     legacy_keys_removed: int = 0
     # Seconds per phase: keys (pending parties and profiles read, keys written),
-    # scores (candidates read, pairs scored), links (decided and written), entities
-    # (reclustered, pending marks cleared).
+    # scores (candidates read, pairs scored, the links already there read), links
+    # (decided and written), entities (reclustered, pending marks cleared).
     phases: dict[str, float] = field(default_factory=dict)
 
     def lap(self, phase: str, since: float) -> float:
