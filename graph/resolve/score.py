@@ -250,9 +250,9 @@ class _Span:
 
     __slots__ = ("group", "index", "inexact", "mask", "text")
 
-    def __init__(self, index: tuple[int, ...], text: str, group: str) -> None:
-        self.index = index
-        self.mask = sum(1 << i for i in index)
+    def __init__(self, start: int, size: int, text: str, group: str) -> None:
+        self.index = tuple(range(start, start + size))
+        self.mask = ((1 << size) - 1) << start
         self.text = text
         self.group = group
         # Matched only exactly: an identifying word of two or three letters.
@@ -336,18 +336,21 @@ def _name(name_key: str) -> _Name:
 def _spans(texts: tuple[str, ...], groups: tuple[str, ...]) -> tuple[_Span, ...]:
     """Every token, and every run of 2.._MAX_RUN consecutive short tokens of one kind
     (pinyin syllables are at most six letters: "zhuang")."""
-    out = [
-        _Span((i,), text, group) for i, (text, group) in enumerate(zip(texts, groups, strict=True))
-    ]
-    for start in range(len(texts)):
-        for size in range(2, _MAX_RUN + 1):
-            index = tuple(range(start, start + size))
-            if index[-1] >= len(texts) or len(texts[index[-1]]) > _SYLLABLE:
-                break
-            kinds = {groups[i] for i in index}
-            if len(kinds) > 1 or len(texts[start]) > _SYLLABLE:
-                break
-            out.append(_Span(index, "".join(texts[i] for i in index), kinds.pop()))
+    out = [_Span(i, 1, t, g) for i, (t, g) in enumerate(zip(texts, groups, strict=True))]
+    count = len(texts)
+    for start in range(count - 1):
+        if len(texts[start]) > _SYLLABLE:
+            continue
+        group = groups[start]
+        end = start + 1
+        while (
+            end < count
+            and end - start < _MAX_RUN
+            and len(texts[end]) <= _SYLLABLE
+            and groups[end] == group
+        ):
+            end += 1
+            out.append(_Span(start, end - start, "".join(texts[start:end]), group))
     return tuple(out)
 
 

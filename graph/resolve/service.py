@@ -19,6 +19,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -45,7 +46,9 @@ __all__ = [
     "delete_keys",
     "entity",
     "evaluate_store",
+    "holders_after",
     "judge",
+    "key_changes",
     "key_holders",
     "mark_all_pending",
     "party_clusters",
@@ -56,6 +59,7 @@ __all__ = [
     "recluster",
     "resolve",
     "stored_keys",
+    "write_key_changes",
     "write_keys",
 ]
 
@@ -63,6 +67,8 @@ __all__ = [
 DEFAULT_BATCH = 500
 # Links per write transaction.
 _WRITE_ROWS = 2000
+# Blocking keys per read of their holders.
+_READ_KEYS = 5000
 
 _ARTEFACT_FIELDS = {"addr": "addresses", "tel": "phones", "mail": "emails", "id": "identifiers"}
 
@@ -82,9 +88,10 @@ class ResolveReport:
     seconds: float = 0.0
     workers: int = 0
     legacy_keys_removed: int = 0
-    # Seconds per phase: keys (pending parties and profiles read, keys written),
-    # scores (candidates read, pairs scored, the links already there read), links
-    # (decided and written), entities (reclustered, pending marks cleared).
+    # Seconds per phase: keys (pending parties, profiles and keys read, who will
+    # hold each key worked out), scores (pairs scored while the keys are written,
+    # the links already there read), links (decided and written), entities
+    # (reclustered, pending marks cleared).
     phases: dict[str, float] = field(default_factory=dict)
 
     def lap(self, phase: str, since: float) -> float:
@@ -204,11 +211,12 @@ def resolve(
 
     Three phases, so that the outcome depends on the graph and not on the order
     in which parties arrived: (1) the blocking keys of every pending party are
-    written, so each key's holder count is final; (2) each pending party is
-    compared with the holders of its keys; (3) `decide_links` takes the scored
-    pairs strongest first, together with the analysts' decisions and the links
-    that bind the parties already, and the links are written. Pending marks are
-    cleared last: a run killed on the way is run again whole.
+    worked out, and who holds each key once they are all written, so each key's
+    holder count is final; (2) each pending party is compared with the holders of
+    its keys, while the keys are written in a thread; (3) `decide_links` takes the
+    scored pairs strongest first, together with the analysts' decisions and the
+    links that bind the parties already, and the links are written once the keys
+    are. Pending marks are cleared last: a run killed on the way is run again whole.
 
     `workers`: processes that score pairs (0: score here; None: by the run's size,
     `graph.resolve.scoring.default_workers`). The outcome does not depend on it.
@@ -230,28 +238,29 @@ def resolve(
     # The scorer's workers start now, while the keys are written (a worker takes
     # about a second to import what it needs).
     report.workers = default_workers(len(ids)) if workers is None else workers
-    with Scorer(report.workers) as scorer:
-        # 1. Keys. The pending parties' profiles are kept for phase 2.
-        profiles, keys_of = _write_pending_keys(store, ids, batch_size, rewrite=legacy)
+    with Scorer(report.workers) as scorer, ThreadPoolExecutor(1, "iprgraph-keys") as writer:
+        # 1. Keys. The pending parties' profiles are kept for phase 2. In a full run
+        # every party is pending: who holds each key is known here (at 100k records
+        # reading it back cost 200 s); else it is what the graph holds changed by
+        # this run.
+        profiles, keys_of, held = _pending_keys(store, ids, batch_size, rewrite=legacy)
+        changes = key_changes(keys_of, held)
+        known = holders_of(keys_of) if full else holders_after(store, keys_of, changes, max_block)
+        # Written while the pairs are scored (the workers would wait otherwise).
+        keys_written = writer.submit(write_key_changes, store, changes)
         lap = report.lap("keys", started)
 
         # 2. Candidates and scores, scored in the workers while the next batch's
-        # candidates are read. Only what `decide_links` needs is kept: pairs that
+        # pairs are built. Only what `decide_links` needs is kept: pairs that
         # may be linked and pairs that keep two clusters apart. Pairs that cannot
         # be linked are skipped unscored; those that may matter are compared below.
         scored: dict[tuple[str, str], Comparison] = {}
         skipped: list[tuple[str, str]] = []
         compared: set[tuple[str, str]] = set()
-        # In a full run every party is pending: who holds each key is known here,
-        # and the graph is not asked again (at 100k records, 200 s of reads).
-        known = holders_of(keys_of) if full else None
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             wanted = {key for pid in batch for key in keys_of.get(pid, ())}
-            if known is None:
-                holders = candidates_for_keys(store, wanted, max_block)
-            else:
-                holders = {k: known[k] for k in wanted if len(known.get(k, ())) <= max_block}
+            holders = {k: known[k] for k in wanted if k in known and len(known[k]) <= max_block}
             pairs: set[tuple[str, str]] = set()
             for pid in batch:
                 for key in keys_of.get(pid, ()):
@@ -276,6 +285,7 @@ def resolve(
         for part in scorer.drain():
             scored.update(part.kept)
             skipped.extend(part.skipped)
+        keys_written.result()
     report.candidate_pairs = len(compared)
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
@@ -299,11 +309,16 @@ def resolve(
         if pair not in human
     ]
     machine = [status.value for status in MACHINE_STATUSES]
+    # Machine links of pairs compared again and no longer linked go. Every compared
+    # pair holds a pending party, so its link, if any, is among `existing`: only
+    # those are deleted, not every pair compared (most have no link).
     undecided = compared - decisions.keys()
-    stale = [list(pair) for pair in sorted(undecided)]
-    report.removed = sum(
-        1 for row in existing if row["status"] in machine and (row["a"], row["b"]) in undecided
+    stale = sorted(
+        [row["a"], row["b"]]
+        for row in existing
+        if row["status"] in machine and (row["a"], row["b"]) in undecided
     )
+    report.removed = len(stale)
     for start in range(0, max(len(links), len(stale)), _WRITE_ROWS):
         store.execute_write(
             _write_links(
@@ -335,11 +350,11 @@ def key_holders(store: GraphStore, keys: Iterable[str]) -> dict[str, tuple[int, 
     return {row["key"]: (row["parties"], row["holders"]) for row in rows}
 
 
-def _write_pending_keys(
+def _pending_keys(
     store: GraphStore, ids: list[str], batch_size: int, *, rewrite: bool = False
-) -> tuple[dict[str, PartyProfile], dict[str, set[str]]]:
-    """Profiles and blocking keys of the parties `ids`; their keys written (all of
-    them with `rewrite`, whatever the parties say they hold)."""
+) -> tuple[dict[str, PartyProfile], dict[str, set[str]], dict[str, set[str]]]:
+    """Profiles and blocking keys of the parties `ids`, and the keys they hold in
+    the graph (none with `rewrite`: every key is written again)."""
     profiles: dict[str, PartyProfile] = {}
     keys_of: dict[str, set[str]] = {}
     held: dict[str, set[str]] = {}
@@ -350,8 +365,38 @@ def _write_pending_keys(
         keys_of.update((pid, blocking_keys(profile)) for pid, profile in batch_profiles.items())
         if not rewrite:
             held.update(stored_keys(store, batch))
-    write_keys(store, keys_of, held)
-    return profiles, keys_of
+    return profiles, keys_of, held
+
+
+def holders_after(
+    store: GraphStore,
+    keys_of: dict[str, set[str]],
+    changes: KeyChanges,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> dict[str, list[str]]:
+    """Who will hold each key of `keys_of` once `changes` are written, for the keys
+    then held by at most `max_block` parties: what the graph holds now, less the
+    holders dropped, with those added (as `UPDATE_BLOCK_KEYS_QUERY` leaves it)."""
+    added = {row["key"]: row["added"] for row in changes.keys}
+    dropped = {row["key"]: row["dropped"] for row in changes.keys}
+    wanted = sorted({key for keys in keys_of.values() for key in keys})
+    # A key held now by more than `max_block` and those it loses stays common.
+    asked = [[key, max_block + len(dropped.get(key, ()))] for key in wanted]
+    stored: dict[str, list[str] | None] = {}
+    for start in range(0, len(asked), _READ_KEYS):
+        rows = store.read(queries.KEY_HOLDERS_UP_TO_QUERY, keys=asked[start : start + _READ_KEYS])
+        stored.update((key, holders) for key, holders in rows[0]["found"])
+    after: dict[str, list[str]] = {}
+    for key in wanted:
+        now = stored.get(key, [])
+        if now is None:
+            continue
+        gone, present = set(dropped.get(key, ())), set(now)
+        holders = [pid for pid in now if pid not in gone]
+        holders += [pid for pid in added.get(key, ()) if pid not in present]
+        if len(holders) <= max_block:
+            after[key] = holders
+    return after
 
 
 def _legacy_keys(store: GraphStore) -> bool:
@@ -368,10 +413,19 @@ def _pending(store: GraphStore) -> list[str]:
     return [row["id"] for row in store.read(queries.PENDING_PARTIES_QUERY)]
 
 
-def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> int:
-    """Give each party of `keys_of` exactly those keys, where it holds `held` now:
-    each key that gained or lost a holder is written once, then the parties' own
-    lists. Returns how many keys were written."""
+@dataclass
+class KeyChanges:
+    """What giving parties their blocking keys writes: `keys`, each key that gains
+    or loses holders, with them (`{key, added, dropped}`); `parties`, each party
+    whose keys changed, with its keys (`{id, keys}`)."""
+
+    keys: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+
+
+def key_changes(keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> KeyChanges:
+    """What gives each party of `keys_of` exactly those keys, where it holds `held`
+    now."""
     added: dict[str, list[str]] = defaultdict(list)
     dropped: dict[str, list[str]] = defaultdict(list)
     changed = []
@@ -388,11 +442,17 @@ def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, 
         {"key": key, "added": added.get(key, []), "dropped": dropped.get(key, [])}
         for key in sorted(added.keys() | dropped.keys())
     ]
+    return KeyChanges(rows, changed)
+
+
+def write_key_changes(store: GraphStore, changes: KeyChanges) -> int:
+    """Write `changes`: each key that gained or lost a holder once, then the
+    parties' own lists. Returns how many keys were written."""
     # Transactions of about _WRITE_ROWS holders each (a city's key alone may hold
     # thousands).
     chunk: list[dict[str, Any]] = []
     size = 0
-    for row in rows:
+    for row in changes.keys:
         chunk.append(row)
         size += 1 + len(row["added"]) + len(row["dropped"])
         if size >= _WRITE_ROWS:
@@ -401,9 +461,16 @@ def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, 
     if chunk:
         store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk)
     # The parties' lists last: a run killed before them writes the keys again.
-    for start in range(0, len(changed), _WRITE_ROWS):
-        store.write(queries.SET_PARTY_BLOCK_KEYS_QUERY, rows=changed[start : start + _WRITE_ROWS])
-    return len(rows)
+    parties = changes.parties
+    for start in range(0, len(parties), _WRITE_ROWS):
+        store.write(queries.SET_PARTY_BLOCK_KEYS_QUERY, rows=parties[start : start + _WRITE_ROWS])
+    return len(changes.keys)
+
+
+def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> int:
+    """Give each party of `keys_of` exactly those keys, where it holds `held` now.
+    Returns how many keys were written."""
+    return write_key_changes(store, key_changes(keys_of, held))
 
 
 def _write_links(

@@ -12,20 +12,23 @@ from graph import queries
 from graph.errors import NotFound
 from graph.export import node_ids
 from graph.lookup import search
-from graph.model import LinkStatus
+from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
 from graph.resolve.match import QueryParty, match_parties
-from graph.resolve.score import AUTO_THRESHOLD
+from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from graph.resolve.service import (
     Judgement,
     entity,
     evaluate_store,
+    holders_after,
     judge,
+    key_changes,
     key_holders,
     party_clusters,
     party_profiles,
     resolve,
     stored_keys,
+    write_key_changes,
     write_keys,
 )
 from graph.store import GraphStore
@@ -170,6 +173,32 @@ def test_keys_are_written_once_and_counted_as_they_change(
     assert _pid(NAMESAKE) not in holders
 
 
+def test_who_holds_each_key_is_worked_out_before_the_keys_are_written(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    """`resolve` scores pairs while the keys are written, from `holders_after`: it
+    must give what the graph holds once they are, for any size of common key."""
+    newcomer = {"name": "Huaxin Trading Co Ltd", "country": "CN", "phone": PHONE}
+    _load(resolved, tmp_path, [seizure_record(shipper=newcomer)], "second.ndjson")
+    ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE), _pid(newcomer["name"])]
+    held = stored_keys(resolved, ids)
+    keys_of = {pid: blocking_keys(p) for pid, p in party_profiles(resolved, ids).items()}
+    phone_key = next(key for key in held[ids[0]] if key.startswith("art:tel:"))
+    # One party loses the phone's key (blocking changed between versions).
+    keys_of[ids[0]] = keys_of[ids[0]] - {phone_key}
+    changes = key_changes(keys_of, held)
+    assert any(row["dropped"] for row in changes.keys)
+    assert any(row["added"] for row in changes.keys)
+    sizes = (1, 2, 3, 50)
+    worked_out = {size: holders_after(resolved, keys_of, changes, size) for size in sizes}
+    write_key_changes(resolved, changes)
+    stored = key_holders(resolved, set().union(*keys_of.values()))
+    for size in sizes:
+        expected = {key: sorted(found) for key, (count, found) in stored.items() if count <= size}
+        assert {key: sorted(holders) for key, holders in worked_out[size].items()} == expected
+    assert worked_out[3][phone_key] and phone_key not in worked_out[2]
+
+
 def test_keys_of_an_earlier_layout_are_rewritten_by_a_full_run(resolved: GraphStore) -> None:
     ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
     before = _assert_keys_are_sound(resolved, ids)
@@ -193,6 +222,45 @@ def test_a_party_queued_by_an_earlier_version_is_compared(resolved: GraphStore) 
     assert report.compared_parties == 1
     assert report.candidate_pairs > 0
     assert resolve(resolved).compared_parties == 0
+
+
+def test_a_machine_link_its_pair_no_longer_earns_is_removed(resolved: GraphStore) -> None:
+    """A link written by an earlier run (here planted, as if scoring had changed
+    since) goes when its pair is compared again and scores under review; the other
+    links of the party stay as scored."""
+    namesake = _pid(NAMESAKE)
+    others = [_pid(name) for name, _ in SPELLINGS]
+    profiles = party_profiles(resolved, [namesake, *others])
+    scores = {pid: compare(profiles[namesake], profiles[pid]).score for pid in others}
+    unlinked = [pid for pid, score in scores.items() if score < REVIEW_THRESHOLD]
+    assert unlinked, scores  # the case this test is about
+    planted = [
+        {
+            "a": min(namesake, pid),
+            "b": max(namesake, pid),
+            "score": 0.99,
+            "features": "{}",
+            "explanation": "planted",
+            "status": LinkStatus.AUTO.value,
+            "at": "2026-01-01T00:00:00Z",
+        }
+        for pid in unlinked
+    ]
+    machine = [status.value for status in MACHINE_STATUSES]
+    resolved.write(queries.UPSERT_MACHINE_LINKS_QUERY, rows=planted, machine_statuses=machine)
+    before = {frozenset((x["a"], x["b"])): x for x in entity(resolved, others[0]).links}
+    planted_links = {frozenset((x["a"], x["b"])) for x in entity(resolved, namesake).links}
+    assert {frozenset((namesake, pid)) for pid in unlinked} <= planted_links
+    resolved.write(queries.LEGACY_QUEUE_PARTY_QUERY, id=namesake)
+    report = resolve(resolved)
+    assert report.removed == len(unlinked)
+    assert party_clusters(resolved)[namesake] == namesake
+    left = {frozenset((x["a"], x["b"])): x for x in entity(resolved, namesake).links}
+    assert not any(frozenset((namesake, pid)) in left for pid in unlinked)
+    after = {frozenset((x["a"], x["b"])): x for x in entity(resolved, others[0]).links}
+    assert {pair: after[pair] for pair in after if namesake not in pair} == {
+        pair: before[pair] for pair in before if namesake not in pair
+    }
 
 
 def test_scoring_in_worker_processes_links_exactly_as_scoring_in_place(
