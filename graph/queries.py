@@ -242,13 +242,14 @@ SET p.er_pending = true
 # each row returned costs about 40 us, its values in a list a tenth of that.
 
 # `[id, name, name_key, country, labels, cluster, artefact ids]` per party
-# (`graph.resolve.service.PROFILE_FIELDS`).
+# (`graph.resolve.service.PROFILE_FIELDS`). The artefacts in a pattern
+# comprehension: a quarter faster on the embedded engine than an OPTIONAL MATCH
+# collected per party.
 PARTY_PROFILES_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
-OPTIONAL MATCH (p)-[:HAS_ADDRESS|HAS_PHONE|HAS_EMAIL|HAS_IDENTIFIER]->(a)
-WITH p, collect(a.id) AS artefacts
-RETURN collect([p.id, p.name, p.name_key, p.country, labels(p), p.cluster, artefacts])
+RETURN collect([p.id, p.name, p.name_key, p.country, labels(p), p.cluster,
+                [(p)-[:HAS_ADDRESS|HAS_PHONE|HAS_EMAIL|HAS_IDENTIFIER]->(a) | a.id]])
        AS parties
 """
 

@@ -36,7 +36,7 @@ from graph.resolve.evaluate import (
 )
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO, Comparison, compare, decide_links
-from graph.resolve.scoring import Scorer, compare_within, default_workers
+from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [
@@ -221,6 +221,18 @@ def resolve(
     `workers`: processes that score pairs (0: score here; None: by the run's size,
     `graph.resolve.scoring.default_workers`). The outcome does not depend on it.
     """
+    with paused_gc():
+        return _resolve(store, full, batch_size, max_block, workers, progress)
+
+
+def _resolve(
+    store: GraphStore,
+    full: bool,
+    batch_size: int,
+    max_block: int,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> ResolveReport:
     started = time.perf_counter()
     report = ResolveReport()
     legacy = _legacy_keys(store)

@@ -8,6 +8,8 @@ corpus, and over arbitrary names.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from graph.resolve.score import (
     score_bound,
     similarity_bound,
 )
-from graph.resolve.scoring import Scorer, compare_within, score_pairs
+from graph.resolve.scoring import Scorer, compare_within, paused_gc, score_pairs
 from ingest.normalise import comparison_form
 from tests.resolve import generated_corpus, party
 
@@ -164,3 +166,16 @@ def test_match_compares_only_what_can_change_the_answer(corpus: Corpus, limit: i
         expected = sorted(everything.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
         got = _candidates(found, 0.9, limit)
         assert [(c.entity_id, (c.score, c.party_id)) for c in got] == expected
+
+
+def test_the_cycle_collector_is_paused_for_a_run_and_left_as_it_was() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        raise RuntimeError("a run that fails")
+    assert gc.isenabled()
