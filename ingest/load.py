@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -45,6 +46,7 @@ class FileReport:
     flagged: int = 0
     constraint_retries: int = 0
     quarantine_file: str | None = None
+    # Rejected rows counted by kind of reason (`reason_kind`).
     reasons: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -53,6 +55,18 @@ class FileReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_DETAILS = re.compile(r"\s*\(.*$")
+_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
+
+
+def reason_kind(reason: str) -> str:
+    """What a rejection says, without where or what exactly, for the summary's counts
+    ("line 1507 contains NUL bytes" -> "line N contains NUL bytes"; a field's value
+    and a parenthesised detail left out). The quarantine file keeps each whole reason."""
+    head = _DETAILS.sub("", reason.split(":")[0])
+    return _NUMBER.sub("N", head).strip() or "rejected"
 
 
 class IngestError(Exception):
@@ -150,7 +164,7 @@ class Loader:
             write, reason = self._prepare(row, path, report.sha256, agency)
             if write is None:
                 report.quarantined += 1
-                key = (reason or "").split(":")[0]
+                key = reason_kind(reason or "")
                 report.reasons[key] = report.reasons.get(key, 0) + 1
                 entry = {
                     "file": str(path),

@@ -13,7 +13,7 @@ import yaml
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.generate import generate
-from ingest.load import IngestError, Loader
+from ingest.load import IngestError, Loader, reason_kind
 from ingest.manifest import read_manifest
 from ingest.profile import Profile, ProfileError, read_tabular
 
@@ -121,6 +121,17 @@ def test_bad_rows_in_a_csv_are_each_accounted_for(store: GraphStore, tmp_path: P
     assert "not utf-8 text" in reasons[7]
     assert "record_id" in reasons[8]
     assert "shipper.name" in reasons[9]
+    # The summary counts rejections by kind, without line numbers or values.
+    assert report.reasons == {
+        "the row has N cells but the header has N": 1,
+        "field 'seizure_date'": 1,
+        "field 'value.amount'": 1,
+        "line N contains NUL bytes": 1,
+        "line N is not utf-8 text": 1,
+        "required field 'record_id' is missing": 1,
+        "field 'shipper.name'": 1,
+    }
+    assert reason_kind("line 20360 contains NUL bytes") == reason_kind(reasons[6])
 
 
 def test_empty_file_is_a_clear_error(store: GraphStore, tmp_path: Path) -> None:
