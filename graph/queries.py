@@ -316,16 +316,6 @@ MATCH (k:BlockKey {id: key})
 RETURN key, k.parties AS parties, k.holders AS holders
 """
 
-# Who holds each key of `$keys` (`[key, most]`) now, if at most `most` parties do:
-# `[key, holders]`, holders null for a key held by more; a key not in the graph is
-# left out.
-KEY_HOLDERS_UP_TO_QUERY = """
-UNWIND $keys AS wanted
-WITH wanted[0] AS key, wanted[1] AS most
-MATCH (k:BlockKey {id: key})
-RETURN collect([key, CASE WHEN k.parties <= most THEN coalesce(k.holders, []) END]) AS found
-"""
-
 BLOCK_CANDIDATES_QUERY = """
 UNWIND $keys AS key
 MATCH (k:BlockKey {id: key})
@@ -333,9 +323,10 @@ WHERE k.parties <= $max_block
 RETURN collect([key, coalesce(k.holders, [])]) AS found
 """
 
-# `/match`'s first look: how many parties hold each of a query's keys, and who,
-# for the keys held by at most `$max_block` (the others are read only if the query
-# finds no sure match through these).
+# How many parties hold each key, and who, for the keys held by at most
+# `$max_block` (an empty list for the others); a key not in the graph is left out.
+# `/match`'s first look (the common keys are read only if the query finds no sure
+# match through these), and what resolution changes the keys from.
 # `[key, holders counted, holders]` per key.
 BLOCK_KEY_HOLDERS_QUERY = """
 UNWIND $keys AS key

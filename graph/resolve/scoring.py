@@ -7,8 +7,8 @@ only if it would keep two clusters apart (`holds_apart`), and only if auto links
 could join its two parties at all; `compare_within` compares those few once every
 pair is scored, so the decisions are the same as if every pair had been compared.
 
-`Scorer` scores batches of pairs in worker processes while the caller reads the
-next batch's candidates from the graph, and hands the results back in the order the
+`Scorer` scores batches of pairs in worker processes while the caller builds the
+next batch's pairs and reads their parties' profiles, and hands the results back in the order the
 batches were given, so that a run's outcome does not depend on how many workers it
 had. With no workers it scores in the caller.
 

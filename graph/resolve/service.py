@@ -247,17 +247,20 @@ def _resolve(
         report.seconds = time.perf_counter() - started
         return report
 
-    # The scorer's workers start now, while the keys are written (a worker takes
-    # about a second to import what it needs).
+    # The scorer's workers start now, while the pending parties are read (a worker
+    # takes about a second to import what it needs).
     report.workers = default_workers(len(ids)) if workers is None else workers
     with Scorer(report.workers) as scorer, ThreadPoolExecutor(1, "iprgraph-keys") as writer:
         # 1. Keys. The pending parties' profiles are kept for phase 2. In a full run
         # every party is pending: who holds each key is known here (at 100k records
         # reading it back cost 200 s); else it is what the graph holds changed by
-        # this run.
+        # this run. Only the keys held by at most `max_block` parties are kept.
         profiles, keys_of, held = _pending_keys(store, ids, batch_size, rewrite=legacy)
         changes = key_changes(keys_of, held)
-        known = holders_of(keys_of) if full else holders_after(store, keys_of, changes, max_block)
+        if full:
+            known = {k: v for k, v in holders_of(keys_of).items() if len(v) <= max_block}
+        else:
+            known = holders_after(store, keys_of, changes, max_block)
         # Written while the pairs are scored (the workers would wait otherwise).
         keys_written = writer.submit(write_key_changes, store, changes)
         lap = report.lap("keys", started)
@@ -271,12 +274,10 @@ def _resolve(
         compared: set[tuple[str, str]] = set()
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
-            wanted = {key for pid in batch for key in keys_of.get(pid, ())}
-            holders = {k: known[k] for k in wanted if k in known and len(known[k]) <= max_block}
             pairs: set[tuple[str, str]] = set()
             for pid in batch:
                 for key in keys_of.get(pid, ()):
-                    for other in holders.get(key, ()):
+                    for other in known.get(key, ()):
                         if other != pid:
                             pair = (pid, other) if pid < other else (other, pid)
                             if pair not in compared:
@@ -392,12 +393,16 @@ def holders_after(
     added = {row["key"]: row["added"] for row in changes.keys}
     dropped = {row["key"]: row["dropped"] for row in changes.keys}
     wanted = sorted({key for keys in keys_of.values() for key in keys})
-    # A key held now by more than `max_block` and those it loses stays common.
-    asked = [[key, max_block + len(dropped.get(key, ()))] for key in wanted]
+    # A key held now by more than `max_block` and the holders it loses stays common.
+    most = max_block + max((len(row["dropped"]) for row in changes.keys), default=0)
     stored: dict[str, list[str] | None] = {}
-    for start in range(0, len(asked), _READ_KEYS):
-        rows = store.read(queries.KEY_HOLDERS_UP_TO_QUERY, keys=asked[start : start + _READ_KEYS])
-        stored.update((key, holders) for key, holders in rows[0]["found"])
+    for start in range(0, len(wanted), _READ_KEYS):
+        rows = store.read(
+            queries.BLOCK_KEY_HOLDERS_QUERY, keys=wanted[start : start + _READ_KEYS], max_block=most
+        )
+        for key, count, holders in rows[0]["found"]:
+            common = int(count or 0) > max_block + len(dropped.get(key, ()))
+            stored[key] = None if common else holders
     after: dict[str, list[str]] = {}
     for key in wanted:
         now = stored.get(key, [])
