@@ -73,6 +73,8 @@ def _row(record: neo4j.Record) -> Row:
 
 
 _USER_AGENT = "iprgraph/0.1"
+# Seconds a pooled connection may sit idle before it is checked before use.
+_LIVENESS_CHECK_AFTER_S = 2.0
 # Neo4j's codes for a statement stopped by its transaction timeout.
 _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -148,8 +150,12 @@ class GraphStore:
             # Waiting for a pooled connection is bounded too: a request must not
             # hang because the database went away.
             connection_acquisition_timeout=connection_timeout_s * 2,
-            # A pooled connection to a restarted server is dead; check before use.
-            liveness_check_timeout=0,
+            # A pooled connection to a restarted server is dead. One idle for a
+            # while is checked before use (a RESET round trip, a third of a short
+            # read); one in steady use is not: if it has died all the same, the
+            # statement fails as retryable and runs again on a new connection
+            # (`read`, managed transactions).
+            liveness_check_timeout=_LIVENESS_CHECK_AFTER_S,
         )
 
     @classmethod
