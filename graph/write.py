@@ -2,8 +2,9 @@
 
 `ingest/` turns canonical records into `SeizureWrite` values (plain data: ids,
 properties, links); this module decides per record whether it is new, unchanged or
-a correction, and writes the batch. Every statement MERGEs on ids, so a retried or
-re-run batch ends in the same graph.
+a correction, and writes the batch. Every statement MERGEs on ids, except that
+parties the transaction found missing are created with their role labels; a
+retried or re-run batch ends in the same graph.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
-from graph.model import LINKS, LINKS_BY_NAME, Label, PartyRole
+from graph.model import LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, PartyRole
 from graph.store import GraphStore, Row, Tx
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
@@ -59,9 +60,10 @@ class WriteOutcome:
 def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome:
     """Write one batch in one transaction; report what was new, corrected, unchanged."""
     outcome = WriteOutcome()
+    roles = _party_roles(batch)
     for attempt in range(_CONSTRAINT_RETRIES + 1):
         try:
-            result = store.execute_write(lambda tx: _write(tx, batch))
+            result, new_roles = store.execute_write(lambda tx: _write(tx, batch, roles))
         except ConstraintViolation:
             if attempt == _CONSTRAINT_RETRIES:
                 raise
@@ -69,9 +71,22 @@ def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome
             time.sleep(_CONSTRAINT_BACKOFF_S * 2**attempt)
             continue
         result.constraint_retries = outcome.constraint_retries
-        _label_roles(store, batch)
+        _label_roles(store, new_roles)
         return result
     raise AssertionError("unreachable")
+
+
+def _party_roles(batch: list[SeizureWrite]) -> dict[str, frozenset[PartyRole]]:
+    """Party id -> the roles the batch's records give it (every record, unchanged
+    ones too: a load killed between the link transaction and the role labels is
+    completed by running it again)."""
+    roles: dict[str, set[PartyRole]] = defaultdict(set)
+    for seizure in batch:
+        for row in seizure.links:
+            role = LINKS_BY_NAME[row.link].role
+            if role is not None:
+                roles[row.target_id].add(role)
+    return {party: frozenset(found) for party, found in roles.items()}
 
 
 def _collapse(
@@ -125,21 +140,12 @@ def _collapse(
     return nodes, links
 
 
-def _label_roles(store: GraphStore, batch: list[SeizureWrite]) -> None:
-    """Role labels on the batch's parties, one transaction per role.
-
-    Run for every record of the batch, unchanged ones too: a load killed between
-    the link transaction and this one is completed by running it again.
-    """
-    ids: dict[PartyRole, set[str]] = defaultdict(set)
-    for seizure in batch:
-        for row in seizure.links:
-            role = LINKS_BY_NAME[row.link].role
-            if role is not None:
-                ids[role].add(row.target_id)
+def _label_roles(store: GraphStore, new_roles: dict[PartyRole, list[str]]) -> None:
+    """Role labels that parties which existed before the batch gained in it, one
+    transaction per role (parties created by the batch got theirs then)."""
     for role in PartyRole:
-        if ids[role]:
-            store.execute_write(_role_work(role, sorted(ids[role])))
+        if new_roles.get(role):
+            store.execute_write(_role_work(role, new_roles[role]))
 
 
 def _role_work(role: PartyRole, ids: list[str]) -> Callable[[Tx], None]:
@@ -151,11 +157,60 @@ def _role_work(role: PartyRole, ids: list[str]) -> Callable[[Tx], None]:
     return work
 
 
-def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
+def _existing_roles(
+    tx: Tx, roles: dict[str, frozenset[PartyRole]]
+) -> dict[str, frozenset[PartyRole]]:
+    """The batch's parties that exist already -> the role labels they carry."""
+    if not roles:
+        return {}
+    (row,) = tx.run(queries.EXISTING_PARTIES_QUERY, ids=sorted(roles))
+    return {
+        party: frozenset(PartyRole(label) for label in labels if label in ROLE_LABELS)
+        for party, labels in row["found"]
+    }
+
+
+def _write_parties(
+    tx: Tx,
+    rows: dict[str, Row],
+    roles: dict[str, frozenset[PartyRole]],
+    existing: dict[str, frozenset[PartyRole]],
+) -> None:
+    """The batch's Party nodes: new ones created with their role labels, one
+    statement per set of roles; those that exist upserted like any node."""
+    by_roles: dict[tuple[PartyRole, ...], list[Row]] = defaultdict(list)
+    upserts = []
+    for party, row in rows.items():
+        if party in existing:
+            upserts.append(row)
+            continue
+        props = {
+            **row["node"],
+            "cluster": party,
+            "er_queued": True,
+            "first_source": row["source"],
+            "agencies": row["agencies"],
+        }
+        by_roles[tuple(sorted(roles[party]))].append({"id": party, "props": props})
+    for combination in sorted(by_roles):
+        tx.run(queries.create_parties_query(combination), rows=by_roles[combination])
+    if upserts:
+        tx.run(queries.upsert_nodes_query(Label.PARTY), rows=upserts)
+
+
+def _write(
+    tx: Tx, batch: list[SeizureWrite], roles: dict[str, frozenset[PartyRole]]
+) -> tuple[WriteOutcome, dict[PartyRole, list[str]]]:
+    """Write the batch; what it was, and the role labels existing parties gain."""
     # Last one wins when a batch holds the same record twice (a corrected copy
     # later in the same file).
     by_id = {seizure.id: seizure for seizure in batch}
     existing = {row["id"]: row for row in tx.run(queries.EXISTING_SEIZURES_QUERY, ids=list(by_id))}
+    labelled = _existing_roles(tx, roles)
+    new_roles: dict[PartyRole, list[str]] = defaultdict(list)
+    for party in sorted(labelled):
+        for role in sorted(roles[party] - labelled[party]):
+            new_roles[role].append(party)
     outcome = WriteOutcome()
     to_write: list[SeizureWrite] = []
     corrected: list[str] = []
@@ -190,13 +245,16 @@ def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
         rows.append({"id": seizure.id, "props": seizure.props, "history": history})
     outcome.unchanged += len(batch) - len(by_id)
     if not to_write:
-        return outcome
+        return outcome, new_roles
     tx.run(queries.UPSERT_SEIZURES_QUERY, rows=rows)
     if corrected:
         tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
     nodes, links = _collapse(to_write)
     for label in sorted(nodes):
-        tx.run(queries.upsert_nodes_query(label), rows=list(nodes[label].values()))
+        if label == Label.PARTY:
+            _write_parties(tx, nodes[label], roles, labelled)
+        else:
+            tx.run(queries.upsert_nodes_query(label), rows=list(nodes[label].values()))
     for link in LINKS:
         link_rows = links.get(link.name)
         if link_rows:
@@ -204,4 +262,4 @@ def _write(tx: Tx, batch: list[SeizureWrite]) -> WriteOutcome:
                 queries.link_query(link.source, link.rel, link.target, ordered=link.ordered),
                 rows=list(link_rows.values()),
             )
-    return outcome
+    return outcome, new_roles

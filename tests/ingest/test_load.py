@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from graph import queries
-from graph.model import Label
+from graph.model import Label, PartyRole
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.load import Loader
-from tests.factories import seizure_record, write_ndjson
+from tests.factories import load_records, seizure_record, write_ndjson
 
 
 def _loader(store: GraphStore, tmp_path: Path, **kwargs: object) -> Loader:
@@ -135,3 +135,47 @@ def test_unresolved_port_and_invalid_container_are_kept_and_flagged(
     assert (row["container"], row["valid"]) == ("TGHU1234560", False)
     assert any("Nowhere Harbour" in flag for flag in row["flags"])
     assert any("TGHU1234560" in flag for flag in row["flags"])
+
+
+_ROLE_FIELDS = {
+    PartyRole.SHIPPER: "shipper",
+    PartyRole.CONSIGNEE: "consignee",
+    PartyRole.FORWARDER: "forwarder",
+    PartyRole.MANUFACTURER: "manufacturers",
+}
+
+
+def _party_labels(store: GraphStore) -> dict[str, set[str]]:
+    rows = store.read("MATCH (p:Party) RETURN p.name AS name, labels(p) AS labels")
+    return {row["name"]: set(row["labels"]) for row in rows}
+
+
+def test_parties_carry_every_role_they_are_named_in(store: GraphStore, tmp_path: Path) -> None:
+    # One party per set of roles, each named in all of its roles by one record;
+    # new parties are created with their labels (one statement per set of roles).
+    records, expected = [], {}
+    for roles in queries.role_combinations():
+        name = "Roles " + " ".join(role.name for role in roles) + " Co Ltd"
+        party = {"name": name, "country": "CN"}
+        record = seizure_record()
+        for field in _ROLE_FIELDS.values():
+            record.pop(field, None)
+        for role in roles:
+            record[_ROLE_FIELDS[role]] = [party] if role == PartyRole.MANUFACTURER else party
+        records.append(record)
+        expected[name] = {"Party", *roles}
+    load_records(store, tmp_path, records)
+    assert _party_labels(store) == expected
+
+    # Parties already in the graph named in a new role gain its label, and keep
+    # their others; one named again in a role it has is left as it is.
+    shipper, consignee = "Roles SHIPPER Co Ltd", "Roles CONSIGNEE Co Ltd"
+    again = seizure_record(
+        shipper={"name": shipper, "country": "CN"},
+        consignee={"name": shipper, "country": "CN"},
+        forwarder={"name": consignee, "country": "CN"},
+    )
+    load_records(store, tmp_path, [again])
+    expected[shipper] = {"Party", "Shipper", "Consignee"}
+    expected[consignee] = {"Party", "Consignee", "Forwarder"}
+    assert _party_labels(store) == expected
