@@ -170,14 +170,21 @@ def _existing_roles(
     }
 
 
+def _written(tx: Tx, query: str, rows: list[Row]) -> dict[str, str]:
+    """Run a statement that writes nodes; node id -> element id."""
+    (row,) = tx.run(query, rows=rows)
+    return dict(row["written"])
+
+
 def _write_parties(
     tx: Tx,
     rows: dict[str, Row],
     roles: dict[str, frozenset[PartyRole]],
     existing: dict[str, frozenset[PartyRole]],
-) -> None:
+) -> dict[str, str]:
     """The batch's Party nodes: new ones created with their role labels, one
-    statement per set of roles; those that exist upserted like any node."""
+    statement per set of roles; those that exist upserted like any node. Party id
+    -> element id."""
     by_roles: dict[tuple[PartyRole, ...], list[Row]] = defaultdict(list)
     upserts = []
     for party, row in rows.items():
@@ -192,10 +199,13 @@ def _write_parties(
             "agencies": row["agencies"],
         }
         by_roles[tuple(sorted(roles[party]))].append({"id": party, "props": props})
+    written: dict[str, str] = {}
     for combination in sorted(by_roles):
-        tx.run(queries.create_parties_query(combination), rows=by_roles[combination])
+        query = queries.create_parties_query(combination)
+        written.update(_written(tx, query, by_roles[combination]))
     if upserts:
-        tx.run(queries.upsert_nodes_query(Label.PARTY), rows=upserts)
+        written.update(_written(tx, queries.upsert_nodes_query(Label.PARTY), upserts))
+    return written
 
 
 def _write(
@@ -246,20 +256,34 @@ def _write(
     outcome.unchanged += len(batch) - len(by_id)
     if not to_write:
         return outcome, new_roles
-    tx.run(queries.UPSERT_SEIZURES_QUERY, rows=rows)
+    # Element ids of the nodes written, by label and id: the links find their
+    # ends by them.
+    element_ids = {Label.SEIZURE: _written(tx, queries.UPSERT_SEIZURES_QUERY, rows)}
     if corrected:
         tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
     nodes, links = _collapse(to_write)
     for label in sorted(nodes):
         if label == Label.PARTY:
-            _write_parties(tx, nodes[label], roles, labelled)
+            element_ids[label] = _write_parties(tx, nodes[label], roles, labelled)
         else:
-            tx.run(queries.upsert_nodes_query(label), rows=list(nodes[label].values()))
+            query = queries.upsert_nodes_query(label)
+            element_ids[label] = _written(tx, query, list(nodes[label].values()))
     for link in LINKS:
         link_rows = links.get(link.name)
         if link_rows:
+            sources, targets = element_ids[link.source], element_ids[link.target]
             tx.run(
                 queries.link_query(link.source, link.rel, link.target, ordered=link.ordered),
-                rows=list(link_rows.values()),
+                rows=[
+                    {
+                        "a": sources[row["source_id"]],
+                        "b": targets[row["target_id"]],
+                        "seq": row["seq"],
+                        "props": row["props"],
+                        "prov": row["prov"],
+                        "agencies": row["agencies"],
+                    }
+                    for row in link_rows.values()
+                ],
             )
     return outcome, new_roles
