@@ -30,6 +30,11 @@ from ingest.record import SeizureRecord, describe_validation_error
 # Rows per transaction: large enough that UNWIND amortises the round trip, small
 # enough that a retried batch is cheap and memory stays flat.
 DEFAULT_BATCH_SIZE = 500
+# A file's first batch is this small, and each next one twice the size up to the
+# batch size: the writer starts on a file's first records instead of waiting while
+# a whole batch is normalised (about 1.7 ms a record, 0.85 s for 500, idle time at
+# the start of every file), and the normaliser keeps ahead as the batches grow.
+FIRST_BATCH_SIZE = 50
 
 T = TypeVar("T")
 
@@ -157,8 +162,11 @@ class Loader:
         """Batches of prepared records; rejected rows go to `quarantine` on the way.
 
         Counts `read`, `quarantined` and `flagged` (the writer counts the rest).
+        The first batches are smaller (`FIRST_BATCH_SIZE`).
         """
         batch: list[SeizureWrite] = []
+        sizes = batch_sizes(self.batch_size)
+        size = next(sizes)
         for row in _file_errors_as_ingest_errors(rows):
             report.read += 1
             write, reason = self._prepare(row, path, report.sha256, agency)
@@ -178,9 +186,10 @@ class Loader:
             if write.props["flags"]:
                 report.flagged += 1
             batch.append(write)
-            if len(batch) >= self.batch_size:
+            if len(batch) >= size:
                 yield batch
                 batch = []
+                size = next(sizes)
         # The last, possibly empty, batch: an empty one still reports progress.
         yield batch
 
@@ -215,6 +224,14 @@ class Loader:
 
 
 _DONE = object()
+
+
+def batch_sizes(batch_size: int) -> Iterator[int]:
+    """The sizes of a file's batches: `FIRST_BATCH_SIZE`, doubling up to `batch_size`."""
+    size = min(FIRST_BATCH_SIZE, batch_size)
+    while True:
+        yield size
+        size = min(2 * size, batch_size)
 
 
 def prefetched(items: Iterator[T], depth: int) -> Iterator[T]:

@@ -1,13 +1,15 @@
-"""The loader's read-ahead: order kept, errors raised in the writer's thread, stops early."""
+"""The loader's read-ahead: order kept, errors raised in the writer's thread, stops early;
+and the sizes of a file's batches."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from ingest.load import prefetched
+from ingest.load import batch_sizes, prefetched
 
 
 def test_items_arrive_in_order() -> None:
@@ -41,3 +43,9 @@ def test_a_consumer_that_stops_early_stops_the_producer() -> None:
     assert not any(t.name == "ingest-prefetch" for t in threading.enumerate())
     # At most the items in the channel, the one being put and the one in hand.
     assert len(produced) <= 5
+
+
+def test_a_files_batches_start_small_and_grow_to_the_batch_size() -> None:
+    assert list(itertools.islice(batch_sizes(500), 7)) == [50, 100, 200, 400, 500, 500, 500]
+    assert list(itertools.islice(batch_sizes(3), 3)) == [3, 3, 3]
+    assert list(itertools.islice(batch_sizes(80), 3)) == [50, 80, 80]
