@@ -237,6 +237,57 @@ def batched_against_per_record(workdir: Path, records: int = 1000) -> dict[str, 
     }
 
 
+@measurement("load_statements")
+def load_statements(workdir: Path, records: int = 5_000) -> dict[str, Any]:
+    """Where a load's database time goes: generated feeds loaded into a new database
+    with every statement of the writer timed (`graph.store.Tx.run` wrapped)."""
+    from graph.store import Tx
+    from ingest.generate import generate
+
+    feeds = workdir / f"statement-feeds-{records}"
+    generate(records, 1, feeds)
+    seconds: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    calls: dict[str, int] = {}
+    run = Tx.run
+
+    def timed(tx: Tx, query: str, **params: Any) -> list[dict[str, Any]]:
+        started = time.perf_counter()
+        try:
+            return run(tx, query, **params)
+        finally:
+            key = " ".join(query.split())[:100]
+            seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
+            calls[key] = calls.get(key, 0) + 1
+            rows[key] = rows.get(key, 0) + sum(
+                len(value) for value in params.values() if isinstance(value, list)
+            )
+
+    server = EmbeddedServer(workdir / "statements" / "embedded")
+    Tx.run = timed  # type: ignore[method-assign]
+    try:
+        loaded, elapsed, _ = _load_feeds(server, "statements", feeds, workdir, 500)
+    finally:
+        Tx.run = run  # type: ignore[method-assign]
+        server.stop()
+    ranked = sorted(seconds, key=lambda key: -seconds[key])
+    return {
+        "records_loaded": loaded,
+        "seconds": round(elapsed, 1),
+        "in_statements_s": round(sum(seconds.values()), 1),
+        "statements": [
+            {
+                "statement": key,
+                "calls": calls[key],
+                "rows": rows[key],
+                "seconds": round(seconds[key], 2),
+                "us_per_row": round(1e6 * seconds[key] / max(rows[key], 1), 1),
+            }
+            for key in ranked
+        ],
+    }
+
+
 @measurement("networks")
 def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, Any]:
     """`networks build` after a load and a full resolve, a rebuild of the same graph,
