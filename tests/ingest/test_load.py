@@ -145,6 +145,9 @@ _ROLE_FIELDS = {
 }
 
 
+_PLAIN_ROLES = ("SHIPPER", "CONSIGNEE", "FORWARDER")
+
+
 def _party_labels(store: GraphStore) -> dict[str, set[str]]:
     rows = store.read("MATCH (p:Party) RETURN p.name AS name, labels(p) AS labels")
     return {row["name"]: set(row["labels"]) for row in rows}
@@ -167,15 +170,17 @@ def test_parties_carry_every_role_they_are_named_in(store: GraphStore, tmp_path:
     load_records(store, tmp_path, records)
     assert _party_labels(store) == expected
 
-    # Parties already in the graph named in a new role gain its label, and keep
-    # their others; one named again in a role it has is left as it is.
-    shipper, consignee = "Roles SHIPPER Co Ltd", "Roles CONSIGNEE Co Ltd"
+    # Parties already in the graph named in a new role gain its label (one
+    # statement per role, each run here), and keep their others.
+    shipper, consignee, forwarder = (f"Roles {role} Co Ltd" for role in _PLAIN_ROLES)
     again = seizure_record(
-        shipper={"name": shipper, "country": "CN"},
+        shipper={"name": forwarder, "country": "CN"},
         consignee={"name": shipper, "country": "CN"},
         forwarder={"name": consignee, "country": "CN"},
+        manufacturers=[{"name": shipper, "country": "CN"}],
     )
     load_records(store, tmp_path, [again])
-    expected[shipper] = {"Party", "Shipper", "Consignee"}
+    expected[shipper] = {"Party", "Shipper", "Consignee", "Manufacturer"}
     expected[consignee] = {"Party", "Consignee", "Forwarder"}
+    expected[forwarder] = {"Party", "Forwarder", "Shipper"}
     assert _party_labels(store) == expected
