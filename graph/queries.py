@@ -180,6 +180,8 @@ def link_query(source: Label, rel: RelType, target: Label, *, ordered: bool = Fa
     The relationship carries `r.props` and the provenance `r.prov` (agency, source
     file sha256 and line, handling) of the record with the smallest source key, plus
     the agencies that reported it. `ordered` keys it by `seq` (transit port order).
+    `linked` counts the rows whose two nodes were found: fewer than sent means a
+    node was rewritten under another element id meanwhile (`graph.write`).
     """
     rel_key = " {seq: r.seq}" if ordered else ""
     return f"""
@@ -191,6 +193,7 @@ WITH r, e, (e.source IS NULL OR r.prov.source <= e.source) AS earliest
 SET e += CASE WHEN earliest THEN r.props ELSE {{}} END
 SET e += CASE WHEN earliest THEN r.prov ELSE {{}} END
 SET e.agencies = {_MERGE_AGENCIES.format(var="e")}
+RETURN count(e) AS linked
 """.strip()
 
 
@@ -204,8 +207,8 @@ RETURN collect([id, labels(p)]) AS found
 
 
 def create_parties_query(roles: Iterable[PartyRole]) -> str:
-    """CREATE a Party per row of `$rows` with the role labels `roles`, and
-    `r.props` as its properties (what `upsert_nodes_query` gives a new party).
+    """CREATE a Party per row of `$rows` (the rows `upsert_nodes_query` takes) with
+    the role labels `roles` and what that statement gives a new party.
 
     For parties the transaction found missing (`EXISTING_PARTIES_QUERY`): created
     with their labels, they need no relabelling, which costs the embedded engine
@@ -217,7 +220,8 @@ def create_parties_query(roles: Iterable[PartyRole]) -> str:
     return f"""
 UNWIND $rows AS r
 CREATE (b:{Label.PARTY}{labels} {{id: r.id}})
-SET b += r.props
+SET b += r.node, b.cluster = r.id, b.er_queued = true, b.first_source = r.source,
+    b.agencies = r.agencies
 RETURN collect([r.id, elementId(b)]) AS written
 """.strip()
 

@@ -8,9 +8,9 @@ could join its two parties at all; `compare_within` compares those few once ever
 pair is scored, so the decisions are the same as if every pair had been compared.
 
 `Scorer` scores batches of pairs in worker processes while the caller builds the
-next batch's pairs and reads their parties' profiles, and hands the results back in the order the
-batches were given, so that a run's outcome does not depend on how many workers it
-had. With no workers it scores in the caller.
+next batch's pairs and reads their parties' profiles, and hands the results back in
+the order the batches were given, so that a run's outcome does not depend on how
+many workers it had. With no workers it scores in the caller.
 
 Workers are started by a fork server: the caller may run threads (the driver's,
 Rich's progress bar), and forking a process with threads can copy a held lock.

@@ -60,7 +60,6 @@ __all__ = [
     "resolve",
     "stored_keys",
     "write_key_changes",
-    "write_keys",
 ]
 
 # Pending parties per round trip (keys written, candidates read).
@@ -482,12 +481,6 @@ def write_key_changes(store: GraphStore, changes: KeyChanges) -> int:
     for start in range(0, len(parties), _WRITE_ROWS):
         store.write(queries.SET_PARTY_BLOCK_KEYS_QUERY, rows=parties[start : start + _WRITE_ROWS])
     return len(changes.keys)
-
-
-def write_keys(store: GraphStore, keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> int:
-    """Give each party of `keys_of` exactly those keys, where it holds `held` now.
-    Returns how many keys were written."""
-    return write_key_changes(store, key_changes(keys_of, held))
 
 
 def _write_links(

@@ -29,7 +29,6 @@ from graph.resolve.service import (
     resolve,
     stored_keys,
     write_key_changes,
-    write_keys,
 )
 from graph.store import GraphStore
 from ingest.load import Loader
@@ -152,7 +151,7 @@ def test_keys_are_written_once_and_counted_as_they_change(
     phone_key = next(key for key in before[ids[0]] if key.startswith("art:tel:"))
     assert key_holders(resolved, [phone_key])[phone_key][0] == len(SPELLINGS)
     # A full run rewrites no key: nothing changed.
-    assert write_keys(resolved, before, stored_keys(resolved, ids)) == 0
+    assert write_key_changes(resolved, key_changes(before, stored_keys(resolved, ids))) == 0
     resolve(resolved, full=True)
     assert _assert_keys_are_sound(resolved, ids) == before
     # The namesake gains a phone: it gains that key, and the key one holder.
@@ -165,8 +164,8 @@ def test_keys_are_written_once_and_counted_as_they_change(
     # Keys a party no longer has (blocking changed between versions) lose it; a run
     # killed before the parties' lists were written, run again, ends the same.
     fewer = {_pid(NAMESAKE): after[_pid(NAMESAKE)] - {phone_key}}
-    assert write_keys(resolved, fewer, after) == 1
-    assert write_keys(resolved, fewer, after) == 1
+    assert write_key_changes(resolved, key_changes(fewer, after)) == 1
+    assert write_key_changes(resolved, key_changes(fewer, after)) == 1
     assert stored_keys(resolved, fewer) == fewer
     count, holders = key_holders(resolved, [phone_key])[phone_key]
     assert count == len(holders) == len(SPELLINGS)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from graph import queries
+from graph import write as graph_write
 from graph.model import Label, PartyRole
-from graph.store import GraphStore
+from graph.store import GraphStore, Tx
 from graph.summary import summarise
 from ingest.load import Loader
 from tests.factories import load_records, seizure_record, write_ndjson
@@ -184,3 +187,70 @@ def test_parties_carry_every_role_they_are_named_in(store: GraphStore, tmp_path:
     expected[consignee] = {"Party", "Consignee", "Forwarder"}
     expected[forwarder] = {"Party", "Forwarder", "Shipper"}
     assert _party_labels(store) == expected
+
+
+def test_a_party_relabelled_by_a_loader_alongside_mid_batch_is_still_linked(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ArcadeDB relabels a node by rewriting it under a new element id. A loader
+    # alongside that does so between this batch's party write and its links (made
+    # here to happen then) must not cost the batch its links: it runs again.
+    load_records(store, tmp_path, [seizure_record(record_id="RL-1")])
+    shipper = store.read(
+        "MATCH (:Seizure {id: $id})-[:SHIPPED_BY]->(p:Party) RETURN p.id AS id", id="HK-CED:RL-1"
+    )[0]["id"]
+    run, relabelled = Tx.run, []
+
+    def run_then_relabel(tx: Tx, query: str, **params: object) -> list[dict[str, object]]:
+        rows = run(tx, query, **params)
+        if not relabelled and query == queries.upsert_nodes_query(Label.PARTY):
+            relabelled.append(shipper)
+            store.write(queries.role_label_query(PartyRole.FORWARDER), ids=[shipper])
+        return rows
+
+    monkeypatch.setattr(Tx, "run", run_then_relabel)
+    feed = write_ndjson(tmp_path / "second.ndjson", [seizure_record(record_id="RL-2")])
+    report = _loader(store, tmp_path).load_file(feed)
+    monkeypatch.undo()
+    assert relabelled == [shipper]
+    assert report.loaded == 1
+    linked = store.read(
+        "MATCH (:Seizure {id: $id})-[e]->(p:Party) RETURN type(e) AS rel, p.id AS id",
+        id="HK-CED:RL-2",
+    )
+    assert {row["rel"] for row in linked} == {"SHIPPED_BY", "CONSIGNED_TO"}
+    assert shipper in {row["id"] for row in linked}
+
+
+def test_a_batch_whose_links_miss_a_node_runs_again(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the engine had not noticed a node rewritten under another element id
+    # (above): the first attempt is handed an element id that no node has.
+    written, calls = graph_write._written, []
+
+    def stale_once(tx: Tx, query: str, rows: list[dict[str, object]]) -> dict[str, str]:
+        found = written(tx, query, rows)
+        calls.append(query)
+        if len(calls) == 1:
+            found = dict.fromkeys(found, "#999:999")
+        return found
+
+    monkeypatch.setattr(graph_write, "_written", stale_once)
+    feed = write_ndjson(tmp_path / "feed.ndjson", [seizure_record(record_id="RW-1")])
+    report = _loader(store, tmp_path).load_file(feed)
+    monkeypatch.undo()
+    assert (report.loaded, report.constraint_retries) == (1, 1)
+    # Every link of the record is there: as many, of each kind, as a clean load of
+    # the same record gives.
+    load_records(store, tmp_path, [seizure_record(record_id="RW-2")])
+    links = {
+        record: sorted(
+            row["rel"]
+            for row in store.read(
+                "MATCH (:Seizure {id: $id})-[e]->() RETURN type(e) AS rel", id=f"HK-CED:{record}"
+            )
+        )
+        for record in ("RW-1", "RW-2")
+    }
+    assert links["RW-1"] and links["RW-1"] == links["RW-2"]
