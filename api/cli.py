@@ -197,10 +197,13 @@ def _serve(settings: Settings, store: GraphStore, host: str, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.serving import settle_heap
 
     console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs)")
     try:
-        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="warning")
+        app = create_app(settings, store=store)
+        settle_heap()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()
 

@@ -241,15 +241,25 @@ class NameToken:
 @dataclass(frozen=True)
 class NameParts:
     """A comparison form taken apart: legal forms aside, every other token kept in
-    order and marked generic (with its group) or identifying."""
+    order and marked generic (with its group) or identifying.
+
+    The tokens are kept as two tuples of strings, which Python's cycle collector
+    stops tracking (objects of a class it tracks for ever): parts are cached by the
+    ten thousand in a long-running API process, and every object tracked is scanned
+    at each full collection."""
 
     key: str
-    tokens: tuple[NameToken, ...]
+    texts: tuple[str, ...]
+    groups: tuple[str, ...]  # generic group of each token; "" for an identifying word
     legal_forms: frozenset[str]
 
     @property
+    def tokens(self) -> tuple[NameToken, ...]:
+        return tuple(NameToken(t, g) for t, g in zip(self.texts, self.groups, strict=True))
+
+    @property
     def identifying(self) -> tuple[str, ...]:
-        return tuple(t.text for t in self.tokens if not t.generic)
+        return tuple(t for t, g in zip(self.texts, self.groups, strict=True) if not g)
 
     @cached_property
     def places(self) -> frozenset[str]:
@@ -271,11 +281,7 @@ class NameParts:
     def person_like(self) -> bool:
         """Two to four words, none generic and no legal form: a person's name, or a
         company written without any word that would say so."""
-        return (
-            not self.legal_forms
-            and 2 <= len(self.tokens) <= 4
-            and not any(t.generic for t in self.tokens)
-        )
+        return not self.legal_forms and 2 <= len(self.texts) <= 4 and not any(self.groups)
 
 
 def _generic_groups(words: list[str]) -> list[str]:
@@ -320,8 +326,7 @@ def name_parts(name_key: str) -> NameParts:
     if not words:  # "Trading Co" has no other word; keep what there is
         words = [w for w in name_key.split() if w not in legal]
     groups = _generic_groups(words)
-    tokens = tuple(NameToken(w, g) for w, g in zip(words, groups, strict=True))
-    return NameParts(name_key, tokens, frozenset(forms))
+    return NameParts(name_key, tuple(words), tuple(groups), frozenset(forms))
 
 
 @lru_cache(maxsize=1)

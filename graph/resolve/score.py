@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz.distance import OSA
 from rigour.text.scripts import is_latin
@@ -33,7 +34,6 @@ from rigour.text.scripts import is_latin
 from graph.resolve.profile import (
     SILENT_GROUPS,
     NameParts,
-    NameToken,
     PartyProfile,
     is_pinyin,
     name_parts,
@@ -108,7 +108,7 @@ _LIFT_FROM = 0.35
 _LIFT_FULL = 0.6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameMatch:
     """How two comparison forms line up, token by token."""
 
@@ -156,11 +156,11 @@ class Comparison:
 # -- names ---------------------------------------------------------------------
 
 
-def _weight(token: NameToken) -> float:
-    if len(token.text) == 1:
+def _weight(text: str, group: str) -> float:
+    if len(text) == 1:
         return 1.0
-    size = min(len(token.text), _MAX_TOKEN_WEIGHT)
-    return size * (_GENERIC_WEIGHT if token.generic else 1.0)
+    size = min(len(text), _MAX_TOKEN_WEIGHT)
+    return size * (_GENERIC_WEIGHT if group else 1.0)
 
 
 def _typo_similarity(a: str, b: str) -> float:
@@ -221,9 +221,7 @@ def _token_similarity(a: str, group_a: str, b: str, group_b: str) -> tuple[float
 
 
 def _syllables_reordered(
-    left: tuple[NameToken, ...],
-    right: tuple[NameToken, ...],
-    pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]],
+    left: _Name, right: _Name, pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]]
 ) -> bool:
     """Two neighbouring syllables of one name stand in the other order in the other
     name ("Xun Bao" / "Bao Xun", "Sheng Hao" / "豪盛"): in Chinese another name."""
@@ -233,30 +231,40 @@ def _syllables_reordered(
         if (
             k is not None
             and k == j - 1
-            and not left[i].group
-            and not left[i + 1].group
-            and is_pinyin(left[i].text)
-            and is_pinyin(left[i + 1].text)
-            and len(left[i].text) <= _SYLLABLE
-            and len(right[k].text) <= _SYLLABLE
+            and not left.groups[i]
+            and not left.groups[i + 1]
+            and is_pinyin(left.texts[i])
+            and is_pinyin(left.texts[i + 1])
+            and len(left.texts[i]) <= _SYLLABLE
+            and len(right.texts[k]) <= _SYLLABLE
         ):
             return True
     return False
 
 
-class _Span:
-    """A token, or a run of consecutive tokens read as one word ("hua xin"): the
-    token indexes, as a tuple and as a bit mask, and the text and group."""
+# A span: a token, or a run of consecutive tokens read as one word ("hua xin"):
+# (token indexes, the same as a bit mask, text, group, inexact), where inexact says
+# the span may match inexactly (not an identifying word of two or three letters).
+# A plain tuple of atoms, which Python's cycle collector stops tracking (a named
+# tuple, a class or a list it tracks for ever): names are cached by the ten
+# thousand in a long-running API process, and every object tracked is scanned at
+# each full collection (200-300 ms pauses in /match with a class per span).
+_Span = tuple[tuple[int, ...], int, str, str, bool]
+_INDEX: Final = 0
+_MASK: Final = 1
+_TEXT: Final = 2
+_GROUP: Final = 3
+_INEXACT: Final = 4
 
-    __slots__ = ("group", "index", "inexact", "mask", "text")
 
-    def __init__(self, start: int, size: int, text: str, group: str) -> None:
-        self.index = tuple(range(start, start + size))
-        self.mask = ((1 << size) - 1) << start
-        self.text = text
-        self.group = group
-        # Matched only exactly: an identifying word of two or three letters.
-        self.inexact = bool(group) or len(text) not in (2, 3)
+def _span(start: int, size: int, text: str, group: str) -> _Span:
+    return (
+        tuple(range(start, start + size)),
+        ((1 << size) - 1) << start,
+        text,
+        group,
+        bool(group) or len(text) not in (2, 3),
+    )
 
 
 class _Name:
@@ -284,42 +292,45 @@ class _Name:
         "spans_by_text",
         "text_masks",
         "texts",
-        "tokens",
         "weights",
     )
 
     def __init__(self, parts: NameParts) -> None:
         self.parts = parts
-        self.tokens = parts.tokens
-        self.texts = tuple(t.text for t in self.tokens)
-        self.groups = tuple(t.group for t in self.tokens)
-        self.weights = tuple(_weight(t) for t in self.tokens)
+        self.texts = parts.texts
+        self.groups = parts.groups
+        self.weights = tuple(map(_weight, self.texts, self.groups))
         self.identifying = sum(1 << i for i, g in enumerate(self.groups) if not g)
-        self.every = (1 << len(self.tokens)) - 1
+        self.every = (1 << len(self.texts)) - 1
         self.positions: dict[str, tuple[int, ...]] = {}
         for i, text in enumerate(self.texts):
             self.positions[text] = (*self.positions.get(text, ()), i)
         self.spans = _spans(self.texts, self.groups)
-        self.spans_by_text: dict[str, list[_Span]] = {}
+        # Built as lists, kept as tuples: a tuple of untracked tuples is untracked by
+        # the cycle collector, a list never is (see `_Span`).
+        spans_by_text: dict[str, list[_Span]] = {}
+        inexact_by_len: dict[int, list[_Span]] = {}
+        generic_by_group: dict[str, list[_Span]] = {}
         self.text_masks: dict[str, int] = {}
-        self.inexact: list[_Span] = []
-        self.inexact_by_len: dict[int, list[_Span]] = {}
-        self.generic_by_group: dict[str, list[_Span]] = {}
         self.initials: dict[str, int] = {}
         self.letters: dict[str, int] = {}
         for sp in self.spans:
-            self.spans_by_text.setdefault(sp.text, []).append(sp)
-            self.text_masks[sp.text] = self.text_masks.get(sp.text, 0) | sp.mask
-            if sp.inexact:
-                self.inexact.append(sp)
-                self.inexact_by_len.setdefault(len(sp.text), []).append(sp)
-            if sp.group:
-                self.generic_by_group.setdefault(sp.group, []).append(sp)
-            elif len(sp.index) == 1:
-                table = self.letters if len(sp.text) == 1 else self.initials
-                table[sp.text[0]] = table.get(sp.text[0], 0) | sp.mask
-        self.singles = frozenset(sp.text for sp in self.spans if len(sp.index) == 1)
-        self.runs = frozenset(sp.text for sp in self.spans if len(sp.index) > 1)
+            index, mask, text, group, inexact = sp
+            spans_by_text.setdefault(text, []).append(sp)
+            self.text_masks[text] = self.text_masks.get(text, 0) | mask
+            if inexact:
+                inexact_by_len.setdefault(len(text), []).append(sp)
+            if group:
+                generic_by_group.setdefault(group, []).append(sp)
+            elif len(index) == 1:
+                table = self.letters if len(text) == 1 else self.initials
+                table[text[0]] = table.get(text[0], 0) | mask
+        self.spans_by_text = {text: tuple(spans) for text, spans in spans_by_text.items()}
+        self.inexact = tuple(sp for sp in self.spans if sp[_INEXACT])
+        self.inexact_by_len = {size: tuple(spans) for size, spans in inexact_by_len.items()}
+        self.generic_by_group = {group: tuple(spans) for group, spans in generic_by_group.items()}
+        self.singles = frozenset(sp[_TEXT] for sp in self.spans if len(sp[_INDEX]) == 1)
+        self.runs = frozenset(sp[_TEXT] for sp in self.spans if len(sp[_INDEX]) > 1)
         # For `_acronym`: the letters of a name written short ("DGF", "D G F"), and
         # the first letters of its words.
         letters = "".join(self.texts)
@@ -336,7 +347,7 @@ def _name(name_key: str) -> _Name:
 def _spans(texts: tuple[str, ...], groups: tuple[str, ...]) -> tuple[_Span, ...]:
     """Every token, and every run of 2.._MAX_RUN consecutive short tokens of one kind
     (pinyin syllables are at most six letters: "zhuang")."""
-    out = [_Span(i, 1, t, g) for i, (t, g) in enumerate(zip(texts, groups, strict=True))]
+    out = [_span(i, 1, t, g) for i, (t, g) in enumerate(zip(texts, groups, strict=True))]
     count = len(texts)
     for start in range(count - 1):
         if len(texts[start]) > _SYLLABLE:
@@ -350,7 +361,7 @@ def _spans(texts: tuple[str, ...], groups: tuple[str, ...]) -> tuple[_Span, ...]
             and groups[end] == group
         ):
             end += 1
-            out.append(_Span(start, end - start, "".join(texts[start:end]), group))
+            out.append(_span(start, end - start, "".join(texts[start:end]), group))
     return tuple(out)
 
 
@@ -376,9 +387,9 @@ class _Aligner:
         self._approximate()
 
     def take(self, left: _Span, right: _Span, sim: float, kind: str) -> None:
-        self.used_left |= left.mask
-        self.used_right |= right.mask
-        self.pairs.append((left.index, right.index, sim, kind))
+        self.used_left |= left[_MASK]
+        self.used_right |= right[_MASK]
+        self.pairs.append((left[_INDEX], right[_INDEX], sim, kind))
 
     def _equal(self, same_kind: bool) -> None:
         left, right = self.left, self.right
@@ -395,13 +406,13 @@ class _Aligner:
     def _joined_equal(self) -> None:
         by_text = self.right.spans_by_text
         for left in self.left.spans:
-            if left.mask & self.used_left:
+            if left[_MASK] & self.used_left:
                 continue
-            for right in by_text.get(left.text, ()):
+            for right in by_text.get(left[_TEXT], ()):
                 if (
-                    len(left.index) + len(right.index) > 2
-                    and not left.mask & self.used_left
-                    and not right.mask & self.used_right
+                    len(left[_INDEX]) + len(right[_INDEX]) > 2
+                    and not left[_MASK] & self.used_left
+                    and not right[_MASK] & self.used_right
                 ):
                     self.take(left, right, 1.0, _KIND_SAME)
                     break
@@ -409,25 +420,26 @@ class _Aligner:
     def _approximate(self) -> None:
         used_left, used_right = self.used_left, self.used_right
         # An identifying word of two or three letters matches only exactly.
-        lefts = [sp for sp in self.left.spans if sp.inexact and not sp.mask & used_left]
+        lefts = [sp for sp in self.left.spans if sp[_INEXACT] and not sp[_MASK] & used_left]
         if not lefts:
             return
         by_group: dict[str, list[_Span]] = {}
         for sp in self.right.spans:
-            if sp.inexact and not sp.mask & used_right:
-                by_group.setdefault(sp.group, []).append(sp)
+            if sp[_INEXACT] and not sp[_MASK] & used_right:
+                by_group.setdefault(sp[_GROUP], []).append(sp)
         if not by_group:
             return
         identifying = by_group.get("", [])
         every = [sp for spans in by_group.values() for sp in spans]
         candidates = []
         for left in lefts:
-            a, group_a, la = left.text, left.group, len(left.text)
+            left_index, _, a, group_a, _ = left
+            la = len(a)
             # A generic word meets its synonyms, or a misspelt one read as identifying.
             options = by_group.get(group_a, []) + identifying if group_a else every
-            joined = len(left.index) > 1
+            joined = len(left_index) > 1
             for right in options:
-                b, group_b = right.text, right.group
+                right_index, _, b, group_b, _ = right
                 lb = len(b)
                 shortest = la if la < lb else lb
                 # What `_token_similarity` can find above zero, tested cheaply.
@@ -439,14 +451,14 @@ class _Aligner:
                         continue
                 elif shortest < 4 or abs(la - lb) > 2:
                     continue
-                if shortest < 4 and (joined or len(right.index) > 1):
+                if shortest < 4 and (joined or len(right_index) > 1):
                     continue
                 sim, kind = _token_similarity(a, group_a, b, group_b)
                 if sim > 0:
-                    candidates.append((-sim, left.index, right.index, kind, left, right))
+                    candidates.append((-sim, left_index, right_index, kind, left, right))
         candidates.sort(key=lambda c: c[:4])
         for neg_sim, _, _, kind, left, right in candidates:
-            if not left.mask & self.used_left and not right.mask & self.used_right:
+            if not left[_MASK] & self.used_left and not right[_MASK] & self.used_right:
                 self.take(left, right, -neg_sim, kind)
 
 
@@ -515,30 +527,30 @@ def _matchable(left: _Name, right: _Name) -> tuple[int, int]:
         matched_right |= right_texts[text]
     if matched_left == left.every and matched_right == right.every:
         return matched_left, matched_right
-    for sp in left.inexact:
-        a, group, size, joined = sp.text, sp.group, len(sp.text), len(sp.index) > 1
+    for index, mask_left, a, group, _ in left.inexact:
+        size, joined = len(a), len(index) > 1
         if group:
-            for other in right.generic_by_group.get(group, ()):
-                if min(size, len(other.text)) >= 4 or not (joined or len(other.index) > 1):
-                    matched_left |= sp.mask
-                    matched_right |= other.mask
+            for other_index, other_mask, b, _, _ in right.generic_by_group.get(group, ()):
+                if min(size, len(b)) >= 4 or not (joined or len(other_index) > 1):
+                    matched_left |= mask_left
+                    matched_right |= other_mask
         elif not joined:
             # "j" / "john": a letter and a word that starts with it.
             mask = right.initials.get(a) if size == 1 else right.letters.get(a[0])
             if mask:
-                matched_left |= sp.mask
+                matched_left |= mask_left
                 matched_right |= mask
         if size < 4:
             continue
         for length in range(max(4, size - 2), size + 3):
-            for other in right.inexact_by_len.get(length, ()):
-                if (group and other.group) or (
-                    not sp.mask & ~matched_left and not other.mask & ~matched_right
+            for _, other_mask, b, other_group, _ in right.inexact_by_len.get(length, ()):
+                if (group and other_group) or (
+                    not mask_left & ~matched_left and not other_mask & ~matched_right
                 ):
                     continue
-                if _token_similarity(a, group, other.text, other.group)[0] > 0:
-                    matched_left |= sp.mask
-                    matched_right |= other.mask
+                if _token_similarity(a, group, b, other_group)[0] > 0:
+                    matched_left |= mask_left
+                    matched_right |= other_mask
     return matched_left, matched_right
 
 
@@ -565,7 +577,7 @@ def similarity_bound(
     in a name's weight and in what it got can only raise the ratio of the two, so
     no alignment gets more. Used to skip pairs that cannot reach REVIEW_THRESHOLD."""
     left, right = _name(left_key), _name(right_key)
-    if not left.tokens or not right.tokens or _acronym(left, right):
+    if not left.texts or not right.texts or _acronym(left, right):
         return 1.0
     matchable_left, matchable_right = _matchable(left, right)
     got_left, total_left = _bound_side(left, matchable_left, silent_left)
@@ -591,10 +603,10 @@ def match_names(
     )
     legal_omission = bool(left.parts.legal_forms) != bool(right.parts.legal_forms)
     person_like = left.parts.person_like and right.parts.person_like
-    if not left.tokens or not right.tokens:
+    if not left.texts or not right.texts:
         same = 1.0 if left_key == right_key and left_key else 0.0
         return NameMatch(same, (), (), (), (), (), legal_form_conflict=legal_conflict)
-    if left.tokens != right.tokens and _acronym(left, right):
+    if (left.texts, left.groups) != (right.texts, right.groups) and _acronym(left, right):
         return NameMatch(
             _SIM_ACRONYM, (), (), (), (), (), acronym=True, legal_form_conflict=legal_conflict
         )
@@ -639,7 +651,7 @@ def match_names(
         generic_right=_spare_generic(right, used_right, left),
         approximate=_KIND_APPROXIMATE in kinds,
         syllable_changed=_KIND_SYLLABLE in kinds,
-        reordered=_syllables_reordered(left.tokens, right.tokens, aligner.pairs),
+        reordered=_syllables_reordered(left, right, aligner.pairs),
         legal_form_conflict=legal_conflict,
         legal_form_omission=legal_omission,
         person_like=person_like,
