@@ -3,9 +3,9 @@
 A full collection scans every object the collector tracks. An API process holds
 what it imported (about 110,000 objects: FastAPI, pydantic, the driver, rigour's and
 pycountry's tables) and, once it has served lookups, tens of thousands of cached
-name structures; with Python's defaults a full collection came every 60-110
-`/match` requests and stopped the process for 100-300 ms (measured at 100k
-records: 9-13 full collections in 1,000 requests, 1.7-1.9 s of 14 s).
+name structures. With Python's defaults a full collection came every 80-110
+`/match` queries at 100k records and stopped the process for 100-340 ms each
+(1.7-1.9 s of about 14 s for 1,000 queries; BENCHMARKS.md).
 
 So `iprgraph serve`, once everything is imported and before the first request:
 - freezes what exists (`gc.freeze`): imported modules and their tables are never

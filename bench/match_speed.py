@@ -20,6 +20,7 @@ database share the machine's cores. Writes bench/results/match-speed-<parties>.j
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import random
@@ -113,8 +114,45 @@ def _throughput(
     }
 
 
+class _Collector:
+    """Python's cycle collections while in the block: per generation, how many and
+    how long they took (`gc.callbacks`)."""
+
+    def __init__(self) -> None:
+        self.runs = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.runs[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+
+    def __enter__(self) -> _Collector:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "collections": {f"generation_{g}": self.runs[g] for g in range(3)},
+            "seconds": round(sum(self.seconds), 3),
+            "full_seconds": round(self.seconds[2], 3),
+        }
+
+
 def measure(
-    data_dir: Path, samples: int, seed: int, port: int, concurrency: int, seconds: float
+    data_dir: Path,
+    samples: int,
+    seed: int,
+    port: int,
+    concurrency: int,
+    seconds: float,
+    default_gc: bool = False,
 ) -> dict[str, Any]:
     store = GraphStore.open(Settings(data_dir=data_dir))
     try:
@@ -126,14 +164,19 @@ def measure(
 
         for query in queries[:20]:
             service(query)  # warm caches and connections
-        settle_heap()  # as `iprgraph serve` does before its first request
+        if not default_gc:
+            settle_heap()  # as `iprgraph serve` does before its first request
+        with _Collector() as collector:
+            timings = [timed_ms(partial(service, q)) for q in queries]
         results: dict[str, Any] = {
             "data_dir": str(data_dir),
             "parties": len(parties),
             "queries": len(queries),
-            "service": percentiles([timed_ms(partial(service, q)) for q in queries]),
+            "service": percentiles(timings),
+            "service_collector": {"settled": not default_gc, **collector.report()},
         }
         console.print(f"service: {results['service']}")
+        console.print(f"cycle collector during the service pass: {results['service_collector']}")
     finally:
         store.close()
 
@@ -161,8 +204,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="measure the service under Python's default cycle collector instead of "
+        "settled as `iprgraph serve` runs (api/serving.py)",
+    )
     args = parser.parse_args()
-    results = measure(args.data, args.samples, args.seed, args.port, args.concurrency, args.seconds)
+    results = measure(
+        args.data,
+        args.samples,
+        args.seed,
+        args.port,
+        args.concurrency,
+        args.seconds,
+        default_gc=args.default_gc,
+    )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"match-speed-{results['parties']}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
