@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 
-__all__ = ["FULL_AFTER", "YOUNG_THRESHOLD", "settle_heap"]
+__all__ = ["FULL_AFTER", "MIDDLE_THRESHOLD", "YOUNG_THRESHOLD", "settle_heap"]
 
 YOUNG_THRESHOLD = 2_000
 MIDDLE_THRESHOLD = 10

@@ -119,10 +119,10 @@ def _acronym_key(words: list[str]) -> str | None:
 def name_keys(profile: PartyProfile) -> set[str]:
     """Name-derived blocking keys of a party; deterministic, prefixed strings."""
     parts = name_parts(profile.name_key)
-    everything = [t.text for t in parts.tokens]
+    everything = list(parts.texts)
     acronym = _acronym_key(everything)
     keys = {acronym} if acronym else set()
-    words = [t.text for t in parts.tokens if not t.generic]
+    words = list(parts.identifying)
     if not words:
         whole = " ".join(everything)
         if whole:

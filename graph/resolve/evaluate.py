@@ -188,7 +188,7 @@ def namesake_entities(entities: Mapping[str, Mapping[str, Any]]) -> set[str]:
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
     for entity_id, entity in entities.items():
         parts = name_parts(comparison_form(str(entity.get("canonical_name", ""))))
-        bare = " ".join(sorted(t.text for t in parts.tokens))
+        bare = " ".join(sorted(parts.texts))
         groups[(bare, str(entity.get("country", "")))].add(entity_id)
     return {e for group in groups.values() if len(group) > 1 for e in group}
 

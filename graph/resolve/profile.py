@@ -29,7 +29,6 @@ __all__ = [
     "PLACE_COUNTRY",
     "SILENT_GROUPS",
     "NameParts",
-    "NameToken",
     "PartyProfile",
     "is_pinyin",
     "is_syllable",
@@ -229,16 +228,6 @@ EXTRA_LEGAL_FORMS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class NameToken:
-    text: str
-    group: str = ""  # generic group ("trade", "filler" ...); "" for an identifying word
-
-    @property
-    def generic(self) -> bool:
-        return bool(self.group)
-
-
-@dataclass(frozen=True)
 class NameParts:
     """A comparison form taken apart: legal forms aside, every other token kept in
     order and marked generic (with its group) or identifying.
@@ -250,12 +239,9 @@ class NameParts:
 
     key: str
     texts: tuple[str, ...]
-    groups: tuple[str, ...]  # generic group of each token; "" for an identifying word
+    # Generic group of each token ("trade", "filler" ...); "" for an identifying word.
+    groups: tuple[str, ...]
     legal_forms: frozenset[str]
-
-    @property
-    def tokens(self) -> tuple[NameToken, ...]:
-        return tuple(NameToken(t, g) for t, g in zip(self.texts, self.groups, strict=True))
 
     @property
     def identifying(self) -> tuple[str, ...]:
@@ -265,14 +251,14 @@ class NameParts:
     def places(self) -> frozenset[str]:
         """Countries the name itself names ("(HK)", "香港")."""
         out = set()
-        for start, token in enumerate(self.tokens):
-            if token.group != "place":
+        for start, group in enumerate(self.groups):
+            if group != "place":
                 continue
             joined = ""
-            for other in self.tokens[start:]:
-                if other.group != "place":
+            for text, other in zip(self.texts[start:], self.groups[start:], strict=True):
+                if other != "place":
                     break
-                joined += other.text
+                joined += text
                 if joined in PLACE_COUNTRY:
                     out.add(PLACE_COUNTRY[joined])
         return frozenset(out)

@@ -46,10 +46,10 @@ def test_a_cached_name_is_a_few_tracked_objects_however_long() -> None:
     assert [x for x in held if gc.is_tracked(x)] == []
 
 
-def test_names_still_match_and_read_as_tokens() -> None:
+def test_names_still_match_and_read_as_texts_and_groups() -> None:
     assert match_names("hua xin trading", "huaxin trading").similarity == 1.0
     parts = name_parts("hua xin dian zi shang wu")
-    assert [(t.text, t.group) for t in parts.tokens] == [
+    assert list(zip(parts.texts, parts.groups, strict=True)) == [
         ("hua", ""),
         ("xin", ""),
         ("dian", "e-commerce"),

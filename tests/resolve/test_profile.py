@@ -45,7 +45,7 @@ def test_profiles_gather_artefacts_roles_and_counterparties() -> None:
 def test_name_parts() -> None:
     parts = name_parts("shen zhen shi hua xin mao yi llc")
     assert parts.identifying == ("shen", "zhen", "shi", "hua", "xin")
-    assert [t.group for t in parts.tokens][-2:] == ["trade", "trade"]
+    assert list(parts.groups[-2:]) == ["trade", "trade"]
     assert parts.legal_forms == {"llc"}
     # Read from the end: 实业 (industrial), not 服饰 (apparel) + 业.
     assert name_parts("xiang fu shi ye llc").identifying == ("xiang", "fu")
