@@ -110,7 +110,8 @@ def evaluate(corpus: Corpus, show: int = 15) -> dict[str, Any]:
     timings["scoring_ms"] = _ms(time.perf_counter() - start)
     timings["compare"] = _micro(samples) if samples else {}
     start = time.perf_counter()
-    decisions = decide_links(scored)
+    several = {p.id for p in corpus.profiles if p.may_be_several}
+    decisions = decide_links(scored, several=several)
     timings["decide_ms"] = _ms(time.perf_counter() - start)
 
     auto = [pair for pair, d in decisions.items() if d == AUTO]

@@ -69,6 +69,16 @@ class PartyProfile:
     # to the same consignees as the company they front for.
     counterparties: frozenset[str] = frozenset()
 
+    @property
+    def may_be_several(self) -> bool:
+        """Whether its records give it several addresses, phones or registration
+        numbers. A Party is a name as written in one country, and a name written
+        short ("Fuchang Industrial Co., Ltd." without its city, "J. Schmidt") may
+        be written so by several companies or persons: at 100k generated records,
+        681 of the 738 Party nodes whose mentions name several entities have
+        several, against 377 of the other 149,114 (see `decide_links`)."""
+        return len(self.addresses) > 1 or len(self.phones) > 1 or len(self.identifiers) > 1
+
 
 @dataclass
 class _Draft:

@@ -23,7 +23,7 @@ are separate entities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -980,6 +980,7 @@ def decide_links(
     *,
     linked: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
+    several: Collection[str] = frozenset(),
 ) -> dict[tuple[str, str], str]:
     """AUTO or REVIEW for every scored pair at or above REVIEW_THRESHOLD.
 
@@ -989,6 +990,13 @@ def decide_links(
     AUTO_THRESHOLD are therefore taken strongest first (a shared artefact before a
     name alone, then by score), and one that would join two clusters holding a pair
     that disagrees (see `holds_apart`) or a rejected pair is held back for review.
+
+    `several`: parties that may stand for several companies
+    (`PartyProfile.may_be_several`: one name written short, with the addresses or
+    phones of each). Such a party shares an artefact with each of them and would
+    join their clusters; a link of it may add a party alone to its cluster or
+    bring it into another, but one that would join two clusters of several parties
+    each is held back for review.
 
     `linked`: pairs already in one cluster (confirmed by an analyst, or auto links
     kept from an earlier run), joined first whatever else; an incremental run passes
@@ -1012,6 +1020,13 @@ def decide_links(
         if ra == rb:
             return True
         if not force and barred[ra] & members[rb]:
+            return False
+        if (
+            not force
+            and (a in several or b in several)
+            and len(members[ra]) > 1
+            and len(members[rb]) > 1
+        ):
             return False
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra

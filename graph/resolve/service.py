@@ -313,7 +313,9 @@ def _resolve(
     scored.update(compare_within(profiles, skipped, scored, linked))
     report.skipped_pairs = len(skipped)
     lap = report.lap("scores", lap)
-    decisions = decide_links(scored, linked=linked, rejected=rejected)
+    # Parties that may stand for several companies join no two groups by themselves.
+    several = {pid for pid, profile in profiles.items() if profile.may_be_several}
+    decisions = decide_links(scored, linked=linked, rejected=rejected, several=several)
     at = _now()
     links = [
         _link_row(pair, scored[pair], at, auto=decision == AUTO)

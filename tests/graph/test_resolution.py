@@ -129,6 +129,41 @@ def test_resolving_again_compares_only_new_or_renamed_parties(
     assert clusters[_pid("Huaxin Trading Co Ltd")] == clusters[_pid(SPELLINGS[0][0])]
 
 
+def test_a_name_written_short_by_two_companies_does_not_join_them(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # Two companies of one trade name in two cities, each in two spellings with its
+    # own phone; both also write the name short, which makes one Party with both
+    # phones. With blocking keys held by at most three parties (what the trade
+    # name's words become at 100k records: too common to be keys), only pairs that
+    # share a phone are compared, and no pair says the two companies differ.
+    dongguan, xiamen = "+86 769 2233 4455", "+86 592 6677 8899"
+    named = [
+        ("Dongguan Fuchang Industrial Co., Ltd.", dongguan),
+        ("Fuchang Industrial (Dongguan) Co Ltd", dongguan),
+        ("Xiamen Fuchang Industrial Co., Ltd.", xiamen),
+        ("XIAMEN FUCHANG INDUSTRIAL CO LIMITED", xiamen),
+        ("Fuchang Industrial Co., Ltd.", dongguan),
+        ("Fuchang Industrial Co., Ltd.", xiamen),
+    ]
+    records = [
+        seizure_record(shipper={"name": name, "country": "CN", "phone": phone})
+        for name, phone in named
+    ]
+    _load(store, tmp_path, records, "short.ndjson")
+    short = _pid("Fuchang Industrial Co., Ltd.")
+    assert party_profiles(store, [short])[short].may_be_several
+    resolve(store, max_block=3)
+    clusters = party_clusters(store)
+    assert clusters[_pid(named[0][0])] == clusters[_pid(named[1][0])]
+    assert clusters[_pid(named[2][0])] == clusters[_pid(named[3][0])]
+    assert clusters[_pid(named[0][0])] != clusters[_pid(named[2][0])]
+    # The short name joins one of them; its links to the other are suggestions.
+    view = entity(store, short)
+    assert clusters[short] in {clusters[_pid(named[0][0])], clusters[_pid(named[2][0])]}
+    assert view.suggestions
+
+
 def _assert_keys_are_sound(store: GraphStore, ids: list[str]) -> dict[str, set[str]]:
     """Each party holds exactly its blocking keys, and each key lists and counts
     exactly the parties holding it."""

@@ -66,3 +66,62 @@ def test_linked_pairs_join_first() -> None:
 def test_below_review_gets_no_decision() -> None:
     scores = scored([SHENZHEN, party("Ningbo Kaijie Industrial Co Ltd")])
     assert decide_links(scores) == {}
+
+
+# Two companies of one trade name in two cities, each written in two ways, and the
+# name written short ("Fuchang Industrial Co., Ltd."), which records of both give,
+# each with its own phone and address: one Party node, holding both phones.
+DONGGUAN = (
+    party("Dongguan Fuchang Industrial Co., Ltd.", phones=("+8676922334455",)),
+    party("Fuchang Industrial (Dongguan) Co Ltd", phones=("+8676922334455",)),
+)
+XIAMEN = (
+    party("Xiamen Fuchang Industrial Co., Ltd.", phones=("+8659266778899",)),
+    party("XIAMEN FUCHANG INDUSTRIAL CO LIMITED", phones=("+8659266778899",)),
+)
+WRITTEN_SHORT = party("Fuchang Industrial Co., Ltd.", phones=("+8676922334455", "+8659266778899"))
+
+
+def test_a_party_that_may_be_several_companies_joins_no_two_of_them() -> None:
+    # What blocking gives at 100k records, where the trade name's words are held by
+    # too many parties to be keys: pairs sharing a phone, none across the two cities,
+    # so no pair says the two companies differ.
+    scores = {
+        pair(a, b): compare(a, b)
+        for group in (DONGGUAN, XIAMEN)
+        for i, a in enumerate((*group, WRITTEN_SHORT))
+        for b in (*group, WRITTEN_SHORT)[i + 1 :]
+    }
+    assert all(result.score >= 0.9 for result in scores.values())
+    everyone = [p.id for p in (*DONGGUAN, *XIAMEN, WRITTEN_SHORT)]
+
+    def clusters(decisions: dict[tuple[str, str], str]) -> list[set[str]]:
+        return connected_components(everyone, [p for p, d in decisions.items() if d == AUTO])
+
+    # Without knowing it may be several, the short name joins the two companies.
+    assert len(clusters(decide_links(scores))) == 1
+    assert WRITTEN_SHORT.may_be_several
+    assert not any(p.may_be_several for p in (*DONGGUAN, *XIAMEN))
+    decisions = decide_links(scores, several={WRITTEN_SHORT.id})
+    found = clusters(decisions)
+    assert {DONGGUAN[0].id, DONGGUAN[1].id} <= next(c for c in found if DONGGUAN[0].id in c)
+    assert {XIAMEN[0].id, XIAMEN[1].id} <= next(c for c in found if XIAMEN[0].id in c)
+    assert not any({DONGGUAN[0].id, XIAMEN[0].id} <= c for c in found)
+    # It joins one of them; its links to the other wait for an analyst.
+    short_links = {p: d for p, d in decisions.items() if WRITTEN_SHORT.id in p}
+    assert AUTO in short_links.values()
+    assert REVIEW in short_links.values()
+    assert len(found) == 2
+
+
+def test_a_party_that_may_be_several_still_gathers_single_parties() -> None:
+    # One company, its short name with two phones (a move): every spelling that is
+    # alone joins it.
+    alone = party("Fu Chang Industrial Co Ltd", phones=("+8676922334455",))
+    other = party("FUCHANG INDUSTRY COMPANY LIMITED", phones=("+8659266778899",))
+    assert len({WRITTEN_SHORT.id, alone.id, other.id}) == 3
+    scores = {
+        pair(a, b): compare(a, b) for a, b in ((WRITTEN_SHORT, alone), (WRITTEN_SHORT, other))
+    }
+    decisions = decide_links(scores, several={WRITTEN_SHORT.id})
+    assert set(decisions.values()) == {AUTO}
