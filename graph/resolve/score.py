@@ -43,6 +43,8 @@ __all__ = [
     "AUTO",
     "AUTO_THRESHOLD",
     "BOUND_MARGIN",
+    "HELD_APART",
+    "HELD_SEVERAL",
     "REVIEW",
     "REVIEW_THRESHOLD",
     "Comparison",
@@ -975,12 +977,24 @@ def _has_artefact(comparison: Comparison) -> bool:
     return any(key.startswith("shared_") for key in comparison.features)
 
 
+# Why a pair scored at or above AUTO_THRESHOLD was held back for review.
+HELD_APART = (
+    "held back: it would join two entities that a pair of their parties keeps apart "
+    "(names, countries, legal forms or trades that differ, or a rejection)"
+)
+HELD_SEVERAL = (
+    "held back: a party of it has several addresses, phones or registration numbers, "
+    "may be several companies written alike, and would join two entities"
+)
+
+
 def decide_links(
     scored: Mapping[tuple[str, str], Comparison],
     *,
     linked: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
     several: Collection[str] = frozenset(),
+    held: dict[tuple[str, str], str] | None = None,
 ) -> dict[tuple[str, str], str]:
     """AUTO or REVIEW for every scored pair at or above REVIEW_THRESHOLD.
 
@@ -997,6 +1011,10 @@ def decide_links(
     join their clusters; a link of it may add a party alone to its cluster or
     bring it into another, but one that would join two clusters of several parties
     each is held back for review.
+
+    `held`, when given, is filled with why each pair at or above AUTO_THRESHOLD
+    was held back for review (`HELD_APART`, `HELD_SEVERAL`): its score alone does
+    not say, and an analyst asked to decide a pair that scores 1.0 needs to know.
 
     `linked`: pairs already in one cluster (confirmed by an analyst, or auto links
     kept from an earlier run), joined first whatever else; an incremental run passes
@@ -1015,25 +1033,26 @@ def decide_links(
             x = parent[x]
         return x
 
-    def join(a: str, b: str, force: bool = False) -> bool:
+    def join(a: str, b: str, force: bool = False) -> str:
+        """Joins the clusters of a and b; why not, if it does not."""
         ra, rb = root(a), root(b)
         if ra == rb:
-            return True
+            return ""
         if not force and barred[ra] & members[rb]:
-            return False
+            return HELD_APART
         if (
             not force
             and (a in several or b in several)
             and len(members[ra]) > 1
             and len(members[rb]) > 1
         ):
-            return False
+            return HELD_SEVERAL
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         parent[rb] = ra
         members[ra] |= members.pop(rb)
         barred[ra] |= barred.pop(rb)
-        return True
+        return ""
 
     refused = {tuple(sorted(pair)) for pair in rejected}
     for a, b in refused:
@@ -1057,6 +1076,11 @@ def decide_links(
         key=lambda pair: (-_has_artefact(scored[pair]), -scored[pair].score, pair),
     )
     for pair in ranked:
-        auto = scored[pair].score >= AUTO_THRESHOLD and join(*pair)
-        decisions[pair] = AUTO if auto else REVIEW
+        if scored[pair].score < AUTO_THRESHOLD:
+            decisions[pair] = REVIEW
+            continue
+        why = join(*pair)
+        decisions[pair] = REVIEW if why else AUTO
+        if why and held is not None:
+            held[pair] = why
     return decisions

@@ -183,7 +183,11 @@ def mark_all_pending(store: GraphStore, batch_size: int = 5000) -> int:
     return _until_done(store, queries.MARK_ALL_PARTIES_PENDING_QUERY, "marked", batch_size)
 
 
-def _link_row(pair: tuple[str, str], result: Comparison, at: str, *, auto: bool) -> dict[str, Any]:
+def _link_row(
+    pair: tuple[str, str], result: Comparison, at: str, *, auto: bool, held: str = ""
+) -> dict[str, Any]:
+    """A SAME_AS row; `held`: why a pair that scores for an automatic link was
+    held back (`decide_links`), said after its explanation."""
     status = LinkStatus.AUTO if auto else LinkStatus.SUGGESTED
     return {
         "a": pair[0],
@@ -191,7 +195,7 @@ def _link_row(pair: tuple[str, str], result: Comparison, at: str, *, auto: bool)
         "score": result.score,
         # Neo4j stores no map in a property: the features travel as JSON.
         "features": json.dumps(result.features, sort_keys=True),
-        "explanation": result.explanation,
+        "explanation": f"{result.explanation}; {held}" if held else result.explanation,
         "status": status.value,
         "at": at,
     }
@@ -315,10 +319,13 @@ def _resolve(
     lap = report.lap("scores", lap)
     # Parties that may stand for several companies join no two groups by themselves.
     several = {pid for pid, profile in profiles.items() if profile.may_be_several}
-    decisions = decide_links(scored, linked=linked, rejected=rejected, several=several)
+    held_back: dict[tuple[str, str], str] = {}
+    decisions = decide_links(
+        scored, linked=linked, rejected=rejected, several=several, held=held_back
+    )
     at = _now()
     links = [
-        _link_row(pair, scored[pair], at, auto=decision == AUTO)
+        _link_row(pair, scored[pair], at, auto=decision == AUTO, held=held_back.get(pair, ""))
         for pair, decision in sorted(decisions.items())
         if pair not in human
     ]

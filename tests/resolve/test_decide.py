@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from graph.resolve.evaluate import connected_components
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import AUTO, REVIEW, Comparison, compare, decide_links
+from graph.resolve.score import (
+    AUTO,
+    HELD_APART,
+    HELD_SEVERAL,
+    REVIEW,
+    Comparison,
+    compare,
+    decide_links,
+)
 from tests.resolve import party
 
 SHENZHEN = party("Shenzhen Jiaming Watch Co., Ltd.", phones=("+8675512345678",))
@@ -32,10 +40,13 @@ def test_namesakes_without_their_city_do_not_merge_two_companies() -> None:
     # Each pair alone looks right: the two city-less names are the same words.
     assert scores[pair(SHENZHEN, SHENZHEN_BARE)].score >= 0.9
     assert scores[pair(SHENZHEN_BARE, SHANTOU_BARE)].score >= 0.9
-    decisions = decide_links(scores)
+    held: dict[tuple[str, str], str] = {}
+    decisions = decide_links(scores, held=held)
     assert decisions[pair(SHENZHEN, SHENZHEN_BARE)] == AUTO
     assert decisions[pair(SHANTOU, SHANTOU_BARE)] == AUTO
     assert decisions[pair(SHENZHEN_BARE, SHANTOU_BARE)] == REVIEW
+    # Held back, and why: its score alone would have made it automatic.
+    assert held == {pair(SHENZHEN_BARE, SHANTOU_BARE): HELD_APART}
     clusters = connected_components(
         [p.id for p in PARTIES], [p for p, d in decisions.items() if d == AUTO]
     )
@@ -102,7 +113,8 @@ def test_a_party_that_may_be_several_companies_joins_no_two_of_them() -> None:
     assert len(clusters(decide_links(scores))) == 1
     assert WRITTEN_SHORT.may_be_several
     assert not any(p.may_be_several for p in (*DONGGUAN, *XIAMEN))
-    decisions = decide_links(scores, several={WRITTEN_SHORT.id})
+    held: dict[tuple[str, str], str] = {}
+    decisions = decide_links(scores, several={WRITTEN_SHORT.id}, held=held)
     found = clusters(decisions)
     assert {DONGGUAN[0].id, DONGGUAN[1].id} <= next(c for c in found if DONGGUAN[0].id in c)
     assert {XIAMEN[0].id, XIAMEN[1].id} <= next(c for c in found if XIAMEN[0].id in c)
@@ -111,6 +123,7 @@ def test_a_party_that_may_be_several_companies_joins_no_two_of_them() -> None:
     short_links = {p: d for p, d in decisions.items() if WRITTEN_SHORT.id in p}
     assert AUTO in short_links.values()
     assert REVIEW in short_links.values()
+    assert held == {p: HELD_SEVERAL for p, d in short_links.items() if d == REVIEW}
     assert len(found) == 2
 
 
