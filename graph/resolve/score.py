@@ -36,6 +36,7 @@ from graph.resolve.profile import (
     NameParts,
     PartyProfile,
     is_pinyin,
+    is_syllable,
     name_parts,
 )
 
@@ -241,6 +242,35 @@ def _syllables_reordered(
             and len(right.texts[k]) <= _SYLLABLE
         ):
             return True
+    return _run_reordered(left, right, pairs)
+
+
+def _run_reordered(
+    left: _Name, right: _Name, pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]]
+) -> bool:
+    """Syllables of one trade name stand in another order in the other name, not only
+    two neighbours: "Feng Xin Long" / "Xin Long Feng", "兴森盛" / "森盛兴" (a rotation
+    a distractor company's name may be). Only syllables written one by one and
+    next to each other in both names count (`_Name.syllable_runs`), so a city moved
+    to the end ("Huaxin Trading (Shen Zhen)") is not a reordering, and only
+    syllables each name has once ("Pu Tian Bo Tian" aligns either "tian")."""
+    left_runs, right_runs = left.syllable_runs, right.syllable_runs
+    if not any(left_runs) or not any(right_runs):
+        return False
+    placed = sorted(
+        (li[0], ri[0])
+        for li, ri, _, _ in pairs
+        if len(li) == 1
+        and len(ri) == 1
+        and left_runs[li[0]]
+        and right_runs[ri[0]]
+        and len(left.positions[left.texts[li[0]]]) == 1
+        and len(right.positions[right.texts[ri[0]]]) == 1
+    )
+    for n, (i, j) in enumerate(placed):
+        for later, k in placed[n + 1 :]:
+            if left_runs[later] == left_runs[i] and right_runs[k] == right_runs[j] and k < j:
+                return True
     return False
 
 
@@ -292,6 +322,7 @@ class _Name:
         "singles",
         "spans",
         "spans_by_text",
+        "syllable_runs",
         "text_masks",
         "texts",
         "weights",
@@ -339,6 +370,15 @@ class _Name:
         written_short = len(self.texts) == 1 or all(len(t) == 1 for t in self.texts)
         self.short_form = letters if written_short and 2 <= len(letters) <= 5 else ""
         self.first_letters = "".join(t[0] for t in self.texts if t)
+        # For `_run_reordered`: per token, the run of identifying one-syllable words
+        # it stands in (numbered from 1), or 0.
+        runs, run, previous = [], 0, False
+        for text, group in zip(self.texts, self.groups, strict=True):
+            syllable = not group and is_syllable(text)
+            run += syllable and not previous
+            runs.append(run if syllable else 0)
+            previous = syllable
+        self.syllable_runs = tuple(runs)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -109,6 +109,40 @@ def test_syllables_in_another_order_are_another_name() -> None:
     assert "name_reordered" in result.features
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # A rotation of three syllables: companies of the generator's distractors,
+        # each auto-linked at 1.0 before (100k records, nothing else shared).
+        ("NINGBO FENG XIN LONG INDUSTRIAL", "Xin Long Feng Industrial (Ningbo) Co. Ltd."),
+        ("义乌兴森盛贸易有限公司", "义乌市森盛兴贸易有限公司"),
+        ("DONGGUAN CHENG-AN-YUAN TRADING CO., LTD.", "Dongguan An Yuan Cheng Trading Co., Limited"),
+    ],
+)
+def test_a_trade_name_rotated_is_another_name(one: str, other: str) -> None:
+    result = compare(party(one), party(other))
+    assert "name_reordered" in result.features
+    assert result.score < REVIEW_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # The city after the trade name, or one syllable twice: not a reordering.
+        ("深圳华信贸易有限公司", "HUA XIN TRADING (SHEN ZHEN) CO LTD"),
+        ("PUTIAN BO TIAN TRADING CO.,LTD", "莆田博天贸易有限公司"),
+        ("Bo Tian Trade (Putian) Co Ltd", "莆田博天贸易有限公司"),
+        ("Ningbo Yuan-Bo Electronic Limited", "宁波市源博电子有限公司"),
+    ],
+)
+def test_a_city_moved_or_a_syllable_twice_is_not_a_reordering(one: str, other: str) -> None:
+    result = compare(
+        party(one, phones=("+8657412345678",)), party(other, phones=("+8657412345678",))
+    )
+    assert "name_reordered" not in result.features
+    assert result.score >= AUTO_THRESHOLD
+
+
 def test_countries_that_differ_keep_a_pair_apart() -> None:
     phone = ("+8675512345678",)
     result = compare(
