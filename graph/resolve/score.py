@@ -1048,9 +1048,12 @@ def decide_links(
     `several`: parties that may stand for several companies
     (`PartyProfile.may_be_several`: one name written short, with the addresses or
     phones of each). Such a party shares an artefact with each of them and would
-    join their clusters; a link of it may add a party alone to its cluster or
-    bring it into another, but one that would join two clusters of several parties
-    each is held back for review.
+    join their clusters. Its links are taken after all others, once the parties
+    that are surely one company have gathered (taken by strength alone, its links
+    of 1.0 came first and brought the parties of both companies into its cluster
+    one by one); a link of it may then add a party alone to its cluster or bring
+    it into another, but one that would join two clusters of several parties each
+    is held back for review.
 
     `held`, when given, is filled with why each pair at or above AUTO_THRESHOLD
     was held back for review (`HELD_APART`, `HELD_SEVERAL`): its score alone does
@@ -1113,7 +1116,12 @@ def decide_links(
             for pair, c in scored.items()
             if c.score >= REVIEW_THRESHOLD and tuple(sorted(pair)) not in refused
         ),
-        key=lambda pair: (-_has_artefact(scored[pair]), -scored[pair].score, pair),
+        key=lambda pair: (
+            pair[0] in several or pair[1] in several,
+            -_has_artefact(scored[pair]),
+            -scored[pair].score,
+            pair,
+        ),
     )
     for pair in ranked:
         if scored[pair].score < AUTO_THRESHOLD:

@@ -138,3 +138,26 @@ def test_a_party_that_may_be_several_still_gathers_single_parties() -> None:
     }
     decisions = decide_links(scores, several={WRITTEN_SHORT.id})
     assert set(decisions.values()) == {AUTO}
+
+
+def test_a_party_that_may_be_several_is_linked_after_the_others() -> None:
+    # Its links score highest (the same short name, a shared phone each); taken
+    # first, they would bring both companies' parties in one by one, each alone.
+    short, x1, x2, y1, y2 = "s", "x1", "x2", "y1", "y2"
+
+    def shared(score: float) -> Comparison:
+        return Comparison(score, {"name_similarity": score, "shared_phone": 1.0}, "")
+
+    scores = {
+        (short, x1): shared(1.0),
+        (short, x2): shared(1.0),
+        (short, y1): shared(1.0),
+        (short, y2): shared(1.0),
+        (x1, x2): shared(0.95),
+        (y1, y2): shared(0.95),
+    }
+    decisions = decide_links(scores, several={short})
+    found = connected_components(
+        [short, x1, x2, y1, y2], [p for p, d in decisions.items() if d == AUTO]
+    )
+    assert sorted(map(sorted, found)) == [["s", "x1", "x2"], ["y1", "y2"]]
