@@ -36,7 +36,7 @@ from graph.resolve.evaluate import (
     load_corpus,
     pairwise_scores,
 )
-from graph.resolve.profile import PartyProfile, is_pinyin
+from graph.resolve.profile import PartyProfile, is_pinyin, may_be_several
 from graph.resolve.score import (
     AUTO,
     AUTO_THRESHOLD,
@@ -110,8 +110,7 @@ def evaluate(corpus: Corpus, show: int = 15) -> dict[str, Any]:
     timings["scoring_ms"] = _ms(time.perf_counter() - start)
     timings["compare"] = _micro(samples) if samples else {}
     start = time.perf_counter()
-    several = {p.id for p in corpus.profiles if p.may_be_several}
-    decisions = decide_links(scored, several=several)
+    decisions = decide_links(scored, several=may_be_several(corpus.profiles))
     timings["decide_ms"] = _ms(time.perf_counter() - start)
 
     auto = [pair for pair, d in decisions.items() if d == AUTO]

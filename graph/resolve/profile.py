@@ -32,6 +32,7 @@ __all__ = [
     "PartyProfile",
     "is_pinyin",
     "is_syllable",
+    "may_be_several",
     "name_parts",
     "party_mentions",
     "profiles_from_writes",
@@ -78,6 +79,12 @@ class PartyProfile:
         681 of the 738 Party nodes whose mentions name several entities have
         several, against 377 of the other 149,114 (see `decide_links`)."""
         return len(self.addresses) > 1 or len(self.phones) > 1 or len(self.identifiers) > 1
+
+
+def may_be_several(profiles: Iterable[PartyProfile]) -> set[str]:
+    """The ids of `profiles` that may stand for several companies
+    (`PartyProfile.may_be_several`): what `decide_links` takes as `several`."""
+    return {profile.id for profile in profiles if profile.may_be_several}
 
 
 @dataclass

@@ -227,7 +227,8 @@ def _syllables_reordered(
     left: _Name, right: _Name, pairs: list[tuple[tuple[int, ...], tuple[int, ...], float, str]]
 ) -> bool:
     """Two neighbouring syllables of one name stand in the other order in the other
-    name ("Xun Bao" / "Bao Xun", "Sheng Hao" / "豪盛"): in Chinese another name."""
+    name ("Xun Bao" / "Bao Xun", "Sheng Hao" / "豪盛"), or syllables of one trade name
+    in another order (`_run_reordered`): in Chinese another name."""
     position = {li[0]: ri[0] for li, ri, _, _ in pairs if len(li) == 1 and len(ri) == 1}
     for i, j in position.items():
         k = position.get(i + 1)

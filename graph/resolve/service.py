@@ -34,7 +34,7 @@ from graph.resolve.evaluate import (
     majority_truth,
     pairwise_scores,
 )
-from graph.resolve.profile import PartyProfile
+from graph.resolve.profile import PartyProfile, may_be_several
 from graph.resolve.score import AUTO, Comparison, compare, decide_links
 from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
 from graph.store import GraphStore, Row, Tx
@@ -317,11 +317,13 @@ def _resolve(
     scored.update(compare_within(profiles, skipped, scored, linked))
     report.skipped_pairs = len(skipped)
     lap = report.lap("scores", lap)
-    # Parties that may stand for several companies join no two groups by themselves.
-    several = {pid for pid, profile in profiles.items() if profile.may_be_several}
     held_back: dict[tuple[str, str], str] = {}
     decisions = decide_links(
-        scored, linked=linked, rejected=rejected, several=several, held=held_back
+        scored,
+        linked=linked,
+        rejected=rejected,
+        several=may_be_several(profiles.values()),
+        held=held_back,
     )
     at = _now()
     links = [
