@@ -36,6 +36,7 @@ __all__ = [
     "name_parts",
     "party_mentions",
     "profiles_from_writes",
+    "several_written",
 ]
 
 # Party -> artefact links of the loader, and the profile field each fills.
@@ -78,7 +79,13 @@ class PartyProfile:
         be written so by several companies or persons: at 100k generated records,
         681 of the 738 Party nodes whose mentions name several entities have
         several, against 377 of the other 149,114 (see `decide_links`)."""
-        return len(self.addresses) > 1 or len(self.phones) > 1 or len(self.identifiers) > 1
+        return several_written(len(self.addresses), len(self.phones), len(self.identifiers))
+
+
+def several_written(addresses: int, phones: int, identifiers: int) -> bool:
+    """The rule of `PartyProfile.may_be_several` over counts of a Party's distinct
+    addresses, phones and registration numbers; the networks build asks it too."""
+    return addresses > 1 or phones > 1 or identifiers > 1
 
 
 def may_be_several(profiles: Iterable[PartyProfile]) -> set[str]:

@@ -68,6 +68,10 @@ def test_link_weights_bind_only_with_enough_evidence() -> None:
     # Containers and forwarders corroborate and never bind alone, however many.
     assert pair_weight({"container": 50, "forwarder": 50}) < 0.6
     assert pair_weight({"co_seizure": 1, "container": 2}) >= 0.6
+    # A shared address corroborates: alone it neither binds nor attaches (0.5).
+    assert pair_weight({"address": 1}) < 0.5
+    assert pair_weight({"address": 1, "co_seizure": 1}) >= 0.6
+    assert pair_weight({"address": 2}) >= 0.6
 
 
 FRONTS_PHONE = "+86 755 2233 4455"
@@ -177,6 +181,69 @@ def test_a_forwarder_with_many_customers_does_not_merge_them(
     assert pid("Kerry Logistics (Hong Kong) Ltd", "HK") not in everyone
     # The small forwarder is seen with both networks: it belongs to neither.
     assert pid("Shenzhen Quickship Freight Co") not in everyone
+
+
+def test_a_registered_office_shared_by_two_networks_does_not_merge_them(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # A company-secretary address in Hong Kong hosts unrelated companies.
+    office = "Rm 1203, 12/F, Tower 2, Millennium City, 388 Kwun Tong Road, Kwun Tong, Kowloon"
+    records = []
+    for shipper, consignee in (
+        ("Kaichang Trading (HK) Limited", "Atlantic Imports LLC"),
+        ("Dehongfu International Trading (HK) Limited", "Gulf Coast Toys LLC"),
+    ):
+        for date in ("2024-02-01", "2024-03-01"):
+            records.append(
+                record({"name": shipper, "country": "HK", "address": office}, consignee, date)
+            )
+    load_records(store, tmp_path, records)
+    build_networks(store)
+    assert sorted(network_members(store).values(), key=min) == sorted(
+        [
+            {pid("Kaichang Trading (HK) Limited", "HK"), pid("Atlantic Imports LLC", "US")},
+            {
+                pid("Dehongfu International Trading (HK) Limited", "HK"),
+                pid("Gulf Coast Toys LLC", "US"),
+            },
+        ],
+        key=min,
+    )
+
+
+def test_a_name_written_for_several_people_binds_nothing(store: GraphStore, tmp_path: Path) -> None:
+    """One Party node is a name as written in one country; two consignees named
+    "Leila Maes" with no country are one node, with each one's phone."""
+    records = []
+    for shipper, consignee, phone in (
+        ("Yiwu Brightstar Crafts", "Atlantic Imports LLC", "+32 470 11 22 33"),
+        ("Foshan Goldleaf Ceramics", "Rotterdam Home BV", "+32 470 99 88 77"),
+    ):
+        for date in ("2024-02-01", "2024-03-01"):
+            records.append(record(shipper, consignee, date))
+            records.append(
+                record(shipper, {"name": "Leila Maes", "phone": phone}, date, agency="EU-BE")
+            )
+    # "J. Schmidt" is two people too, but both were seen only with one network.
+    for phone in ("+49 151 1111 2222", "+49 151 3333 4444"):
+        records.append(
+            record("Yiwu Brightstar Crafts", {"name": "J. Schmidt", "phone": phone}, "2024-04-01")
+        )
+    load_records(store, tmp_path, records)
+    build_networks(store)
+    networks = sorted(network_members(store).values(), key=min)
+    assert networks == sorted(
+        [
+            {
+                pid("Yiwu Brightstar Crafts"),
+                pid("Atlantic Imports LLC", "US"),
+                party_identity("J. Schmidt", None).id,
+            },
+            {pid("Foshan Goldleaf Ceramics"), pid("Rotterdam Home BV", "US")},
+        ],
+        key=min,
+    )
+    assert party_identity("Leila Maes", None).id not in set().union(*networks)
 
 
 def test_rebuild_is_stable_and_replaces_what_changed(store: GraphStore, tmp_path: Path) -> None:
