@@ -325,8 +325,10 @@ class RiskInputOut(_FromGraph):
 
     name: str = Field(
         description="seizures, value_usd, jurisdictions, recency (days since the last "
-        "seizure, counted from the newest seizure in the graph), growth, or "
-        "confirmed_infringers (share of entities named in a Case or analyst-confirmed).",
+        "seizure, counted from the newest seizure in the graph), growth, "
+        "confirmed_infringers (share of entities named in a Case or analyst-confirmed) "
+        "or shared_identity (pairs of its entities sharing a phone, email, registration "
+        "number or address).",
         examples=["jurisdictions"],
     )
     value: float = Field(description="The network's figure for this input.", examples=[3])

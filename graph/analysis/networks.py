@@ -61,14 +61,21 @@ Risk (0 to 100)
 ---------------
 `risk = 100 * sum(weight_i * score_i)`, each score in [0, 1]:
 
-- seizures `n` (weight 0.20): `log(1 + n) / log(101)`, 1 at 100;
+- seizures `n` (weight 0.15): `log(1 + n) / log(101)`, 1 at 100;
 - value in USD `v` (0.15): `log10(1 + v) / 7`, 1 at 10 million;
-- jurisdictions `j` of the agencies that seized (0.25): `(j - 1) / 3`, 1 at 4;
+- jurisdictions `j` of the agencies that seized (0.15): `(j - 1) / 3`, 1 at 4;
 - recency (0.10): `exp(-d / 365)`, `d` the days from its last seizure to the newest
   seizure in the graph;
 - growth (0.10): `(late - early) / n`, `late` and `early` its seizures in the second
   and first half of its active period; 0 when shrinking or under 4 seizures;
-- confirmed infringers (0.20): the share of its entities that are confirmed.
+- confirmed infringers (0.15): the share of its entities that are confirmed;
+- shared identity (0.20): `1 - 0.5^k`, `k` the pairs of its entities written with
+  one phone, email, registration number or address (links in the network with such
+  evidence). Distinct companies that share an identity are what front companies
+  look like; two regular traders seized together many times share none. Without
+  it, such traders, seized by every agency, outranked the planted networks of the
+  generated feeds (AUC 0.47 at 10k records, 0.53 at 100k; 0.81 with it, see
+  BENCHMARKS.md).
 
 A *confirmed infringer* is an entity named by a seizure that is part of a Case (an
 agency opened an investigation on it), or holding a party whose SAME_AS link an
@@ -156,13 +163,16 @@ _WRITE_BYTES = 4_000_000
 MAX_STORED_LINKS = 5000
 
 RISK_WEIGHTS: dict[str, float] = {
-    "seizures": 0.20,
+    "seizures": 0.15,
     "value_usd": 0.15,
-    "jurisdictions": 0.25,
+    "jurisdictions": 0.15,
     "recency": 0.10,
     "growth": 0.10,
-    "confirmed_infringers": 0.20,
+    "confirmed_infringers": 0.15,
+    "shared_identity": 0.20,
 }
+# Evidence that two distinct entities share an identity (the risk input above).
+_IDENTITY_KINDS = frozenset({"phone", "email", "identifier", "address"})
 
 _PRINCIPAL_RELS = {RelType.SHIPPED_BY, RelType.CONSIGNED_TO, RelType.MANUFACTURED_BY}
 _ARTEFACT_KINDS = {
@@ -467,7 +477,11 @@ class RiskInput:
 
 
 def _risk(
-    seizures: list[_Seizure], jurisdictions: int, confirmed_share: float, as_of: int | None
+    seizures: list[_Seizure],
+    jurisdictions: int,
+    confirmed_share: float,
+    identity_pairs: int,
+    as_of: int | None,
 ) -> tuple[float, list[RiskInput]]:
     days = sorted(d for s in seizures if (d := _day(s.date)) is not None)
     value = sum(s.value_usd or 0.0 for s in seizures)
@@ -485,6 +499,7 @@ def _risk(
         "recency": (since_last, math.exp(-since_last / 365)),
         "growth": (round(growth, 3), max(0.0, growth)),
         "confirmed_infringers": (round(confirmed_share, 3), confirmed_share),
+        "shared_identity": (identity_pairs, 1.0 - 0.5**identity_pairs),
     }
     inputs = [
         RiskInput(
@@ -506,6 +521,8 @@ _RISK_WORDS = {
     "recency": "last seizure {v:.0f} days before the newest in the graph",
     "growth": "growth {v:+.2f} (late against early half of its activity)",
     "confirmed_infringers": "{v:.0%} of its entities confirmed infringers",
+    "shared_identity": "pairs of its entities sharing a phone, email, registration "
+    "number or address: {v:.0f}",
 }
 
 
@@ -644,9 +661,11 @@ def build_networks(store: GraphStore) -> BuildReport:
     built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    identity_pairs: Counter[int] = Counter()
     for (a, b), kinds in grouping.counts.items():
         index = network_of_entity.get(a)
         if index is not None and network_of_entity.get(b) == index:
+            identity_pairs[index] += not _IDENTITY_KINDS.isdisjoint(kinds)
             weight = grouping.weights[(a, b)]
             links_of[index].append(
                 _link_record(a, b, kinds, weight, evidence[(a, b)], via[(a, b)], proj)
@@ -667,7 +686,9 @@ def build_networks(store: GraphStore) -> BuildReport:
         )
         dates = sorted(s.date for s in seizures if s.date)
         confirmed_share = len(group & proj.confirmed) / len(group)
-        risk, inputs = _risk(seizures, len(jurisdictions), confirmed_share, as_of)
+        risk, inputs = _risk(
+            seizures, len(jurisdictions), confirmed_share, identity_pairs[index], as_of
+        )
         busiest = max(sorted(group), key=lambda e: len(proj.seizures_of_entity.get(e, ())))
         # The strongest links, at most MAX_STORED_LINKS (a Bolt message has a size cap).
         links = sorted(links_of[index], key=lambda link: (-link["weight"], link["a"], link["b"]))

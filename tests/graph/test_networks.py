@@ -118,6 +118,12 @@ def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path
     assert phone_links[0].properties["binding"]
     assert phone_links[0].properties["via"] == ["tel:+8675522334455"]
     assert {e.agency for e in phone_links[0].evidence} == {"HK-CED", "US-CBP"}
+    # The two fronts sharing a phone are one pair sharing an identity: half its score.
+    shared = next(i for i in view.risk_inputs if i.name == "shared_identity")
+    assert (shared.value, shared.score, shared.points) == (1.0, 0.5, 10.0)
+    assert "pairs of its entities sharing a phone, email, registration number or address: 1" in (
+        view.summary.risk_explanation
+    )
     assert view.routes and view.routes[0].seizures >= 1
     for outsider in (pid("Midwest Party Supplies", "US"), pid("Ningbo Oceanic Toys Co")):
         with pytest.raises(NotFound, match="is in no network"):
@@ -328,7 +334,10 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
         "recency",
         "growth",
         "confirmed_infringers",
+        "shared_identity",
     }
+    # Retailers named with one maker share no phone, email, number or address.
+    assert next(i for i in detail.risk_inputs if i.name == "shared_identity").score == 0.0
     assert detail.summary.risk == pytest.approx(sum(i.points for i in detail.risk_inputs), abs=0.1)
     assert "Risk" in detail.summary.risk_explanation
     assert all(edge.evidence for edge in detail.graph.edges)
