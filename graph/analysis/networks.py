@@ -171,8 +171,6 @@ RISK_WEIGHTS: dict[str, float] = {
     "confirmed_infringers": 0.15,
     "shared_identity": 0.20,
 }
-# Evidence that two distinct entities share an identity (the risk input above).
-_IDENTITY_KINDS = frozenset({"phone", "email", "identifier", "address"})
 
 _PRINCIPAL_RELS = {RelType.SHIPPED_BY, RelType.CONSIGNED_TO, RelType.MANUFACTURED_BY}
 _ARTEFACT_KINDS = {
@@ -181,6 +179,8 @@ _ARTEFACT_KINDS = {
     RelType.HAS_EMAIL: "email",
     RelType.HAS_IDENTIFIER: "identifier",
 }
+# Evidence that two distinct entities share an identity (the risk input above).
+_IDENTITY_KINDS = frozenset(_ARTEFACT_KINDS.values())
 # The kind named first when a link has several (the strongest sort of evidence).
 _KIND_ORDER = list(LINK_WEIGHTS)
 
