@@ -328,14 +328,22 @@ RETURN collect([id, coalesce(p.block_keys, [])]) AS found
 # between this and `SET_PARTY_BLOCK_KEYS_QUERY` and run again ends the same. The
 # holders are filtered only when some are dropped: the engine evaluates the filter
 # once per holder, a third of the statement's time for a list of nothing to drop.
+# A key that would list more than `$max_listed` holders becomes a hub: its list is
+# emptied, `parties` set to `$max_listed + 1`, and it is left so from then on
+# (`graph.resolve.blocking.MAX_LISTED`). A key of an earlier version holding more
+# still lists them: it is rewritten once, as a hub, when next touched.
 UPDATE_BLOCK_KEYS_QUERY = """
 UNWIND $rows AS r
 MERGE (k:BlockKey {id: r.key})
+WITH k, r
+WHERE coalesce(k.parties, 0) <= $max_listed OR size(coalesce(k.holders, [])) > 0
 WITH k, r,
      CASE WHEN size(r.dropped) = 0 THEN coalesce(k.holders, [])
           ELSE [x IN coalesce(k.holders, []) WHERE NOT x IN r.dropped] END AS kept
 WITH k, kept + [x IN r.added WHERE NOT x IN kept] AS holders
-SET k.holders = holders, k.parties = size(holders)
+WITH k, holders, size(holders) > $max_listed AS hub
+SET k.holders = CASE WHEN hub THEN [] ELSE holders END,
+    k.parties = CASE WHEN hub THEN $max_listed + 1 ELSE size(holders) END
 """
 
 SET_PARTY_BLOCK_KEYS_QUERY = """

@@ -41,6 +41,7 @@ from graph.resolve.profile import PartyProfile, is_pinyin, is_syllable, name_par
 
 __all__ = [
     "DEFAULT_MAX_BLOCK",
+    "MAX_LISTED",
     "artefact_keys",
     "blocking_keys",
     "candidate_pairs",
@@ -52,6 +53,12 @@ __all__ = [
 # by a company's name variants and a few namesakes in other cities (tens); a city
 # or a frequent word is shared by hundreds.
 DEFAULT_MAX_BLOCK = 30
+# Parties per key above which a `BlockKey` stops listing its holders: it is a hub
+# for resolution (`DEFAULT_MAX_BLOCK`) and for `/match`'s wider look
+# (`graph.resolve.match.WIDE_BLOCK`) alike, and rewriting its list (a city's key
+# holds thousands of parties at 100k records) was most of an incremental run's
+# writing. It stays a hub: `parties` is then `MAX_LISTED + 1`, its list empty.
+MAX_LISTED = 1000
 # Shortest word that is a key by itself; shorter ones only as part of a joined run.
 _MIN_TOKEN = 3
 # Shortest word given a phonetic key (metaphone of a short word collides widely).

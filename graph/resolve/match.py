@@ -34,6 +34,7 @@ __all__ = ["Candidate", "QueryParty", "match_parties", "query_profile"]
 # first and WIDE_BUDGET holders in all, and scores the WIDE_SCORED holders that
 # share the most of those keys with the query (a variant of the same name shares
 # its word, its sound and its deletions; a namesake in another trade shares one).
+# At most `graph.resolve.blocking.MAX_LISTED`: a key held by more lists nobody.
 WIDE_BLOCK = 500
 WIDE_BUDGET = 2000
 WIDE_SCORED = 40

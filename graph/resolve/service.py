@@ -27,7 +27,7 @@ from typing import Any
 from graph import queries
 from graph.errors import NotFound
 from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
-from graph.resolve.blocking import DEFAULT_MAX_BLOCK, blocking_keys, holders_of
+from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
 from graph.resolve.evaluate import (
     cluster_scores,
     connected_components,
@@ -209,6 +209,7 @@ def resolve(
     max_block: int = DEFAULT_MAX_BLOCK,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    max_listed: int = MAX_LISTED,
 ) -> ResolveReport:
     """Compare pending parties (all parties with `full`), link them, recluster.
 
@@ -223,9 +224,13 @@ def resolve(
 
     `workers`: processes that score pairs (0: score here; None: by the run's size,
     `graph.resolve.scoring.default_workers`). The outcome does not depend on it.
+    `max_listed`: holders above which a key stops listing them (`MAX_LISTED`;
+    tests make it small); at least `max_block`.
     """
+    if max_block > max_listed:
+        raise ValueError(f"max_block ({max_block}) must not exceed max_listed ({max_listed})")
     with paused_gc():
-        return _resolve(store, full, batch_size, max_block, workers, progress)
+        return _resolve(store, full, batch_size, max_block, workers, progress, max_listed)
 
 
 def _resolve(
@@ -235,6 +240,7 @@ def _resolve(
     max_block: int,
     workers: int | None,
     progress: Callable[[int], None] | None,
+    max_listed: int,
 ) -> ResolveReport:
     started = time.perf_counter()
     report = ResolveReport()
@@ -263,9 +269,9 @@ def _resolve(
         if full:
             known = {k: v for k, v in holders_of(keys_of).items() if len(v) <= max_block}
         else:
-            known = holders_after(store, keys_of, changes, max_block)
+            known = holders_after(store, keys_of, changes, max_block, max_listed)
         # Written while the pairs are scored (the workers would wait otherwise).
-        keys_written = writer.submit(write_key_changes, store, changes)
+        keys_written = writer.submit(write_key_changes, store, changes, max_listed)
         lap = report.lap("keys", started)
 
         # 2. Candidates and scores, scored in the workers while the next batch's
@@ -396,10 +402,12 @@ def holders_after(
     keys_of: dict[str, set[str]],
     changes: KeyChanges,
     max_block: int = DEFAULT_MAX_BLOCK,
+    max_listed: int = MAX_LISTED,
 ) -> dict[str, list[str]]:
     """Who will hold each key of `keys_of` once `changes` are written, for the keys
     then held by at most `max_block` parties: what the graph holds now, less the
-    holders dropped, with those added (as `UPDATE_BLOCK_KEYS_QUERY` leaves it)."""
+    holders dropped, with those added (as `UPDATE_BLOCK_KEYS_QUERY` leaves it; a
+    key counted above `max_listed` is a hub whatever it loses)."""
     added = {row["key"]: row["added"] for row in changes.keys}
     dropped = {row["key"]: row["dropped"] for row in changes.keys}
     wanted = sorted({key for keys in keys_of.values() for key in keys})
@@ -411,7 +419,8 @@ def holders_after(
             queries.BLOCK_KEY_HOLDERS_QUERY, keys=wanted[start : start + _READ_KEYS], max_block=most
         )
         for key, count, holders in rows[0]["found"]:
-            common = int(count or 0) > max_block + len(dropped.get(key, ()))
+            count = int(count or 0)
+            common = count > max_listed or count > max_block + len(dropped.get(key, ()))
             stored[key] = None if common else holders
     after: dict[str, list[str]] = {}
     for key in wanted:
@@ -472,9 +481,10 @@ def key_changes(keys_of: dict[str, set[str]], held: dict[str, set[str]]) -> KeyC
     return KeyChanges(rows, changed)
 
 
-def write_key_changes(store: GraphStore, changes: KeyChanges) -> int:
+def write_key_changes(store: GraphStore, changes: KeyChanges, max_listed: int = MAX_LISTED) -> int:
     """Write `changes`: each key that gained or lost a holder once, then the
-    parties' own lists. Returns how many keys were written."""
+    parties' own lists. A key held by more than `max_listed` parties becomes a hub
+    and is not written again. Returns how many keys were given to write."""
     # Transactions of about _WRITE_ROWS holders each (a city's key alone may hold
     # thousands).
     chunk: list[dict[str, Any]] = []
@@ -483,10 +493,10 @@ def write_key_changes(store: GraphStore, changes: KeyChanges) -> int:
         chunk.append(row)
         size += 1 + len(row["added"]) + len(row["dropped"])
         if size >= _WRITE_ROWS:
-            store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk)
+            store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk, max_listed=max_listed)
             chunk, size = [], 0
     if chunk:
-        store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk)
+        store.write(queries.UPDATE_BLOCK_KEYS_QUERY, rows=chunk, max_listed=max_listed)
     # The parties' lists last: a run killed before them writes the keys again.
     parties = changes.parties
     for start in range(0, len(parties), _WRITE_ROWS):

@@ -235,6 +235,43 @@ def test_who_holds_each_key_is_worked_out_before_the_keys_are_written(
     assert worked_out[3][phone_key] and phone_key not in worked_out[2]
 
 
+def test_a_key_held_by_more_parties_than_a_key_lists_becomes_a_hub_and_stays_one(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    """A key held by more than `max_listed` parties stops listing them (rewriting
+    a city's list of thousands was most of an incremental run's writing at 100k)."""
+    ids = [_pid(name) for name, _ in SPELLINGS]
+    held = _assert_keys_are_sound(resolved, [*ids, _pid(NAMESAKE)])
+    phone_key = next(key for key in held[ids[0]] if key.startswith("art:tel:"))
+    with pytest.raises(ValueError, match="max_block"):
+        resolve(resolved, max_block=4, max_listed=3)
+    # The namesake gains the phone: its key, held by four with room for three
+    # listed, becomes a hub; who will hold what is worked out so beforehand.
+    gained = {"name": NAMESAKE, "country": "CN", "phone": PHONE}
+    _load(resolved, tmp_path, [seizure_record(shipper=gained)], "second.ndjson")
+    namesake = _pid(NAMESAKE)
+    keys_of = {namesake: blocking_keys(party_profiles(resolved, [namesake])[namesake])}
+    changes = key_changes(keys_of, stored_keys(resolved, [namesake]))
+    worked_out = holders_after(resolved, keys_of, changes, max_block=3, max_listed=3)
+    assert phone_key not in worked_out
+    resolve(resolved, max_block=3, max_listed=3)
+    assert phone_key in stored_keys(resolved, [namesake])[namesake]
+    assert key_holders(resolved, [phone_key])[phone_key] == (4, [])
+    stored = key_holders(resolved, keys_of[namesake])
+    listed = {key: sorted(found) for key, (count, found) in stored.items() if count <= 3}
+    assert {key: sorted(found) for key, found in worked_out.items()} == listed
+    # Losing a holder, even twice over (a killed run run again), leaves it a hub;
+    # the other keys of that party still list exactly their holders.
+    after = stored_keys(resolved, ids)
+    fewer = {ids[0]: after[ids[0]] - {phone_key}}
+    assert phone_key not in holders_after(resolved, fewer, key_changes(fewer, after), 3, 3)
+    for _ in range(2):
+        write_key_changes(resolved, key_changes(fewer, after), max_listed=3)
+    assert key_holders(resolved, [phone_key])[phone_key] == (4, [])
+    for key, (count, found) in key_holders(resolved, after[ids[0]] - {phone_key}).items():
+        assert (count, found) == (4, []) or (count == len(found) and ids[0] in found), key
+
+
 def test_keys_of_an_earlier_layout_are_rewritten_by_a_full_run(resolved: GraphStore) -> None:
     ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
     before = _assert_keys_are_sound(resolved, ids)

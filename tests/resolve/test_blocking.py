@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from graph.resolve.blocking import artefact_keys, candidate_pairs, name_keys
+from graph.resolve.blocking import (
+    DEFAULT_MAX_BLOCK,
+    MAX_LISTED,
+    artefact_keys,
+    candidate_pairs,
+    name_keys,
+)
+from graph.resolve.match import WIDE_BLOCK
 from tests.resolve import party
 
 
@@ -80,3 +87,9 @@ def test_hub_blocks_are_skipped() -> None:
     assert len(pairs) < len(list(combinations(profiles, 2))) / 4
     everything = candidate_pairs(profiles, max_block=1000)
     assert len(everything) == len(list(combinations(profiles, 2)))
+
+
+def test_every_look_at_holders_stays_within_the_keys_that_list_them() -> None:
+    # A key held by more than MAX_LISTED parties lists nobody: resolution's cap and
+    # /match's wider look must read only keys that still list their holders.
+    assert DEFAULT_MAX_BLOCK < WIDE_BLOCK <= MAX_LISTED
