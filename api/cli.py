@@ -186,20 +186,47 @@ def db_status(
 def serve(
     host: str = typer.Option(None, help="Address to bind (default IPRGRAPH_API_HOST)."),
     port: int = typer.Option(None, help="Port (default IPRGRAPH_API_PORT)."),
+    workers: int = typer.Option(
+        None,
+        min=1,
+        max=64,
+        help="API processes (default IPRGRAPH_API_WORKERS, or one per core).",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = _settings()
     store = open_store(settings, for_api=True)
-    _serve(settings, store, host or settings.api_host, port or settings.api_port)
+    _serve(
+        settings,
+        store,
+        host or settings.api_host,
+        port or settings.api_port,
+        workers or settings.api_processes,
+    )
 
 
-def _serve(settings: Settings, store: GraphStore, host: str, port: int) -> None:
+def _serve(settings: Settings, store: GraphStore, host: str, port: int, workers: int) -> None:
+    """Serve the API from `workers` processes. `store` has started the graph and
+    created its schema; with one process it serves, with several each opens its own
+    (`api.serving.worker_app`) and this one only watches them."""
     import uvicorn
 
     from api.app import create_app
     from api.serving import settle_heap
 
-    console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs)")
+    processes = f", {workers} processes" if workers > 1 else ""
+    console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs{processes})")
+    if workers > 1:
+        store.close()
+        uvicorn.run(
+            "api.serving:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     try:
         app = create_app(settings, store=store)
         settle_heap()
@@ -657,7 +684,7 @@ def demo(
         f"  readiness  http://{host}:{api_port}/readyz\n"
         "Ctrl-C stops the API; the graph server keeps running ('iprgraph db stop' stops it)."
     )
-    _serve(settings, store, host, api_port)
+    _serve(settings, store, host, api_port, settings.api_processes)
 
 
 def main() -> None:

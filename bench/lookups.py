@@ -103,11 +103,14 @@ def prepare(records: int, seed: int, *, resolve: bool = True) -> tuple[Path, dic
     return data_dir, info
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(data_dir: Path, port: int, workers: int | None = None) -> subprocess.Popen[bytes]:
+    """`iprgraph serve` on `data_dir`, with `workers` processes (None: its default,
+    one per core), once it answers `/readyz`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPRGRAPH_")}
     env["IPRGRAPH_DATA_DIR"] = str(data_dir)
+    processes = ["--workers", str(workers)] if workers else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *processes],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,

@@ -2,8 +2,9 @@
 second under load (issue 4):
 
 - **service**: `match_parties` called in this process (no HTTP);
-- **api**: over HTTP against `iprgraph serve` in its own process, one query entity
-  per request, through one kept-alive `http.client` connection;
+- **api**: over HTTP against `iprgraph serve` in its own processes (`--workers`,
+  by default one per core as `serve` runs), one query entity per request, through
+  one kept-alive `http.client` connection;
 - **throughput**: `--concurrency` clients (threads, each with its own connection)
   sending requests back to back for `--seconds`; requests per second, and the
   latency each client saw meanwhile.
@@ -13,7 +14,7 @@ second under load (issue 4):
 
 The data directory holds a graph loaded with entity resolution (bench/lookups.py
 leaves one). Queries are the names of Party nodes as an agency wrote them, with the
-party's country, drawn with a fixed seed; the clients, the API process and the
+party's country, drawn with a fixed seed; the clients, the API processes and the
 database share the machine's cores. Writes bench/results/match-speed-<parties>.json.
 """
 
@@ -153,6 +154,7 @@ def measure(
     concurrency: int,
     seconds: float,
     default_gc: bool = False,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     store = GraphStore.open(Settings(data_dir=data_dir))
     try:
@@ -180,7 +182,8 @@ def measure(
     finally:
         store.close()
 
-    server = _serve(data_dir, port)
+    server = _serve(data_dir, port, workers)
+    results["api_workers"] = workers or Settings().api_processes
     client = _Client(port)
     try:
         for query in queries[:20]:
@@ -210,6 +213,12 @@ def main() -> None:
         help="measure the service under Python's default cycle collector instead of "
         "settled as `iprgraph serve` runs (api/serving.py)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="API processes (default: as `iprgraph serve`, one per core)",
+    )
     args = parser.parse_args()
     results = measure(
         args.data,
@@ -219,6 +228,7 @@ def main() -> None:
         args.concurrency,
         args.seconds,
         default_gc=args.default_gc,
+        workers=args.workers,
     )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"match-speed-{results['parties']}.json"

@@ -7,6 +7,7 @@ the embedded server is never started.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # API processes (`iprgraph serve`); 0 is one per core. One process answers in
+    # Python under one interpreter lock: at 100k records, serving `/match` to eight
+    # clients, it used 0.9 of a core and the database 0.4 (BENCHMARKS.md).
+    api_workers: int = Field(default=0, ge=0, le=64)
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -83,6 +88,11 @@ class Settings(BaseSettings):
     @property
     def embedded_dir(self) -> Path:
         return self.data_dir / "embedded"
+
+    @property
+    def api_processes(self) -> int:
+        """How many API processes `api_workers` asks for."""
+        return self.api_workers or os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)

@@ -45,3 +45,14 @@ def test_external_neo4j_needs_a_password(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("IPRGRAPH_NEO4J_PASSWORD", raising=False)
     with pytest.raises(ValidationError, match="IPRGRAPH_NEO4J_PASSWORD"):
         Settings()
+
+
+def test_api_processes_default_to_one_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("IPRGRAPH_API_WORKERS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert Settings().api_processes == 6
+    monkeypatch.setenv("IPRGRAPH_API_WORKERS", "3")
+    assert Settings().api_processes == 3
+    monkeypatch.setenv("IPRGRAPH_API_WORKERS", "-1")
+    with pytest.raises(ValidationError, match="api_workers"):
+        Settings()
