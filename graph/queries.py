@@ -92,6 +92,7 @@ def all_queries() -> dict[str, str]:
         found[f"expand_query({label.name})"] = expand_query(label)
     found["path_step_query(None)"] = path_step_query()
     found["path_step_query(None, bounded=True)"] = path_step_query(bounded=True)
+    found["path_step_query(None, details=True)"] = path_step_query(details=True)
     for label in ANCHOR_LABELS:
         found[f"path_step_query({label.name})"] = path_step_query(label)
     for label in sorted({link.target for link in LINKS}):
@@ -645,7 +646,9 @@ RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq 
 """.strip()
 
 
-def path_step_query(anchor: Label | None = None, *, bounded: bool = False) -> str:
+def path_step_query(
+    anchor: Label | None = None, *, bounded: bool = False, details: bool = False
+) -> str:
     """One level of a path search (`graph.analysis.paths`): the expansion of
     `expand_query` (the same neighbours in the same order, the same counts), with
     only what the walk decides on, packed in one row.
@@ -670,7 +673,13 @@ def path_step_query(anchor: Label | None = None, *, bounded: bool = False) -> st
     every relationship until the sort is done, and over a frontier holding ports and
     countries (hundreds of thousands of relationships) it took ArcadeDB past its
     query heap budget where the expression did not.
+
+    `details` adds to each step the relationship's `seizure`, `agencies`, `status` and
+    `explanation`: a neighbourhood's levels after the first (`graph.analysis.
+    neighbourhood`), which show every relationship they keep but read the
+    properties only of the nodes that fit in the answer (`NODE_PROPERTIES_QUERY`).
     """
+    rel = ", r.seizure, r.agencies, r.status, r.explanation" if details else ""
     if anchor is None:
         own = ""
         degree = f"CASE WHEN $known[elementId(m)] IS NOT NULL THEN null ELSE {_degree('m')} END"
@@ -681,10 +690,18 @@ def path_step_query(anchor: Label | None = None, *, bounded: bool = False) -> st
 {_kept_neighbours(_expansion_start(anchor), date_column=bounded)}
 WITH e, n, total, matching,
      collect(CASE WHEN r IS NOT NULL THEN [type(r), startNode(r) = n, elementId(m), m.id,
-                  labels(m), r.seq, r.score, elementId(r), {degree}] END) AS steps
+                  labels(m), r.seq, r.score, elementId(r), {degree}{rel}] END) AS steps
 RETURN collect([e, total, matching, steps{own}]) AS expanded
 """.strip()
 
+
+# The properties an answer shows of the nodes `$nodes` (element ids), found by a
+# level that read only their labels (`path_step_query(details=True)`). One row.
+NODE_PROPERTIES_QUERY = f"""
+UNWIND $nodes AS e
+MATCH (n) WHERE elementId(n) = e
+RETURN collect([e, n {_NODE_PROPS}]) AS nodes
+""".strip()
 
 # What a path search shows of the paths it found, read once the walk is done: the
 # nodes of `$nodes` (element ids) with their labels and properties, and per hop of

@@ -107,21 +107,23 @@ def candidate_labels(node_id: str) -> list[Label]:
 
 
 def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) -> GraphNode:
-    """A node of an answer from what `EXPAND_QUERY` or `anchor_query` returned."""
+    """A node of an answer from what `EXPAND_QUERY` or `anchor_query` returned (from
+    a lean level, `props` holds only the id until `describe` is given the rest)."""
     label_set = set(labels)
-    node_type = type_of(label_set)
-    shown = {k: v for k, v in props.items() if v is not None and k != "id"}
     node = GraphNode(
-        id=props["id"],
-        type=node_type,
-        label=_display(node_type, props),
-        jurisdiction=_jurisdiction(node_type, props),
-        properties=shown,
-        roles=sorted(label_set & ROLE_LABELS),
-        degree=degree,
+        id=props["id"], type=type_of(label_set), label="", roles=sorted(label_set & ROLE_LABELS)
     )
+    describe(node, props)
     set_degree(node, degree)
     return node
+
+
+def describe(node: GraphNode, props: dict[str, Any]) -> None:
+    """Set what `node` shows from its properties: its label, jurisdiction and
+    properties."""
+    node.label = _display(node.type, props)
+    node.jurisdiction = _jurisdiction(node.type, props)
+    node.properties = {k: v for k, v in props.items() if v is not None and k != "id"}
 
 
 def set_degree(node: GraphNode, degree: int | None) -> None:
@@ -221,6 +223,69 @@ def expand(
         return {}
     rows = store.read(queries.expand_query(), eids=eids, labels=labels, cap=cap, degrees=degrees)
     return _expansions(rows)
+
+
+def expand_lean(
+    store: GraphStore, eids: list[str], *, labels: list[str] | None, cap: int, degrees: bool
+) -> dict[str, Expansion]:
+    """`expand` without the neighbours' properties: each step's `props` holds only the
+    neighbour's id (`node_properties` reads the rest for the nodes kept). The same
+    neighbours in the same order, for less on busy levels (BENCHMARKS.md)."""
+    if not eids:
+        return {}
+    packed = _packed_level(store, eids, labels=labels, cap=cap, degrees=degrees, details=True)
+    return {
+        eid: Expansion(total, matching, [_lean_step(step) for step in steps])
+        for eid, total, matching, steps in packed
+    }
+
+
+def _packed_level(
+    store: GraphStore,
+    eids: list[str],
+    *,
+    labels: list[str] | None,
+    cap: int,
+    degrees: bool,
+    known: Iterable[str] = (),
+    bounded: bool = False,
+    details: bool = False,
+) -> list[list[Any]]:
+    """`queries.path_step_query`'s one row for the nodes `eids`: per node
+    `[element id, total, matching, steps]`."""
+    [row] = store.read(
+        queries.path_step_query(bounded=bounded, details=details),
+        eids=eids,
+        labels=labels,
+        cap=cap,
+        degrees=degrees,
+        known=dict.fromkeys(known, True),
+    )
+    return list(row["expanded"])
+
+
+def _lean_step(step: list[Any]) -> Step:
+    kind, outgoing, eid, node_id, labels, seq, score, _rid, degree, *rest = step
+    seizure, agencies, status, explanation = rest
+    values = (seq, seizure, agencies, score, status, explanation)  # as _REL_KEYS
+    return Step(
+        type=kind,
+        outgoing=bool(outgoing),
+        eid=eid,
+        labels=labels,
+        props={"id": node_id},
+        degree=degree,
+        rel={key: value for key, value in zip(_REL_KEYS, values, strict=True) if value is not None},
+    )
+
+
+def node_properties(store: GraphStore, eids: list[str]) -> dict[str, dict[str, Any]]:
+    """Element id -> the properties an answer shows, for the nodes `eids` (those
+    deleted since they were found are left out)."""
+    if not eids:
+        return {}
+    rows = store.read(queries.NODE_PROPERTIES_QUERY, nodes=eids)
+    return dict(rows[0]["nodes"]) if rows else {}
 
 
 @dataclass
@@ -335,15 +400,11 @@ def walk(
     that these nodes have few relationships together (`queries.path_step_query`)."""
     if not eids:
         return {}
-    [row] = store.read(
-        queries.path_step_query(bounded=bounded),
-        eids=eids,
-        labels=labels,
-        cap=cap,
-        degrees=True,
-        known=dict.fromkeys(known, True),
+    return _walk_expansions(
+        _packed_level(
+            store, eids, labels=labels, cap=cap, degrees=True, known=known, bounded=bounded
+        )
     )
-    return _walk_expansions(row["expanded"])
 
 
 @dataclass

@@ -13,11 +13,13 @@ from graph.analysis.expand import (
     DEGREE_CAP,
     Deadline,
     attach_evidence,
+    describe,
     edge_key,
-    expand,
     expand_anchors,
+    expand_lean,
     make_edge,
     make_node,
+    node_properties,
     set_degree,
 )
 from graph.analysis.subgraph import GraphEdge, GraphNode, Subgraph
@@ -57,6 +59,8 @@ def neighbourhood(
     edges: dict[tuple[str, str, str, object], GraphEdge] = {}
     capped = filtered = over_limit = 0
     hubs_kept: list[GraphNode] = []
+    # Nodes found after the first level: their properties are read once, at the end.
+    unread: list[str] = []
     frontier: list[str] = []
     to_expand, expansions = [anchor_eid], {anchor_eid: first}
     for level in range(depth):
@@ -68,7 +72,7 @@ def neighbourhood(
                     hubs_kept.append(node)
                     continue
                 to_expand.append(eid)
-            expansions = expand(
+            expansions = expand_lean(
                 store, to_expand, labels=types, cap=DEGREE_CAP, degrees=level < depth - 1
             )
             deadline.check("neighbourhood")
@@ -92,12 +96,19 @@ def neighbourhood(
                     there = make_node(step.labels, step.props, step.degree)
                     by_eid[step.eid] = there
                     next_frontier.append(step.eid)
+                    if level:
+                        unread.append(step.eid)
                 edge = make_edge(step, here, there)
                 edges.setdefault(edge_key(edge), edge)
             here.omitted += expansion.total - shown
             capped += expansion.matching - shown
             filtered += expansion.total - expansion.matching
         frontier = next_frontier
+    # The levels after the first read every neighbour they rank, and the properties
+    # only of those kept (at most `limit`): the rest of a busy level is never sent.
+    for eid, props in node_properties(store, unread).items():
+        describe(by_eid[eid], props)
+    deadline.check("neighbourhood")
     # Hubs at the last level were never up for expansion; those before it were kept.
     nodes_by_id = {node.id: node for node in by_eid.values()}
     attach_evidence(store, nodes_by_id, edges.values())
