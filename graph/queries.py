@@ -87,7 +87,6 @@ def all_queries() -> dict[str, str]:
         found[f"create_parties_query({names})"] = create_parties_query(roles)
     for label in LOOKUP_LABELS:
         found[f"node_by_id_query({label.name})"] = node_by_id_query(label)
-    found["expand_query(None)"] = expand_query()
     for label in ANCHOR_LABELS:
         found[f"expand_query({label.name})"] = expand_query(label)
     found["path_step_query(None)"] = path_step_query()
@@ -619,30 +618,26 @@ UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS pair
 WITH e, n, total, matching, pair[0] AS r, pair[1] AS m"""
 
 
-def expand_query(anchor: Label | None = None) -> str:
-    """One level of a breadth-first expansion.
+def expand_query(anchor: Label) -> str:
+    """The first level of a breadth-first expansion, which finds the anchors too.
 
-    For each node of `$eids` (element ids), or with `anchor` for each node of that
-    label among `$ids` (the first level, which finds the anchor too): its neighbours
+    For each node of label `anchor` among `$ids`: its neighbours
     (only those with a label in `$labels`, when given), at most `$cap` of them in
     `_LINK_RANK` order, how many it has in all (its degree) and how many of those
     labels, and the neighbours' degrees when `$degrees` (only worth counting for
     nodes the walk may expand next). A node none of whose neighbours is shown comes
-    back once, with a null `type`. With `anchor`, every row also carries the node's
-    own labels and properties.
+    back once, with a null `type`. Every row also carries the node's own labels and
+    properties. (Later levels read less: `path_step_query`.)
     Relationship properties come back one by one: ArcadeDB returns a relationship
     value in a shape the driver misreads.
     """
-    start = _expansion_start(anchor)
-    own = (
-        "" if anchor is None else f",\n       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props"
-    )
     return f"""
-{_kept_neighbours(start)}
+{_kept_neighbours(_expansion_start(anchor))}
 RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq AS seq,
        r.seizure AS seizure, r.agencies AS agencies, r.score AS score, r.status AS status,
        r.explanation AS explanation, elementId(m) AS eid, labels(m) AS labels,
-       m {_NODE_PROPS} AS props, {_degree("m")} AS degree{own}
+       m {_NODE_PROPS} AS props, {_degree("m")} AS degree,
+       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props
 """.strip()
 
 

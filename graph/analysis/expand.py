@@ -1,7 +1,8 @@
 """Walking the graph a level at a time: anchor a node, expand a frontier, cite the records.
 
-Neighbourhoods and paths share this. One statement per level (`EXPAND_QUERY`) expands
-every node of a frontier; the caller decides which nodes are hubs and are not walked
+Neighbourhoods and paths share this. One statement per level (`path_step_query`;
+`expand_query` for the anchors, with their neighbours' properties) expands every
+node of a frontier; the caller decides which nodes are hubs and are not walked
 through. Both engines answer an anchored expansion in a couple of milliseconds, so
 the cost of an answer is its number of levels, not its number of nodes.
 
@@ -107,8 +108,8 @@ def candidate_labels(node_id: str) -> list[Label]:
 
 
 def make_node(labels: Iterable[str], props: dict[str, Any], degree: int | None) -> GraphNode:
-    """A node of an answer from what `EXPAND_QUERY` or `anchor_query` returned (from
-    a lean level, `props` holds only the id until `describe` is given the rest)."""
+    """A node of an answer from what `expand_query` returned (from a lean level,
+    `props` holds only the id until `describe` is given the rest)."""
     label_set = set(labels)
     node = GraphNode(
         id=props["id"], type=type_of(label_set), label="", roles=sorted(label_set & ROLE_LABELS)
@@ -211,26 +212,15 @@ def _expansions(rows: list[Row]) -> dict[str, Expansion]:
     return found
 
 
-def expand(
-    store: GraphStore, eids: list[str], *, labels: list[str] | None, cap: int, degrees: bool
-) -> dict[str, Expansion]:
-    """Expand every node of `eids` in one statement (element id -> its expansion).
-
-    `degrees` counts each neighbour's relationships (to tell hubs before expanding
-    them); leave it off when the neighbours will not be expanded.
-    """
-    if not eids:
-        return {}
-    rows = store.read(queries.expand_query(), eids=eids, labels=labels, cap=cap, degrees=degrees)
-    return _expansions(rows)
-
-
 def expand_lean(
     store: GraphStore, eids: list[str], *, labels: list[str] | None, cap: int, degrees: bool
 ) -> dict[str, Expansion]:
-    """`expand` without the neighbours' properties: each step's `props` holds only the
-    neighbour's id (`node_properties` reads the rest for the nodes kept). The same
-    neighbours in the same order, for less on busy levels (BENCHMARKS.md)."""
+    """Expand every node of `eids` in one statement (element id -> its expansion),
+    as `expand_anchors` does, without the neighbours' properties: each step's `props`
+    holds only the neighbour's id (`node_properties` reads the rest for the nodes
+    kept), which costs less on busy levels (BENCHMARKS.md). `degrees` counts each
+    neighbour's relationships (to tell hubs before expanding them); leave it off
+    when the neighbours will not be expanded."""
     if not eids:
         return {}
     packed = _packed_level(store, eids, labels=labels, cap=cap, degrees=degrees, details=True)

@@ -12,6 +12,7 @@ links. Omega is reachable from Alpha only through a hub (a port, an agency).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,8 @@ from graph.analysis.expand import (
     HopDetails,
     WalkExpansion,
     candidate_labels,
-    expand,
     expand_anchors,
+    expand_lean,
     hop_details,
     type_of,
     walk,
@@ -317,8 +318,23 @@ def test_a_walk_sees_what_an_expansion_sees(world: GraphStore) -> None:
             assert after.eid == before.eid, node_id
             assert type_of(after.labels) == before.node.type, node_id
             _same_expansion(before.expansion, after.expansion)
-        eids = sorted({step.eid for a in walked.values() for step in a.expansion.steps})
-        expansions = expand(world, eids, labels=labels, cap=cap, degrees=True)
+        # The reference for the next level: each neighbour expanded as an anchor.
+        ids = {step.eid: step.id for a in walked.values() for step in a.expansion.steps}
+        eids = sorted(ids)
+        anchored = expand_anchors(
+            world, sorted(set(ids.values())), labels=labels, cap=cap, degrees=True
+        )
+        expansions = {eid: anchored[ids[eid]].expansion for eid in eids}
+        # A neighbourhood's lean level: the same steps with the relationships' own
+        # properties, and only the id of each neighbour.
+        lean = expand_lean(world, eids, labels=labels, cap=cap, degrees=True)
+        assert set(lean) == set(eids)
+        for eid in eids:
+            full = expansions[eid]
+            assert (lean[eid].total, lean[eid].matching) == (full.total, full.matching)
+            assert lean[eid].steps == [
+                replace(step, props={"id": step.props["id"]}) for step in full.steps
+            ]
         for bounded in (False, True):
             walks = walk(world, eids, labels=labels, cap=cap, bounded=bounded)
             assert set(walks) == set(expansions) == set(eids)
