@@ -182,8 +182,10 @@ def measure(
     finally:
         store.close()
 
-    server = _serve(data_dir, port, workers)
-    results["api_workers"] = workers or Settings().api_processes
+    # `_serve` drops this process's IPRGRAPH_ variables, so the default is `serve`'s
+    # own (one per core); passed explicitly, so that the figure names what served.
+    results["api_workers"] = workers or Settings(api_workers=0).api_processes
+    server = _serve(data_dir, port, results["api_workers"])
     client = _Client(port)
     try:
         for query in queries[:20]:

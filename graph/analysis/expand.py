@@ -254,17 +254,19 @@ def _packed_level(
     return list(row["expanded"])
 
 
-def _lean_step(step: list[Any]) -> Step:
-    kind, outgoing, eid, node_id, labels, seq, score, _rid, degree, *rest = step
-    seizure, agencies, status, explanation = rest
-    values = (seq, seizure, agencies, score, status, explanation)  # as _REL_KEYS
+def _lean_step(packed: list[Any]) -> Step:
+    """A step of `path_step_query(details=True)`: a walk's step (`WalkStep`), then the
+    relationship's seizure, agencies, status and explanation."""
+    step = WalkStep(*packed[: len(WalkStep._fields)])
+    seizure, agencies, status, explanation = packed[len(WalkStep._fields) :]
+    values = (step.seq, seizure, agencies, step.score, status, explanation)  # as _REL_KEYS
     return Step(
-        type=kind,
-        outgoing=bool(outgoing),
-        eid=eid,
-        labels=labels,
-        props={"id": node_id},
-        degree=degree,
+        type=step.type,
+        outgoing=bool(step.outgoing),
+        eid=step.eid,
+        labels=step.labels,
+        props={"id": step.id},
+        degree=step.degree,
         rel={key: value for key, value in zip(_REL_KEYS, values, strict=True) if value is not None},
     )
 
@@ -341,7 +343,8 @@ def _by_likely_label(
 # --- The lean walk of a path search ---------------------------------------------------
 # A path search decides on element ids, relationship types, labels and degrees alone,
 # and reads properties only for the paths it returns (`hop_details`): the same
-# expansion as `expand`, without properties, packed in one row (`path_step_query`).
+# expansion as `expand_anchors`, without properties, packed in one row
+# (`path_step_query`).
 
 
 class WalkStep(NamedTuple):
