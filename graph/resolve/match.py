@@ -3,10 +3,10 @@
 A query is turned into the same ids a record with the same details would have
 made (`ingest.normalised.party_identity`), its blocking keys are looked up in the
 graph, the parties found are scored with `graph.resolve.score.compare`, and the
-best member of each entity (cluster) is returned. Two round trips for a whole
-batch of queries, whatever its size (the keys with their holders, then the
-holders' profiles), and two more when some query found no sure match and looks
-wider (`WIDE_BLOCK`).
+best member of each entity (cluster) is returned. One round trip for a whole
+batch of queries, whatever its size (the keys with their holders and the holders'
+profiles, `KEY_HOLDER_PROFILES_QUERY`), and two more when some query found no sure
+match and looks wider (`WIDE_BLOCK`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ from graph import queries
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO_THRESHOLD, BOUND_MARGIN, Comparison, compare, score_bound
-from graph.resolve.service import candidates_for_keys, profile_of_row, profile_rows
-from graph.store import GraphStore
+from graph.resolve.service import (
+    as_profile_rows,
+    candidates_for_keys,
+    profile_of_row,
+    profile_rows,
+)
+from graph.store import GraphStore, Row
 from ingest.normalised import party_identity
 
 __all__ = ["Candidate", "QueryParty", "match_parties", "query_profile"]
@@ -116,15 +121,17 @@ def match_parties(
     """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
-    rows = store.read(
-        queries.BLOCK_KEY_HOLDERS_QUERY, keys=sorted(set().union(*keys)), max_block=max_block
-    )
-    found_keys = rows[0]["found"]
-    sizes = {key: int(size or 0) for key, size, _ in found_keys}
-    holders = {key: parties for key, _, parties in found_keys}
     left_out = set(exclude)
+    [row] = store.read(
+        queries.KEY_HOLDER_PROFILES_QUERY,
+        keys=sorted(set().union(*keys)),
+        max_block=max_block,
+        exclude=sorted(left_out),
+    )
+    sizes = {key: int(size or 0) for key, size, _ in row["found"]}
+    holders = {key: parties for key, _, parties in row["found"]}
     found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
-    known = _profiles(store, set().union(*found))
+    known = _by_party(as_profile_rows(row["parties"]))
     keep = max(shortlist, 2 * limit)
     best = [
         _best(profile, _shortlist(profile, ids, known, keep), known, _Found(), limit)
@@ -196,10 +203,11 @@ def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile,
     """Party id -> (profile, entity id) for the parties `ids`."""
     if not ids:
         return {}
-    return {
-        row["id"]: (profile_of_row(row), row["cluster"] or row["id"])
-        for row in profile_rows(store, ids)
-    }
+    return _by_party(profile_rows(store, ids))
+
+
+def _by_party(rows: Iterable[Row]) -> dict[str, tuple[PartyProfile, str]]:
+    return {row["id"]: (profile_of_row(row), row["cluster"] or row["id"]) for row in rows}
 
 
 @dataclass

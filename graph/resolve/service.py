@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +43,7 @@ __all__ = [
     "EntityView",
     "Judgement",
     "ResolveReport",
+    "as_profile_rows",
     "delete_keys",
     "entity",
     "evaluate_store",
@@ -125,7 +126,12 @@ PROFILE_FIELDS = ("id", "name", "name_key", "country", "labels", "cluster", "art
 def profile_rows(store: GraphStore, ids: Iterable[str]) -> list[dict[str, Any]]:
     """The Party nodes `ids` as `PROFILE_FIELDS` (unknown ids are left out)."""
     rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(set(ids)))
-    return [dict(zip(PROFILE_FIELDS, item, strict=True)) for item in rows[0]["parties"]]
+    return as_profile_rows(rows[0]["parties"])
+
+
+def as_profile_rows(items: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Profiles as `PARTY_PROFILES_QUERY` lists them, as rows of `PROFILE_FIELDS`."""
+    return [dict(zip(PROFILE_FIELDS, item, strict=True)) for item in items]
 
 
 def profile_of_row(row: Row) -> PartyProfile:

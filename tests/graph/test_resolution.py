@@ -14,7 +14,7 @@ from graph.export import node_ids
 from graph.lookup import search
 from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
-from graph.resolve.match import QueryParty, match_parties
+from graph.resolve.match import QueryParty, match_parties, query_profile
 from graph.resolve.score import AUTO_THRESHOLD, HELD_SEVERAL, REVIEW_THRESHOLD, compare
 from graph.resolve.service import (
     Judgement,
@@ -463,8 +463,39 @@ def test_match_looks_wider_when_the_rare_keys_find_no_sure_match(
     statements.clear()
     [sure] = match_parties(resolved, [query], threshold=0.5, limit=5, max_block=1)
     assert sure[0].party_id == chinese and sure[0].score == 1.0
-    assert queries.BLOCK_KEY_HOLDERS_QUERY in statements
-    assert queries.BLOCK_CANDIDATES_QUERY not in statements
+    assert statements == [queries.KEY_HOLDER_PROFILES_QUERY]
+
+
+def test_match_reads_keys_holders_and_their_profiles_in_one_statement(
+    resolved: GraphStore,
+) -> None:
+    """KEY_HOLDER_PROFILES_QUERY answers what BLOCK_KEY_HOLDERS_QUERY and then
+    PARTY_PROFILES_QUERY of the holders answer, less the parties excluded, and still
+    gives its row when no key is known or no key lists a holder."""
+    query = QueryParty(name="Huaxin Trading Co., Ltd.", country="CN")
+    keys = [*sorted(blocking_keys(query_profile(query)[0])), "name:no-such-key"]
+    chinese = _pid(SPELLINGS[2][0])
+
+    def one_read(keys: list[str], max_block: int, exclude: list[str]) -> tuple[Any, Any]:
+        [row] = resolved.read(
+            queries.KEY_HOLDER_PROFILES_QUERY, keys=keys, max_block=max_block, exclude=exclude
+        )
+        return sorted(row["found"]), sorted(row["parties"])
+
+    def two_reads(keys: list[str], max_block: int, exclude: list[str]) -> tuple[Any, Any]:
+        [row] = resolved.read(queries.BLOCK_KEY_HOLDERS_QUERY, keys=keys, max_block=max_block)
+        held = {pid for _, _, holders in row["found"] for pid in holders} - set(exclude)
+        [profiles] = resolved.read(queries.PARTY_PROFILES_QUERY, ids=sorted(held))
+        return sorted(row["found"]), sorted(profiles["parties"])
+
+    found, parties = one_read(keys, 30, [chinese])
+    assert (found, parties) == two_reads(keys, 30, [chinese])
+    assert len(parties) == 3 and chinese not in {item[0] for item in parties}
+    # Every key over the size: counted, nobody listed, no profile.
+    found, parties = one_read(keys, 0, [])
+    assert found and all(holders == [] for _, _, holders in found) and parties == []
+    assert one_read(["name:no-such-key"], 30, []) == ([], [])
+    assert one_read([], 30, []) == ([], [])
 
 
 def test_match_compares_in_full_a_shortlist_and_whoever_shares_an_artefact(
