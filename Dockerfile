@@ -25,6 +25,10 @@ USER iprgraph
 WORKDIR /home/iprgraph
 
 EXPOSE 8000
+# `iprgraph serve`, as measured in BENCHMARKS.md: it creates the schema if Neo4j has
+# none yet, answers from one process per core (IPRGRAPH_API_WORKERS to change that)
+# and settles each process's heap before the first request. Exec form: iprgraph is
+# PID 1, and on SIGTERM stops its workers and exits (tests/api/test_serve.py).
 # 0.0.0.0 inside the container so the published port reaches it; compose publishes
 # it on the host's loopback only.
-CMD ["uvicorn", "api.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["iprgraph", "serve", "--host", "0.0.0.0", "--port", "8000"]

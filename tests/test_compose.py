@@ -4,18 +4,29 @@ No Docker engine runs where this project is built and tested, so nothing here st
 a container: the tests read docker-compose.yml (PyYAML) and the Dockerfile and check
 the properties production relies on: Neo4j 5 community with its data on a named
 volume, a health check over Bolt, no default password, nothing published beyond the
-host's loopback, an API that waits for a healthy Neo4j and never runs as root.
+host's loopback, an API that waits for a healthy Neo4j and never runs as root. The
+image's command runs as a process, with compose's environment for the API.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+import psutil
 import pytest
 import yaml
+
+from graph.embedded import EmbeddedServer
+from graph.errors import ConstraintViolation
+from tests.conftest import open_test_store
+from tests.helpers import free_port, wait_for_http
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -225,14 +236,83 @@ def test_dockerfile_installs_the_project() -> None:
     assert any(re.search(r"\bpip install\b[^&;]*\s\.(\s|$)", run) for run in runs), runs
 
 
-def test_dockerfile_serves_the_app_factory() -> None:
-    instructions = dockerfile_instructions()
-    cmds = [args for keyword, args in instructions if keyword == "CMD"]
+def dockerfile_cmd() -> list[str]:
+    cmds = [args for keyword, args in dockerfile_instructions() if keyword == "CMD"]
     assert cmds, "no CMD"
-    cmd = json.loads(cmds[-1])  # exec form: uvicorn is PID 1 and gets SIGTERM itself
-    assert cmd[:3] == ["uvicorn", "api.app:create_app", "--factory"], cmd
+    cmd = json.loads(cmds[-1])  # exec form: the command is PID 1 and gets SIGTERM itself
+    assert isinstance(cmd, list), cmd
+    return [str(arg) for arg in cmd]
+
+
+def test_dockerfile_serves_with_iprgraph_serve() -> None:
+    """The API runs as the benchmarks measure it: `iprgraph serve` (one process per
+    core, the heap settled, the schema created), on the port compose publishes."""
+    cmd = dockerfile_cmd()
+    assert cmd[:2] == ["iprgraph", "serve"], cmd
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0", cmd
     assert cmd[cmd.index("--port") + 1] == "8000", cmd
-    assert ("EXPOSE", "8000") in instructions
+    assert ("EXPOSE", "8000") in dockerfile_instructions()
+
+
+def test_the_image_command_serves_with_the_compose_environment(
+    api: dict[str, Any], embedded_server: EmbeddedServer, database: str, tmp_path: Path
+) -> None:
+    """No container runs here, so the image's command runs as a process: the
+    `iprgraph` that `pip install .` puts on the PATH, with the environment compose
+    gives the api service, the session's graph server standing in for the neo4j
+    service (its address, credentials and a database of this test's own) and a
+    loopback address and free port in place of the container's. It must create the
+    schema, answer, and stop with its workers on SIGTERM, as in a container."""
+    info = embedded_server.running()
+    assert info is not None
+    credentials = embedded_server.credentials()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPRGRAPH_")}
+    env["HOME"] = str(tmp_path)  # the image's WORKDIR: quarantine files land there
+    stand_in = {
+        "IPRGRAPH_NEO4J_URI": info.uri,
+        "IPRGRAPH_NEO4J_USER": credentials.user,
+        "IPRGRAPH_NEO4J_PASSWORD": credentials.password,
+        "IPRGRAPH_NEO4J_DATABASE": database,
+    }
+    compose_env = environment(api)
+    assert set(stand_in) == set(compose_env), compose_env
+    env.update(stand_in)
+    port = free_port()
+    cmd = dockerfile_cmd()
+    cmd[0] = str(Path(sys.executable).parent / cmd[0])
+    cmd[cmd.index("--host") + 1] = "127.0.0.1"
+    cmd[cmd.index("--port") + 1] = str(port)
+    server = subprocess.Popen(
+        cmd,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout_s=120)
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
+        assert ready.status_code == 200, ready.text
+        matched = httpx.post(
+            f"http://127.0.0.1:{port}/v1/match",
+            json={"queries": [{"type": "party", "name": "Huaxin Trading", "country": "CN"}]},
+            timeout=30,
+        )
+        assert matched.status_code == 200, matched.text
+        workers = psutil.Process(server.pid).children(recursive=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert server.returncode == 0, server.stderr.read() if server.stderr else ""
+    # The database was created empty; its uniqueness constraints come from the start.
+    with open_test_store(embedded_server, database) as store:
+        store.write("CREATE (s:Seizure {id: $id})", id="same")
+        with pytest.raises(ConstraintViolation, match="same"):
+            store.write("CREATE (s:Seizure {id: $id})", id="same")
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"processes left running: {[p.pid for p in alive]}"
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
