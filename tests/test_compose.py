@@ -267,7 +267,6 @@ def test_the_image_command_serves_with_the_compose_environment(
     assert info is not None
     credentials = embedded_server.credentials()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPRGRAPH_")}
-    env["HOME"] = str(tmp_path)  # the image's WORKDIR: quarantine files land there
     stand_in = {
         "IPRGRAPH_NEO4J_URI": info.uri,
         "IPRGRAPH_NEO4J_USER": credentials.user,
@@ -284,7 +283,7 @@ def test_the_image_command_serves_with_the_compose_environment(
     cmd[cmd.index("--port") + 1] = str(port)
     server = subprocess.Popen(
         cmd,
-        cwd=tmp_path,
+        cwd=tmp_path,  # the image's WORKDIR, where IPRGRAPH_DATA_DIR (./data) lands
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
