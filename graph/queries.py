@@ -406,20 +406,19 @@ RETURN found
 """
 
 # `/match`'s first look in one round trip: what BLOCK_KEY_HOLDERS_QUERY returns
-# (`found`), and the profiles of those holders, less `$exclude`, as
-# PARTY_PROFILES_QUERY lists them (`parties`). Two statements cost a query a round
-# trip and a statement's start on the engine more. A party holds several of a
-# query's keys, so the holders are made distinct before they are looked up. A query
-# whose keys have no holders still gets its one row: an empty UNWIND would end the
-# statement with none, so it looks up the id '' (no Party has it), not null, which
-# the embedded engine answers by scanning every Party (230 ms at 100k records).
+# (`found`), and the profiles of those holders as PARTY_PROFILES_QUERY lists them
+# (`parties`). Two statements cost a query a round trip and a statement's start on
+# the engine more. A party holds several of a query's keys, so the holders are made
+# distinct before they are looked up. A query whose keys have no holders still gets
+# its one row: an empty UNWIND would end the statement with none, so it looks up
+# the id '' (no Party has it), not null, which the embedded engine answers by
+# scanning every Party (230 ms at 100k records).
 KEY_HOLDER_PROFILES_QUERY = f"""
 {_KEY_HOLDERS}
 WITH found, reduce(acc = [], f IN found | acc + f[2]) AS held
-UNWIND (CASE WHEN size(held) = 0 THEN [null] ELSE held END) AS id
+UNWIND (CASE WHEN size(held) = 0 THEN [''] ELSE held END) AS id
 WITH found, collect(DISTINCT id) AS ids
-WITH found, [id IN ids WHERE NOT id IN $exclude] AS ids
-UNWIND (CASE WHEN size(ids) = 0 THEN [''] ELSE ids END) AS id
+UNWIND ids AS id
 OPTIONAL MATCH (p:Party {{id: id}})
 RETURN found, collect(CASE WHEN p IS NULL THEN null ELSE {_PARTY_PROFILE} END) AS parties
 """

@@ -121,15 +121,12 @@ def match_parties(
     """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
-    left_out = set(exclude)
     [row] = store.read(
-        queries.KEY_HOLDER_PROFILES_QUERY,
-        keys=sorted(set().union(*keys)),
-        max_block=max_block,
-        exclude=sorted(left_out),
+        queries.KEY_HOLDER_PROFILES_QUERY, keys=sorted(set().union(*keys)), max_block=max_block
     )
     sizes = {key: int(size or 0) for key, size, _ in row["found"]}
     holders = {key: parties for key, _, parties in row["found"]}
+    left_out = set(exclude)
     found = [{pid for key in ks for pid in holders.get(key, ())} - left_out for ks in keys]
     known = _by_party(as_profile_rows(row["parties"]))
     keep = max(shortlist, 2 * limit)
