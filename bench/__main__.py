@@ -111,7 +111,7 @@ def _new_database(server: EmbeddedServer, database: str) -> Iterator[GraphStore]
 
 def _load_all(store: GraphStore, feeds: Path, workdir: Path, **loader: Any) -> int:
     """Load every feed of a generated folder (its manifest); the records loaded."""
-    from ingest.load import Loader
+    from graph.load import Loader
     from ingest.manifest import read_manifest
 
     load = Loader(store, workdir / "quarantine", **loader).load_file
@@ -138,8 +138,8 @@ def load_rate_small(workdir: Path) -> dict[str, Any]:
 
 
 def load_rate(workdir: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
+    from ingest.feed import DEFAULT_BATCH_SIZE
     from ingest.generate import generate
-    from ingest.load import DEFAULT_BATCH_SIZE
 
     server = EmbeddedServer(workdir / "load" / "embedded")
     results: dict[str, Any] = {}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from graph import queries
 from graph.errors import ConstraintViolation
 from graph.model import LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
+from ingest.rows import LinkRow, SeizureWrite
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
 # uniqueness error where Neo4j would lock (../shared/ARCHITECTURE.md, "Concurrent
@@ -36,27 +36,6 @@ class _NodeRewritten(Exception):
     failed the transaction as a transient conflict, which the driver retries; this
     is for a timing where it would not, so that no link is dropped without a word.
     The batch is rolled back and runs again."""
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    """One relationship from a record: `link` names a `graph.model.Link`."""
-
-    link: str
-    source_id: str
-    target_id: str
-    node: dict[str, Any] = field(default_factory=dict)
-    props: dict[str, Any] = field(default_factory=dict)
-    seq: int | None = None
-
-
-@dataclass(frozen=True)
-class SeizureWrite:
-    id: str
-    content_hash: str
-    props: dict[str, Any]
-    prov: dict[str, Any]
-    links: list[LinkRow]
 
 
 @dataclass

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from graph.write import LinkRow, SeizureWrite
 from ingest import normalise
 from ingest.agencies import agency as agency_of
 from ingest.normalise import (
@@ -31,6 +30,7 @@ from ingest.normalise import (
     parse_date,
 )
 from ingest.record import PartyRecord, SeizureRecord
+from ingest.rows import LinkRow, SeizureWrite
 
 # Names, addresses, phones, countries and ports recur across records (a network's
 # shipper, a forwarder, a hub port), and their normalisers (rigour's transliteration,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.load import Loader
+from graph.load import Loader
 
 if TYPE_CHECKING:
     from graph.store import GraphStore

@@ -35,13 +35,13 @@ from graph.resolve.profile import (
     party_mentions,
     profiles_from_writes,
 )
-from graph.write import SeizureWrite
 from ingest.manifest import read_manifest
 from ingest.normalise import NormaliseError, comparison_form
 from ingest.normalised import Normaliser, Source
 from ingest.profile import read_tabular
 from ingest.read import RawRow, file_sha256, read_json, read_ndjson
 from ingest.record import SeizureRecord
+from ingest.rows import SeizureWrite
 
 __all__ = [
     "Corpus",

@@ -20,7 +20,7 @@ from ingest.normalise.names import legal_form_tokens
 
 if TYPE_CHECKING:
     # Only for annotations: resolution reads writes, it does not write.
-    from graph.write import SeizureWrite
+    from ingest.rows import SeizureWrite
 
 __all__ = [
     "ARTEFACT_LINKS",

@@ -10,9 +10,9 @@ import pytest
 
 from api.app import create_app
 from graph.config import Settings
+from graph.load import Loader
 from graph.resolve.service import resolve
 from graph.store import GraphStore
-from ingest.load import Loader
 from ingest.normalised import party_identity
 from tests.factories import seizure_record, write_ndjson
 from tests.helpers import serve_in_thread

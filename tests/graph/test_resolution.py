@@ -11,6 +11,7 @@ import pytest
 from graph import queries
 from graph.errors import NotFound
 from graph.export import node_ids
+from graph.load import Loader
 from graph.lookup import search
 from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
@@ -31,7 +32,6 @@ from graph.resolve.service import (
     write_key_changes,
 )
 from graph.store import GraphStore
-from ingest.load import Loader
 from ingest.normalise import PortResolver
 from ingest.normalised import party_identity
 from tests.factories import seizure_record, write_ndjson

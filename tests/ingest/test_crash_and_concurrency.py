@@ -18,12 +18,12 @@ from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.export import node_ids, node_provenance, relationship_keys
+from graph.load import Loader
 from graph.resolve.service import key_holders, resolve
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.generate import generate
-from ingest.load import Loader
 from ingest.manifest import read_manifest
 from tests.conftest import open_test_store
 from tests.factories import seizure_record, write_ndjson

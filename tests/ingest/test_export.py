@@ -7,11 +7,11 @@ from pathlib import Path
 
 from graph.embedded import EmbeddedServer
 from graph.export import canonical_records, node_ids
+from graph.load import Loader
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.generate import generate
-from ingest.load import Loader
 from ingest.manifest import read_manifest
 from tests.conftest import open_test_store
 

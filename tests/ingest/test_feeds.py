@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.load import Loader
 from graph.store import GraphStore
 from graph.summary import summarise
+from ingest.feed import IngestError, reason_kind
 from ingest.generate import generate
-from ingest.load import IngestError, Loader, reason_kind
 from ingest.manifest import read_manifest
 from ingest.profile import Profile, ProfileError, read_tabular
 

@@ -10,10 +10,10 @@ import pytest
 
 from graph import queries
 from graph import write as graph_write
+from graph.load import Loader
 from graph.model import Label, PartyRole
 from graph.store import GraphStore, Tx
 from graph.summary import summarise
-from ingest.load import Loader
 from tests.factories import load_records, seizure_record, write_ndjson
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ingest.load import batch_sizes, prefetched
+from ingest.feed import batch_sizes, prefetched
 
 
 def test_items_arrive_in_order() -> None:

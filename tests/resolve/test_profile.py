@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.resolve.profile import is_pinyin, name_parts, party_mentions, profiles_from_writes
-from graph.write import SeizureWrite
 from ingest.normalised import Normaliser, Source
 from ingest.record import SeizureRecord
+from ingest.rows import SeizureWrite
 from tests.factories import seizure_record
 
 

@@ -1,4 +1,6 @@
-"""The ingest pipeline: read -> validate -> normalise -> write in batches.
+"""Reading one feed file into batches of normalised records: read -> validate ->
+normalise, with rejected rows quarantined on the way. No database here: the
+graph's loader (`graph.load`) writes the batches.
 
 Every row ends in exactly one of three places, per file:
 read = loaded + quarantined + unchanged. Rejected rows go to a quarantine NDJSON
@@ -8,24 +10,24 @@ understands.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from pydantic import ValidationError
 
-from graph.store import GraphStore
-from graph.write import SeizureWrite, write_seizures
 from ingest.normalise import NormaliseError
 from ingest.normalised import Normaliser, Source
 from ingest.profile import Profile, ProfileError, read_tabular
 from ingest.read import RawRow, file_sha256, read_json, read_ndjson
 from ingest.record import SeizureRecord, describe_validation_error
+from ingest.rows import SeizureWrite
 
 # Rows per transaction: large enough that UNWIND amortises the round trip, small
 # enough that a retried batch is cheap and memory stays flat.
@@ -97,35 +99,34 @@ def _file_errors_as_ingest_errors(rows: Iterator[RawRow]) -> Iterator[RawRow]:
         raise IngestError(str(exc)) from exc
 
 
-class Loader:
-    """Loads feed files into the graph through one store."""
+class FeedReader:
+    """Reads feed files into batches of normalised records (`SeizureWrite`),
+    quarantining the rows that cannot be read, validated or normalised."""
 
     def __init__(
         self,
-        store: GraphStore,
         quarantine_dir: Path,
         *,
         normaliser: Normaliser | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         agency: str | None = None,
     ) -> None:
-        self.store = store
         self.quarantine_dir = quarantine_dir
         self.normaliser = normaliser or Normaliser()
         self.batch_size = batch_size
         self.agency = agency.strip().upper() if agency else None
 
-    def load_file(
-        self,
-        path: Path,
-        profile: Profile | None = None,
-        progress: Callable[[int], None] | None = None,
-        agency: str | None = None,
-    ) -> FileReport:
-        """Load one file (canonical NDJSON/JSON, or any layout through `profile`).
+    @contextlib.contextmanager
+    def batches(
+        self, path: Path, profile: Profile | None = None, agency: str | None = None
+    ) -> Iterator[tuple[FileReport, Iterator[list[SeizureWrite]]]]:
+        """The file's report and its batches, read and normalised a batch or two
+        ahead in a background thread while the caller writes one (`prefetched`).
 
-        `agency` (or the loader's) fills records that name none; a record that names
-        another agency is quarantined.
+        `agency` (or the reader's) fills records that name none; a record that names
+        another agency is quarantined. The quarantine file is rewritten on each run
+        of the same file, so re-running does not pile up copies, and removed when no
+        row was rejected.
         """
         if not path.is_file():
             raise IngestError(f"{path}: no such file")
@@ -134,22 +135,21 @@ class Loader:
         expected_agency = agency.strip().upper() if agency else self.agency
         self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         quarantine_path = self.quarantine_dir / f"{path.name}.{report.sha256[:12]}.ndjson"
-        # Rewritten on each run of the same file, so re-running does not pile up copies.
         with quarantine_path.open("w", encoding="utf-8") as quarantine:
             batches = self._batches(rows, path, report, expected_agency, quarantine)
             # Reading and normalising the next batch (Python) overlaps with writing
             # this one (the database, on the other core); the thread releases the
             # interpreter while it waits on the socket. Batches are written in
-            # order, by this thread only, so crash safety is unchanged.
-            for batch in prefetched(batches, depth=2):
-                self._flush(batch, report)
-                if progress:
-                    progress(report.read)
+            # order, by the caller's thread only, so crash safety is unchanged.
+            ahead = prefetched(batches, depth=2)
+            try:
+                yield report, ahead
+            finally:
+                ahead.close()
         if report.quarantined:
             report.quarantine_file = str(quarantine_path)
         else:
             quarantine_path.unlink()
-        return report
 
     def _batches(
         self,
@@ -213,15 +213,6 @@ class Loader:
         except NormaliseError as exc:
             return None, f"field '{exc.field or 'record'}': {exc.reason}"
 
-    def _flush(self, batch: list[SeizureWrite], report: FileReport) -> None:
-        if not batch:
-            return
-        outcome = write_seizures(self.store, batch)
-        report.loaded += outcome.loaded + outcome.updated
-        report.updated += outcome.updated
-        report.unchanged += outcome.unchanged
-        report.constraint_retries += outcome.constraint_retries
-
 
 _DONE = object()
 
@@ -234,7 +225,7 @@ def batch_sizes(batch_size: int) -> Iterator[int]:
         size = min(2 * size, batch_size)
 
 
-def prefetched(items: Iterator[T], depth: int) -> Iterator[T]:
+def prefetched(items: Iterator[T], depth: int) -> Generator[T, None, None]:
     """Yield `items`, produced by a background thread up to `depth` ahead.
 
     An error in the producer is raised here, in the consumer's thread. When the

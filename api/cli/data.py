@@ -1,25 +1,18 @@
-"""The `iprgraph` command line.
-
-Errors read as sentences; `--debug` shows the traceback. Commands that need the
-graph start the embedded server on demand when no Neo4j is configured.
-"""
+"""Commands over the data: ingest, resolve, networks, judgements, evaluation,
+export, reference tables and the generator. The load-resolve-networks sequence
+itself is `graph.pipeline`; these commands show its progress and print its reports."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
-import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,209 +23,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api.cli.common import app, console, err_console, open_store, read_settings
+from graph import pipeline
 from graph.analysis.network_eval import evaluate_networks
 from graph.analysis.networks import BuildReport, build_networks
-from graph.config import Settings, get_settings
-from graph.embedded import EmbeddedServer
-from graph.errors import GraphUnavailable, IprgraphError
+from graph.errors import IprgraphError
 from graph.export import canonical_records
 from graph.model import LinkStatus
-from graph.resolve.service import (
-    Judgement,
-    ResolveReport,
-    evaluate_store,
-    judge,
-)
-from graph.resolve.service import resolve as resolve_parties
-from graph.schema import ensure_schema
+from graph.resolve.service import Judgement, ResolveReport, evaluate_store, judge
 from graph.store import GraphStore
-from graph.summary import summarise, totals
+from ingest.feed import FileReport, IngestError
 from ingest.generate import generate as generate_feeds
-from ingest.load import FileReport, IngestError, Loader
 from ingest.manifest import Feed, read_manifest
 from ingest.normalised import Normaliser
 from ingest.ports import install_locode_list, ports_for
 from ingest.profile import Profile, ProfileError
-
-app = typer.Typer(
-    name="iprgraph",
-    help="Seizure records of many customs agencies in one graph: infringers resolved, "
-    "networks traced across jurisdictions.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-db_app = typer.Typer(help="The embedded graph server (used when no Neo4j is configured).")
-app.add_typer(db_app, name="db")
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-@dataclass
-class _State:
-    debug: bool = False
-
-
-_state = _State()
-
-
-@app.callback()
-def _main_options(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
-) -> None:
-    _state.debug = debug
-    # The driver logs each retry it makes; the command reports the outcome instead.
-    logging.getLogger("neo4j").setLevel(logging.DEBUG if debug else logging.ERROR)
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = " ".join(
-            (f"IPRGRAPH_{str(error['loc'][0]).upper()}: " if error["loc"] else "")
-            + error["msg"].removeprefix("Value error, ")
-            + "."
-            for error in exc.errors()
-        )
-        raise IprgraphError(f"The configuration is not valid. {problems}") from exc
-
-
-def _require_embedded(settings: Settings) -> EmbeddedServer:
-    if not settings.uses_embedded:
-        raise IprgraphError(
-            f"IPRGRAPH_NEO4J_URI is set ({settings.neo4j_uri}), so iprgraph uses that "
-            "Neo4j and the embedded server is not used; unset it to manage the embedded one."
-        )
-    return EmbeddedServer.from_settings(settings)
-
-
-def open_store(settings: Settings, *, for_api: bool = False) -> GraphStore:
-    """The configured store with its schema in place (embedded server started on demand);
-    `for_api` gives it the API's short retry budget."""
-    with console.status("Connecting to the graph database..."):
-        if for_api:
-            from api.app import open_api_store
-
-            store = open_api_store(settings)
-        else:
-            store = GraphStore.open(settings)
-        ensure_schema(store)
-    return store
-
-
-@db_app.command("start")
-def db_start() -> None:
-    """Start the embedded graph server (no-op when it runs) and create the schema."""
-    settings = _settings()
-    server = _require_embedded(settings)
-    with console.status("Starting the embedded graph server..."):
-        info = server.start()
-    with GraphStore.open(settings) as store:
-        ensure_schema(store)
-    console.print(f"Embedded graph server running at {info.uri} (pid {info.pid}).")
-
-
-@db_app.command("stop")
-def db_stop() -> None:
-    """Stop the embedded graph server cleanly."""
-    server = _require_embedded(_settings())
-    with console.status("Stopping the embedded graph server..."):
-        stopped = server.stop()
-    console.print("Embedded graph server stopped." if stopped else "It was not running.")
-
-
-@db_app.command("status")
-def db_status(
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON object for scripts."),
-) -> None:
-    """Whether the graph server is up, where, and how much it holds."""
-    settings = _settings()
-    status: dict[str, object] = {
-        "running": False,
-        "uri": None,
-        "nodes": None,
-        "relationships": None,
-    }
-    if settings.uses_embedded:
-        info = EmbeddedServer.from_settings(settings).running()
-        reachable = info is not None
-    else:
-        status["uri"] = settings.neo4j_uri
-        reachable = True
-    if reachable:
-        try:
-            with GraphStore.open(settings, start_embedded=False) as store:
-                nodes, relationships = totals(store)
-            status.update(running=True, uri=store.uri, nodes=nodes, relationships=relationships)
-        except GraphUnavailable as exc:
-            status["reason"] = exc.message
-    if as_json:
-        typer.echo(json.dumps(status))
-    elif status["running"]:
-        console.print(
-            f"Running at {status['uri']}: {status['nodes']} nodes, "
-            f"{status['relationships']} relationships."
-        )
-    else:
-        reason = status.get("reason") or "The embedded graph server is not running."
-        console.print(f"Not running. {reason}")
-    if not status["running"]:
-        raise typer.Exit(3)
-
-
-@app.command("serve")
-def serve(
-    host: str = typer.Option(None, help="Address to bind (default IPRGRAPH_API_HOST)."),
-    port: int = typer.Option(None, help="Port (default IPRGRAPH_API_PORT)."),
-    workers: int = typer.Option(
-        None,
-        min=1,
-        max=64,
-        help="API processes (default IPRGRAPH_API_WORKERS, or one per core).",
-    ),
-) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
-    settings = _settings()
-    store = open_store(settings, for_api=True)
-    _serve(
-        settings,
-        store,
-        host or settings.api_host,
-        port or settings.api_port,
-        workers or settings.api_processes,
-    )
-
-
-def _serve(settings: Settings, store: GraphStore, host: str, port: int, workers: int) -> None:
-    """Serve the API from `workers` processes. `store` has started the graph and
-    created its schema; with one process it serves, with several each opens its own
-    (`api.serving.worker_app`) and this one only watches them."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.serving import settle_heap
-
-    processes = f", {workers} processes" if workers > 1 else ""
-    console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs{processes})")
-    if workers > 1:
-        store.close()
-        uvicorn.run(
-            "api.serving:worker_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
-        return
-    try:
-        app = create_app(settings, store=store)
-        settle_heap()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    finally:
-        store.close()
 
 
 def _feeds(paths: list[Path], profile: str | None, agency: str | None) -> list[Feed]:
@@ -249,37 +54,46 @@ def _feeds(paths: list[Path], profile: str | None, agency: str | None) -> list[F
     return feeds
 
 
-def _ingest_files(settings: Settings, store: GraphStore, feeds: list[Feed]) -> list[FileReport]:
-    loader = Loader(
-        store, settings.data_dir / "quarantine", normaliser=Normaliser(ports_for(settings.data_dir))
-    )
-    reports = []
-    progress = Progress(
+@contextlib.contextmanager
+def ingest_progress() -> Iterator[pipeline.Progress]:
+    """The pipeline's progress as Rich bars on stderr (rows and rows a second per
+    file, parties compared, networks being built); silent when stderr is no terminal."""
+    bars = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows"),
-        TextColumn("{task.fields[rate]} rows/s"),
+        TextColumn("{task.fields[unit]}"),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         console=err_console,
         disable=not err_console.is_terminal,
     )
-    with progress:
-        for feed in feeds:
-            task = progress.add_task(feed.path.name, total=None, rate="-")
-            started = time.monotonic()
+    current: dict[str, Any] = {}
 
-            def advance(rows: int, task: TaskID = task, started: float = started) -> None:
-                rate = rows / max(time.monotonic() - started, 1e-6)
-                progress.update(task, completed=rows, rate=f"{rate:,.0f}")
+    def file_started(name: str) -> None:
+        current["task"] = bars.add_task(name, total=None, unit="rows", rate="-")
+        current["started"] = time.monotonic()
 
-            reports.append(
-                loader.load_file(feed.path, feed.profile, progress=advance, agency=feed.agency)
+    def rows_read(rows: int) -> None:
+        task: TaskID = current["task"]
+        rate = rows / max(time.monotonic() - current["started"], 1e-6)
+        bars.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+    def parties_resolved(parties: int) -> None:
+        if "resolve" not in current:
+            current["resolve"] = bars.add_task(
+                "resolving parties", total=None, unit="parties", rate=""
             )
-    return reports
+        bars.update(current["resolve"], completed=parties)
+
+    def building_networks() -> None:
+        bars.add_task("building networks", total=None, unit="", rate="")
+
+    with bars:
+        yield pipeline.Progress(file_started, rows_read, parties_resolved, building_networks)
 
 
-def _print_reports(reports: list[FileReport]) -> None:
+def print_reports(reports: list[FileReport]) -> None:
     table = Table(title="Ingest summary")
     for column in ("file", "read", "loaded", "of which updated", "unchanged", "quarantined"):
         table.add_column(column, justify="left" if column == "file" else "right")
@@ -336,46 +150,35 @@ def ingest(
     through a mapping profile. Every file ends with read = loaded + quarantined +
     unchanged; rejected rows go to IPRGRAPH_DATA_DIR/quarantine with the reason.
     """
-    settings = _settings()
+    settings = read_settings()
     try:
         feeds = _feeds(paths, profile, agency)
-        with open_store(settings) as store:
-            reports = _ingest_files(settings, store, feeds)
-            resolution = _resolve(store, full=False) if resolve_after else None
-            networks = _build_networks(store) if resolve_after else None
+        with open_store(settings) as store, ingest_progress() as progress:
+            report = pipeline.run(
+                store,
+                feeds,
+                settings.data_dir / "quarantine",
+                normaliser=Normaliser(ports_for(settings.data_dir)),
+                resolve=resolve_after,
+                progress=progress,
+            )
     except (IngestError, ProfileError) as exc:
         raise IprgraphError(str(exc)) from exc
     if as_json:
-        out: dict[str, object] = {"files": [report.as_dict() for report in reports]}
-        if resolution is not None:
-            out["resolution"] = resolution.as_dict()
-        if networks is not None:
-            out["networks"] = networks.as_dict()
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        _print_reports(reports)
-        if resolution is not None:
-            _print_resolution(resolution)
-        if networks is not None:
-            _print_networks(networks)
+        print_pipeline(report)
 
 
-def _resolve(store: GraphStore, *, full: bool) -> ResolveReport:
-    progress = Progress(
-        TextColumn("[bold]resolving parties"),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not err_console.is_terminal,
-    )
-    with progress:
-        task = progress.add_task("resolve", total=None)
-        return resolve_parties(
-            store, full=full, progress=lambda n: progress.update(task, completed=n)
-        )
+def print_pipeline(report: pipeline.PipelineReport) -> None:
+    print_reports(report.files)
+    if report.resolution is not None:
+        print_resolution(report.resolution)
+    if report.networks is not None:
+        print_networks(report.networks)
 
 
-def _print_resolution(report: ResolveReport) -> None:
+def print_resolution(report: ResolveReport) -> None:
     if report.legacy_keys_removed:
         console.print(
             f"The graph's {report.legacy_keys_removed} blocking keys were written by an "
@@ -397,7 +200,7 @@ def _build_networks(store: GraphStore) -> BuildReport:
         return build_networks(store)
 
 
-def _print_networks(report: BuildReport) -> None:
+def print_networks(report: BuildReport) -> None:
     hubs = ", ".join(f"{n} {kind}" for kind, n in sorted(report.hubs_left_out.items()) if n)
     console.print(
         f"Networks: {report.networks} networks of {report.entities_in_networks} entities "
@@ -423,13 +226,13 @@ def networks_build(
     and forwarders only corroborate, and hubs are left out. `ingest` and `resolve`
     run this too.
     """
-    settings = _settings()
+    settings = read_settings()
     with open_store(settings) as store:
         report = _build_networks(store)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        _print_networks(report)
+        print_networks(report)
 
 
 @app.command("resolve")
@@ -444,15 +247,14 @@ def resolve(
     Analysts' decisions stand: a rejected, confirmed or unsure pair is never
     overwritten by an automatic run.
     """
-    settings = _settings()
-    with open_store(settings) as store:
-        report = _resolve(store, full=full)
-        networks = _build_networks(store)
+    settings = read_settings()
+    with open_store(settings) as store, ingest_progress() as progress:
+        report, networks = pipeline.refresh(store, full=full, progress=progress)
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "networks": networks.as_dict()}, indent=2))
     else:
-        _print_resolution(report)
-        _print_networks(networks)
+        print_resolution(report)
+        print_networks(networks)
 
 
 class Decision(StrEnum):
@@ -474,7 +276,7 @@ def judge_pair(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Record an analyst's decision on whether two parties are the same entity."""
-    settings = _settings()
+    settings = read_settings()
     try:
         status = LinkStatus(decision.value)
         judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
@@ -510,7 +312,7 @@ def _evaluate(
     if missing:
         quoted = " or ".join(f"'{key}'" for key in missing)
         raise IprgraphError(f"{truth}: not a truth.json (it has no {quoted})")
-    settings = _settings()
+    settings = read_settings()
     with open_store(settings) as store:
         figures = evaluate(store, data)
     if as_json:
@@ -597,7 +399,7 @@ def export(
     """Write every seizure back as canonical records; ingesting them rebuilds the graph."""
     if format_ != "ndjson":
         raise IprgraphError(f"--format {format_!r} is not supported; use ndjson")
-    settings = _settings()
+    settings = read_settings()
     count = 0
     with open_store(settings) as store, out.open("w", encoding="utf-8") as handle:
         for record in canonical_records(store):
@@ -615,7 +417,7 @@ def load_locode(
     path: Annotated[Path, typer.Argument(help="The official UN/LOCODE code list (CSV).")],
 ) -> None:
     """Add the full official UN/LOCODE list to port resolution for later ingests."""
-    settings = _settings()
+    settings = read_settings()
     if not path.is_file():
         raise IprgraphError(f"{path}: no such file")
     try:
@@ -653,62 +455,3 @@ def generate(
         f"{result.networks} planted networks to {out}. Load them with "
         f"'iprgraph ingest {out}'."
     )
-
-
-@app.command("demo")
-def demo(
-    port: int = typer.Option(None, help="API port (default IPRGRAPH_API_PORT, 8000)."),
-    serve_api: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API afterwards."),
-) -> None:
-    """Start the graph, load example seizure records, and serve the API."""
-    settings = _settings()
-    store = open_store(settings, for_api=True)
-    examples = Path(str(resources.files("ingest") / "examples" / "seizures.ndjson"))
-    reports = _ingest_files(settings, store, [Feed(examples, None, None)])
-    _print_reports(reports)
-    _print_resolution(_resolve(store, full=False))
-    _print_networks(_build_networks(store))
-    summary = summarise(store)
-    console.print(
-        f"The graph at {store.uri} holds {summary.nodes} nodes and "
-        f"{summary.relationships} relationships."
-    )
-    if not serve_api:
-        store.close()
-        return
-    host, api_port = settings.api_host, port or settings.api_port
-    console.print(
-        "Where to look:\n"
-        f"  API documentation  http://{host}:{api_port}/docs\n"
-        f"  what the graph holds  http://{host}:{api_port}/v1/graph/summary\n"
-        f"  readiness  http://{host}:{api_port}/readyz\n"
-        "Ctrl-C stops the API; the graph server keeps running ('iprgraph db stop' stops it)."
-    )
-    _serve(settings, store, host, api_port, settings.api_processes)
-
-
-def main() -> None:
-    """Console entry point: domain errors become one sentence and exit status 1."""
-    try:
-        app()
-    except IprgraphError as exc:
-        if _state.debug:
-            raise
-        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
-    except Exception as exc:
-        if _state.debug:
-            raise
-        err_console.print(
-            f"[bold red]error:[/] iprgraph failed unexpectedly ({type(exc).__name__}: {exc}). "
-            "Run it again with --debug to see where.",
-            highlight=False,
-        )
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()
