@@ -10,17 +10,40 @@ event loop only sends the bytes. `response_model` stays on the route for OpenAPI
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from fastapi import Response
+from fastapi import Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+# The list fields an answer's items are counted from, for the audit, first found.
+_ITEM_FIELDS = ("items", "hits", "results", "paths", "nodes", "groups", "members", "entries")
 
-async def json_answer(build: Callable[[], BaseModel]) -> Response:
+
+def count_items(answer: Any) -> int:
+    """How many items an answer returns, for the audit: the length of its first list
+    of `_ITEM_FIELDS` (a graph's nodes, a search's hits...), or 1."""
+    for name in _ITEM_FIELDS:
+        value = getattr(answer, name, None)
+        if isinstance(value, list):
+            return len(value)
+    graph = getattr(answer, "graph", None)
+    if graph is not None and isinstance(getattr(graph, "nodes", None), list):
+        return len(graph.nodes)
+    return 1
+
+
+def noted(request: Request, answer: Any) -> Any:
+    """`answer`, its items counted for the audit."""
+    request.state.items = count_items(answer)
+    return answer
+
+
+async def json_answer(request: Request, build: Callable[[], BaseModel]) -> Response:
     """Run `build` (blocking: it reads the graph) in the thread pool and answer with
     the model it returns, serialised as FastAPI would (by alias)."""
 
     def run() -> bytes:
-        return build().model_dump_json(by_alias=True).encode()
+        return noted(request, build()).model_dump_json(by_alias=True).encode()
 
     return Response(await run_in_threadpool(run), media_type="application/json")

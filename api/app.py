@@ -1,8 +1,11 @@
-"""The HTTP API: `create_app()` builds it; one table maps domain errors to answers.
+"""The HTTP API: `create_app()` builds it; one table maps errors to problem answers.
 
 Routes hold HTTP only and call services in `graph/`; no route sees a driver
-exception. A database that is away gives 503 with `Retry-After`, never a 500 or a
-hang (the store's timeouts bound every call).
+exception. Every route but the probes and the documentation needs an API key
+(`api.auth`), every call is audited before its answer leaves and bodies are bounded
+(`api.middleware`), every error is an RFC 9457 problem (`api.problems`). A
+database that is away gives 503 with `Retry-After`, never a 500 or a hang (the
+store's timeouts bound every call).
 """
 
 from __future__ import annotations
@@ -10,34 +13,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
+from api.audit import AuditLog
+from api.middleware import GuardMiddleware
+from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     analysis,
     entities,
     graph_routes,
     health,
     networks,
+    principals,
     resolution,
     seizures,
     stats,
 )
 from graph.config import Settings, get_settings
-from graph.errors import GraphUnavailable, IprgraphError
 from graph.store import GraphStore
-
-
-def _error_answer(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, IprgraphError)
-    headers = {}
-    if isinstance(exc, GraphUnavailable):
-        headers["Retry-After"] = str(exc.retry_after_s)
-    return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
-
-
-# One table: every domain error class answers with the status it carries.
-EXCEPTION_HANDLERS = {IprgraphError: _error_answer}
 
 
 def open_api_store(settings: Settings) -> GraphStore:
@@ -61,8 +54,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            audit.close()
             if owned:
                 app.state.store.close()
+
+    audit = AuditLog(settings.audit_dir, fsync=settings.audit_fsync)
 
     app = FastAPI(
         title="iprgraph",
@@ -73,12 +69,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
     app.state.settings = settings
+    app.state.audit = audit
+    app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
     app.include_router(health.router)
-    app.include_router(graph_routes.router, prefix="/v1")
-    app.include_router(seizures.router, prefix="/v1")
-    app.include_router(entities.router, prefix="/v1")
-    app.include_router(resolution.router, prefix="/v1")
-    app.include_router(stats.router, prefix="/v1")
-    app.include_router(analysis.router, prefix="/v1")
-    app.include_router(networks.router, prefix="/v1")
+    for router in (
+        graph_routes.router,
+        seizures.router,
+        entities.router,
+        resolution.router,
+        stats.router,
+        analysis.router,
+        networks.router,
+        principals.router,
+    ):
+        app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     return app

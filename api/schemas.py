@@ -17,12 +17,6 @@ class Ready(BaseModel):
     database: str = Field(description="Where the graph lives.", examples=["bolt://127.0.0.1:7687"])
 
 
-class Problem(BaseModel):
-    """Every error answer: one sentence a person can act on."""
-
-    detail: str = Field(examples=["The graph database at bolt://127.0.0.1:7687 cannot be reached."])
-
-
 class LabelCount(BaseModel):
     label: str
     count: int

@@ -174,6 +174,7 @@ def resolution(workdir: Path, records: int = 10_000, added: int = 1_000) -> dict
     import json as json_module
     import random
 
+    from graph.access import OPERATOR
     from graph.resolve.match import QueryParty, match_parties
     from graph.resolve.score import AUTO_THRESHOLD
     from graph.resolve.service import evaluate_store, resolve
@@ -195,10 +196,14 @@ def resolution(workdir: Path, records: int = 10_000, added: int = 1_000) -> dict
             random.Random(1).shuffle(names)
             samples = []
             for name in names[:50]:  # warm-up
-                match_parties(store, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5)
+                match_parties(
+                    store, OPERATOR, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5
+                )
             for name in names[50:550]:
                 started = time.perf_counter()
-                match_parties(store, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5)
+                match_parties(
+                    store, OPERATOR, [QueryParty(name=name)], threshold=AUTO_THRESHOLD, limit=5
+                )
                 samples.append((time.perf_counter() - started) * 1000)
     finally:
         server.stop()
@@ -295,6 +300,7 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
     import json as json_module
 
     from graph import queries
+    from graph.access import OPERATOR
     from graph.analysis.network_eval import evaluate_networks
     from graph.analysis.networks import (
         build_networks,
@@ -321,7 +327,7 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
             again = build_networks(store)
             truth = json_module.loads((feeds / "truth.json").read_text(encoding="utf-8"))
             quality = evaluate_networks(store, truth)
-            ids = [n.id for n in list_networks(store, limit=200).items]
+            ids = [n.id for n in list_networks(store, OPERATOR, limit=200).items]
             members = sorted(party for party, net in party_networks(store).items() if net)
             lookups: dict[str, list[float]] = {"network_of": [], "get_network": [], "list": []}
             for _ in range(2):  # the first round warms up; the second is measured
@@ -329,15 +335,15 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
                     lookups[key] = []
                 for party in members[:100]:
                     begin = time.perf_counter()
-                    network_of(store, party)
+                    network_of(store, OPERATOR, party)
                     lookups["network_of"].append((time.perf_counter() - begin) * 1000)
                 for network in ids[:100]:
                     begin = time.perf_counter()
-                    get_network(store, network)
+                    get_network(store, OPERATOR, network)
                     lookups["get_network"].append((time.perf_counter() - begin) * 1000)
                 for _ in range(50):
                     begin = time.perf_counter()
-                    list_networks(store, min_jurisdictions=2, limit=50)
+                    list_networks(store, OPERATOR, min_jurisdictions=2, limit=50)
                     lookups["list"].append((time.perf_counter() - begin) * 1000)
     finally:
         server.stop()

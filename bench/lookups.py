@@ -43,6 +43,7 @@ from rich.table import Table
 
 from bench import percentiles, timed_ms
 from graph import queries
+from graph.access import OPERATOR
 from graph.analysis.neighbourhood import neighbourhood
 from graph.analysis.networks import network_of
 from graph.analysis.paths import find_paths
@@ -151,14 +152,16 @@ def measure(
     anchors = rng.sample(parties, min(samples, len(parties)))
     pairs: list[tuple[str, str]] = []
     for anchor in anchors:
-        around = neighbourhood(store, anchor, depth=4, types=["Party", "Seizure", "Phone"])
+        around = neighbourhood(
+            store, OPERATOR, anchor, depth=4, types=["Party", "Seizure", "Phone"]
+        )
         others = sorted(n.id for n in around.nodes if n.type == "Party" and n.id != anchor)
         if others:
             pairs.append((anchor, rng.choice(others)))
     in_network = []
     for anchor in anchors:
         try:
-            network_of(store, anchor)
+            network_of(store, OPERATOR, anchor)
         except NotFound:
             continue
         in_network.append(anchor)
@@ -182,10 +185,10 @@ def measure(
         lambda p: store.read(queries.FLOOR_SHORTEST_PATH_QUERY, source=p[0], target=p[1]),
     )
     # Store: the services.
-    run("store_1hop", anchors, lambda a: neighbourhood(store, a, depth=1))
-    run("store_2hop", anchors, lambda a: neighbourhood(store, a, depth=2))
-    run("store_shortest_path", pairs, lambda p: find_paths(store, p[0], p[1], max_hops=6))
-    run("store_network", in_network, lambda a: network_of(store, a))
+    run("store_1hop", anchors, lambda a: neighbourhood(store, OPERATOR, a, depth=1))
+    run("store_2hop", anchors, lambda a: neighbourhood(store, OPERATOR, a, depth=2))
+    run("store_shortest_path", pairs, lambda p: find_paths(store, OPERATOR, p[0], p[1], max_hops=6))
+    run("store_network", in_network, lambda a: network_of(store, OPERATOR, a))
     store.close()
 
     # API: HTTP to a server in its own process.

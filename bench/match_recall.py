@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from graph.access import OPERATOR
 from graph.config import Settings
 from graph.resolve.match import QueryParty, match_parties
 from graph.resolve.service import party_clusters, party_profiles, party_truth
@@ -63,7 +64,9 @@ def main() -> None:
         profile = profiles[pid]
         query = QueryParty(name=profile.name, country=profile.country)
         started = time.perf_counter()
-        [candidates] = match_parties(store, [query], threshold=0.5, limit=TOP, exclude={pid})
+        [candidates] = match_parties(
+            store, OPERATOR, [query], threshold=0.5, limit=TOP, exclude={pid}
+        )
         timings.append((time.perf_counter() - started) * 1000)
         want = entity_of[pid]
         found = [

@@ -36,6 +36,7 @@ from rich.console import Console
 from api.serving import settle_heap
 from bench import percentiles, timed_ms
 from bench.lookups import _serve
+from graph.access import OPERATOR
 from graph.config import Settings
 from graph.resolve.match import QueryParty, match_parties
 from graph.resolve.score import AUTO_THRESHOLD
@@ -162,7 +163,7 @@ def measure(
         queries = _queries(store, parties, samples, seed)
 
         def service(query: QueryParty) -> None:
-            match_parties(store, [query], threshold=AUTO_THRESHOLD, limit=5)
+            match_parties(store, OPERATOR, [query], threshold=AUTO_THRESHOLD, limit=5)
 
         for query in queries[:20]:
             service(query)  # warm caches and connections

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     # Python under one interpreter lock: at 100k records, serving `/match` to eight
     # clients, it used 0.9 of a core and the database 0.4 (BENCHMARKS.md).
     api_workers: int = Field(default=0, ge=0, le=64)
+    # The largest request body the API reads (1 MiB: a hundred /match queries take a
+    # few kilobytes); a larger one is refused with 413 before it is parsed.
+    api_max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    # Sync every audit entry to disk before the answer leaves (a disk flush per
+    # call); off, entries are written but a power loss may take the last ones.
+    audit_fsync: bool = False
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -88,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def embedded_dir(self) -> Path:
         return self.data_dir / "embedded"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
 
     @property
     def api_processes(self) -> int:

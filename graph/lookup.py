@@ -16,9 +16,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from graph import queries
+from graph.access import Viewer
 from graph.model import Label
 from graph.resolve.match import QueryParty, match_parties
 from graph.store import GraphStore
+from graph.visibility import display_props
 from ingest.normalise import PortResolver, normalise_container
 from ingest.normalised import document_id, port_node_id
 
@@ -55,13 +57,16 @@ def _label_of(props: dict[str, Any]) -> str:
     return str(props.get("id", ""))
 
 
-def _by_ids(store: GraphStore, kind: str, reasons: dict[str, tuple[float, str]]) -> list[Hit]:
+def _by_ids(
+    store: GraphStore, viewer: Viewer, kind: str, reasons: dict[str, tuple[float, str]]
+) -> list[Hit]:
     if not reasons:
         return []
-    rows = store.read(queries.node_by_id_query(SEARCH_TYPES[kind]), ids=sorted(reasons))
+    label = SEARCH_TYPES[kind]
+    rows = store.read(queries.node_by_id_query(label), ids=sorted(reasons), see=viewer.see)
     hits = []
     for row in rows:
-        props = dict(row["props"])
+        props = display_props(viewer, label, dict(row["props"]))
         score, why = reasons[row["id"]]
         hits.append(
             Hit(
@@ -80,6 +85,7 @@ def _by_ids(store: GraphStore, kind: str, reasons: dict[str, tuple[float, str]])
 
 def search(
     store: GraphStore,
+    viewer: Viewer,
     text: str,
     *,
     types: list[str] | None,
@@ -93,6 +99,7 @@ def search(
     if "party" in wanted:
         (candidates,) = match_parties(
             store,
+            viewer,
             [QueryParty(name=text, country=jurisdiction)],
             threshold=_NAME_FLOOR,
             limit=limit,
@@ -112,7 +119,12 @@ def search(
             if c.score >= _NAME_FLOOR
         ]
     if "trademark" in wanted:
-        marks = {row["id"]: row["mark"] or "" for row in store.read(queries.TRADEMARK_NAMES_QUERY)}
+        # Matched on the text the viewer may see of each mark, never on a spelling
+        # only records it may not see wrote.
+        marks = {
+            row["id"]: display_props(viewer, Label.TRADEMARK, dict(row))["mark"] or ""
+            for row in store.read(queries.TRADEMARK_NAMES_QUERY, see=viewer.see)
+        }
         found = process.extract(
             text, marks, scorer=fuzz.WRatio, processor=str.casefold, limit=limit
         )
@@ -121,12 +133,15 @@ def search(
             for mark, score, key in found
             if score >= _MARK_FLOOR
         }
-        hits += _by_ids(store, "trademark", reasons)
+        hits += _by_ids(store, viewer, "trademark", reasons)
     if "container" in wanted:
         container = normalise_container(text)
         if container.number:
             hits += _by_ids(
-                store, "container", {container.number: (1.0, f"container {container.number}")}
+                store,
+                viewer,
+                "container",
+                {container.number: (1.0, f"container {container.number}")},
             )
     if "port" in wanted:
         result = ports.resolve(text)
@@ -136,12 +151,12 @@ def search(
         reasons = {unresolved: (0.9, "a port name no table resolves")}
         if result.locode:
             reasons[result.locode] = (1.0, f"port {result.locode} ({result.name or text})")
-        hits += _by_ids(store, "port", reasons)
+        hits += _by_ids(store, viewer, "port", reasons)
     if "document" in wanted:
         doc_id = document_id(text)
         if doc_id:
             why = f"document {doc_id.removeprefix('doc:')}"
-            hits += _by_ids(store, "document", {doc_id: (1.0, why)})
+            hits += _by_ids(store, viewer, "document", {doc_id: (1.0, why)})
     if jurisdiction:
         # Containers and documents belong to no jurisdiction and stay.
         hits = [h for h in hits if h.jurisdiction in (None, jurisdiction)]

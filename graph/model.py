@@ -1,4 +1,4 @@
-"""Names of the graph: node labels and relationship types (../shared/ARCHITECTURE.md).
+"""Names of the graph: node labels and relationship types (docs/architecture.md).
 
 Cypher takes labels and types from these enums only, never from input, so a
 statement cannot be steered by data.
@@ -32,6 +32,16 @@ class Label(StrEnum):
     # An infringer network (`graph.analysis.networks`): entities bound by identity
     # links, with its summary precomputed so that listing is one index-free scan.
     NETWORK = "Network"
+    # Who may call the API: one agency, one role, a hashed key (`graph.principals`).
+    # Not a fact of any record: never shown, walked or counted as one.
+    PRINCIPAL = "Principal"
+
+
+# Labels of what the records say (the graph an agency sees, counts and walks); the
+# others are iprgraph's own bookkeeping.
+RECORD_LABELS: tuple[Label, ...] = tuple(
+    label for label in Label if label not in (Label.BLOCK_KEY, Label.NETWORK, Label.PRINCIPAL)
+)
 
 
 class PartyRole(StrEnum):
@@ -75,7 +85,7 @@ ANCHOR_LABELS: tuple[Label, ...] = (
     Label.RIGHTS_HOLDER,
 )
 
-# Hubs whatever their degree (../shared/ARCHITECTURE.md, "Hubs are not links"): shown
+# Hubs whatever their degree (docs/architecture.md, "Hubs are not links"): shown
 # in an answer, never walked through unless the caller asks.
 HUB_LABELS: tuple[Label, ...] = (
     Label.PORT,
@@ -130,6 +140,19 @@ MACHINE_STATUSES: tuple[LinkStatus, ...] = (LinkStatus.AUTO, LinkStatus.SUGGESTE
 BINDING_STATUSES: tuple[LinkStatus, ...] = (LinkStatus.AUTO, LinkStatus.CONFIRMED)
 
 
+# The property a node of these labels is shown by, when it holds text as a record
+# wrote it: it is shown to an agency only when a record that wrote exactly that text
+# is visible to it (`label_vis`); otherwise a form every record shares is shown
+# (`graph.visibility`). Other nodes are shown by normalised values (a container
+# number, a phone in E.164), which every record naming them shares.
+DISPLAY_KEYS: dict[Label, str] = {
+    Label.PARTY: "name",
+    Label.TRADEMARK: "mark",
+    Label.RIGHTS_HOLDER: "name",
+    Label.PORT: "name",
+}
+
+
 # Secondary indexes: (label, property key). Each exists because a lookup anchors on
 # it; the uniqueness constraints on `id` already index the ids.
 INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
@@ -142,6 +165,10 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.PARTY, "cluster"),
     # Members of a network (`GET /v1/entities/{id}/network`, a network's seizures).
     (Label.PARTY, "network"),
+    # Networks are listed per view (an agency's, the public one, the whole graph's).
+    (Label.NETWORK, "view"),
+    # Every API call finds its principal by the hash of the key it presents.
+    (Label.PRINCIPAL, "key_hash"),
 )
 
 

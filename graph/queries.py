@@ -1,6 +1,6 @@
 """Every Cypher statement iprgraph sends, in one place.
 
-Rules (see ../shared/ARCHITECTURE.md, "Cypher that runs on both engines"):
+Rules (see docs/architecture.md, "Cypher that runs on both engines"):
 - every value is a `$parameter`; labels, relationship types and property keys come
   from the enums in `graph.model`, never from input;
 - every anchored node carries a label, so both engines use the index;
@@ -20,14 +20,23 @@ from enum import StrEnum
 
 from graph.model import (
     ANCHOR_LABELS,
+    DISPLAY_KEYS,
     HUB_LABELS,
     INDEXED_PROPERTIES,
     KEYED_LABELS,
     LINKS,
     LOOKUP_LABELS,
+    MACHINE_STATUSES,
+    RECORD_LABELS,
     Label,
     PartyRole,
     RelType,
+)
+
+# A seizure's parties, in any role; and a party's identity artefacts.
+_PARTY_RELS = "|".join(link.rel for link in LINKS if link.role is not None)
+_ARTEFACT_RELS = "|".join(
+    (RelType.HAS_ADDRESS, RelType.HAS_PHONE, RelType.HAS_EMAIL, RelType.HAS_IDENTIFIER)
 )
 
 PING_QUERY = "RETURN 1 AS ok"
@@ -46,8 +55,53 @@ RETURN count(*) AS deleted
 """
 
 
+def visible(var: str, key: str = "vis") -> str:
+    """A condition: the element `var` is visible to the viewer whose tokens are
+    `$see` (`graph.access.Viewer.see`; null: the operator, who sees everything)."""
+    return f"($see IS NULL OR any(t IN coalesce({var}.{key}, []) WHERE t IN $see))"
+
+
+def view_cluster(var: str) -> str:
+    """The entity the party `var` belongs to in the view `$view` (an agency; null:
+    the whole graph): its entry in `view_clusters` for that agency, else the public
+    view's, else its cluster (`graph.resolve.views`)."""
+    entries = f"coalesce({var}.view_clusters, [])"
+    return (
+        f"CASE WHEN $view IS NULL THEN {var}.cluster ELSE coalesce("
+        f"head([x IN {entries} WHERE x STARTS WITH $view + '=' | substring(x, size($view) + 1)]), "
+        f"head([x IN {entries} WHERE x STARTS WITH '*=' | substring(x, 2)]), {var}.cluster) END"
+    )
+
+
+def shown_name(var: str) -> str:
+    """The party `var`'s name as the viewer `$see` may see it: the name it keeps when
+    a record the viewer sees wrote it, else a spelling such a record wrote."""
+    return (
+        f"CASE WHEN {visible(var, 'label_vis')} THEN {var}.name ELSE "
+        f"head([(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->({var}) WHERE {visible('r')} "
+        "| r.name_as_written]) END"
+    )
+
+
+def _inter(a: str, b: str) -> str:
+    """The tokens of what is visible to whoever sees both `a` and `b` (token lists)."""
+    return (
+        f"CASE WHEN '*' IN {a} THEN {b} WHEN '*' IN {b} THEN {a} ELSE [t IN {a} WHERE t IN {b}] END"
+    )
+
+
 def count_label_query(label: Label) -> str:
     return f"MATCH (n:{label}) RETURN count(n) AS count"
+
+
+def count_visible_query(label: Label) -> str:
+    """Nodes of `label` the viewer `$see` may see, and the relationships that leave
+    them that it may see (every relationship leaves a node of some label once)."""
+    return f"""
+MATCH (n:{label})
+WHERE {visible("n")}
+RETURN count(n) AS count, sum(COUNT {{ (n)-[r]->() WHERE {visible("r")} }}) AS relationships
+""".strip()
 
 
 def unique_id_constraint_query(label: Label) -> str:
@@ -76,6 +130,8 @@ def all_queries() -> dict[str, str]:
     }
     for label in Label:
         found[f"count_label_query({label.name})"] = count_label_query(label)
+    for label in RECORD_LABELS:
+        found[f"count_visible_query({label.name})"] = count_visible_query(label)
     for link in LINKS:
         found[f"link_query({link.name})"] = link_query(
             link.source, link.rel, link.target, ordered=link.ordered
@@ -98,6 +154,13 @@ def all_queries() -> dict[str, str]:
         found[f"upsert_nodes_query({label.name})"] = upsert_nodes_query(label)
     for index, statement in enumerate(schema_queries()):
         found[f"schema_queries()[{index}]"] = statement
+    for label in RECORD_LABELS:
+        if label != Label.SEIZURE:
+            found[f"recompute_vis_query({label.name})"] = recompute_vis_query(label)
+    for label in JURISDICTION_HOLDERS:
+        found[f"recompute_jurisdiction_links_query({label.name})"] = (
+            recompute_jurisdiction_links_query(label)
+        )
     for anchor in (None, *SeizureFilter):
         found[f"list_seizures_query({anchor and anchor.name})"] = list_seizures_query(anchor)
     for group in (None, *SeizureGroup):
@@ -122,20 +185,27 @@ RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source 
 # the same transaction find their ends by element id, about twice as fast on the
 # embedded engine as a lookup in the id index (both engines keep an element id
 # valid within a transaction).
+# A seizure's `vis` is its record's tokens, and the agencies it was released to by
+# approved detailed requests (`released_to`), which a corrected version keeps.
 UPSERT_SEIZURES_QUERY = """
 UNWIND $rows AS r
 MERGE (s:Seizure {id: r.id})
 SET s += r.props
-SET s.history = coalesce(s.history, []) + r.history
+SET s.history = coalesce(s.history, []) + r.history,
+    s.vis = r.props.vis + [a IN coalesce(s.released_to, []) WHERE NOT a IN r.props.vis]
 RETURN collect([r.id, elementId(s)]) AS written
 """
 
 # A corrected record replaces the links of the version it corrects; the earlier
-# version stays in the seizure's `history`.
+# version stays in the seizure's `history`. Returns what the old links led to, by
+# label: who may see those is worked out again once the new version is written
+# (`graph.visibility`).
 CLEAR_SEIZURE_LINKS_QUERY = """
 UNWIND $ids AS id
-MATCH (s:Seizure {id: id})-[e]->()
+MATCH (s:Seizure {id: id})-[e]->(n)
+WITH e, n, labels(n) AS labels, n.id AS target
 DELETE e
+RETURN collect(DISTINCT [labels, target]) AS targets
 """
 
 
@@ -143,6 +213,21 @@ _MERGE_AGENCIES = (
     "reduce(acc = coalesce({var}.agencies, []), agency IN r.agencies | "
     "CASE WHEN agency IN acc THEN acc ELSE acc + agency END)"
 )
+# The union of an element's visibility tokens and those of the rows' records.
+_MERGE_VIS = (
+    "reduce(acc = coalesce({var}.vis, []), token IN r.vis | "
+    "CASE WHEN token IN acc THEN acc ELSE acc + token END)"
+)
+
+
+def _label_vis(var: str, key: str, start: str) -> str:
+    """The tokens of the records that wrote exactly the text the node shows
+    (`{var}.{key}`), added to `start`: `r.labels` holds per text written in the batch
+    the tokens of the records that wrote it."""
+    return (
+        f"reduce(acc = {start}, x IN r.labels | CASE WHEN x.v = {var}.{key} "
+        "THEN acc + [t IN x.vis WHERE NOT t IN acc] ELSE acc END)"
+    )
 
 
 def upsert_nodes_query(label: Label) -> str:
@@ -159,6 +244,10 @@ def upsert_nodes_query(label: Label) -> str:
     party = label == Label.PARTY
     party_on_create = ", b.cluster = r.id" if party else ""
     party_set = "b.er_queued = true,\n    " if party else ""
+    key = DISPLAY_KEYS.get(label)
+    shown = (
+        f",\n    b.label_vis = {_label_vis('b', key, 'coalesce(b.label_vis, [])')}" if key else ""
+    )
     return f"""
 UNWIND $rows AS r
 MERGE (b:{label} {{id: r.id}})
@@ -166,7 +255,8 @@ ON CREATE SET b += r.node{party_on_create}
 SET {party_set}b.first_source = CASE
       WHEN b.first_source IS NULL OR r.source < b.first_source THEN r.source
       ELSE b.first_source END,
-    b.agencies = {_MERGE_AGENCIES.format(var="b")}
+    b.agencies = {_MERGE_AGENCIES.format(var="b")},
+    b.vis = {_MERGE_VIS.format(var="b")}{shown}
 RETURN collect([r.id, elementId(b)]) AS written
 """.strip()
 
@@ -192,7 +282,7 @@ MERGE (a)-[e:{rel}{rel_key}]->(b)
 WITH r, e, (e.source IS NULL OR r.prov.source <= e.source) AS earliest
 SET e += CASE WHEN earliest THEN r.props ELSE {{}} END
 SET e += CASE WHEN earliest THEN r.prov ELSE {{}} END
-SET e.agencies = {_MERGE_AGENCIES.format(var="e")}
+SET e.agencies = {_MERGE_AGENCIES.format(var="e")}, e.vis = {_MERGE_VIS.format(var="e")}
 RETURN count(e) AS linked
 """.strip()
 
@@ -221,7 +311,8 @@ def create_parties_query(roles: Iterable[PartyRole]) -> str:
 UNWIND $rows AS r
 CREATE (b:{Label.PARTY}{labels} {{id: r.id}})
 SET b += r.node, b.cluster = r.id, b.er_queued = true, b.first_source = r.source,
-    b.agencies = r.agencies
+    b.agencies = r.agencies, b.vis = r.vis
+SET b.label_vis = {_label_vis("b", DISPLAY_KEYS[Label.PARTY], "[]")}
 RETURN collect([r.id, elementId(b)]) AS written
 """.strip()
 
@@ -300,15 +391,19 @@ SET p.er_pending = true
 # each row returned costs about 40 us, its values in a list a tenth of that.
 
 # `[id, name, name_key, country, labels, cluster, artefact ids]` per party
-# (`graph.resolve.service.PROFILE_FIELDS`). The artefacts in a pattern
-# comprehension: a quarter faster on the embedded engine than an OPTIONAL MATCH
-# collected per party.
-_PARTY_PROFILE = """[p.id, p.name, p.name_key, p.country, labels(p), p.cluster,
-                [(p)-[:HAS_ADDRESS|HAS_PHONE|HAS_EMAIL|HAS_IDENTIFIER]->(a) | a.id]]"""
+# (`graph.resolve.service.PROFILE_FIELDS`), as the viewer `$see` / `$view` sees it
+# (both null: the whole graph, as resolution sees it): the name a visible record
+# wrote, the entity of its view, the artefacts visible records gave it. The
+# artefacts in a pattern comprehension: a quarter faster on the embedded engine than
+# an OPTIONAL MATCH collected per party.
+_PARTY_PROFILE = f"""[p.id, {shown_name("p")}, p.name_key, p.country, labels(p),
+                {view_cluster("p")},
+                [(p)-[r:{_ARTEFACT_RELS}]->(a) WHERE {visible("r")} | a.id]]"""
 
 PARTY_PROFILES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (p:Party {{id: id}})
+WHERE {visible("p")}
 RETURN collect({_PARTY_PROFILE}) AS parties
 """
 
@@ -420,6 +515,7 @@ UNWIND (CASE WHEN size(held) = 0 THEN [''] ELSE held END) AS id
 WITH found, collect(DISTINCT id) AS ids
 UNWIND ids AS id
 OPTIONAL MATCH (p:Party {{id: id}})
+WHERE {visible("p")}
 RETURN found, collect(CASE WHEN p IS NULL THEN null ELSE {_PARTY_PROFILE} END) AS parties
 """
 
@@ -458,23 +554,41 @@ MATCH (a:Party {id: $a})
 MATCH (b:Party {id: $b})
 MERGE (a)-[s:SAME_AS]->(b)
 ON CREATE SET s.score = $score, s.features = $features, s.explanation = $explanation
-SET s.status = $status, s.decided_by = $decided_by, s.decided_at = $decided_at,
-    s.reason = $reason, s.judgements = coalesce(s.judgements, []) + $entry
+SET s.status = $status, s.decided_by = $decided_by, s.decided_agency = $decided_agency,
+    s.decided_at = $decided_at, s.reason = $reason,
+    s.judgements = coalesce(s.judgements, []) + $entry
 RETURN s.status AS status, s.score AS score, s.explanation AS explanation
 """
 
-# The binding links (auto, confirmed) of the parties `$ids`, seen from each of them.
+# The binding links (auto, confirmed) of the parties `$ids`, seen from each of them,
+# with who may see them (`graph.resolve.views`).
 BINDING_NEIGHBOURS_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[s:SAME_AS]-(q:Party)
 WHERE s.status IN $statuses
-RETURN p.id AS a, q.id AS b
+RETURN p.id AS a, q.id AS b, s.status AS status, s.vis AS vis, s.evidence_vis AS evidence_vis
 """
 
 CLUSTERS_OF_PARTIES_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
-RETURN p.id AS id, p.cluster AS cluster
+RETURN p.id AS id, p.cluster AS cluster, p.vis AS vis, p.view_clusters AS view_clusters
+"""
+
+# Who may see each SAME_AS that touches a party of `$ids`: `vis`, whoever sees both
+# parties; `evidence_vis`, whoever sees as well the names they were compared by and
+# every identity artefact they share: all that the link was scored on.
+REFRESH_LINK_VISIBILITY_QUERY = f"""
+UNWIND $ids AS id
+MATCH (:Party {{id: id}})-[s:SAME_AS]-(:Party)
+WITH DISTINCT s
+WITH s, startNode(s) AS a, endNode(s) AS b
+WITH s, a, b, {_inter("coalesce(a.vis, [])", "coalesce(b.vis, [])")} AS both
+WITH s, both, {_inter("coalesce(a.label_vis, [])", "coalesce(b.label_vis, [])")} AS names,
+     [(a)-[ra:{_ARTEFACT_RELS}]->(x)<-[rb:{_ARTEFACT_RELS}]-(b)
+      | {_inter("coalesce(ra.vis, [])", "coalesce(rb.vis, [])")}] AS shared
+WITH s, both, {_inter("both", "names")} AS named, shared
+SET s.vis = both, s.evidence_vis = reduce(acc = named, v IN shared | {_inter("acc", "v")})
 """
 
 PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"
@@ -482,57 +596,80 @@ PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"
 SET_CLUSTERS_QUERY = """
 UNWIND $rows AS r
 MATCH (p:Party {id: r.id})
-SET p.cluster = r.cluster
+SET p.cluster = r.cluster, p.view_clusters = r.view_clusters
 """
 
-CLUSTER_MEMBERS_QUERY = """
-MATCH (p:Party {cluster: $cluster})
-RETURN p.id AS id, p.name AS name, p.country AS country, labels(p) AS labels
-ORDER BY id
-"""
+# The entity of party `$id` in the viewer's view (`$see`, `$view`; null: the whole
+# graph), with its members: the parties of the party's cluster that the viewer sees
+# and that are of that entity in its view. No row when the viewer may not see the
+# party. Members as `[id, name as the viewer may see it, country, labels]`.
+ENTITY_MEMBERS_QUERY = f"""
+MATCH (p:{Label.PARTY} {{id: $id}})
+WHERE {visible("p")}
+WITH p.cluster AS cluster, {view_cluster("p")} AS entity
+MATCH (m:{Label.PARTY} {{cluster: cluster}})
+WHERE {visible("m")} AND {view_cluster("m")} = entity
+RETURN entity, collect([m.id, {shown_name("m")}, m.country, labels(m)]) AS members
+""".strip()
 
-# Every spelling a member was written in, with who wrote it and when.
-NAME_VARIANTS_QUERY = """
-MATCH (p:Party {cluster: $cluster})
-      <-[r:SHIPPED_BY|CONSIGNED_TO|MANUFACTURED_BY|FORWARDED_BY]-(s:Seizure)
+# Every spelling a member was written in by a record the viewer sees, with who wrote
+# it and when.
+ENTITY_NAME_VARIANTS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("r")}
 WITH p.id AS party, r.name_as_written AS name, s
 ORDER BY s.seizure_date, s.id
 RETURN party, name, collect(DISTINCT s.agency) AS agencies, count(s) AS seizures,
        min(s.seizure_date) AS first_seen, max(s.seizure_date) AS last_seen,
        collect(s.id)[0..$examples] AS examples
 ORDER BY party, name
-"""
+""".strip()
 
-
-def node_by_id_query(label: Label) -> str:
-    """The nodes of `label` among `$ids`, with the seizures that name them."""
-    return f"""
+# The SAME_AS links of the members `$ids` the viewer may see: a machine link (status
+# in `$machine`) when it sees all it was scored on, an analyst's when it sees both
+# parties (`graph.resolve.views`); `evidence_seen` says whether the stored score
+# rests only on what the viewer sees.
+ENTITY_LINKS_QUERY = f"""
 UNWIND $ids AS id
-MATCH (n:{label} {{id: id}})
-OPTIONAL MATCH (n)<-[]-(s:Seizure)
-RETURN n.id AS id, properties(n) AS props, count(s) AS seizures
+MATCH (:{Label.PARTY} {{id: id}})-[s:{RelType.SAME_AS}]-(:{Label.PARTY})
+WITH DISTINCT s
+WHERE (s.status IN $machine AND {visible("s", "evidence_vis")})
+   OR (NOT s.status IN $machine AND {visible("s")})
+RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status, s.score AS score,
+       s.features AS features, s.explanation AS explanation, s.decided_by AS decided_by,
+       s.decided_agency AS decided_agency, s.decided_at AS decided_at, s.reason AS reason,
+       {visible("s", "evidence_vis")} AS evidence_seen
+ORDER BY a, b
 """.strip()
 
 
-# Every trademark's name, for typo-tolerant search (marks number in the hundreds or
-# thousands, not millions).
-TRADEMARK_NAMES_QUERY = "MATCH (t:Trademark) RETURN t.id AS id, t.mark AS mark"
+def node_by_id_query(label: Label) -> str:
+    """The nodes of `label` among `$ids` that the viewer `$see` may see, with how many
+    of the seizures naming them it sees."""
+    return f"""
+UNWIND $ids AS id
+MATCH (n:{label} {{id: id}})
+WHERE {visible("n")}
+RETURN n.id AS id, properties(n) AS props,
+       COUNT {{ (n)<-[r]-(s:{Label.SEIZURE}) WHERE {visible("s")} }} AS seizures
+""".strip()
+
+
+# Every trademark the viewer `$see` may see, with the mark it keeps and who may see
+# that text, for typo-tolerant search (marks number in the hundreds or thousands,
+# not millions).
+TRADEMARK_NAMES_QUERY = f"""
+MATCH (t:{Label.TRADEMARK})
+WHERE {visible("t")}
+RETURN t.id AS id, t.mark AS mark, t.label_vis AS label_vis
+""".strip()
 
 # Which Party each seizure names in each role, for scoring against ground truth.
 PARTY_MENTIONS_QUERY = """
 MATCH (s:Seizure)-[r:SHIPPED_BY|CONSIGNED_TO|MANUFACTURED_BY|FORWARDED_BY]->(p:Party)
 RETURN s.id AS seizure, type(r) AS rel, r.index AS index, p.id AS party
 """
-
-CLUSTER_LINKS_QUERY = """
-MATCH (p:Party {cluster: $cluster})-[s:SAME_AS]-(q:Party)
-WHERE p.id < q.id OR q.cluster <> $cluster
-RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status, s.score AS score,
-       s.features AS features, s.explanation AS explanation, s.decided_by AS decided_by,
-       s.decided_at AS decided_at, s.reason AS reason, q.cluster = $cluster AS inside
-ORDER BY a, b
-"""
-
 
 # --- Export ---------------------------------------------------------------------------
 
@@ -568,13 +705,58 @@ NODE_PROVENANCE_QUERY = (
 # Every relationship an analyst follows.
 _ANALYSIS_RELS = "|".join(RelType)
 
-# The properties an answer shows of a node (absent keys come back null). Never the
-# seizure's `record`, which is the whole canonical record as text.
-_NODE_PROPS = (
-    "{.id, .name, .mark, .number, .text, .address, .value, .ref, .record_id, .agency, "
-    ".seizure_date, .value_usd, .transport_mode, .country, .locode, .resolved, .valid, "
-    ".cluster, .network, .tlp, .releasable_to}"
-)
+
+def view_network(var: str) -> str:
+    """The network the party `var` is in, in the view `$view` (null: the whole
+    graph): its entry in `view_networks` for that agency, else the public view's
+    (for an agency no record names); an empty entry is no network
+    (`graph.analysis.networks`)."""
+    entries = f"coalesce({var}.view_networks, [])"
+    found = (
+        f"coalesce(head([x IN {entries} WHERE x STARTS WITH $view + '=' "
+        "| substring(x, size($view) + 1)]), "
+        f"head([x IN {entries} WHERE x STARTS WITH '*=' | substring(x, 2)]), '')"
+    )
+    return (
+        f"CASE WHEN $view IS NULL THEN {var}.network WHEN {found} = '' THEN null ELSE {found} END"
+    )
+
+
+def _node_props(var: str) -> str:
+    """The properties an answer shows of the node `var` (absent keys come back null),
+    as the viewer `$see` / `$view` may see them: its entity and network in the
+    viewer's view, and who may see the text it is shown by (`label_vis`, which
+    `graph.visibility.display_props` applies and drops). Never the seizure's
+    `record`, which is the whole canonical record as text, nor an address as a
+    record wrote it (`text`): an address is shown in its normalised form, which
+    every record naming it shares."""
+    return (
+        f"{var} {{.id, .name, .mark, .number, .normalised, .address, .value, .ref, "
+        ".record_id, .agency, .seizure_date, .value_usd, .transport_mode, .country, .locode, "
+        ".resolved, .valid, .tlp, .releasable_to, .label_vis, "
+        f"cluster: {view_cluster(var)}, network: {view_network(var)}}}"
+    )
+
+
+_MACHINE_STATUSES = "[" + ", ".join(f"'{status}'" for status in MACHINE_STATUSES) + "]"
+
+
+def _rel_seen(var: str) -> str:
+    """A condition: the viewer `$see` may see the relationship `var`. A SAME_AS made
+    by resolution only when it sees everything the link was scored on; an analyst's
+    when it sees both parties (`graph.resolve.views`). Written without CASE: the
+    embedded engine evaluates `CASE ... ELSE (a OR b) END` in a WHERE as false when
+    `$see` is null."""
+    machine = (
+        f"(type({var}) = '{RelType.SAME_AS}' AND coalesce({var}.status, '') IN {_MACHINE_STATUSES})"
+    )
+    return f"(({machine} AND {visible(var, 'evidence_vis')}) OR (NOT {machine} AND {visible(var)}))"
+
+
+def _rel_scored(var: str, key: str) -> str:
+    """A SAME_AS's `key` (score, explanation), when the viewer sees what it rests on."""
+    return f"CASE WHEN {visible(var, 'evidence_vis')} THEN {var}.{key} END"
+
 
 # Neighbours in the order a degree cap keeps them: the links that identify first,
 # then the records naming the node, newest first; ports, agencies and the like last.
@@ -601,19 +783,25 @@ _RANK = (
 
 
 def _degree(var: str) -> str:
-    """Relationships of `var`, when `$degrees` asks for them; null for a hub label,
-    whose degree is not worth counting (thousands of seizures) since it is never
-    walked through anyway."""
+    """Relationships of `var` the viewer may see, when `$degrees` asks for them; null
+    for a hub label, whose degree is not worth counting (thousands of seizures)
+    since it is never walked through anyway."""
     hub_test = " OR ".join(f"{var}:{label}" for label in HUB_LABELS)
-    return f"CASE WHEN NOT $degrees OR {hub_test} THEN null ELSE COUNT {{ ({var})--() }} END"
+    return (
+        f"CASE WHEN NOT $degrees OR {hub_test} THEN null "
+        f"ELSE COUNT {{ ({var})-[x]-() WHERE {_rel_seen('x')} }} END"
+    )
 
 
 def _expansion_start(anchor: Label | None) -> str:
     """The nodes a level expands: `n` for each element id `e` of `$eids`, or with
-    `anchor` for each node of that label among `$ids`."""
+    `anchor` for each node of that label among `$ids` that the viewer may see."""
     if anchor is None:
         return "UNWIND $eids AS e\nMATCH (n) WHERE elementId(n) = e"
-    return f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWITH elementId(n) AS e, n"
+    return (
+        f"UNWIND $ids AS id\nMATCH (n:{anchor} {{id: id}})\nWHERE {visible('n')}\n"
+        "WITH elementId(n) AS e, n"
+    )
 
 
 def _kept_neighbours(start: str, *, date_column: bool = False) -> str:
@@ -628,6 +816,7 @@ def _kept_neighbours(start: str, *, date_column: bool = False) -> str:
         date, order = "", "coalesce(m.seizure_date, '') DESC"
     return f"""{start}
 OPTIONAL MATCH (n)-[r:{_ANALYSIS_RELS}]-(m)
+WHERE {_rel_seen("r")}
 WITH e, n, r, m,
      r IS NOT NULL AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
        AS shown,
@@ -655,10 +844,10 @@ def expand_query(anchor: Label) -> str:
     return f"""
 {_kept_neighbours(_expansion_start(anchor))}
 RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq AS seq,
-       r.seizure AS seizure, r.agencies AS agencies, r.score AS score, r.status AS status,
-       r.explanation AS explanation, elementId(m) AS eid, labels(m) AS labels,
-       m {_NODE_PROPS} AS props, {_degree("m")} AS degree,
-       labels(n) AS own_labels, n {_NODE_PROPS} AS own_props
+       {_rel_scored("r", "score")} AS score, r.status AS status,
+       {_rel_scored("r", "explanation")} AS explanation, elementId(m) AS eid,
+       labels(m) AS labels, {_node_props("m")} AS props, {_degree("m")} AS degree,
+       labels(n) AS own_labels, {_node_props("n")} AS own_props
 """.strip()
 
 
@@ -673,7 +862,7 @@ def path_step_query(
     among `$ids`) `[element id, total, matching, steps]`, with `anchor` followed by
     the node's id and labels. Each step is `[type, outgoing, neighbour's element id,
     its id, its labels, seq, score, the relationship's element id, the neighbour's
-    degree]`: no node or relationship properties beyond those (`PATH_HOPS_QUERY`
+    degree, status]`: no node or relationship properties beyond those (`PATH_HOPS_QUERY`
     reads them for the paths found). One row, because each row an engine returns
     costs more than its values. Without `anchor`, the degree is not counted for the
     neighbours that are keys of the map `$known` (nodes the walk has seen, whose
@@ -690,12 +879,13 @@ def path_step_query(
     countries (hundreds of thousands of relationships) it took ArcadeDB past its
     query heap budget where the expression did not.
 
-    `details` adds to each step the relationship's `seizure`, `agencies`, `status` and
-    `explanation`: a neighbourhood's levels after the first (`graph.analysis.
-    neighbourhood`), which show every relationship they keep but read the
-    properties only of the nodes that fit in the answer (`NODE_PROPERTIES_QUERY`).
+    `details` adds to each step the relationship's `explanation`: a
+    neighbourhood's levels after the first (`graph.analysis.neighbourhood`), which
+    show every relationship they keep but read the properties only of the nodes that
+    fit in the answer (`NODE_PROPERTIES_QUERY`). A SAME_AS's score and explanation
+    come only when the viewer sees what they rest on.
     """
-    rel = ", r.seizure, r.agencies, r.status, r.explanation" if details else ""
+    rel = f", {_rel_scored('r', 'explanation')}" if details else ""
     if anchor is None:
         own = ""
         degree = f"CASE WHEN $known[elementId(m)] IS NOT NULL THEN null ELSE {_degree('m')} END"
@@ -706,7 +896,9 @@ def path_step_query(
 {_kept_neighbours(_expansion_start(anchor), date_column=bounded)}
 WITH e, n, total, matching,
      collect(CASE WHEN r IS NOT NULL THEN [type(r), startNode(r) = n, elementId(m), m.id,
-                  labels(m), r.seq, r.score, elementId(r), {degree}{rel}] END) AS steps
+                  labels(m), r.seq, {_rel_scored("r", "score")}, elementId(r), {degree},
+                  r.status{rel}]
+             END) AS steps
 RETURN collect([e, total, matching, steps{own}]) AS expanded
 """.strip()
 
@@ -716,7 +908,7 @@ RETURN collect([e, total, matching, steps{own}]) AS expanded
 NODE_PROPERTIES_QUERY = f"""
 UNWIND $nodes AS e
 MATCH (n) WHERE elementId(n) = e
-RETURN collect([e, n {_NODE_PROPS}]) AS nodes
+RETURN collect([e, {_node_props("n")}]) AS nodes
 """.strip()
 
 # What a path search shows of the paths it found, read once the walk is done: the
@@ -726,14 +918,14 @@ RETURN collect([e, n {_NODE_PROPS}]) AS nodes
 PATH_HOPS_QUERY = f"""
 UNWIND $nodes AS e
 MATCH (n) WHERE elementId(n) = e
-WITH collect([e, labels(n), n {_NODE_PROPS}]) AS nodes
+WITH collect([e, labels(n), {_node_props("n")}]) AS nodes
 UNWIND $hops AS hop
 MATCH (a) WHERE elementId(a) = hop[0]
 MATCH (b) WHERE elementId(b) = hop[1]
 MATCH (a)-[r]-(b) WHERE elementId(r) = hop[2]
 RETURN nodes,
-       collect([hop[2], r.seq, r.seizure, r.agencies, r.score, r.status, r.explanation])
-         AS hops
+       collect([hop[2], r.seq, {_rel_scored("r", "score")}, r.status,
+                {_rel_scored("r", "explanation")}]) AS hops
 """.strip()
 
 
@@ -779,14 +971,30 @@ RETURN [node IN nodes(p) | node.id] AS ids
 """
 
 
-# The seizure records that evidence links whose far end is not a seizure (a party's
-# address, a SAME_AS): agency, record id, date and handling.
-EVIDENCE_SEIZURES_QUERY = """
-UNWIND $ids AS id
-MATCH (s:Seizure {id: id})
-RETURN s.id AS id, s.agency AS agency, s.record_id AS record_id, s.seizure_date AS date,
-       s.tlp AS tlp
-"""
+# The seizure records the viewer `$see` may see that evidence a party's artefact
+# link (`$pairs` of [party id, artefact id]: the records whose own link to the
+# party lists the artefact) or a mark's owner ([mark id, rights holder id]: the
+# records whose link to the mark names the holder): per pair the earliest `$cap`,
+# [id, agency, record id, date, tlp], and how many there are. One row.
+ARTEFACT_EVIDENCE_QUERY = f"""
+UNWIND $pairs AS pair
+MATCH (:{Label.PARTY} {{id: pair[0]}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE pair[1] IN coalesce(r.artefacts, []) AND {visible("r")}
+WITH pair, s
+ORDER BY s.seizure_date, s.id
+WITH pair, collect(DISTINCT [s.id, s.agency, s.record_id, s.seizure_date, s.tlp]) AS found
+RETURN collect([pair[0], pair[1], found[..$cap], size(found)]) AS evidence
+""".strip()
+
+OWNER_EVIDENCE_QUERY = f"""
+UNWIND $pairs AS pair
+MATCH (:{Label.TRADEMARK} {{id: pair[0]}})<-[r:{RelType.INFRINGES}]-(s:{Label.SEIZURE})
+WHERE r.rights_holder = pair[1] AND {visible("r")}
+WITH pair, s
+ORDER BY s.seizure_date, s.id
+WITH pair, collect(DISTINCT [s.id, s.agency, s.record_id, s.seizure_date, s.tlp]) AS found
+RETURN collect([pair[0], pair[1], found[..$cap], size(found)]) AS evidence
+""".strip()
 
 
 # --- Seizure lookups and statistics (issue 5) ---
@@ -795,7 +1003,6 @@ RETURN s.id AS id, s.agency AS agency, s.record_id AS record_id, s.seizure_date 
 # `seizure_date` index. Dates are stored as ISO 8601 text, so ranges compare as text.
 
 
-_PARTY_RELS = "|".join(link.rel for link in LINKS if link.role is not None)
 # Every port a seizure names: where it was seized, loaded, transited and discharged.
 _PORT_RELS = "|".join(
     (RelType.SEIZED_AT, RelType.LOADED_AT, RelType.TRANSITED, RelType.DISCHARGED_AT)
@@ -810,6 +1017,7 @@ _PARTNER_PORT_RELS = f"{RelType.LOADED_AT}|{RelType.TRANSITED}|{RelType.DISCHARG
 # One seizure's own properties, with its agency and the agency's jurisdiction.
 SEIZURE_QUERY = f"""
 MATCH (s:{Label.SEIZURE} {{id: $id}})
+WHERE {visible("s")}
 OPTIONAL MATCH (s)-[:{RelType.REPORTED_BY}]->(a:{Label.AGENCY})
 OPTIONAL MATCH (a)-[:{RelType.IN}]->(j:{Label.JURISDICTION})
 RETURN s.id AS id, s.record_id AS record_id, s.agency AS agency, a.name AS agency_name,
@@ -832,14 +1040,17 @@ MATCH (s:{Label.SEIZURE} {{id: $id}})-[e]->(n)
 RETURN type(e) AS rel, e.seq AS seq, e.index AS index, e.raw AS raw,
        e.name_as_written AS name_as_written, e.registration AS registration,
        n.id AS id, n.name AS name, n.mark AS mark, n.number AS number, n.ref AS ref,
-       n.locode AS locode, n.country AS country, n.resolved AS resolved, n.valid AS valid
+       n.locode AS locode, n.country AS country, n.resolved AS resolved, n.valid AS valid,
+       labels(n) AS labels, n.label_vis AS label_vis
 """.strip()
 
-# The rights holders of the marks a seizure infringes, as the graph knows them.
+# The rights holders of the marks a seizure infringes, as the graph knows them from
+# the records the viewer `$see` may see.
 SEIZURE_RIGHTS_HOLDERS_QUERY = f"""
 MATCH (s:{Label.SEIZURE} {{id: $id}})-[:{RelType.INFRINGES}]->(t:{Label.TRADEMARK})
-      -[:{RelType.OWNED_BY}]->(h:{Label.RIGHTS_HOLDER})
-RETURN t.id AS trademark, h.id AS id, h.name AS name
+      -[o:{RelType.OWNED_BY}]->(h:{Label.RIGHTS_HOLDER})
+WHERE {visible("o")}
+RETURN t.id AS trademark, h.id AS id, h.name AS name, h.label_vis AS label_vis
 ORDER BY trademark, id
 """.strip()
 
@@ -898,7 +1109,7 @@ def list_seizures_query(anchor: SeizureFilter | None) -> str:
     )
     return f"""
 MATCH {start}
-WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to AND {visible("s")}
   AND ($after_date IS NULL OR s.seizure_date < $after_date
        OR (s.seizure_date = $after_date AND s.id > $after_id)){others}
 WITH DISTINCT s
@@ -923,29 +1134,33 @@ class SeizureGroup(StrEnum):
     MONTH = "month"
 
 
-# Each grouping ends in `WITH s, key, name, quantity`: one row per seizure and group
+# Each grouping ends in `WITH s, key, name, name_vis, quantity`: one row per seizure and group
 # it falls in, `quantity` being what that seizure contributes to the group.
 _GROUPINGS: dict[SeizureGroup | None, str] = {
-    None: "WITH s, null AS key, null AS name, s.quantity_total AS quantity",
+    None: "WITH s, null AS key, null AS name, null AS name_vis, s.quantity_total AS quantity",
     SeizureGroup.TRANSPORT_MODE: (
-        "WITH s, s.transport_mode AS key, null AS name, s.quantity_total AS quantity"
+        "WITH s, s.transport_mode AS key, null AS name, null AS name_vis, "
+        "s.quantity_total AS quantity"
     ),
     SeizureGroup.MONTH: (
-        "WITH s, substring(s.seizure_date, 0, 7) AS key, null AS name, s.quantity_total AS quantity"
+        "WITH s, substring(s.seizure_date, 0, 7) AS key, null AS name, null AS name_vis, "
+        "s.quantity_total AS quantity"
     ),
     SeizureGroup.JURISDICTION: (
         f"OPTIONAL MATCH (s)-[:{RelType.REPORTED_BY}]->(:{Label.AGENCY})"
         f"-[:{RelType.IN}]->(j:{Label.JURISDICTION})\n"
-        "WITH s, j.id AS key, null AS name, s.quantity_total AS quantity"
+        "WITH s, j.id AS key, null AS name, null AS name_vis, s.quantity_total AS quantity"
     ),
     SeizureGroup.PORT: (
         f"OPTIONAL MATCH (s)-[:{_ROUTE_PORT_RELS}]->(p:{Label.PORT})\n"
         "WITH DISTINCT s, p\n"
-        "WITH s, p.id AS key, p.name AS name, s.quantity_total AS quantity"
+        "WITH s, p.id AS key, p.name AS name, p.label_vis AS name_vis, "
+        "s.quantity_total AS quantity"
     ),
     SeizureGroup.TRADEMARK: (
         f"OPTIONAL MATCH (s)-[:{RelType.INFRINGES}]->(t:{Label.TRADEMARK})\n"
-        "WITH s, t.id AS key, t.mark AS name, s.quantity_total AS quantity"
+        "WITH s, t.id AS key, t.mark AS name, t.label_vis AS name_vis, "
+        "s.quantity_total AS quantity"
     ),
     # Per goods line (parallel lists on the seizure): the chapter is the first two
     # digits of its HS code, its quantity counts in that chapter only; a seizure with
@@ -957,7 +1172,7 @@ UNWIND CASE WHEN size(coalesce(s.hs_codes, [])) = 0 THEN [-1]
 WITH s, CASE WHEN i < 0 OR s.hs_codes[i] = '' THEN null
              ELSE substring(s.hs_codes[i], 0, 2) END AS key,
      CASE WHEN i >= 0 AND s.quantities[i] >= 0 THEN s.quantities[i] ELSE 0 END AS line_quantity
-WITH s, key, null AS name, sum(line_quantity) AS quantity
+WITH s, key, null AS name, null AS name_vis, sum(line_quantity) AS quantity
 """.strip(),
 }
 
@@ -990,11 +1205,11 @@ def seizure_stats_query(group: SeizureGroup | None) -> str:
     """
     return f"""
 MATCH (s:{Label.SEIZURE})
-WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to AND {visible("s")}
   AND ($reporting IS NULL OR EXISTS {{ {_REPORTED_IN} }})
   AND ($partner IS NULL OR EXISTS {{ {_PARTNER_COUNTRY} }} OR EXISTS {{ {_PARTNER_PORT} }})
 {_GROUPINGS[group]}
-RETURN key, name, count(s) AS seizures, sum(quantity) AS quantity,
+RETURN key, name, name_vis, count(s) AS seizures, sum(quantity) AS quantity,
        sum(s.value_usd) AS value_usd, count(s.value_usd) AS valued,
        collect(DISTINCT s.tlp) AS tlp_levels, collect(DISTINCT s.releasable_to) AS releasable_to
 """.strip()
@@ -1006,35 +1221,38 @@ RETURN key, name, count(s) AS seizures, sum(quantity) AS quantity,
 # computes networks in networkx and writes `Network` nodes and `Party.network`.
 # Answers anchor on the `Network` id constraint and the `Party.network` index.
 
-_ARTEFACT_RELS = "|".join(
-    (RelType.HAS_ADDRESS, RelType.HAS_PHONE, RelType.HAS_EMAIL, RelType.HAS_IDENTIFIER)
-)
 
 # The whole-graph reads return their rows packed in lists, one row per bucket (the
 # last character of an id, or the month of a seizure): on the embedded server each
 # row returned costs about 50 us, ten times what an element of a list costs.
 
-# Every Party: [id, entity (`cluster`), name, the network it is in now].
+# Every Party: [id, entity (`cluster`), name, the network it is in now, who may
+# see it, its entity per view, who may see its name, its network per view].
 NETWORK_PARTIES_QUERY = f"""
 MATCH (p:{Label.PARTY})
-WITH right(p.id, 1) AS bucket, collect([p.id, p.cluster, p.name, p.network]) AS rows
+WITH right(p.id, 1) AS bucket,
+     collect([p.id, p.cluster, p.name, p.network, p.vis, p.view_clusters, p.label_vis,
+              p.view_networks]) AS rows
 RETURN bucket, rows
 """.strip()
 
 # Every seizure's own facts a network summary and its evidence need:
-# [id, agency, record_id, date, value_usd, transport_mode, tlp, source key].
+# [id, agency, record_id, date, value_usd, transport_mode, tlp, who may see it].
 NETWORK_SEIZURES_QUERY = f"""
 MATCH (s:{Label.SEIZURE})
 WITH substring(s.seizure_date, 0, 7) AS bucket,
      collect([s.id, s.agency, s.record_id, s.seizure_date, s.value_usd, s.transport_mode,
-              s.tlp, s.source]) AS rows
+              s.tlp, s.vis]) AS rows
 RETURN bucket, rows
 """.strip()
 
-# Which parties each seizure names, in which role: [seizure, relationship, party].
+# Which parties each seizure names, in which role, the artefacts (addresses, phones,
+# emails, registration numbers) the record gives the party, and how it spelled it:
+# [seizure, relationship, party, artefact ids, name as written].
 NETWORK_MENTIONS_QUERY = f"""
 MATCH (s:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p:{Label.PARTY})
-WITH substring(s.seizure_date, 0, 7) AS bucket, collect([s.id, type(r), p.id]) AS rows
+WITH substring(s.seizure_date, 0, 7) AS bucket,
+     collect([s.id, type(r), p.id, coalesce(r.artefacts, []), r.name_as_written]) AS rows
 RETURN bucket, rows
 """.strip()
 
@@ -1045,20 +1263,11 @@ WITH substring(s.seizure_date, 0, 7) AS bucket, collect([s.id, type(r), n.id]) A
 RETURN bucket, rows
 """.strip()
 
-# Addresses, phones, emails and registration numbers of every party, with the
-# source key of the record that first wrote each (its evidence):
-# [party, relationship, artefact, source key].
-NETWORK_ARTEFACTS_QUERY = f"""
-MATCH (p:{Label.PARTY})-[r:{_ARTEFACT_RELS}]->(a)
-WITH right(p.id, 1) AS bucket, collect([p.id, type(r), a.id, r.source]) AS rows
-RETURN bucket, rows
-""".strip()
-
-# Pairs of parties an analyst confirmed to be one entity.
+# Pairs of parties an analyst confirmed to be one entity, with who may see them.
 NETWORK_CONFIRMED_LINKS_QUERY = f"""
 MATCH (a:{Label.PARTY})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
 WHERE s.status = $status
-RETURN a.id AS a, b.id AS b
+RETURN a.id AS a, b.id AS b, s.vis AS vis
 """.strip()
 
 AGENCY_JURISDICTIONS_QUERY = f"""
@@ -1081,34 +1290,53 @@ MATCH (n:{Label.NETWORK} {{id: id}})
 DETACH DELETE n
 """.strip()
 
-# A null `network` removes the property: the party is in no network any more.
+# A null `network` removes the property: the party is in no network any more;
+# `view_networks` likewise.
 SET_PARTY_NETWORKS_QUERY = f"""
 UNWIND $rows AS r
 MATCH (p:{Label.PARTY} {{id: r.id}})
-SET p.network = r.network
+SET p.network = r.network, p.view_networks = r.view_networks
 """.strip()
 
+# The Network node `$id`: one of the whole graph (`net:...`) or of a view
+# (`net:...@<view>`), with its summary, members and links.
 NETWORK_QUERY = f"""
 MATCH (n:{Label.NETWORK} {{id: $id}})
 RETURN properties(n) AS props
 """.strip()
 
+# Whether a view of the networks was built for agency `$agency` (an agency no record
+# names has none: it sees the public view).
+NETWORK_VIEW_QUERY = f"""
+OPTIONAL MATCH (n:{Label.NETWORK} {{id: 'view:' + $agency}})
+RETURN n IS NOT NULL AS built
+""".strip()
+
+# The network a party is in, in the viewer's view (`$view`; null: the whole graph),
+# and the view that answered: the agency's own, or the public one.
 PARTY_NETWORK_QUERY = f"""
 MATCH (p:{Label.PARTY} {{id: $id}})
-RETURN p.id AS id, p.cluster AS cluster, p.network AS network
+WHERE {visible("p")}
+RETURN p.id AS id, {view_network("p")} AS network,
+       CASE WHEN $view IS NULL THEN ''
+            WHEN any(x IN coalesce(p.view_networks, []) WHERE x STARTS WITH $view + '=')
+            THEN $view ELSE '*' END AS view
 """.strip()
 
+# The parties `$ids` (a network's) as the viewer `$see` may see them:
+# [id, name, country, labels].
 NETWORK_MEMBERS_QUERY = f"""
-MATCH (p:{Label.PARTY} {{network: $network}})
-RETURN p.id AS id, p.cluster AS cluster, p.name AS name, p.country AS country,
-       labels(p) AS labels
-ORDER BY id
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+RETURN collect([p.id, {shown_name("p")}, p.country, labels(p)]) AS rows
 """.strip()
 
-# The seizures that name a member of the network, packed in one row:
-# [seizure, member party, agency, record_id, date, value_usd, tlp].
+# The seizures the viewer `$see` may see that name one of the parties `$ids`, packed
+# in one row: [seizure, member party, agency, record_id, date, value_usd, tlp].
 NETWORK_MEMBER_SEIZURES_QUERY = f"""
-MATCH (p:{Label.PARTY} {{network: $network}})<-[:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})<-[:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("s")}
 RETURN collect([s.id, p.id, s.agency, s.record_id, s.seizure_date, s.value_usd, s.tlp])
        AS rows
 """.strip()
@@ -1124,7 +1352,7 @@ RETURN collect([s.id, type(r), r.seq, p.id]) AS rows
 # One page of networks in the order (`key` descending, id), `key` being the sort
 # the caller chose; `$after_key` / `$after_id` is the keyset cursor (null: first page).
 LIST_NETWORKS_QUERY = f"""
-MATCH (n:{Label.NETWORK})
+MATCH (n:{Label.NETWORK} {{view: $network_view}})
 WITH n, CASE $sort
           WHEN 'value' THEN toFloat(n.value_usd)
           WHEN 'seizures' THEN toFloat(n.seizures)
@@ -1132,12 +1360,152 @@ WITH n, CASE $sort
           ELSE toFloat(n.risk) END AS key
 WHERE size(n.jurisdictions) >= $min_jurisdictions
   AND ($since IS NULL OR n.last_seizure >= $since)
-  AND ($after_key IS NULL OR key < $after_key OR (key = $after_key AND n.id > $after_id))
-RETURN n.id AS id, key, n.entities AS entities, n.parties AS parties,
+  AND ($after_key IS NULL OR key < $after_key
+       OR (key = $after_key AND n.network > $after_id))
+RETURN n.network AS id, n.id AS node, key, n.entities AS entities, n.parties AS parties,
        n.seizures AS seizures, n.value_usd AS value_usd, n.jurisdictions AS jurisdictions,
        n.agencies AS agencies, n.first_seizure AS first_seizure,
        n.last_seizure AS last_seizure, n.transport_modes AS transport_modes,
        n.risk AS risk, n.risk_explanation AS risk_explanation, n.label AS label
 ORDER BY key DESC, id
 LIMIT $limit
+""".strip()
+
+
+# --- Principals (`graph.principals`) ---------------------------------------------------
+
+_PRINCIPAL_FIELDS = (
+    "p.id AS id, p.name AS name, p.agency AS agency, p.role AS role, "
+    "p.key_prefix AS key_prefix, p.created_at AS created_at, p.created_by AS created_by, "
+    "p.revoked_at AS revoked_at, p.revoked_by AS revoked_by"
+)
+
+CREATE_PRINCIPAL_QUERY = f"""
+CREATE (p:{Label.PRINCIPAL} {{id: $id, name: $name, agency: $agency, role: $role,
+        key_hash: $key_hash, key_prefix: $key_prefix, created_at: $at, created_by: $by}})
+RETURN {_PRINCIPAL_FIELDS}
+""".strip()
+
+# Every API call: the principal holding the key whose sha256 is `$key_hash`.
+PRINCIPAL_BY_KEY_QUERY = f"""
+MATCH (p:{Label.PRINCIPAL} {{key_hash: $key_hash}})
+RETURN {_PRINCIPAL_FIELDS}
+""".strip()
+
+# Principals of `$agency` (null: all), in a stable order.
+LIST_PRINCIPALS_QUERY = f"""
+MATCH (p:{Label.PRINCIPAL})
+WHERE $agency IS NULL OR p.agency = $agency
+RETURN {_PRINCIPAL_FIELDS}
+ORDER BY agency, name, id
+""".strip()
+
+# Revokes principal `$id` (of `$agency` when not null); revoking twice keeps the
+# first time. No row: no such principal (of that agency).
+REVOKE_PRINCIPAL_QUERY = f"""
+MATCH (p:{Label.PRINCIPAL} {{id: $id}})
+WHERE $agency IS NULL OR p.agency = $agency
+SET p.revoked_by = coalesce(p.revoked_by, $by), p.revoked_at = coalesce(p.revoked_at, $at)
+RETURN {_PRINCIPAL_FIELDS}
+""".strip()
+
+
+# --- Visibility after a correction (`graph.visibility`) -------------------------------
+# A corrected record's old links are gone, and the union of tokens each element kept
+# may hold the old version's: every element the old version evidenced is worked out
+# again from the records that evidence it now, which its seizures' own links tell
+# (`name_as_written` and `artefacts` on a party's link, `as_written` and
+# `rights_holder` on a mark's, `raw` on a port's).
+
+
+def _union_of(values: str) -> str:
+    """The union of the token lists of the pattern comprehension `values`."""
+    return f"reduce(acc = [], v IN {values} | acc + [t IN coalesce(v, []) WHERE NOT t IN acc])"
+
+
+_LABEL_EVIDENCE: dict[Label, str] = {
+    Label.PARTY: f"[(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(n) WHERE r.name_as_written = n.name "
+    "| r.vis]",
+    Label.TRADEMARK: f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(n) "
+    "WHERE trim(r.as_written) = n.mark | r.vis]",
+    Label.RIGHTS_HOLDER: f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(:{Label.TRADEMARK})"
+    f"-[:{RelType.OWNED_BY}]->(n) WHERE r.rights_holder = n.id "
+    "AND r.rights_holder_name = n.name | r.vis]",
+    Label.PORT: f"[(:{Label.SEIZURE})-[r:{_PORT_RELS}]->(n) WHERE r.raw = n.name | r.vis]",
+}
+
+
+def recompute_vis_query(label: Label) -> str:
+    """Who may see the nodes of `label` among `$ids`: the union of the tokens of the
+    relationships that lead to them (a SAME_AS is derived from the parties, not
+    evidence of them), and for a node shown by text as written, of the records that
+    wrote that text (a resolved port shows its reference name, which every record
+    naming it gives)."""
+    shown = ""
+    if label in _LABEL_EVIDENCE:
+        evidence = _union_of(_LABEL_EVIDENCE[label])
+        if label == Label.PORT:
+            evidence = f"CASE WHEN n.resolved THEN n.vis ELSE {evidence} END"
+        shown = f"\nSET n.label_vis = {evidence}"
+    return f"""
+UNWIND $ids AS id
+MATCH (n:{label} {{id: id}})
+SET n.vis = {_union_of(f"[(m)-[r]->(n) WHERE type(r) <> '{RelType.SAME_AS}' | r.vis]")}{shown}
+""".strip()
+
+
+# A party's addresses, phones, emails and registration numbers: each link is
+# evidenced by the records whose own link to the party lists the artefact; one that
+# no record gives any more goes. Returns the artefacts, to be worked out next.
+_GIVING_RECORDS = (
+    f"[(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p) WHERE a.id IN coalesce(r.artefacts, []) | r.vis]"
+)
+RECOMPUTE_ARTEFACT_LINKS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})-[h:{_ARTEFACT_RELS}]->(a)
+WITH h, a, {_union_of(_GIVING_RECORDS)} AS vis
+SET h.vis = vis
+WITH h, a, vis, [labels(a), a.id] AS target
+FOREACH (_ IN CASE WHEN size(vis) = 0 THEN [1] ELSE [] END | DELETE h)
+RETURN collect(DISTINCT target) AS targets
+""".strip()
+
+# A mark's rights holders: evidenced by the records whose link to the mark names
+# the holder; one no record names any more goes. Returns the holders.
+RECOMPUTE_OWNERS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (t:{Label.TRADEMARK} {{id: id}})-[o:{RelType.OWNED_BY}]->(h:{Label.RIGHTS_HOLDER})
+WITH o, h, {
+    _union_of(
+        f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(t) WHERE r.rights_holder = h.id | r.vis]"
+    )
+} AS vis
+SET o.vis = vis
+WITH o, h, vis, [labels(h), h.id] AS target
+FOREACH (_ IN CASE WHEN size(vis) = 0 THEN [1] ELSE [] END | DELETE o)
+RETURN collect(DISTINCT target) AS targets
+""".strip()
+
+# Nodes whose jurisdiction (`IN`) a record writes with them.
+JURISDICTION_HOLDERS: tuple[Label, ...] = (Label.PORT, Label.AGENCY)
+
+
+def recompute_jurisdiction_links_query(label: Label) -> str:
+    """A port's or an agency's jurisdiction is written by every record that names
+    it: the link is visible to whoever sees the node. Returns the jurisdictions."""
+    return f"""
+UNWIND $ids AS id
+MATCH (n:{label} {{id: id}})-[i:{RelType.IN}]->(j:{Label.JURISDICTION})
+SET i.vis = n.vis
+RETURN collect(DISTINCT [labels(j), j.id]) AS targets
+""".strip()
+
+
+# Per party of `$ids`: [id, [[date, seizure id, name as written]...]] for the records
+# the viewer sees that name it; `graph.visibility.visible_names` picks the earliest.
+VISIBLE_PARTY_NAMES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+RETURN collect([p.id, [(s:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p) WHERE {visible("r")}
+                       | [coalesce(s.seizure_date, ''), s.id, r.name_as_written]]]) AS names
 """.strip()

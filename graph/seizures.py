@@ -2,9 +2,10 @@
 `/v1/seizures` and `/v1/stats/seizures`.
 
 Filters arrive as node ids (the API normalises what a caller typed the way ingest
-does); every statement is in `graph.queries`. There is no caller identity yet, so
-nothing is withheld: every answer carries the handling (TLP, releasable_to) of the
-records it comes from, for the caller to honour.
+does); every statement is in `graph.queries`. Every answer is computed over the
+seizures the viewer's agency may see (`graph.access`): a seizure it may not see is
+answered as one that does not exist, and is neither listed nor counted. Every
+answer carries the handling (TLP, releasable_to) of the records it comes from.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import queries
+from graph.access import Viewer
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import RelType
 from graph.queries import SeizureFilter, SeizureGroup
 from graph.store import GraphStore, Row, Tx
+from graph.visibility import display_props
 
 __all__ = [
     "TLP_LEVELS",
@@ -264,21 +267,41 @@ class SeizureStats:
 # --- one seizure ------------------------------------------------------------------
 
 
-def get_seizure(store: GraphStore, seizure_id: str) -> SeizureDetail:
-    """The seizure with graph id `seizure_id` (`agency:record_id`); NotFound if none."""
+def get_seizure(store: GraphStore, viewer: Viewer, seizure_id: str) -> SeizureDetail:
+    """The seizure with graph id `seizure_id` (`agency:record_id`); NotFound if none,
+    or if the viewer may not see it (the same answer: whether a record the viewer
+    may not see exists is not the viewer's business)."""
 
     def work(tx: Tx) -> tuple[list[Row], list[Row], list[Row]]:
-        found = tx.run(queries.SEIZURE_QUERY, id=seizure_id)
+        found = tx.run(queries.SEIZURE_QUERY, id=seizure_id, see=viewer.see)
         if not found:
             return found, [], []
         links = tx.run(queries.SEIZURE_LINKS_QUERY, id=seizure_id)
-        holders = tx.run(queries.SEIZURE_RIGHTS_HOLDERS_QUERY, id=seizure_id)
+        holders = tx.run(queries.SEIZURE_RIGHTS_HOLDERS_QUERY, id=seizure_id, see=viewer.see)
         return found, links, holders
 
     found, links, holders = store.execute_read(work)
     if not found:
         raise NotFound(f"No seizure has the id {seizure_id!r}.")
-    return _detail(found[0], links, holders)
+    # Nodes the record links to show the text this record wrote, or a form every
+    # record shares when the text they keep came from a record the viewer may not see.
+    shown = [_shown_link(viewer, row) for row in links]
+    holders = [
+        {**row, "name": display_props(viewer, "RightsHolder", row)["name"]} for row in holders
+    ]
+    return _detail(found[0], shown, holders)
+
+
+def _shown_link(viewer: Viewer, row: Row) -> Row:
+    labels = row.get("labels") or []
+    label = next((name for name in ("Party", "Port", "Trademark") if name in labels), None)
+    if label is None:
+        return row
+    props = display_props(viewer, label, row)
+    if label == "Party" and props.get("name_hidden"):
+        # This record's own spelling: it is visible, as the seizure is.
+        props["name"] = row["name_as_written"]
+    return {**row, **{key: props.get(key) for key in ("name", "mark")}}
 
 
 def _port(row: Row) -> PortRef:
@@ -481,10 +504,16 @@ def _handling(row: Row) -> Handling:
 
 
 def list_seizures(
-    store: GraphStore, filters: SeizureFilters, *, limit: int, cursor: str | None = None
+    store: GraphStore,
+    viewer: Viewer,
+    filters: SeizureFilters,
+    *,
+    limit: int,
+    cursor: str | None = None,
 ) -> SeizurePage:
-    """A page of the seizures that match every filter given, newest first (seizure
-    date descending, then id); `next_cursor` is None on the last page."""
+    """A page of the seizures the viewer may see that match every filter given,
+    newest first (seizure date descending, then id); `next_cursor` is None on the
+    last page."""
     after_date, after_id = decode_cursor(cursor) if cursor else (None, None)
     params: dict[str, Any] = {
         **_period(filters.date_from, filters.date_to),
@@ -493,6 +522,7 @@ def list_seizures(
         "after_id": after_id,
         # One more than asked: whether it comes back says if there is a next page.
         "limit": limit + 1,
+        "see": viewer.see,
     }
     rows = store.read(queries.list_seizures_query(_anchor(filters)), **params)
     items = [
@@ -547,6 +577,19 @@ def _figure_values(row: Row) -> dict[str, Any]:
     }
 
 
+def _group_name(viewer: Viewer, row: Row) -> str | None:
+    """A group's name (a port's, a mark) as the viewer may see it."""
+    if row["name"] is None or row["key"] is None or viewer.sees(row["name_vis"]):
+        return row["name"]
+    label = "Trademark" if str(row["key"]).startswith("tm:") else "Port"
+    shown = display_props(
+        viewer,
+        label,
+        {"id": row["key"], "name": row["name"], "mark": row["name"], "label_vis": row["name_vis"]},
+    )
+    return str(shown["mark"] if label == "Trademark" else shown["name"])
+
+
 def _group_order(group_by: SeizureGroup, row: StatsGroupRow) -> tuple[Any, ...]:
     # Months in time order; everything else by seizures, most first. Ties by key;
     # the null group (nothing recorded) last.
@@ -557,6 +600,7 @@ def _group_order(group_by: SeizureGroup, row: StatsGroupRow) -> tuple[Any, ...]:
 
 def seizure_stats(
     store: GraphStore,
+    viewer: Viewer,
     group_by: SeizureGroup,
     *,
     date_from: dt.date | None = None,
@@ -565,13 +609,19 @@ def seizure_stats(
     partner: str | None = None,
 ) -> SeizureStats:
     """Seizures, quantity and value in USD per group, and over all, for a period, a
-    reporting jurisdiction and a partner jurisdiction (see `seizure_stats_query`).
+    reporting jurisdiction and a partner jurisdiction (see `seizure_stats_query`),
+    over the seizures the viewer may see.
 
     Totals and groups are read in one transaction, so they agree. Where a seizure
     falls in several groups (ports, trademarks, HS chapters) it counts in each, and
     the groups add up to more than the totals.
     """
-    params = {**_period(date_from, date_to), "reporting": reporting, "partner": partner}
+    params = {
+        **_period(date_from, date_to),
+        "reporting": reporting,
+        "partner": partner,
+        "see": viewer.see,
+    }
 
     def work(tx: Tx) -> tuple[list[Row], list[Row]]:
         totals = tx.run(queries.seizure_stats_query(None), **params)
@@ -584,7 +634,8 @@ def seizure_stats(
     else:
         totals = StatsFigure(0, 0.0, 0.0, 0, Handling(tlp=None, releasable_to=[]))
     groups = [
-        StatsGroupRow(key=row["key"], name=row["name"], **_figure_values(row)) for row in group_rows
+        StatsGroupRow(key=row["key"], name=_group_name(viewer, row), **_figure_values(row))
+        for row in group_rows
     ]
     groups.sort(key=lambda row: _group_order(group_by, row))
     return SeizureStats(

@@ -1,11 +1,12 @@
-"""Counts of what the graph holds."""
+"""Counts of what the graph holds, and of what a viewer may see of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from graph import queries
-from graph.model import Label
+from graph.access import Viewer
+from graph.model import RECORD_LABELS, Label
 from graph.store import GraphStore, Tx
 
 
@@ -27,10 +28,15 @@ def totals(store: GraphStore) -> tuple[int, int]:
     return store.execute_read(_totals)
 
 
-def summarise(store: GraphStore) -> Summary:
-    """Totals and nodes per label, read in one transaction so they agree."""
+def summarise(store: GraphStore, viewer: Viewer) -> Summary:
+    """Nodes per label and relationships, read in one transaction so they agree.
 
-    def work(tx: Tx) -> Summary:
+    The operator counts everything the graph holds; an agency counts the nodes and
+    relationships of the records it may see, and nothing of iprgraph's bookkeeping
+    (blocking keys, networks, principals).
+    """
+
+    def everything(tx: Tx) -> Summary:
         nodes, relationships = _totals(tx)
         labels = {}
         for label in Label:
@@ -39,4 +45,13 @@ def summarise(store: GraphStore) -> Summary:
                 labels[label.value] = int(count)
         return Summary(nodes=nodes, relationships=relationships, labels=labels)
 
-    return store.execute_read(work)
+    def visible(tx: Tx) -> Summary:
+        labels, relationships = {}, 0
+        for label in RECORD_LABELS:
+            [row] = tx.run(queries.count_visible_query(label), see=viewer.see)
+            if row["count"]:
+                labels[label.value] = int(row["count"])
+            relationships += int(row["relationships"] or 0)
+        return Summary(nodes=sum(labels.values()), relationships=relationships, labels=labels)
+
+    return store.execute_read(everything if viewer.agency is None else visible)

@@ -13,15 +13,17 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
-from graph.model import LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
+from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
+from graph.visibility import refresh_after_correction
 from ingest.rows import LinkRow, SeizureWrite
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
-# uniqueness error where Neo4j would lock (../shared/ARCHITECTURE.md, "Concurrent
+# uniqueness error where Neo4j would lock (docs/architecture.md, "Concurrent
 # writers"); the driver does not retry client errors, so we do, a few times.
 # The same for a batch whose links found a node of theirs gone (`_NodeRewritten`).
 _CONSTRAINT_RETRIES = 8
@@ -94,20 +96,27 @@ def _collapse(
     Hubs (a port, a jurisdiction, a famous mark) appear in most records of a batch;
     sending them once, with the smallest source key and every reporting agency,
     keeps the statements short and the hub nodes from being rewritten per record.
+    Each node and relationship also carries the union of the visibility tokens of
+    the batch's records that evidence it (`vis`), and a node shown by text as
+    written (`DISPLAY_KEYS`) the tokens of the records per text they wrote
+    (`labels`), so that the statements can tell who may see the text it keeps.
     """
     nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
     links: dict[str, dict[tuple[str, str, int | None], Row]] = defaultdict(dict)
     for seizure in seizures:
         prov = seizure.prov
+        tokens = prov["vis"]
         for row in seizure.links:
             link = _link_of(row)
             node = nodes[link.target].get(row.target_id)
             if node is None:
-                nodes[link.target][row.target_id] = {
+                node = nodes[link.target][row.target_id] = {
                     "id": row.target_id,
                     "node": row.node,
                     "source": prov["source"],
                     "agencies": [prov["agency"]],
+                    "vis": list(tokens),
+                    "labels": {},
                 }
             else:
                 if prov["source"] < node["source"]:
@@ -115,6 +124,10 @@ def _collapse(
                     node["node"] = row.node
                 if prov["agency"] not in node["agencies"]:
                     node["agencies"].append(prov["agency"])
+                _merge(node["vis"], tokens)
+            display = DISPLAY_KEYS.get(link.target)
+            if display is not None and row.node.get(display) is not None:
+                _merge(node["labels"].setdefault(row.node[display], []), tokens)
             key = (row.source_id, row.target_id, row.seq)
             edge = links[row.link].get(key)
             if edge is None:
@@ -125,6 +138,7 @@ def _collapse(
                     "props": row.props,
                     "prov": prov,
                     "agencies": [prov["agency"]],
+                    "vis": list(tokens),
                 }
             else:
                 if prov["source"] < edge["prov"]["source"]:
@@ -132,7 +146,17 @@ def _collapse(
                     edge["props"] = row.props
                 if prov["agency"] not in edge["agencies"]:
                     edge["agencies"].append(prov["agency"])
+                _merge(edge["vis"], tokens)
+    for by_id in nodes.values():
+        for node in by_id.values():
+            node["labels"] = [{"v": value, "vis": vis} for value, vis in node["labels"].items()]
     return nodes, links
+
+
+def _merge(into: list[str], tokens: list[str]) -> None:
+    for token in tokens:
+        if token not in into:
+            into.append(token)
 
 
 def _label_roles(store: GraphStore, new_roles: dict[PartyRole, list[str]]) -> None:
@@ -238,8 +262,10 @@ def _write(
     # Element ids of the nodes written, by label and id: the links find their
     # ends by them.
     element_ids = {Label.SEIZURE: _written(tx, queries.UPSERT_SEIZURES_QUERY, rows)}
+    superseded: list[list[Any]] = []
     if corrected:
-        tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
+        [cleared] = tx.run(queries.CLEAR_SEIZURE_LINKS_QUERY, ids=corrected)
+        superseded = cleared["targets"]
     nodes, links = _collapse(to_write)
     for label in sorted(nodes):
         if label == Label.PARTY:
@@ -259,12 +285,17 @@ def _write(
                         "b": targets[row["target_id"]],
                         "seq": row["seq"],
                         "props": row["props"],
-                        "prov": row["prov"],
+                        # The tokens travel as `vis` (a union), not with the provenance
+                        # of the one record that sorts first.
+                        "prov": {k: v for k, v in row["prov"].items() if k != "vis"},
                         "agencies": row["agencies"],
+                        "vis": row["vis"],
                     }
                     for row in link_rows.values()
                 ],
             )
             if linked["linked"] != len(link_rows):
                 raise _NodeRewritten(link.name)
+    if superseded:
+        refresh_after_correction(tx, superseded)
     return outcome, new_roles

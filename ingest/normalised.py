@@ -16,6 +16,7 @@ from typing import Any
 
 from ingest import normalise
 from ingest.agencies import agency as agency_of
+from ingest.handling import record_tokens
 from ingest.normalise import (
     NormaliseError,
     PortResolver,
@@ -119,6 +120,8 @@ class _Builder:
             "source_line": self.source.line,
             "tlp": handling.tlp,
             "releasable_to": sorted(set(handling.releasable_to)),
+            # Who may see what the record says (`ingest.handling`).
+            "vis": record_tokens(self.agency.code, handling.tlp, handling.releasable_to),
         }
         props: dict[str, Any] = {
             "record_id": record.record_id,
@@ -134,6 +137,7 @@ class _Builder:
             "source_line": self.source.line,
             "tlp": handling.tlp,
             "releasable_to": prov["releasable_to"],
+            "vis": prov["vis"],
         }
         props.update(self._value(seizure_date))
         props.update(self._goods())
@@ -288,20 +292,21 @@ class _Builder:
                 marks.setdefault(mark_name, {"rights_holder": None, "registration": None})
         for mark_name, details in marks.items():
             mark_id = trademark_id(mark_name)
+            holder = details["rights_holder"]
+            holder_id = f"rh:{comparison_form(holder) or holder.casefold()}" if holder else None
+            # The seizure's own link says what the record wrote of the mark and its
+            # rights holder: the evidence of the mark's label and of OWNED_BY.
             self._link(
                 "infringes",
                 mark_id,
                 {"mark": mark_name.strip()},
                 registration=details["registration"],
+                as_written=mark_name,
+                rights_holder=holder_id,
+                rights_holder_name=holder,
             )
-            holder = details["rights_holder"]
-            if holder:
-                self._link(
-                    "owned_by",
-                    f"rh:{comparison_form(holder) or holder.casefold()}",
-                    {"name": holder},
-                    source_id=mark_id,
-                )
+            if holder and holder_id:
+                self._link("owned_by", holder_id, {"name": holder}, source_id=mark_id)
 
     def _case(self) -> None:
         if self.record.case_ref:
@@ -331,12 +336,25 @@ class _Builder:
         )
         self.flags.extend(f"{link}: {problem}" for problem in ident.problems)
         country = ident.country
+        # The artefacts this record gives the party: the evidence of each of the
+        # party's HAS_* links (who may see them follows from who may see this record).
+        artefacts = [
+            node_id
+            for node_id in (
+                ident.address_id,
+                ident.phone_id,
+                ident.email_id,
+                ident.identifier_id,
+            )
+            if node_id
+        ]
         self._link(
             link,
             ident.id,
             {"name": party.name, "name_key": ident.name_key, "country": country},
             name_as_written=party.name,
             index=index,
+            artefacts=artefacts,
         )
         if ident.address_id:
             self._link(

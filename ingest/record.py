@@ -1,4 +1,4 @@
-"""The canonical seizure record (../shared/contract/seizure-record.md) as pydantic models.
+"""The canonical seizure record (docs/record.md) as pydantic models.
 
 Every feed is mapped onto `SeizureRecord` before anything touches the graph. Unknown
 keys are an error at every level (`extra="forbid"`), so a misspelt field is reported

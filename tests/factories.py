@@ -66,6 +66,7 @@ def load_records(
 ) -> None:
     """Load `records` through the real loader, from a feed file of their own
     (`feed.ndjson`, then `feed2.ndjson`...); every one of them must load."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     feed, number = tmp_path / "feed.ndjson", 1
     while feed.exists():
         number += 1

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -46,6 +47,31 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def new_key(store: Any, *, agency: str = "US-CBP", role: str = "investigator") -> str:
+    """A fresh principal's key (a real principal, stored in the test's graph)."""
+    from graph.principals import create_principal
+
+    return create_principal(store, name=f"test {role} of {agency}", agency=agency, role=role).key
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@contextlib.contextmanager
+def keyed_api(
+    app: FastAPI, store: Any, *, agency: str = "US-CBP", role: str = "investigator"
+) -> Iterator[httpx.Client]:
+    """`app` served over HTTP, and a client holding the key of a new principal of
+    `agency` and `role` (US-CBP: the default test records are releasable to it)."""
+    key = new_key(store, agency=agency, role=role)
+    with (
+        serve_in_thread(app) as base_url,
+        httpx.Client(base_url=base_url, timeout=30, headers=auth(key)) as client,
+    ):
+        yield client
+
+
 def wait_for_http(url: str, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -82,6 +108,25 @@ def run_cli(
     )
 
 
+def cli_key(data_dir: Path, *, agency: str = "HK-CED", role: str = "investigator") -> str:
+    """A new principal's key, made by `iprgraph principals create` as an operator would."""
+    made = run_cli(
+        "principals",
+        "create",
+        "--agency",
+        agency,
+        "--role",
+        role,
+        "--name",
+        f"test {role}",
+        "--json",
+        data_dir=data_dir,
+    )
+    assert made.returncode == 0, made.stderr
+    key: str = json.loads(made.stdout)["key"]
+    return key
+
+
 def spawn_cli(*args: str, data_dir: Path) -> subprocess.Popen[str]:
     """Start `iprgraph ARGS` as a background process (output captured)."""
     return subprocess.Popen(
@@ -110,10 +155,13 @@ def api_without_database() -> Iterator[httpx.Client]:
         max_transaction_retry_time_s=0.5,
         connection_timeout_s=1.0,
     )
+    # A key that looks like one: checking it needs the database, which is away.
+    headers = auth("ipr_" + "x" * 43)
     try:
         with (
-            serve_in_thread(create_app(Settings(), store=store)) as base_url,
-            httpx.Client(base_url=base_url, timeout=30) as client,
+            tempfile.TemporaryDirectory() as data_dir,
+            serve_in_thread(create_app(Settings(data_dir=Path(data_dir)), store=store)) as base_url,
+            httpx.Client(base_url=base_url, timeout=30, headers=headers) as client,
         ):
             yield client
     finally:

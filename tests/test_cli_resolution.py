@@ -65,7 +65,7 @@ def test_judge_records_a_decision_and_refuses_nonsense(loaded: tuple[Path, Path]
         "judge", "party:a", "party:b", "--decision", "rejected", "--by", "me", data_dir=data_dir
     )
     assert unknown.returncode == 1
-    assert "no party with id 'party:a'" in unknown.stderr
+    assert "No party has the id 'party:a'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     machine = run_cli(
         "judge", "party:a", "party:b", "--decision", "auto", "--by", "me", data_dir=data_dir

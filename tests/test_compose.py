@@ -26,7 +26,7 @@ import yaml
 from graph.embedded import EmbeddedServer
 from graph.errors import ConstraintViolation
 from tests.conftest import open_test_store
-from tests.helpers import free_port, wait_for_http
+from tests.helpers import auth, free_port, new_key, wait_for_http
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -294,9 +294,12 @@ def test_the_image_command_serves_with_the_compose_environment(
         wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout_s=120)
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
         assert ready.status_code == 200, ready.text
+        with open_test_store(embedded_server, database) as store:
+            key = new_key(store, agency="HK-CED")
         matched = httpx.post(
             f"http://127.0.0.1:{port}/v1/match",
             json={"queries": [{"type": "party", "name": "Huaxin Trading", "country": "CN"}]},
+            headers=auth(key),
             timeout=30,
         )
         assert matched.status_code == 200, matched.text

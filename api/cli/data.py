@@ -30,7 +30,8 @@ from graph.analysis.networks import BuildReport, build_networks
 from graph.errors import IprgraphError
 from graph.export import canonical_records
 from graph.model import LinkStatus
-from graph.resolve.service import Judgement, ResolveReport, evaluate_store, judge
+from graph.resolve.entities import Judgement, judge
+from graph.resolve.service import ResolveReport, evaluate_store
 from graph.store import GraphStore
 from ingest.feed import FileReport, IngestError
 from ingest.generate import generate as generate_feeds

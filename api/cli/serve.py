@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 from importlib import resources
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from api.cli.common import app, console, open_store, read_settings
 from api.cli.data import ingest_progress, print_pipeline
 from graph import pipeline
+from graph.access import OPERATOR
 from graph.config import Settings
+from graph.principals import authenticate, create_principal
 from graph.store import GraphStore
 from graph.summary import summarise
 from ingest.manifest import Feed
@@ -89,20 +94,79 @@ def demo(
             progress=progress,
         )
     print_pipeline(report)
-    summary = summarise(store)
+    summary = summarise(store, OPERATOR)
     console.print(
         f"The graph at {store.uri} holds {summary.nodes} nodes and "
         f"{summary.relationships} relationships."
     )
+    keys = demo_principals(settings, store)
+    host, api_port = settings.api_host, port or settings.api_port
+    table = Table(
+        title=f"Demo principals (their keys are kept in {settings.data_dir / _DEMO_KEYS})"
+    )
+    for column in ("agency", "role", "name", "key"):
+        table.add_column(column)
+    for (agency, role, name), key in zip(DEMO_PRINCIPALS, keys, strict=True):
+        table.add_row(agency, role, name, key)
+    console.print(table)
+    investigator = keys[0]
+    console.print(
+        "Every /v1 route needs a key. Try Hong Kong's investigator, who sees its own records "
+        "and those released to it (Macao's and CBP's partner keys see less):\n"
+        f"  curl -H 'Authorization: Bearer {investigator}' "
+        f"'http://{host}:{api_port}/v1/entities?q=Huaxin'"
+    )
     if not serve_api:
         store.close()
         return
-    host, api_port = settings.api_host, port or settings.api_port
     console.print(
         "Where to look:\n"
-        f"  API documentation  http://{host}:{api_port}/docs\n"
+        f"  API documentation  http://{host}:{api_port}/docs (Authorize with a key above)\n"
         f"  what the graph holds  http://{host}:{api_port}/v1/graph/summary\n"
         f"  readiness  http://{host}:{api_port}/readyz\n"
         "Ctrl-C stops the API; the graph server keeps running ('iprgraph db stop' stops it)."
     )
     _serve(settings, store, host, api_port, settings.api_processes)
+
+
+# The demo's principals: (agency, role, name). The first is the one the curl line uses.
+DEMO_PRINCIPALS: tuple[tuple[str, str, str], ...] = (
+    ("HK-CED", "investigator", "HK C&E Intellectual Property Investigation Bureau"),
+    ("HK-CED", "analyst", "HK C&E intelligence analyst"),
+    ("HK-CED", "admin", "HK C&E security officer"),
+    ("MO-CS", "investigator", "Macao Customs investigator"),
+    ("US-CBP", "investigator", "CBP IPR Branch"),
+    ("CN-GACC", "partner", "GACC IPR liaison"),
+)
+_DEMO_KEYS = "demo-keys.json"
+
+
+def demo_principals(settings: Settings, store: GraphStore) -> list[str]:
+    """The demo principals' keys: those kept from an earlier demo while they still
+    work, new principals for the others. Kept readable by their owner only."""
+    path = settings.data_dir / _DEMO_KEYS
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    keys: list[str] = []
+    for agency, role, name in DEMO_PRINCIPALS:
+        key = kept.get(f"{agency}/{role}") if isinstance(kept, dict) else None
+        found = authenticate(store, key) if isinstance(key, str) else None
+        if not isinstance(key, str) or found is None or not found.active:
+            key = create_principal(
+                store, name=name, agency=agency, role=role, created_by="demo"
+            ).key
+        keys.append(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(
+            {
+                f"{agency}/{role}": key
+                for (agency, role, _), key in zip(DEMO_PRINCIPALS, keys, strict=True)
+            },
+            handle,
+            indent=2,
+        )
+    return keys

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api.answer import json_answer
+from api.auth import ReaderDep
 from api.deps import SettingsDep, StoreDep
 from api.params import invalid_parameter, known_parameters, within
-from api.schemas import GraphEdgeOut, Problem, SubgraphOut
+from api.problems import Problem
+from api.schemas import GraphEdgeOut, SubgraphOut
 from graph.analysis.expand import DEGREE_CAP, HUB_DEGREE, NODE_TYPES
 from graph.analysis.neighbourhood import DEFAULT_LIMIT, MAX_DEPTH, MAX_LIMIT, neighbourhood
 from graph.analysis.paths import MAX_HOPS, MAX_K, PathMode, find_paths
@@ -94,6 +96,8 @@ def _types(value: str | None) -> list[str] | None:
     dependencies=[known_parameters("depth", "types", "limit", "through_hubs")],
 )
 async def get_neighbourhood(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     settings: SettingsDep,
     node_id: Annotated[
@@ -121,6 +125,7 @@ async def get_neighbourhood(
     def build() -> Neighbourhood:
         graph = neighbourhood(
             store,
+            viewer,
             node_id,
             depth=depth,
             types=wanted,
@@ -132,7 +137,7 @@ async def get_neighbourhood(
             {**vars(graph), "anchor": node_id, "depth": depth}, from_attributes=True
         )
 
-    return await json_answer(build)
+    return await json_answer(request, build)
 
 
 @router.get(
@@ -150,6 +155,8 @@ async def get_neighbourhood(
     dependencies=[known_parameters("source", "target", "max_hops", "mode", "k", "through_hubs")],
 )
 async def get_paths(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     settings: SettingsDep,
     source: Annotated[str, Query(min_length=1, max_length=300, description="A node id.")],
@@ -162,11 +169,12 @@ async def get_paths(
     through_hubs: Annotated[bool, Query(description="Walk through hubs too.")] = False,
 ) -> Response:
     if source == target:
-        raise invalid_parameter("target", "target is the source; a path needs two nodes", target)
+        raise invalid_parameter("target", "target is the source; a path needs two nodes", "")
 
     def build() -> Paths:
         answer = find_paths(
             store,
+            viewer,
             source,
             target,
             max_hops=max_hops,
@@ -179,4 +187,4 @@ async def get_paths(
             {**vars(answer), "graph": answer.subgraph}, from_attributes=True
         )
 
-    return await json_answer(build)
+    return await json_answer(request, build)

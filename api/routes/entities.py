@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from api.answer import noted
+from api.auth import ReaderDep
 from api.deps import PortsDep, StoreDep
 from api.params import within
-from api.schemas import Problem
+from api.problems import Problem
 from graph.lookup import search
-from graph.resolve.service import entity
+from graph.resolve.entities import entity
 
 router = APIRouter(tags=["entities"])
 
@@ -59,6 +61,8 @@ class EntitySearch(BaseModel):
     responses={422: {"model": Problem}, 503: {"model": Problem}},
 )
 def search_entities(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     ports: PortsDep,
     q: Annotated[
@@ -86,13 +90,14 @@ def search_entities(
 ) -> EntitySearch:
     hits = search(
         store,
+        viewer,
         q,
         types=list(type) if type else None,
         jurisdiction=jurisdiction.upper() if jurisdiction else None,
         limit=limit,
         ports=ports,
     )
-    return EntitySearch(q=q, hits=[EntityHit(**hit.__dict__) for hit in hits])
+    return noted(request, EntitySearch(q=q, hits=[EntityHit(**hit.__dict__) for hit in hits]))
 
 
 class Member(BaseModel):
@@ -119,9 +124,14 @@ class SameAs(BaseModel):
     score: float | None
     features: dict[str, float] | None
     explanation: str | None
-    decided_by: str | None = None
+    decided_by: str | None = Field(
+        None,
+        description="The principal that decided, for its own agency; for the others, "
+        "which agency's analyst.",
+    )
+    decided_agency: str | None = None
     decided_at: str | None = None
-    reason: str | None = None
+    reason: str | None = Field(None, description="Why, shown to the deciding agency only.")
     inside: bool = Field(description="Both ends belong to this entity.")
 
 
@@ -140,19 +150,24 @@ class Entity(BaseModel):
     responses={404: {"model": Problem}, 503: {"model": Problem}},
 )
 def get_entity(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     entity_id: Annotated[str, Path(description="Any member Party's id, or the entity id.")],
 ) -> Entity:
-    view = entity(store, entity_id)
+    view = entity(store, viewer, entity_id)
 
     def member(row: dict[str, Any]) -> Member:
         roles = sorted(label.lower() for label in row["labels"] if label != "Party")
         return Member(id=row["id"], name=row["name"] or "", country=row["country"], roles=roles)
 
-    return Entity(
-        id=view.id,
-        members=[member(row) for row in view.members],
-        names=[NameVariant(**row) for row in view.names],
-        links=[SameAs(**row) for row in view.links],
-        suggestions=[SameAs(**row) for row in view.suggestions],
+    return noted(
+        request,
+        Entity(
+            id=view.id,
+            members=[member(row) for row in view.members],
+            names=[NameVariant(**row) for row in view.names],
+            links=[SameAs(**row) for row in view.links],
+            suggestions=[SameAs(**row) for row in view.suggestions],
+        ),
     )

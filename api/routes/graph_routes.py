@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from api.answer import noted
+from api.auth import ReaderDep
 from api.deps import StoreDep
-from api.schemas import GraphSummary, LabelCount, Problem
+from api.schemas import GraphSummary, LabelCount
 from graph.summary import summarise
 
 router = APIRouter(tags=["graph"])
@@ -14,13 +16,17 @@ router = APIRouter(tags=["graph"])
 @router.get(
     "/graph/summary",
     response_model=GraphSummary,
-    summary="Node and relationship counts, nodes per label",
-    responses={503: {"model": Problem}},
+    summary="Node and relationship counts, nodes per label, of what the caller may see",
 )
-def graph_summary(store: StoreDep) -> GraphSummary:
-    summary = summarise(store)
-    return GraphSummary(
-        nodes=summary.nodes,
-        relationships=summary.relationships,
-        labels=[LabelCount(label=label, count=count) for label, count in summary.labels.items()],
+def graph_summary(request: Request, viewer: ReaderDep, store: StoreDep) -> GraphSummary:
+    summary = summarise(store, viewer)
+    return noted(
+        request,
+        GraphSummary(
+            nodes=summary.nodes,
+            relationships=summary.relationships,
+            labels=[
+                LabelCount(label=label, count=count) for label, count in summary.labels.items()
+            ],
+        ),
     )

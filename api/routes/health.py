@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import StoreDep
-from api.schemas import Health, Problem, Ready
+from api.problems import Problem
+from api.schemas import Health, Ready
 
 router = APIRouter(tags=["health"])
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import Field
 
-from api.answer import json_answer
+from api.answer import json_answer, noted
+from api.auth import ReaderDep
 from api.deps import StoreDep
 from api.params import Page, invalid_parameter, within
-from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut, Problem
+from api.problems import Problem
+from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut
 from graph.analysis import networks as service
 from graph.cursor import InvalidCursor
 
@@ -77,6 +79,8 @@ def _network(view: service.NetworkView, model: type[NetworkOut]) -> Any:
     responses=_ERRORS,
 )
 async def entity_network(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     entity_id: Annotated[
         str, Path(max_length=300, description="An entity id or any of its parties' ids.")
@@ -87,7 +91,9 @@ async def entity_network(
     jurisdictions and agencies it spans, seizures, value in USD, first and last
     seizure, transport modes and routes. 404 when the id is no party, or when the
     entity is in no network."""
-    return await json_answer(lambda: _network(service.network_of(store, entity_id), NetworkOut))
+    return await json_answer(
+        request, lambda: _network(service.network_of(store, viewer, entity_id), NetworkOut)
+    )
 
 
 @router.get(
@@ -96,7 +102,12 @@ async def entity_network(
     summary="Infringer networks, ranked",
     responses={422: {"model": Problem}, 503: _ERRORS[503]},
 )
-def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) -> NetworkPageOut:
+def list_networks(
+    request: Request,
+    query: Annotated[NetworkListQuery, Query()],
+    viewer: ReaderDep,
+    store: StoreDep,
+) -> NetworkPageOut:
     """Networks in the order asked, one page at a time: pass `next_cursor` back as
     `cursor` with the same `sort`.
 
@@ -107,6 +118,7 @@ def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) 
     try:
         page = service.list_networks(
             store,
+            viewer,
             min_jurisdictions=query.min_jurisdictions,
             since=query.since,
             sort=query.sort,
@@ -115,7 +127,7 @@ def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) 
         )
     except InvalidCursor as exc:
         raise invalid_parameter("cursor", str(exc), query.cursor) from exc
-    return NetworkPageOut.model_validate(page, from_attributes=True)
+    return noted(request, NetworkPageOut.model_validate(page, from_attributes=True))
 
 
 @router.get(
@@ -125,6 +137,8 @@ def list_networks(query: Annotated[NetworkListQuery, Query()], store: StoreDep) 
     responses=_ERRORS,
 )
 async def get_network(
+    request: Request,
+    viewer: ReaderDep,
     store: StoreDep,
     network_id: Annotated[str, Path(max_length=300, description="A network id (`net:...`).")],
 ) -> Response:
@@ -132,5 +146,5 @@ async def get_network(
     the network's links), communities inside networks of 8 entities or more
     (Louvain, fixed seed) and seizures per month."""
     return await json_answer(
-        lambda: _network(service.get_network(store, network_id), NetworkDetailOut)
+        request, lambda: _network(service.get_network(store, viewer, network_id), NetworkDetailOut)
     )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.answer import json_answer
+from api.answer import json_answer, noted
+from api.auth import AnalystDep, LookupDep
 from api.deps import StoreDep
-from api.schemas import Problem
+from api.problems import Problem
+from graph.errors import InvalidInput
 from graph.model import LinkStatus
+from graph.resolve.entities import Judgement, judge
 from graph.resolve.match import QueryParty, match_parties
 from graph.resolve.score import AUTO_THRESHOLD
-from graph.resolve.service import Judgement, judge
 
 router = APIRouter(tags=["resolution"])
 
@@ -21,6 +23,8 @@ MAX_QUERIES = 100
 
 
 class MatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     type: Literal["party"] = Field("party", description="What is looked for (parties for now).")
     name: str = Field(min_length=1, max_length=300)
     country: str | None = Field(None, max_length=60, description="Code or name, any spelling.")
@@ -34,6 +38,7 @@ class MatchRequest(BaseModel):
     queries: list[MatchQuery] = Field(min_length=1, max_length=MAX_QUERIES)
 
     model_config = {
+        "extra": "forbid",
         "json_schema_extra": {
             "examples": [
                 {
@@ -47,7 +52,7 @@ class MatchRequest(BaseModel):
                     ]
                 }
             ]
-        }
+        },
     }
 
 
@@ -81,6 +86,8 @@ class MatchResponse(BaseModel):
     responses={422: {"model": Problem}, 503: {"model": Problem}},
 )
 async def match(
+    request: Request,
+    viewer: LookupDep,
     store: StoreDep,
     body: MatchRequest,
     threshold: Annotated[float, Query(ge=0.5, le=1.0)] = AUTO_THRESHOLD,
@@ -99,7 +106,7 @@ async def match(
     ]
 
     def build() -> MatchResponse:
-        found = match_parties(store, batch, threshold=threshold, limit=limit)
+        found = match_parties(store, viewer, batch, threshold=threshold, limit=limit)
         return MatchResponse(
             threshold=threshold,
             results=[
@@ -111,28 +118,27 @@ async def match(
             ],
         )
 
-    return await json_answer(build)
+    return await json_answer(request, build)
 
 
 class JudgementIn(BaseModel):
-    a: str = Field(description="One Party id.")
-    b: str = Field(description="The other Party id.")
+    a: str = Field(max_length=300, description="One Party id.")
+    b: str = Field(max_length=300, description="The other Party id.")
     decision: Literal["confirmed", "rejected", "unsure"]
-    decided_by: str = Field(min_length=1, max_length=120, description="Who decides.")
     reason: str = Field("", max_length=2000, description="Why, in the analyst's words.")
 
     model_config = {
+        "extra": "forbid",
         "json_schema_extra": {
             "examples": [
                 {
                     "a": "party:0a1b2c3d4e5f6a7b8c9d0e1f",
                     "b": "party:3f1c0d9e8b7a6c5d4e3f2a1b",
                     "decision": "rejected",
-                    "decided_by": "hk-ced/analyst-17",
                     "reason": "Different registration numbers; namesakes in Dongguan and Shenzhen.",
                 }
             ]
-        }
+        },
     }
 
 
@@ -142,7 +148,8 @@ class JudgementOut(BaseModel):
     status: str
     score: float | None
     explanation: str | None
-    decided_by: str
+    decided_by: str = Field(description="The principal that decided: the caller.")
+    decided_agency: str | None = Field(description="Its agency.")
     decided_at: str
     reason: str
 
@@ -153,20 +160,25 @@ class JudgementOut(BaseModel):
     status_code=201,
     summary="Confirm, reject or mark unsure a link between two parties",
     description="A rejection stands: no later automatic run links the pair again. "
-    "Entities are recomputed at once.",
+    "Entities are recomputed at once. The caller is recorded as the one who decided; "
+    "both parties must be visible to the caller's agency.",
     responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
 )
-def post_judgement(store: StoreDep, body: JudgementIn) -> JudgementOut:
+def post_judgement(
+    request: Request, viewer: AnalystDep, store: StoreDep, body: JudgementIn
+) -> JudgementOut:
     if body.a == body.b:
-        raise HTTPException(422, detail="a and b are the same party: judge two different ones")
+        raise InvalidInput("a and b are the same party: judge two different ones", "b")
     result = judge(
         store,
         Judgement(
             a=body.a,
             b=body.b,
             status=LinkStatus(body.decision),
-            decided_by=body.decided_by,
+            decided_by=viewer.principal or "",
             reason=body.reason,
+            agency=viewer.agency,
         ),
+        viewer,
     )
-    return JudgementOut(**result)
+    return noted(request, JudgementOut(**result))

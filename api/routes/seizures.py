@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
 )
 
+from api.answer import noted
+from api.auth import ReaderDep
 from api.deps import PortsDep, StoreDep
 from api.params import Page, Period, blank_is_none, invalid_parameter
-from api.schemas import Problem, SeizureOut, SeizurePage
+from api.problems import Problem
+from api.schemas import SeizureOut, SeizurePage
 from graph import seizures as service
 from ingest.normalise import PortResolver, normalise_container
 from ingest.normalised import port_node_id, trademark_id
@@ -105,21 +108,25 @@ def _filters(query: SeizureListQuery, ports: PortResolver) -> service.SeizureFil
     responses={503: {"model": Problem, "description": "The database is away or too slow."}},
 )
 def list_seizures(
-    query: Annotated[SeizureListQuery, Query()], store: StoreDep, ports: PortsDep
+    request: Request,
+    query: Annotated[SeizureListQuery, Query()],
+    viewer: ReaderDep,
+    store: StoreDep,
+    ports: PortsDep,
 ) -> SeizurePage:
     """Seizures that match every filter given, newest first (seizure date descending,
     then id), one page at a time: pass `next_cursor` back as `cursor`. The order is
     stable, so paging never repeats or skips a seizure that was there at the start.
 
-    Each item carries its handling (TLP, releasable_to); nothing is withheld yet, as
-    the API has no caller identity, so the caller must honour it.
+    Only seizures the caller's agency may see are listed; each carries its handling
+    (TLP, releasable_to), which travels with whatever the caller derives from it.
     """
     filters = _filters(query, ports)
     try:
-        page = service.list_seizures(store, filters, limit=query.limit, cursor=query.cursor)
+        page = service.list_seizures(store, viewer, filters, limit=query.limit, cursor=query.cursor)
     except service.InvalidCursor as exc:
         raise invalid_parameter("cursor", str(exc), query.cursor) from exc
-    return SeizurePage.model_validate(page, from_attributes=True)
+    return noted(request, SeizurePage.model_validate(page, from_attributes=True))
 
 
 @router.get(
@@ -131,11 +138,15 @@ def list_seizures(
         503: {"model": Problem, "description": "The database is away or too slow."},
     },
 )
-def get_seizure(seizure_id: str, store: StoreDep) -> SeizureOut:
+def get_seizure(
+    request: Request, seizure_id: str, viewer: ReaderDep, store: StoreDep
+) -> SeizureOut:
     """One seizure by its id (`agency:record_id`, e.g. `HK-CED:HKCED-2024-000123`; a
     record id may hold `/`): what was seized, where, on which route, in which
     containers, by whom, infringing which marks; the parties with their ids and the
     names as the record wrote them; where the record came from (file sha256, line)
-    and its handling (TLP, releasable_to), which the caller must honour.
+    and its handling (TLP, releasable_to). A seizure the caller's agency may not see
+    is answered as one that does not exist.
     """
-    return SeizureOut.model_validate(service.get_seizure(store, seizure_id), from_attributes=True)
+    detail = service.get_seizure(store, viewer, seizure_id)
+    return noted(request, SeizureOut.model_validate(detail, from_attributes=True))

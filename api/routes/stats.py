@@ -7,13 +7,16 @@ import io
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, field_validator
 
+from api.answer import noted
+from api.auth import ReaderDep
 from api.deps import StoreDep
 from api.params import Period, blank_is_none
-from api.schemas import Problem, SeizureStatistics
+from api.problems import Problem
+from api.schemas import SeizureStatistics
 from graph import seizures as service
 from graph.seizures import SeizureGroup
 
@@ -138,8 +141,8 @@ _CSV_EXAMPLE = (
         f"**partner**: {PARTNER_DEFINITION}\n\n"
         f"**group_by**: {GROUP_DEFINITION}\n\n"
         "Each figure carries its handling: the most restrictive TLP of the records "
-        "counted and the agencies every one of them may be released to. Nothing is "
-        "withheld yet (the API has no caller identity); the caller must honour it.\n\n"
+        "counted and the agencies every one of them may be released to. Only the "
+        "seizures the caller's agency may see are counted.\n\n"
         "`format=csv` answers `text/csv`: a header row, then one row per group (the "
         "totals are in the JSON answer only)."
     ),
@@ -149,19 +152,21 @@ _CSV_EXAMPLE = (
     },
 )
 def seizure_statistics(
-    query: Annotated[StatsQuery, Query()], store: StoreDep
+    request: Request, query: Annotated[StatsQuery, Query()], viewer: ReaderDep, store: StoreDep
 ) -> SeizureStatistics | Response:
     """Seizure statistics for a period and a pair of jurisdictions (see the description:
     `partner` counts origin, destination, and the ports of loading, transit and
     discharge; `group_by=port` means the port of loading and the transit ports)."""
     stats = service.seizure_stats(
         store,
+        viewer,
         query.group_by,
         date_from=query.date_from,
         date_to=query.date_to,
         reporting=query.reporting,
         partner=query.partner,
     )
+    noted(request, stats)
     if query.format == "csv":
         filename = f"seizure-stats-{query.group_by.value}.csv"
         return Response(

@@ -6,7 +6,7 @@ node of a frontier; the caller decides which nodes are hubs and are not walked
 through. Both engines answer an anchored expansion in a couple of milliseconds, so
 the cost of an answer is its number of levels, not its number of nodes.
 
-Hubs (../shared/ARCHITECTURE.md, "Hubs are not links"): a port, jurisdiction, agency
+Hubs (docs/architecture.md, "Hubs are not links"): a port, jurisdiction, agency
 or rights holder always, and any node with more than `HUB_DEGREE` relationships (a
 famous trademark, a carrier's pooled container, a forwarder with hundreds of
 customers). A hub is shown; it is expanded only when asked.
@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from graph import queries
+from graph.access import Viewer
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode
 from graph.errors import NotFound, QueryTimeout
-from graph.model import ANCHOR_LABELS, HUB_LABELS, ROLE_LABELS, Label, RelType
+from graph.model import ANCHOR_LABELS, HUB_LABELS, ROLE_LABELS, Label, LinkStatus, RelType
 from graph.store import GraphStore, Row
+from graph.visibility import display_props, visible_names
 from ingest.agencies import agency as agency_of
 
 _T = TypeVar("_T")
@@ -89,7 +91,7 @@ class Deadline:
         if time.monotonic() > self._end:
             raise QueryTimeout(
                 f"The {what} ran past the server's time limit of {self.seconds:g} s and was "
-                "stopped; ask for fewer hops, a smaller depth or a lower limit."
+                "stopped: the question was too broad."
             )
 
 
@@ -149,7 +151,7 @@ def _display(node_type: str, props: dict[str, Any]) -> str:
         date = props.get("seizure_date")
         record = f"{props.get('agency')} {props.get('record_id')}"
         return f"{record} ({date})" if date else record
-    for key in ("name", "mark", "number", "text", "address", "value", "ref"):
+    for key in ("name", "mark", "number", "normalised", "address", "value", "ref"):
         if props.get(key):
             return str(props[key])
     return str(props["id"])
@@ -166,7 +168,7 @@ def _jurisdiction(node_type: str, props: dict[str, Any]) -> str | None:
 
 
 # The relationship properties an answer shows, in the order `Step.rel` holds them.
-_REL_KEYS = ("seq", "seizure", "agencies", "score", "status", "explanation")
+_REL_KEYS = ("seq", "score", "status", "explanation")
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,13 @@ def _expansions(rows: list[Row]) -> dict[str, Expansion]:
 
 
 def expand_lean(
-    store: GraphStore, eids: list[str], *, labels: list[str] | None, cap: int, degrees: bool
+    store: GraphStore,
+    viewer: Viewer,
+    eids: list[str],
+    *,
+    labels: list[str] | None,
+    cap: int,
+    degrees: bool,
 ) -> dict[str, Expansion]:
     """Expand every node of `eids` in one statement (element id -> its expansion),
     as `expand_anchors` does, without the neighbours' properties: each step's `props`
@@ -223,7 +231,9 @@ def expand_lean(
     when the neighbours will not be expanded."""
     if not eids:
         return {}
-    packed = _packed_level(store, eids, labels=labels, cap=cap, degrees=degrees, details=True)
+    packed = _packed_level(
+        store, viewer, eids, labels=labels, cap=cap, degrees=degrees, details=True
+    )
     return {
         eid: Expansion(total, matching, [_lean_step(step) for step in steps])
         for eid, total, matching, steps in packed
@@ -232,6 +242,7 @@ def expand_lean(
 
 def _packed_level(
     store: GraphStore,
+    viewer: Viewer,
     eids: list[str],
     *,
     labels: list[str] | None,
@@ -250,16 +261,17 @@ def _packed_level(
         cap=cap,
         degrees=degrees,
         known=dict.fromkeys(known, True),
+        **viewer.params,
     )
     return list(row["expanded"])
 
 
 def _lean_step(packed: list[Any]) -> Step:
     """A step of `path_step_query(details=True)`: a walk's step (`WalkStep`), then the
-    relationship's seizure, agencies, status and explanation."""
+    relationship's explanation."""
     step = WalkStep(*packed[: len(WalkStep._fields)])
-    seizure, agencies, status, explanation = packed[len(WalkStep._fields) :]
-    values = (step.seq, seizure, agencies, step.score, status, explanation)  # as _REL_KEYS
+    (explanation,) = packed[len(WalkStep._fields) :]
+    values = (step.seq, step.score, step.status, explanation)  # as _REL_KEYS
     return Step(
         type=step.type,
         outgoing=bool(step.outgoing),
@@ -271,12 +283,14 @@ def _lean_step(packed: list[Any]) -> Step:
     )
 
 
-def node_properties(store: GraphStore, eids: list[str]) -> dict[str, dict[str, Any]]:
+def node_properties(
+    store: GraphStore, viewer: Viewer, eids: list[str]
+) -> dict[str, dict[str, Any]]:
     """Element id -> the properties an answer shows, for the nodes `eids` (those
     deleted since they were found are left out)."""
     if not eids:
         return {}
-    rows = store.read(queries.NODE_PROPERTIES_QUERY, nodes=eids)
+    rows = store.read(queries.NODE_PROPERTIES_QUERY, nodes=eids, **viewer.params)
     return dict(rows[0]["nodes"]) if rows else {}
 
 
@@ -291,6 +305,7 @@ class Anchor:
 
 def expand_anchors(
     store: GraphStore,
+    viewer: Viewer,
     node_ids: list[str],
     *,
     labels: list[str] | None,
@@ -298,11 +313,17 @@ def expand_anchors(
     degrees: bool,
 ) -> dict[str, Anchor]:
     """Find and expand the nodes `node_ids`: one statement per likely label, so two
-    parties cost one. NotFound names the first id that no node has."""
+    parties cost one. NotFound names the first id that no node the viewer may see
+    has."""
 
     def find(label: Label, batch: list[str]) -> dict[str, Anchor]:
         rows = store.read(
-            queries.expand_query(label), ids=batch, labels=labels, cap=cap, degrees=degrees
+            queries.expand_query(label),
+            ids=batch,
+            labels=labels,
+            cap=cap,
+            degrees=degrees,
+            **viewer.params,
         )
         expansions = _expansions(rows)
         anchors: dict[str, Anchor] = {}
@@ -359,6 +380,7 @@ class WalkStep(NamedTuple):
     score: float | None
     rid: str  # the relationship's element id
     degree: int | None
+    status: str | None  # a SAME_AS's
 
 
 @dataclass
@@ -380,6 +402,7 @@ def _walk_expansions(packed: list[list[Any]]) -> dict[str, WalkExpansion]:
 
 def walk(
     store: GraphStore,
+    viewer: Viewer,
     eids: list[str],
     *,
     labels: list[str] | None,
@@ -395,7 +418,14 @@ def walk(
         return {}
     return _walk_expansions(
         _packed_level(
-            store, eids, labels=labels, cap=cap, degrees=True, known=known, bounded=bounded
+            store,
+            viewer,
+            eids,
+            labels=labels,
+            cap=cap,
+            degrees=True,
+            known=known,
+            bounded=bounded,
         )
     )
 
@@ -410,13 +440,23 @@ class WalkAnchor:
 
 
 def walk_anchors(
-    store: GraphStore, node_ids: list[str], *, labels: list[str] | None, cap: int
+    store: GraphStore,
+    viewer: Viewer,
+    node_ids: list[str],
+    *,
+    labels: list[str] | None,
+    cap: int,
 ) -> dict[str, WalkAnchor]:
     """Find and expand the nodes `node_ids` as `expand_anchors` does, for a walk."""
 
     def find(label: Label, batch: list[str]) -> dict[str, WalkAnchor]:
         [row] = store.read(
-            queries.path_step_query(label), ids=batch, labels=labels, cap=cap, degrees=True
+            queries.path_step_query(label),
+            ids=batch,
+            labels=labels,
+            cap=cap,
+            degrees=True,
+            **viewer.params,
         )
         expansions = _walk_expansions(row["expanded"])
         anchors: dict[str, WalkAnchor] = {}
@@ -437,14 +477,16 @@ class HopDetails:
 
 
 def hop_details(
-    store: GraphStore, node_eids: list[str], hops: list[tuple[str, str, str]]
+    store: GraphStore, viewer: Viewer, node_eids: list[str], hops: list[tuple[str, str, str]]
 ) -> HopDetails:
     """Labels and properties of the nodes `node_eids`, and the properties of the
     relationships of `hops` (`(one end, other end, relationship)`, element ids), in one
     statement."""
     if not hops:
         return HopDetails({}, {})
-    rows = store.read(queries.PATH_HOPS_QUERY, nodes=node_eids, hops=[list(hop) for hop in hops])
+    rows = store.read(
+        queries.PATH_HOPS_QUERY, nodes=node_eids, hops=[list(hop) for hop in hops], **viewer.params
+    )
     if not rows:  # the hops are gone (deleted since the walk)
         return HopDetails({}, {})
     [row] = rows
@@ -465,16 +507,17 @@ def make_edge(step: Step, here: GraphNode, there: GraphNode) -> GraphEdge:
     """The relationship of `step` between `here` (expanded) and `there`, as stored."""
     source, target = (here, there) if step.outgoing else (there, here)
     props = dict(step.rel)
-    weight = edge_weight(step.type, props.get("score"))
+    weight = edge_weight(step.type, props.get("score"), props.get("status"))
     return GraphEdge(
         source=source.id, target=target.id, type=step.type, weight=weight, properties=props
     )
 
 
-def edge_weight(rel_type: str, score: Any) -> float:
-    """How much a relationship of this type (a SAME_AS: of this score) binds."""
+def edge_weight(rel_type: str, score: Any, status: Any = None) -> float:
+    """How much a relationship of this type binds: a SAME_AS its score, or 1 when an
+    analyst confirmed it."""
     if rel_type == RelType.SAME_AS:
-        return float(score or 0.0)
+        return 1.0 if status == LinkStatus.CONFIRMED else float(score or 0.0)
     return EDGE_WEIGHTS.get(rel_type, 0.1)
 
 
@@ -493,17 +536,28 @@ def _evidence_from(node: GraphNode) -> Evidence:
     )
 
 
-def attach_evidence(
-    store: GraphStore, nodes: dict[str, GraphNode], edges: Iterable[GraphEdge]
-) -> None:
-    """Cite on each edge the seizure record that evidences it.
+# Records cited per edge that is not a seizure's own.
+EVIDENCE_CAP = 5
+# Links evidenced by records that are not at either end: a party's artefacts, a
+# mark's owner (`queries.ARTEFACT_EVIDENCE_QUERY`, `OWNER_EVIDENCE_QUERY`).
+_ARTEFACT_TYPES = frozenset(
+    {RelType.HAS_ADDRESS, RelType.HAS_PHONE, RelType.HAS_EMAIL, RelType.HAS_IDENTIFIER}
+)
 
-    An edge with a seizure at one end is evidenced by that seizure. Any other (a
-    party's address, a port's jurisdiction) names in `seizure` the record that wrote
-    it first; those records are read in one statement when the answer does not hold
-    them already. A SAME_AS is evidenced by its score and explanation, not a record.
+
+def attach_evidence(
+    store: GraphStore, viewer: Viewer, nodes: dict[str, GraphNode], edges: Iterable[GraphEdge]
+) -> None:
+    """Cite on each edge the seizure records the viewer may see that evidence it.
+
+    An edge with a seizure at one end is evidenced by that seizure. A party's address,
+    phone, email or registration number by the records whose link to the party gives
+    it, and a mark's owner by the records whose link to the mark names it: the
+    earliest `EVIDENCE_CAP` of them, with how many there are. A SAME_AS is evidenced
+    by its score and explanation, a port's or agency's jurisdiction by the reference
+    tables: no record.
     """
-    pending: list[tuple[GraphEdge, str]] = []
+    pending: dict[str, dict[tuple[str, str], GraphEdge]] = {"artefact": {}, "owner": {}}
     for edge in edges:
         seizure_end = next(
             (
@@ -516,34 +570,39 @@ def attach_evidence(
         if seizure_end is not None:
             edge.evidence = [_evidence_from(seizure_end)]
             edge.evidence_total = 1
+        elif edge.type in _ARTEFACT_TYPES:
+            pending["artefact"][(edge.source, edge.target)] = edge
+        elif edge.type == RelType.OWNED_BY:
+            pending["owner"][(edge.source, edge.target)] = edge
+    for kind, query in (
+        ("artefact", queries.ARTEFACT_EVIDENCE_QUERY),
+        ("owner", queries.OWNER_EVIDENCE_QUERY),
+    ):
+        wanted = pending[kind]
+        if not wanted:
             continue
-        cited = edge.properties.pop("seizure", None)
-        if cited is None:
-            continue
-        node = nodes.get(cited)
-        if node is not None and node.type == Label.SEIZURE:
-            edge.evidence = [_evidence_from(node)]
-            edge.evidence_total = 1
-        else:
-            pending.append((edge, cited))
-    if not pending:
-        return
-    rows: dict[str, Row] = {
-        row["id"]: row
-        for row in store.read(
-            queries.EVIDENCE_SEIZURES_QUERY, ids=sorted({cited for _, cited in pending})
+        [row] = store.read(
+            query, pairs=[list(pair) for pair in sorted(wanted)], cap=EVIDENCE_CAP, see=viewer.see
         )
-    }
-    for edge, cited in pending:
-        row = rows.get(cited)
-        if row is not None:
-            edge.evidence = [
-                Evidence(
-                    seizure_id=cited,
-                    agency=row["agency"],
-                    record_id=row["record_id"],
-                    date=row["date"],
-                    tlp=row["tlp"],
-                )
-            ]
-            edge.evidence_total = 1
+        for source, target, found, total in row["evidence"]:
+            edge = wanted[(source, target)]
+            edge.evidence = [Evidence(*item) for item in found]
+            edge.evidence_total = int(total)
+
+
+def present(store: GraphStore, viewer: Viewer, nodes: Iterable[GraphNode]) -> None:
+    """Show each node as the viewer may see it: text a record wrote only when the
+    viewer sees such a record (`graph.visibility.display_props`), a party's name as a
+    record it sees spelled it. Run on every answer before it leaves."""
+    hidden: dict[str, GraphNode] = {}
+    for node in nodes:
+        shown = display_props(viewer, node.type, {"id": node.id, **node.properties})
+        if shown.pop("name_hidden", False) and node.type == Label.PARTY:
+            hidden[node.id] = node
+        shown.pop("id", None)
+        node.properties = {k: v for k, v in shown.items() if v is not None}
+        node.label = _display(node.type, {"id": node.id, **node.properties})
+    for party_id, name in visible_names(store, viewer, hidden).items():
+        node = hidden[party_id]
+        node.properties["name"] = name
+        node.label = name

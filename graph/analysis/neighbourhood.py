@@ -9,6 +9,7 @@ unless `through_hubs`; the answer stops growing at `limit` nodes and says so.
 
 from __future__ import annotations
 
+from graph.access import Viewer
 from graph.analysis.expand import (
     DEGREE_CAP,
     Deadline,
@@ -20,6 +21,7 @@ from graph.analysis.expand import (
     make_edge,
     make_node,
     node_properties,
+    present,
     set_degree,
 )
 from graph.analysis.subgraph import GraphEdge, GraphNode, Subgraph
@@ -32,6 +34,7 @@ DEFAULT_LIMIT = 200
 
 def neighbourhood(
     store: GraphStore,
+    viewer: Viewer,
     node_id: str,
     *,
     depth: int = 1,
@@ -44,15 +47,19 @@ def neighbourhood(
 
     `types` keeps only neighbours of those node types (the anchor is always shown);
     the walk goes on through the nodes shown. NotFound when no node has the id.
+
+    Computed over what the viewer may see: a node or relationship no record the
+    viewer sees evidences is not there for it, so degrees, hubs and everything a
+    cap left out count only what it may see.
     """
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be between 1 and {MAX_DEPTH}")
     deadline = Deadline(time_limit_s)
     # Degrees are counted for the nodes the walk may expand next (to tell hubs), not
     # for those of the last level: counting costs as much as the links counted.
-    start = expand_anchors(store, [node_id], labels=types, cap=DEGREE_CAP, degrees=depth > 1)[
-        node_id
-    ]
+    start = expand_anchors(
+        store, viewer, [node_id], labels=types, cap=DEGREE_CAP, degrees=depth > 1
+    )[node_id]
     anchor_eid, anchor, first = start.eid, start.node, start.expansion
     deadline.check("neighbourhood")
     by_eid: dict[str, GraphNode] = {anchor_eid: anchor}
@@ -73,7 +80,7 @@ def neighbourhood(
                     continue
                 to_expand.append(eid)
             expansions = expand_lean(
-                store, to_expand, labels=types, cap=DEGREE_CAP, degrees=level < depth - 1
+                store, viewer, to_expand, labels=types, cap=DEGREE_CAP, degrees=level < depth - 1
             )
             deadline.check("neighbourhood")
         next_frontier: list[str] = []
@@ -106,12 +113,13 @@ def neighbourhood(
         frontier = next_frontier
     # The levels after the first read every neighbour they rank, and the properties
     # only of those kept (at most `limit`): the rest of a busy level is never sent.
-    for eid, props in node_properties(store, unread).items():
+    for eid, props in node_properties(store, viewer, unread).items():
         describe(by_eid[eid], props)
     deadline.check("neighbourhood")
+    present(store, viewer, by_eid.values())
     # Hubs at the last level were never up for expansion; those before it were kept.
     nodes_by_id = {node.id: node for node in by_eid.values()}
-    attach_evidence(store, nodes_by_id, edges.values())
+    attach_evidence(store, viewer, nodes_by_id, edges.values())
     notes = _notes(capped, filtered, over_limit, hubs_kept, limit, types)
     return Subgraph(
         nodes=list(by_eid.values()),

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from graph.access import OPERATOR
 from graph.analysis.networks import NetworkSummary, list_networks, party_networks
 from graph.resolve.service import party_truth
 from graph.store import GraphStore
@@ -40,7 +41,7 @@ def _all_networks(store: GraphStore) -> dict[str, NetworkSummary]:
     out: dict[str, NetworkSummary] = {}
     cursor = None
     while True:
-        page = list_networks(store, limit=200, cursor=cursor)
+        page = list_networks(store, OPERATOR, limit=200, cursor=cursor)
         out.update((item.id, item) for item in page.items)
         cursor = page.next_cursor
         if cursor is None:

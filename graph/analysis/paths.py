@@ -6,7 +6,7 @@ walk decides on element ids, relationship types, labels and degrees alone; the
 properties of nodes and relationships are read once, for the paths found
 (`hop_details`): a walk sees a hundred neighbours or more, a path has a handful. Not
 `shortestPath()` in Cypher: on ArcadeDB it has returned wrong results with type
-alternation or filters on the way (../shared/ARCHITECTURE.md), and hubs must be
+alternation or filters on the way (docs/architecture.md), and hubs must be
 left out of the inside of a path, which a Python walk decides node by node.
 
 Why this finds every path up to `max_hops`: the source side is walked `a` levels and
@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from graph.access import Viewer
 from graph.analysis.expand import (
     Deadline,
     WalkExpansion,
@@ -35,12 +36,13 @@ from graph.analysis.expand import (
     hop_details,
     is_hub,
     make_node,
+    present,
     type_of,
     walk,
     walk_anchors,
 )
 from graph.analysis.subgraph import GraphEdge, GraphNode, Subgraph
-from graph.errors import IprgraphError
+from graph.errors import InvalidInput
 from graph.model import Label
 from graph.store import GraphStore
 
@@ -90,8 +92,9 @@ class PathMode(StrEnum):
     K = "k"  # the k shortest simple paths up to max_hops, shortest first
 
 
-class SameNode(IprgraphError):
-    status_code = 422
+class SameNode(InvalidInput):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, parameter="target")
 
 
 @dataclass
@@ -189,6 +192,7 @@ class _Route:
 
 def find_paths(
     store: GraphStore,
+    viewer: Viewer,
     source: str,
     target: str,
     *,
@@ -205,7 +209,7 @@ def find_paths(
     # Degrees are counted on the way, so that a hub is never entered: a node reached
     # from both sides is where two halves of a path meet, and it may not be a hub.
     # (Cheap here: the labels that are hubs by nature are not walked at all.)
-    anchors = walk_anchors(store, [source, target], labels=labels, cap=PATH_DEGREE_CAP)
+    anchors = walk_anchors(store, viewer, [source, target], labels=labels, cap=PATH_DEGREE_CAP)
     source_eid, target_eid = anchors[source].eid, anchors[target].eid
     from_source, from_target = anchors[source].expansion, anchors[target].expansion
     deadline.check("path search")
@@ -254,7 +258,7 @@ def find_paths(
                         source_id,
                         target_id,
                         step.type,
-                        edge_weight(step.type, step.score),
+                        edge_weight(step.type, step.score, step.status),
                         step.seq,
                         step.rid,
                         eid,
@@ -294,6 +298,7 @@ def find_paths(
         bounded = sum(d if d is not None else BOUNDED_ROWS + 1 for d in degrees) <= BOUNDED_ROWS
         expansions = walk(
             store,
+            viewer,
             eids,
             labels=labels,
             cap=PATH_DEGREE_CAP,
@@ -316,6 +321,7 @@ def find_paths(
     kept_ids = sorted({node_id for route in routes for node_id in route.nodes})
     details = hop_details(
         store,
+        viewer,
         [eid_of[node_id] for node_id in kept_ids],
         [_hop(link, by_eid) for link in kept_links.values()],
     )
@@ -344,7 +350,8 @@ def find_paths(
         )
         for route in routes
     ]
-    attach_evidence(store, nodes_by_id, edges.values())
+    present(store, viewer, nodes_by_id.values())
+    attach_evidence(store, viewer, nodes_by_id, edges.values())
     notes = []
     truncated = capped or walked_out
     if not paths:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.fuzz import token_set_ratio
 
 from graph import queries
+from graph.access import Viewer
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import AUTO_THRESHOLD, BOUND_MARGIN, Comparison, compare, score_bound
@@ -102,6 +103,7 @@ def query_profile(query: QueryParty, index: int = 0) -> tuple[PartyProfile, list
 
 def match_parties(
     store: GraphStore,
+    viewer: Viewer,
     batch: Sequence[QueryParty],
     *,
     threshold: float,
@@ -118,11 +120,18 @@ def match_parties(
     `WIDE_BLOCK`). `exclude` names Party nodes never to consider:
     bench/match_recall.py holds a written form back this way, to ask whether the
     other members find its entity.
+
+    Only the parties the viewer may see are candidates, each as it sees it: the
+    name a visible record wrote, the artefacts visible records gave it, its entity
+    in the viewer's view (`graph.resolve.views`).
     """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
     [row] = store.read(
-        queries.KEY_HOLDER_PROFILES_QUERY, keys=sorted(set().union(*keys)), max_block=max_block
+        queries.KEY_HOLDER_PROFILES_QUERY,
+        keys=sorted(set().union(*keys)),
+        max_block=max_block,
+        **viewer.params,
     )
     sizes = {key: int(size or 0) for key, size, _ in row["found"]}
     holders = {key: parties for key, _, parties in row["found"]}
@@ -153,7 +162,7 @@ def match_parties(
             fresh = [pid for pid in shared if pid not in found[i] and pid not in left_out]
             fresh.sort(key=lambda pid: (-shared[pid], pid))
             extra[i] = set(fresh[:WIDE_SCORED])
-        known |= _profiles(store, set().union(*extra.values()) - known.keys())
+        known |= _profiles(store, viewer, set().union(*extra.values()) - known.keys())
         for i, ids in extra.items():
             best[i] = _best(profiles[i], ids, known, best[i], limit)
     return [_candidates(held, threshold, limit) for held in best]
@@ -196,11 +205,13 @@ def _shortlist(
     return shortlist
 
 
-def _profiles(store: GraphStore, ids: set[str]) -> dict[str, tuple[PartyProfile, str]]:
-    """Party id -> (profile, entity id) for the parties `ids`."""
+def _profiles(
+    store: GraphStore, viewer: Viewer, ids: set[str]
+) -> dict[str, tuple[PartyProfile, str]]:
+    """Party id -> (profile, entity id) for the parties `ids` the viewer may see."""
     if not ids:
         return {}
-    return _by_party(profile_rows(store, ids))
+    return _by_party(profile_rows(store, ids, viewer))
 
 
 def _by_party(rows: Iterable[Row]) -> dict[str, tuple[PartyProfile, str]]:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import queries
-from graph.errors import NotFound
+from graph.access import OPERATOR, Viewer
 from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
 from graph.resolve.evaluate import (
@@ -35,20 +35,17 @@ from graph.resolve.evaluate import (
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile, may_be_several
-from graph.resolve.score import AUTO, Comparison, compare, decide_links
+from graph.resolve.score import AUTO, Comparison, decide_links
 from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
+from graph.resolve.views import LinkSight, view_entries
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [
-    "EntityView",
-    "Judgement",
     "ResolveReport",
     "as_profile_rows",
     "delete_keys",
-    "entity",
     "evaluate_store",
     "holders_after",
-    "judge",
     "key_changes",
     "key_holders",
     "mark_all_pending",
@@ -58,6 +55,7 @@ __all__ = [
     "profile_of_row",
     "profile_rows",
     "recluster",
+    "refresh_link_visibility",
     "resolve",
     "stored_keys",
     "write_key_changes",
@@ -123,9 +121,12 @@ def _now() -> str:
 PROFILE_FIELDS = ("id", "name", "name_key", "country", "labels", "cluster", "artefacts")
 
 
-def profile_rows(store: GraphStore, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The Party nodes `ids` as `PROFILE_FIELDS` (unknown ids are left out)."""
-    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(set(ids)))
+def profile_rows(
+    store: GraphStore, ids: Iterable[str], viewer: Viewer = OPERATOR
+) -> list[dict[str, Any]]:
+    """The Party nodes `ids` as `PROFILE_FIELDS`, as `viewer` sees them (unknown ids,
+    and parties the viewer may not see, are left out)."""
+    rows = store.read(queries.PARTY_PROFILES_QUERY, ids=sorted(set(ids)), **viewer.params)
     return as_profile_rows(rows[0]["parties"])
 
 
@@ -153,12 +154,15 @@ def profile_of_row(row: Row) -> PartyProfile:
     )
 
 
-def party_profiles(store: GraphStore, ids: Iterable[str]) -> dict[str, PartyProfile]:
-    """Profiles of the Party nodes `ids` (unknown ids are left out)."""
+def party_profiles(
+    store: GraphStore, ids: Iterable[str], viewer: Viewer = OPERATOR
+) -> dict[str, PartyProfile]:
+    """Profiles of the Party nodes `ids` as `viewer` sees them (resolution's: the
+    whole graph); unknown ids, and parties the viewer may not see, are left out."""
     wanted = set(ids)
     if not wanted:
         return {}
-    return {row["id"]: profile_of_row(row) for row in profile_rows(store, wanted)}
+    return {row["id"]: profile_of_row(row) for row in profile_rows(store, wanted, viewer)}
 
 
 def candidates_for_keys(
@@ -361,8 +365,10 @@ def _resolve(
             )
         )
     lap = report.lap("links", lap)
-    # Every link written or removed touches a pending party, so the entities that
-    # can have changed are those of the pending parties.
+    # Every link written or removed touches a pending party, and so does every
+    # record that changed who may see a party: the entities that can have changed,
+    # as a whole or in some agency's view, are those of the pending parties.
+    refresh_link_visibility(store, ids)
     report.clusters_changed = recluster(store, ids)
     for start in range(0, len(ids), _WRITE_ROWS):
         store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
@@ -522,130 +528,54 @@ def _write_links(
     return work
 
 
+def refresh_link_visibility(store: GraphStore, ids: Iterable[str]) -> None:
+    """Work out again who may see the links that touch the parties `ids`
+    (`SAME_AS.vis`, `evidence_vis`): run after their links or their records changed."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _WRITE_ROWS):
+        store.write(queries.REFRESH_LINK_VISIBILITY_QUERY, ids=wanted[start : start + _WRITE_ROWS])
+
+
 def recluster(store: GraphStore, around: Iterable[str]) -> int:
     """Recompute the entities of the parties `around` (and of every party their
-    binding links reach); write only the changed ones. Returns how many changed."""
+    binding links reach), as a whole and per view (`graph.resolve.views`); write
+    only the changed ones. Returns how many parties changed entity or views."""
     statuses = [status.value for status in BINDING_STATUSES]
     seen = set(around)
     frontier = sorted(seen)
-    edges: list[tuple[str, str]] = []
+    links: dict[tuple[str, str], LinkSight] = {}
     while frontier:
         rows = store.read(queries.BINDING_NEIGHBOURS_QUERY, ids=frontier, statuses=statuses)
-        edges += [(row["a"], row["b"]) for row in rows]
+        for row in rows:
+            pair = (row["a"], row["b"]) if row["a"] < row["b"] else (row["b"], row["a"])
+            links[pair] = LinkSight(
+                pair[0], pair[1], row["status"], row["vis"] or [], row["evidence_vis"] or []
+            )
         frontier = sorted({row["b"] for row in rows} - seen)
         seen.update(frontier)
     current = {
-        row["id"]: row["cluster"]
-        for row in store.read(queries.CLUSTERS_OF_PARTIES_QUERY, ids=sorted(seen))
+        row["id"]: row for row in store.read(queries.CLUSTERS_OF_PARTIES_QUERY, ids=sorted(seen))
     }
-    changed: list[dict[str, str]] = []
-    for component in connected_components(current, edges):
+    links_of: dict[str, list[LinkSight]] = defaultdict(list)
+    for link in links.values():
+        links_of[link.a].append(link)
+    changed: list[dict[str, Any]] = []
+    vis = {pid: row["vis"] for pid, row in current.items()}
+    for component in connected_components(
+        {pid: row["cluster"] for pid, row in current.items()}, list(links)
+    ):
         cluster = min(component)
+        inside = [link for pid in component for link in links_of.get(pid, ())]
+        entries = view_entries(component, vis, inside)
         changed.extend(
-            {"id": pid, "cluster": cluster} for pid in sorted(component) if current[pid] != cluster
+            {"id": pid, "cluster": cluster, "view_clusters": entries[pid]}
+            for pid in sorted(component)
+            if current[pid]["cluster"] != cluster
+            or (current[pid]["view_clusters"] or None) != entries[pid]
         )
     for start in range(0, len(changed), _WRITE_ROWS):
         store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + _WRITE_ROWS])
     return len(changed)
-
-
-# --- Judgements ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Judgement:
-    a: str
-    b: str
-    status: LinkStatus
-    decided_by: str
-    reason: str = ""
-    decided_at: str = field(default_factory=_now)
-
-
-def judge(store: GraphStore, judgement: Judgement) -> dict[str, Any]:
-    """Record an analyst's decision on a pair; the entities are recomputed."""
-    if judgement.status in MACHINE_STATUSES:
-        raise ValueError(f"status {judgement.status.value!r} is not an analyst's decision")
-    if judgement.a == judgement.b:
-        raise ValueError("a party cannot be judged against itself")
-    a, b = sorted((judgement.a, judgement.b))
-    profiles = party_profiles(store, (a, b))
-    missing = [pid for pid in (a, b) if pid not in profiles]
-    if missing:
-        raise NotFound(f"no party with id {missing[0]!r}")
-    result = compare(profiles[a], profiles[b])
-    entry = json.dumps(
-        {
-            "status": judgement.status.value,
-            "decided_by": judgement.decided_by,
-            "decided_at": judgement.decided_at,
-            "reason": judgement.reason,
-        },
-        sort_keys=True,
-    )
-    rows = store.write(
-        queries.JUDGE_QUERY,
-        a=a,
-        b=b,
-        score=result.score,
-        features=json.dumps(result.features, sort_keys=True),
-        explanation=result.explanation,
-        status=judgement.status.value,
-        decided_by=judgement.decided_by,
-        decided_at=judgement.decided_at,
-        reason=judgement.reason,
-        entry=[entry],
-    )
-    recluster(store, (a, b))
-    row = rows[0]
-    return {
-        "a": a,
-        "b": b,
-        "status": row["status"],
-        "score": row["score"],
-        "explanation": row["explanation"],
-        "decided_by": judgement.decided_by,
-        "decided_at": judgement.decided_at,
-        "reason": judgement.reason,
-    }
-
-
-# --- Entity view -----------------------------------------------------------------------
-
-
-@dataclass
-class EntityView:
-    id: str  # the cluster id: the smallest Party id of the entity
-    members: list[Row]
-    names: list[Row]
-    links: list[Row]
-    suggestions: list[Row]
-
-
-def _decoded(row: Row) -> Row:
-    out = dict(row)
-    if isinstance(out.get("features"), str):
-        out["features"] = json.loads(out["features"])
-    return out
-
-
-def entity(store: GraphStore, party_id: str, examples: int = 5) -> EntityView:
-    """The entity a Party belongs to: members, name variants with sources, links."""
-    profiles = profile_rows(store, [party_id])
-    if not profiles:
-        raise NotFound(f"no party with id {party_id!r}")
-    cluster = profiles[0]["cluster"] or party_id
-    members = store.read(queries.CLUSTER_MEMBERS_QUERY, cluster=cluster)
-    names = store.read(queries.NAME_VARIANTS_QUERY, cluster=cluster, examples=examples)
-    links = [_decoded(row) for row in store.read(queries.CLUSTER_LINKS_QUERY, cluster=cluster)]
-    pending = {LinkStatus.SUGGESTED.value, LinkStatus.UNSURE.value}
-    return EntityView(
-        id=cluster,
-        members=[dict(row) for row in members],
-        names=[dict(row) for row in names],
-        links=[row for row in links if row["status"] not in pending],
-        suggestions=[row for row in links if row["status"] in pending],
-    )
 
 
 def party_clusters(store: GraphStore) -> dict[str, str]:

@@ -14,7 +14,7 @@ from graph.config import Settings
 from graph.store import GraphStore
 from tests.factories import load_records
 from tests.graph.test_analysis import ALPHA, BETA, DELTA, GAMMA, OMEGA, pid, world_records
-from tests.helpers import serve_in_thread
+from tests.helpers import keyed_api
 
 
 @pytest.fixture
@@ -26,10 +26,7 @@ def settings(tmp_path: Path) -> Settings:
 def api(store: GraphStore, tmp_path: Path, settings: Settings) -> Iterator[httpx.Client]:
     load_records(store, tmp_path, world_records())
     app = create_app(settings, store=store)
-    with (
-        serve_in_thread(app) as base_url,
-        httpx.Client(base_url=base_url, timeout=30) as client,
-    ):
+    with keyed_api(app, store) as client:
         yield client
 
 
@@ -118,24 +115,33 @@ def test_bounds_are_422_naming_the_parameter(
     else:
         answer = api.get(f"/v1/entities/{pid(ALPHA)}/neighborhood", params=params)
     assert answer.status_code == 422, answer.text
-    errors = answer.json()["detail"]
-    error = next(e for e in errors if e["loc"] == ["query", where])
-    assert message in error["msg"]
+    errors = answer.json()["errors"]
+    error = next(e for e in errors if (e["location"], e["parameter"]) == ("query", where))
+    assert message in error["detail"]
 
 
 def test_unknown_ids_are_404_naming_them(api: httpx.Client) -> None:
     answer = api.get("/v1/entities/party:nobody/neighborhood")
     assert answer.status_code == 404
-    assert answer.json() == {"detail": "No node has the id 'party:nobody'."}
+    problem = answer.json()
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert problem["type"] == "urn:iprgraph:problem:not-found" and problem["status"] == 404
+    assert problem["detail"] == "No node has the id 'party:nobody'."
     answer = api.get("/v1/paths", params={"source": pid(ALPHA), "target": "HK-CED:NOPE"})
     assert answer.status_code == 404 and "HK-CED:NOPE" in answer.json()["detail"]
 
 
-def test_a_walk_past_the_time_limit_is_503_saying_so(api: httpx.Client, settings: Settings) -> None:
+def test_a_walk_past_the_time_limit_is_too_broad_not_an_outage(
+    api: httpx.Client, settings: Settings
+) -> None:
+    """A question too broad for the time allowed is the caller's to narrow: a 422
+    naming what narrows it, not a 503 that reads as "the database is down, retry"."""
     settings.analysis_time_limit_s = 0
     answer = api.get(f"/v1/entities/{pid(ALPHA)}/neighborhood", params={"depth": 2})
-    assert answer.status_code == 503
-    assert "time limit of 0 s" in answer.json()["detail"]
-    assert answer.headers["Retry-After"] == "5"
+    assert answer.status_code == 422 and "Retry-After" not in answer.headers
+    problem = answer.json()
+    assert problem["type"] == "urn:iprgraph:problem:query-too-broad"
+    assert "time limit of 0 s" in problem["detail"] and "smaller depth" in problem["detail"]
     answer = api.get("/v1/paths", params={"source": pid(ALPHA), "target": pid(DELTA)})
-    assert answer.status_code == 503 and "path search" in answer.json()["detail"]
+    assert answer.status_code == 422
+    assert "path search" in answer.json()["detail"] and "max_hops" in answer.json()["detail"]

@@ -15,7 +15,7 @@ from graph.resolve.service import resolve
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 from tests.factories import seizure_record, write_ndjson
-from tests.helpers import serve_in_thread
+from tests.helpers import auth, keyed_api, new_key
 
 PHONE = "+86 755 1234 5678"
 HUAXIN = "Shenzhen Huaxin Trading Co., Ltd."
@@ -34,10 +34,8 @@ def api(store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
     ]
     Loader(store, tmp_path / "q").load_file(write_ndjson(tmp_path / "feed.ndjson", records))
     resolve(store)
-    with (
-        serve_in_thread(create_app(Settings(data_dir=tmp_path / "data"), store=store)) as url,
-        httpx.Client(base_url=url, timeout=30) as client,
-    ):
+    app = create_app(Settings(data_dir=tmp_path / "data"), store=store)
+    with keyed_api(app, store) as client:
         yield client
 
 
@@ -91,7 +89,7 @@ def test_search_parameters_out_of_bounds_are_422_naming_the_field(
 ) -> None:
     response = api.get("/v1/entities", params=params)
     assert response.status_code == 422
-    assert any(field in error["loc"] for error in response.json()["detail"])
+    assert any(field in error["parameter"] for error in response.json()["errors"])
 
 
 def test_match_ranks_the_true_entity_first_with_features_and_explanation(
@@ -123,25 +121,36 @@ def test_match_bounds_are_422_naming_the_field(api: httpx.Client) -> None:
     too_many = {"queries": [{"name": f"Company {i}"} for i in range(101)]}
     response = api.post("/v1/match", json=too_many)
     assert response.status_code == 422
-    assert any("queries" in e["loc"] for e in response.json()["detail"])
+    assert any("queries" in e["parameter"] for e in response.json()["errors"])
     response = api.post("/v1/match", json={"queries": [{"name": "x"}]}, params={"threshold": 2})
     assert response.status_code == 422
-    assert any("threshold" in e["loc"] for e in response.json()["detail"])
+    assert any("threshold" in e["parameter"] for e in response.json()["errors"])
     response = api.post("/v1/match", json={"queries": [{"type": "vessel", "name": "x"}]})
     assert response.status_code == 422
-    assert any("type" in e["loc"] for e in response.json()["detail"])
+    assert any("type" in e["parameter"] for e in response.json()["errors"])
 
 
-def test_a_judgement_is_recorded_and_splits_the_entity(api: httpx.Client) -> None:
+@pytest.fixture
+def analyst(api: httpx.Client, store: GraphStore) -> dict[str, str]:
+    """The headers of an analyst of US-CBP, which sees every record here."""
+    return auth(new_key(store, agency="US-CBP", role="analyst"))
+
+
+def test_a_judgement_is_recorded_and_splits_the_entity(
+    api: httpx.Client, analyst: dict[str, str]
+) -> None:
     a, b = _pid(HUAXIN), _pid(HUAXIN_ZH)
-    response = api.post(
-        "/v1/judgements",
-        json={"a": b, "b": a, "decision": "rejected", "decided_by": "hk-ced/7", "reason": "no"},
-    )
+    decision = {"a": b, "b": a, "decision": "rejected", "reason": "no"}
+    # Only an analyst decides; nobody decides in someone else's name.
+    assert api.post("/v1/judgements", json=decision).status_code == 403
+    named = api.post("/v1/judgements", json={**decision, "decided_by": "x"}, headers=analyst)
+    assert named.status_code == 422 and named.json()["parameter"] == "decided_by"
+    response = api.post("/v1/judgements", json=decision, headers=analyst)
     assert response.status_code == 201
     body = response.json()
     assert (body["a"], body["b"]) == tuple(sorted((a, b)))
-    assert body["status"] == "rejected" and body["decided_by"] == "hk-ced/7"
+    assert body["status"] == "rejected" and body["decided_by"].startswith("prn:")
+    assert body["decided_agency"] == "US-CBP"
     view = api.get(f"/v1/entities/{b}").json()
     assert [m["id"] for m in view["members"]] == [b]
     (link,) = view["links"]
@@ -149,23 +158,26 @@ def test_a_judgement_is_recorded_and_splits_the_entity(api: httpx.Client) -> Non
 
 
 def test_judgements_on_unknown_parties_or_with_unknown_decisions_are_refused(
-    api: httpx.Client,
+    api: httpx.Client, analyst: dict[str, str]
 ) -> None:
     response = api.post(
         "/v1/judgements",
-        json={"a": _pid(HUAXIN), "b": "party:ghost", "decision": "rejected", "decided_by": "x"},
+        json={"a": _pid(HUAXIN), "b": "party:ghost", "decision": "rejected"},
+        headers=analyst,
     )
     assert response.status_code == 404
     assert "party:ghost" in response.json()["detail"]
     response = api.post(
         "/v1/judgements",
-        json={"a": _pid(HUAXIN), "b": _pid(NAMESAKE), "decision": "auto", "decided_by": "x"},
+        json={"a": _pid(HUAXIN), "b": _pid(NAMESAKE), "decision": "auto"},
+        headers=analyst,
     )
     assert response.status_code == 422
-    assert any("decision" in e["loc"] for e in response.json()["detail"])
+    assert any("decision" in e["parameter"] for e in response.json()["errors"])
     response = api.post(
         "/v1/judgements",
-        json={"a": _pid(HUAXIN), "b": _pid(HUAXIN), "decision": "confirmed", "decided_by": "x"},
+        json={"a": _pid(HUAXIN), "b": _pid(HUAXIN), "decision": "confirmed"},
+        headers=analyst,
     )
     assert response.status_code == 422
     assert "same party" in response.json()["detail"]

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from api.app import create_app
+from graph.access import OPERATOR
 from graph.config import Settings
+from graph.embedded import EmbeddedServer
+from graph.schema import ensure_schema
 from graph.store import GraphStore
-from tests.helpers import api_without_database, serve_in_thread
+from graph.summary import summarise
+from tests.conftest import open_test_store
+from tests.factories import load_records, seizure_record
+from tests.helpers import api_without_database, keyed_api
 
 
 @pytest.fixture
-def api(store: GraphStore) -> Iterator[httpx.Client]:
-    with (
-        serve_in_thread(create_app(Settings(), store=store)) as base_url,
-        httpx.Client(base_url=base_url, timeout=30) as client,
-    ):
+def api(store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
+    with keyed_api(create_app(Settings(data_dir=tmp_path), store=store), store) as client:
         yield client
 
 
@@ -29,13 +33,35 @@ def test_health_and_readiness(api: httpx.Client, store: GraphStore) -> None:
     assert ready.json() == {"status": "ready", "database": store.uri}
 
 
-def test_graph_summary_counts(api: httpx.Client, store: GraphStore) -> None:
-    store.write("MERGE (s:Seizure {id: $id})", id="HK-CED:1")
-    store.write("MERGE (a:Agency {id: $id})", id="HK-CED")
+def test_graph_summary_counts_what_the_caller_may_see(
+    api: httpx.Client, store: GraphStore, embedded_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    """US-CBP counts what the record released to it says and nothing of the one Macao
+    kept (AMBER, released to nobody), not even the nodes both share: exactly what
+    the graph of the released record alone holds."""
+    released = seizure_record(record_id="R-1")
+    kept = seizure_record(
+        record_id="K-1",
+        agency="MO-CS",
+        handling={"tlp": "AMBER", "releasable_to": []},
+        shipper={"name": "Kept Secret Trading Ltd", "country": "MO", "phone": "+853 2899 0000"},
+    )
+    load_records(store, tmp_path / "both", [released, kept])
+    alone = "t_alone_" + store.database.removeprefix("t_")
+    embedded_server.create_database(alone)
+    try:
+        with open_test_store(embedded_server, alone) as other:
+            ensure_schema(other)
+            load_records(other, tmp_path / "alone", [released])
+            expected = summarise(other, OPERATOR)
+    finally:
+        embedded_server.drop_database(alone)
     body = api.get("/v1/graph/summary").json()
-    assert body["nodes"] == 2
-    assert body["relationships"] == 0
-    assert {row["label"]: row["count"] for row in body["labels"]} == {"Seizure": 1, "Agency": 1}
+    assert (body["nodes"], body["relationships"]) == (expected.nodes, expected.relationships)
+    assert {row["label"]: row["count"] for row in body["labels"]} == expected.labels
+    # The operator counts it all, and iprgraph's own nodes (the test's principal).
+    everything = summarise(store, OPERATOR)
+    assert everything.nodes > body["nodes"] and everything.labels["Principal"] == 1
 
 
 def test_openapi_documents_the_routes(api: httpx.Client) -> None:

@@ -16,7 +16,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.helpers import free_port, run_cli, spawn_cli, wait_for_http
+from tests.helpers import auth, cli_key, free_port, run_cli, spawn_cli, wait_for_http
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_killed_server_gives_503_and_recovers_without_restarting_the_api(
     served: tuple[str, Path],
 ) -> None:
     base_url, data_dir = served
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    headers = auth(cli_key(data_dir))
+    with httpx.Client(base_url=base_url, timeout=30, headers=headers) as client:
         assert client.get("/readyz").status_code == 200
         assert client.get("/v1/graph/summary").status_code == 200
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
 import psutil
 
-from tests.helpers import free_port, run_cli, spawn_cli, wait_for_http
+from tests.helpers import auth, cli_key, free_port, run_cli, spawn_cli, wait_for_http
 
 HUAXIN = {"type": "party", "name": "Huaxin Trading (Shenzhen) Co Ltd", "country": "CN"}
 
@@ -21,6 +22,8 @@ def test_two_workers_answer_from_the_graph_and_stop_with_the_command(tmp_path: P
     data_dir = tmp_path / "data"
     loaded = run_cli("demo", "--no-serve", data_dir=data_dir)
     assert loaded.returncode == 0, loaded.stderr
+    # Hong Kong sees its own record of Huaxin and those released to it.
+    headers = auth(cli_key(data_dir, agency="HK-CED"))
     port = free_port()
     api = spawn_cli("serve", "--port", str(port), "--workers", "2", data_dir=data_dir)
     base_url = f"http://127.0.0.1:{port}"
@@ -33,7 +36,7 @@ def test_two_workers_answer_from_the_graph_and_stop_with_the_command(tmp_path: P
         # answer must find the party in the graph.
         answers = []
         for _ in range(20):
-            with httpx.Client(base_url=base_url, timeout=30) as client:
+            with httpx.Client(base_url=base_url, timeout=30, headers=headers) as client:
                 answer = client.post("/v1/match", json={"queries": [HUAXIN]})
             assert answer.status_code == 200, answer.text
             answers.append(answer.json()["results"][0]["candidates"][0])
@@ -47,3 +50,32 @@ def test_two_workers_answer_from_the_graph_and_stop_with_the_command(tmp_path: P
     assert "2 processes" in (api.stdout.read() if api.stdout else "")
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers left running: {[p.pid for p in alive]}"
+
+
+def test_a_revoked_key_stops_at_once_in_every_worker(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    key = cli_key(data_dir, agency="HK-CED")
+    listed = run_cli("principals", "list", "--json", data_dir=data_dir)
+    [principal] = json.loads(listed.stdout)
+    assert "key" not in principal and key not in listed.stdout
+    port = free_port()
+    api = spawn_cli("serve", "--port", str(port), "--workers", "2", data_dir=data_dir)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base_url}/readyz", timeout_s=120)
+
+        def statuses() -> set[int]:
+            found = set()
+            for _ in range(12):  # new connections: both processes answer
+                with httpx.Client(base_url=base_url, timeout=30, headers=auth(key)) as client:
+                    found.add(client.get("/v1/seizures").status_code)
+            return found
+
+        assert statuses() == {200}
+        revoked = run_cli("principals", "revoke", principal["id"], data_dir=data_dir)
+        assert revoked.returncode == 0, revoked.stderr
+        assert statuses() == {401}
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+        run_cli("db", "stop", data_dir=data_dir)

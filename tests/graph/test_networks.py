@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from graph import queries
+from graph.access import OPERATOR, Viewer
 from graph.analysis.networks import (
     NetworkSort,
     build_networks,
@@ -22,7 +23,8 @@ from graph.analysis.networks import (
 from graph.cursor import InvalidCursor
 from graph.errors import NotFound
 from graph.model import LinkStatus
-from graph.resolve.service import Judgement, judge, party_clusters
+from graph.resolve.entities import Judgement, judge
+from graph.resolve.service import party_clusters
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 from tests.factories import load_records, seizure_record
@@ -108,7 +110,7 @@ def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path
         pid("Pacific Coast Distributors LLC", "US"),
         pid("Lone Star Wholesale Inc", "US"),
     }
-    view = network_of(store, pid("Lone Star Wholesale Inc", "US"))
+    view = network_of(store, OPERATOR, pid("Lone Star Wholesale Inc", "US"))
     assert view.summary.jurisdictions == ["HK", "US"]
     assert view.summary.agencies == ["HK-CED", "US-CBP"]
     assert view.summary.seizures == 3  # every seizure naming a member
@@ -127,9 +129,9 @@ def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path
     assert view.routes and view.routes[0].seizures >= 1
     for outsider in (pid("Midwest Party Supplies", "US"), pid("Ningbo Oceanic Toys Co")):
         with pytest.raises(NotFound, match="is in no network"):
-            network_of(store, outsider)
+            network_of(store, OPERATOR, outsider)
     with pytest.raises(NotFound, match="'party:nope'"):
-        network_of(store, "party:nope")
+        network_of(store, OPERATOR, "party:nope")
 
 
 def _pair_network(shipper: str, consignee: str, dates: list[str], container: str) -> list[Any]:
@@ -298,7 +300,12 @@ def test_rebuild_is_stable_and_replaces_what_changed(store: GraphStore, tmp_path
     assert list(after.values()) == [set().union(*before.values())]
     # The surviving id is the one of the network holding the smallest party id.
     assert set(after) <= set(before)
-    assert len(store.read(queries.EXISTING_NETWORKS_QUERY)) == 1
+    whole_graph = [
+        row["id"]
+        for row in store.read(queries.EXISTING_NETWORKS_QUERY)
+        if "@" not in row["id"] and not row["id"].startswith("view:")
+    ]
+    assert len(whole_graph) == 1
 
 
 def test_network_detail_has_key_players_communities_and_a_timeline(
@@ -314,7 +321,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
     load_records(store, tmp_path, records)
     build_networks(store)
     (network,) = network_members(store)
-    detail = get_network(store, network)
+    detail = get_network(store, OPERATOR, network)
     assert detail.summary.entities == 9
     assert detail.key_players[0].entity == pid(hub)
     assert detail.key_players[0].betweenness == 1.0
@@ -342,7 +349,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
     assert "Risk" in detail.summary.risk_explanation
     assert all(edge.evidence for edge in detail.graph.edges)
     with pytest.raises(NotFound, match="'net:nope'"):
-        get_network(store, "net:nope")
+        get_network(store, OPERATOR, "net:nope")
 
 
 def test_an_analyst_confirmed_link_makes_a_confirmed_infringer(
@@ -369,7 +376,7 @@ def test_an_analyst_confirmed_link_makes_a_confirmed_infringer(
     clusters = party_clusters(store)
     assert clusters[pid("Hangzhou Silkroad Textiles")] == clusters[pid("Silkroad Textile Hangzhou")]
     build_networks(store)
-    view = network_of(store, pid("Silkroad Textile Hangzhou"))
+    view = network_of(store, OPERATOR, pid("Silkroad Textile Hangzhou"))
     assert view.summary.entities == 2
     assert view.summary.parties == 3
     assert view.confirmed_entities == 1
@@ -390,44 +397,69 @@ def test_list_networks_sorts_filters_and_pages(store: GraphStore, tmp_path: Path
             )
     load_records(store, tmp_path, records)
     build_networks(store)
-    everything = list_networks(store, limit=200)
+    everything = list_networks(store, OPERATOR, limit=200)
     assert len(everything.items) == 4
     assert everything.next_cursor is None
     risks = [n.risk for n in everything.items]
     assert risks == sorted(risks, reverse=True)
-    by_seizures = list_networks(store, sort=NetworkSort.SEIZURES)
+    by_seizures = list_networks(store, OPERATOR, sort=NetworkSort.SEIZURES)
     assert [n.seizures for n in by_seizures.items] == [4, 3, 2, 2]
-    recent = list_networks(store, sort=NetworkSort.RECENT)
+    recent = list_networks(store, OPERATOR, sort=NetworkSort.RECENT)
     assert [n.last_seizure for n in recent.items] == [
         "2024-06-10",
         "2023-05-10",
         "2022-01-10",
         "2021-03-10",
     ]
-    by_value = list_networks(store, sort=NetworkSort.VALUE)
+    by_value = list_networks(store, OPERATOR, sort=NetworkSort.VALUE)
     values = [n.value_usd for n in by_value.items]
     assert values == sorted(values, reverse=True)
 
-    cross = list_networks(store, min_jurisdictions=2)
+    cross = list_networks(store, OPERATOR, min_jurisdictions=2)
     assert {len(n.jurisdictions) for n in cross.items} == {2, 3}
     assert len(cross.items) == 2
-    since = list_networks(store, since=dt.date(2023, 1, 1))
+    since = list_networks(store, OPERATOR, since=dt.date(2023, 1, 1))
     assert {n.last_seizure for n in since.items} == {"2023-05-10", "2024-06-10"}
 
     for sort in NetworkSort:
-        whole = [n.id for n in list_networks(store, sort=sort, limit=200).items]
+        whole = [n.id for n in list_networks(store, OPERATOR, sort=sort, limit=200).items]
         paged: list[str] = []
         cursor = None
         while True:
-            page = list_networks(store, sort=sort, limit=1, cursor=cursor)
+            page = list_networks(store, OPERATOR, sort=sort, limit=1, cursor=cursor)
             paged += [n.id for n in page.items]
             cursor = page.next_cursor
             if cursor is None:
                 break
         assert paged == whole, sort
-    first = list_networks(store, limit=1)
+    first = list_networks(store, OPERATOR, limit=1)
     assert first.next_cursor is not None
     with pytest.raises(InvalidCursor):
-        list_networks(store, sort=NetworkSort.VALUE, cursor=first.next_cursor)
+        list_networks(store, OPERATOR, sort=NetworkSort.VALUE, cursor=first.next_cursor)
     with pytest.raises(InvalidCursor):
-        list_networks(store, cursor="not-a-cursor")
+        list_networks(store, OPERATOR, cursor="not-a-cursor")
+
+
+def test_each_agency_sees_the_network_its_records_make(store: GraphStore, tmp_path: Path) -> None:
+    """The same two fronts: Hong Kong's record is released to nobody, CBP's to Hong
+    Kong. Hong Kong sees both records and the network; CBP sees only its own, so no
+    phone shared with anyone, no network, and nothing of Hong Kong's seizure; Macao,
+    which no record names, sees the public view: nothing."""
+    fronts = fronts_sharing_a_phone()
+    fronts[0]["handling"] = {"tlp": "AMBER", "releasable_to": []}
+    fronts[1]["handling"] = {"tlp": "AMBER", "releasable_to": ["HK-CED"]}
+    load_records(store, tmp_path, fronts[:2])
+    report = build_networks(store)
+    assert report.networks == 1 and report.views == {"HK-CED": 1, "US-CBP": 0, "*": 0}
+    hk, cbp, macao = Viewer("HK-CED"), Viewer("US-CBP"), Viewer("MO-CS")
+    view = network_of(store, hk, pid("Lone Star Wholesale Inc", "US"))
+    assert view.summary.seizures == 2 and view.summary.agencies == ["HK-CED", "US-CBP"]
+    [listed] = list_networks(store, hk).items
+    assert listed.id == view.summary.id and listed.risk == view.summary.risk
+    assert get_network(store, hk, listed.id).summary.seizures == 2
+    for viewer in (cbp, macao):
+        assert list_networks(store, viewer).items == []
+        with pytest.raises(NotFound):
+            network_of(store, viewer, pid("Lone Star Wholesale Inc", "US"))
+        with pytest.raises(NotFound):
+            get_network(store, viewer, listed.id)

@@ -9,20 +9,19 @@ from typing import Any
 import pytest
 
 from graph import queries
-from graph.errors import NotFound
+from graph.access import OPERATOR
+from graph.errors import InvalidInput, NotFound
 from graph.export import node_ids
 from graph.load import Loader
 from graph.lookup import search
 from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
+from graph.resolve.entities import Judgement, entity, judge
 from graph.resolve.match import QueryParty, match_parties, query_profile
 from graph.resolve.score import AUTO_THRESHOLD, HELD_SEVERAL, REVIEW_THRESHOLD, compare
 from graph.resolve.service import (
-    Judgement,
-    entity,
     evaluate_store,
     holders_after,
-    judge,
     key_changes,
     key_holders,
     party_clusters,
@@ -85,13 +84,13 @@ def test_a_namesake_in_another_city_with_nothing_shared_is_not_linked_automatica
     clusters = party_clusters(resolved)
     namesake = _pid(NAMESAKE)
     assert clusters[namesake] == namesake
-    view = entity(resolved, namesake)
+    view = entity(resolved, OPERATOR, namesake)
     assert [m["id"] for m in view.members] == [namesake]
     assert all(link["status"] != LinkStatus.AUTO for link in view.links)
 
 
 def test_every_link_says_why(resolved: GraphStore) -> None:
-    view = entity(resolved, _pid(SPELLINGS[0][0]))
+    view = entity(resolved, OPERATOR, _pid(SPELLINGS[0][0]))
     auto = [link for link in view.links if link["status"] == LinkStatus.AUTO]
     assert auto
     for link in auto:
@@ -102,7 +101,7 @@ def test_every_link_says_why(resolved: GraphStore) -> None:
 
 
 def test_the_entity_view_lists_every_spelling_with_its_agency(resolved: GraphStore) -> None:
-    view = entity(resolved, _pid(SPELLINGS[1][0]))
+    view = entity(resolved, OPERATOR, _pid(SPELLINGS[1][0]))
     assert {m["id"] for m in view.members} == {_pid(name) for name, _ in SPELLINGS}
     written = {(row["name"], tuple(row["agencies"])) for row in view.names}
     assert written == {(name, (agency,)) for name, agency in SPELLINGS}
@@ -113,7 +112,7 @@ def test_the_entity_view_lists_every_spelling_with_its_agency(resolved: GraphSto
 
 def test_unknown_party_is_not_found(store: GraphStore) -> None:
     with pytest.raises(NotFound, match="party:nope"):
-        entity(store, "party:nope")
+        entity(store, OPERATOR, "party:nope")
 
 
 def test_resolving_again_compares_only_new_or_renamed_parties(
@@ -159,7 +158,7 @@ def test_a_name_written_short_by_two_companies_does_not_join_them(
     assert clusters[_pid(named[2][0])] == clusters[_pid(named[3][0])]
     assert clusters[_pid(named[0][0])] != clusters[_pid(named[2][0])]
     # The short name joins one of them; its links to the other are suggestions.
-    view = entity(store, short)
+    view = entity(store, OPERATOR, short)
     assert clusters[short] in {clusters[_pid(named[0][0])], clusters[_pid(named[2][0])]}
     held = [row for row in view.suggestions if row["score"] >= AUTO_THRESHOLD]
     assert held
@@ -322,16 +321,18 @@ def test_a_machine_link_its_pair_no_longer_earns_is_removed(resolved: GraphStore
     ]
     machine = [status.value for status in MACHINE_STATUSES]
     resolved.write(queries.UPSERT_MACHINE_LINKS_QUERY, rows=planted, machine_statuses=machine)
-    before = {frozenset((x["a"], x["b"])): x for x in entity(resolved, others[0]).links}
-    planted_links = {frozenset((x["a"], x["b"])) for x in entity(resolved, namesake).links}
+    before = {frozenset((x["a"], x["b"])): x for x in entity(resolved, OPERATOR, others[0]).links}
+    planted_links = {
+        frozenset((x["a"], x["b"])) for x in entity(resolved, OPERATOR, namesake).links
+    }
     assert {frozenset((namesake, pid)) for pid in unlinked} <= planted_links
     resolved.write(queries.LEGACY_QUEUE_PARTY_QUERY, id=namesake)
     report = resolve(resolved)
     assert report.removed == len(unlinked)
     assert party_clusters(resolved)[namesake] == namesake
-    left = {frozenset((x["a"], x["b"])): x for x in entity(resolved, namesake).links}
+    left = {frozenset((x["a"], x["b"])): x for x in entity(resolved, OPERATOR, namesake).links}
     assert not any(frozenset((namesake, pid)) in left for pid in unlinked)
-    after = {frozenset((x["a"], x["b"])): x for x in entity(resolved, others[0]).links}
+    after = {frozenset((x["a"], x["b"])): x for x in entity(resolved, OPERATOR, others[0]).links}
     assert {pair: after[pair] for pair in after if namesake not in pair} == {
         pair: before[pair] for pair in before if namesake not in pair
     }
@@ -343,7 +344,7 @@ def test_scoring_in_worker_processes_links_exactly_as_scoring_in_place(
     ids = [_pid(name) for name, _ in SPELLINGS] + [_pid(NAMESAKE)]
 
     def links() -> list[tuple[str, str, float, str]]:
-        views = [entity(resolved, pid) for pid in ids]
+        views = [entity(resolved, OPERATOR, pid) for pid in ids]
         return sorted({(x["a"], x["b"], x["score"], x["status"]) for v in views for x in v.links})
 
     in_place = links()
@@ -374,7 +375,7 @@ def test_a_rejection_splits_the_entity_and_survives_a_full_run(resolved: GraphSt
     resolve(resolved, full=True)
     clusters = party_clusters(resolved)
     assert clusters[chinese] == chinese
-    view = entity(resolved, chinese)
+    view = entity(resolved, OPERATOR, chinese)
     statuses = {frozenset((link["a"], link["b"])): link["status"] for link in view.links}
     assert {statuses[frozenset((chinese, other))] for other in others} == {"rejected"}
 
@@ -398,7 +399,7 @@ def test_judging_an_unknown_party_or_a_machine_status_is_refused(resolved: Graph
             resolved,
             Judgement(a=huaxin, b="party:missing", status=LinkStatus.REJECTED, decided_by="x"),
         )
-    with pytest.raises(ValueError, match="not an analyst"):
+    with pytest.raises(InvalidInput, match="not an analyst"):
         judge(
             resolved, Judgement(a=huaxin, b=_pid(NAMESAKE), status=LinkStatus.AUTO, decided_by="x")
         )
@@ -412,7 +413,9 @@ def test_match_finds_the_entity_from_another_script_and_ranks_it_first(
         QueryParty(name="HUAXIN TRADING SHENZHEN", phone="0755 1234 5678", country="China"),
         QueryParty(name="Completely Unrelated Widgets GmbH", country="DE"),
     ]
-    first, second, third = match_parties(resolved, batch, threshold=AUTO_THRESHOLD, limit=5)
+    first, second, third = match_parties(
+        resolved, OPERATOR, batch, threshold=AUTO_THRESHOLD, limit=5
+    )
     huaxin_entity = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
     assert first[0].entity_id == huaxin_entity and first[0].match
     assert second[0].entity_id == huaxin_entity and second[0].match
@@ -430,8 +433,10 @@ def test_match_with_a_written_form_held_back_finds_its_entity_through_the_others
     """`exclude` (the held-back benchmark) leaves that node out of the candidates."""
     chinese = _pid(SPELLINGS[2][0])
     query = QueryParty(name=SPELLINGS[2][0], country="CN")
-    [with_it] = match_parties(resolved, [query], threshold=0.5, limit=5)
-    [held_back] = match_parties(resolved, [query], threshold=0.5, limit=5, exclude={chinese})
+    [with_it] = match_parties(resolved, OPERATOR, [query], threshold=0.5, limit=5)
+    [held_back] = match_parties(
+        resolved, OPERATOR, [query], threshold=0.5, limit=5, exclude={chinese}
+    )
     assert with_it[0].party_id == chinese and with_it[0].score == 1.0
     assert held_back[0].entity_id == with_it[0].entity_id
     assert held_back[0].party_id != chinese and held_back[0].score < 1.0
@@ -451,17 +456,17 @@ def test_match_looks_wider_when_the_rare_keys_find_no_sure_match(
     chinese = _pid(SPELLINGS[2][0])
     query = QueryParty(name=SPELLINGS[2][0], country="CN")
     narrow_only = {"max_block": 1, "wide_block": 1, "exclude": {chinese}}
-    [narrow] = match_parties(resolved, [query], threshold=0.5, limit=5, **narrow_only)
+    [narrow] = match_parties(resolved, OPERATOR, [query], threshold=0.5, limit=5, **narrow_only)
     assert narrow == []
     [wider] = match_parties(
-        resolved, [query], threshold=0.5, limit=5, max_block=1, exclude={chinese}
+        resolved, OPERATOR, [query], threshold=0.5, limit=5, max_block=1, exclude={chinese}
     )
     huaxin_entity = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
     assert wider[0].entity_id == huaxin_entity and wider[0].party_id != chinese
     assert queries.BLOCK_CANDIDATES_QUERY in statements
     # A query with a sure match among its rare keys (itself) does not look wider.
     statements.clear()
-    [sure] = match_parties(resolved, [query], threshold=0.5, limit=5, max_block=1)
+    [sure] = match_parties(resolved, OPERATOR, [query], threshold=0.5, limit=5, max_block=1)
     assert sure[0].party_id == chinese and sure[0].score == 1.0
     assert statements == [queries.KEY_HOLDER_PROFILES_QUERY]
 
@@ -476,13 +481,17 @@ def test_match_reads_keys_holders_and_their_profiles_in_one_statement(
     keys = [*sorted(blocking_keys(query_profile(query)[0])), "name:no-such-key"]
 
     def one_read(keys: list[str], max_block: int) -> tuple[Any, Any]:
-        [row] = resolved.read(queries.KEY_HOLDER_PROFILES_QUERY, keys=keys, max_block=max_block)
+        [row] = resolved.read(
+            queries.KEY_HOLDER_PROFILES_QUERY, keys=keys, max_block=max_block, **OPERATOR.params
+        )
         return sorted(row["found"]), sorted(row["parties"])
 
     def two_reads(keys: list[str], max_block: int) -> tuple[Any, Any]:
         [row] = resolved.read(queries.BLOCK_KEY_HOLDERS_QUERY, keys=keys, max_block=max_block)
         held = {pid for _, _, holders in row["found"] for pid in holders}
-        [profiles] = resolved.read(queries.PARTY_PROFILES_QUERY, ids=sorted(held))
+        [profiles] = resolved.read(
+            queries.PARTY_PROFILES_QUERY, ids=sorted(held), **OPERATOR.params
+        )
         return sorted(row["found"]), sorted(profiles["parties"])
 
     found, parties = one_read(keys, 30)
@@ -501,15 +510,17 @@ def test_match_compares_in_full_a_shortlist_and_whoever_shares_an_artefact(
     """Beyond `shortlist` (or twice the limit) candidates, only the most alike names
     are compared in full, and every candidate sharing an artefact with the query."""
     by_name = QueryParty(name="Huaxin Trading Co., Ltd.", country="CN")
-    [everyone] = match_parties(resolved, [by_name], threshold=0.5, limit=5)
-    [short] = match_parties(resolved, [by_name], threshold=0.5, limit=1, shortlist=1)
+    [everyone] = match_parties(resolved, OPERATOR, [by_name], threshold=0.5, limit=5)
+    [short] = match_parties(resolved, OPERATOR, [by_name], threshold=0.5, limit=1, shortlist=1)
     huaxin = party_clusters(resolved)[_pid(SPELLINGS[0][0])]
     assert sum(c.members for c in everyone) == 4  # the three spellings and the namesake
     assert everyone[0].entity_id == huaxin and everyone[0].members == 3
     # A limit of 1 shortlists two names: two of the entity's three spellings.
     assert short[0].entity_id == huaxin and short[0].members == 2
     by_phone = QueryParty(name="Huaxin Trading Co., Ltd.", country="CN", phone=PHONE)
-    [with_phone] = match_parties(resolved, [by_phone], threshold=0.5, limit=1, shortlist=1)
+    [with_phone] = match_parties(
+        resolved, OPERATOR, [by_phone], threshold=0.5, limit=1, shortlist=1
+    )
     # The third spelling is compared too: the three share the phone.
     assert with_phone[0].entity_id == huaxin and with_phone[0].members == 3
 
@@ -520,7 +531,9 @@ def test_search_reads_containers_ports_marks_and_documents_any_way(
     ports = PortResolver.default()
 
     def top(text: str, kind: str) -> str:
-        hits = search(resolved, text, types=[kind], jurisdiction=None, limit=5, ports=ports)
+        hits = search(
+            resolved, OPERATOR, text, types=[kind], jurisdiction=None, limit=5, ports=ports
+        )
         assert hits, f"nothing found for {text!r}"
         return hits[0].id
 

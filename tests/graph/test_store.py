@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
+from graph.access import OPERATOR
 from graph.errors import ConstraintViolation, GraphUnavailable, InvalidQuery
 from graph.model import KEYED_LABELS, Label
 from graph.schema import ensure_schema
@@ -16,7 +17,7 @@ from tests.helpers import free_port
 def test_ping_and_counts_on_an_empty_database(store: GraphStore) -> None:
     store.ping()
     assert store.read(queries.PING_QUERY) == [{"ok": 1}]
-    summary = summarise(store)
+    summary = summarise(store, OPERATOR)
     assert (summary.nodes, summary.relationships, summary.labels) == (0, 0, {})
 
 
@@ -32,7 +33,7 @@ def test_write_unit_of_work_commits_and_read_sees_it(store: GraphStore) -> None:
         return 3
 
     assert store.execute_write(work) == 3
-    summary = summarise(store)
+    summary = summarise(store, OPERATOR)
     assert (summary.nodes, summary.relationships) == (2, 1)
     assert summary.labels == {"Seizure": 2}
 
@@ -61,7 +62,7 @@ def test_a_failing_unit_of_work_leaves_nothing(store: GraphStore) -> None:
 
     with pytest.raises(InvalidQuery, match="rejected a statement"):
         store.execute_write(work)
-    assert summarise(store).nodes == 0
+    assert summarise(store, OPERATOR).nodes == 0
 
 
 def test_uniqueness_constraints_hold_for_every_keyed_label(store: GraphStore) -> None:
@@ -69,7 +70,7 @@ def test_uniqueness_constraints_hold_for_every_keyed_label(store: GraphStore) ->
         store.write(f"CREATE (n:{label} {{id: $id}})", id="same")
         with pytest.raises(ConstraintViolation, match="same"):
             store.write(f"CREATE (n:{label} {{id: $id}})", id="same")
-    assert summarise(store).nodes == len(KEYED_LABELS)
+    assert summarise(store, OPERATOR).nodes == len(KEYED_LABELS)
 
 
 def test_schema_creation_is_idempotent(store: GraphStore) -> None:

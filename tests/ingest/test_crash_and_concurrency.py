@@ -14,6 +14,7 @@ from typing import Any
 import psutil
 import pytest
 
+from graph.access import OPERATOR
 from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
@@ -34,7 +35,7 @@ def _fingerprint(store: GraphStore) -> dict[str, Any]:
     nodes = node_ids(store)
     keys = key_holders(store, [node for node, labels in nodes.items() if "BlockKey" in labels])
     return {
-        "summary": summarise(store),
+        "summary": summarise(store, OPERATOR),
         "nodes": nodes,
         "relationships": relationship_keys(store),
         "provenance": node_provenance(store),
@@ -43,7 +44,7 @@ def _fingerprint(store: GraphStore) -> dict[str, Any]:
 
 
 def _seizures(store: GraphStore) -> int:
-    return summarise(store).labels.get("Seizure", 0)
+    return summarise(store, OPERATOR).labels.get("Seizure", 0)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,306 @@
+"""Building the networks of every view and storing them.
+
+The projection is pulled once (`projection.pull`); the networks of the whole graph
+(the operator's, and what `evaluate-networks` measures) are computed from it, then
+those of each view: the public one (what every agency sees) and one per agency that
+some record names, each from what that view sees (`projection.project`), so that a
+network, its members, links, evidence, counts and risk shown to an agency rest only
+on records it may see (`graph.access`).
+
+Each network is a `Network` node: `id` is `net:...` for the whole graph and
+`net:...@<view>` for a view, `network` the id shown (`net:` and the smallest Party
+id of its members in that view), `view` the view ("" for the whole graph). A party
+keeps its network over the whole graph in `network` and, once it is in a network in
+any view, its network per view in `view_networks` (`"<view>=<id>"`, empty when in
+none), which `queries.view_network` reads. A marker node `view:<agency>` says which
+agencies have a view of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import queries
+from graph.access import PUBLIC
+from graph.analysis.networks.grouping import day, evidence_items, group_networks
+from graph.analysis.networks.projection import Projection, project, pull
+from graph.analysis.networks.risk import risk_of, risk_sentence
+from graph.analysis.networks.rules import (
+    EVIDENCE_PER_LINK,
+    IDENTITY_KINDS,
+    KIND_ORDER,
+    MAX_STORED_LINKS,
+    STRONG,
+)
+from graph.store import GraphStore
+
+_WRITE_ROWS = 1000
+_WRITE_BYTES = 4_000_000
+
+
+@dataclass
+class BuildReport:
+    entities: int = 0
+    links: int = 0
+    binding_links: int = 0
+    networks: int = 0
+    entities_in_networks: int = 0
+    parties_in_networks: int = 0
+    largest_network: int = 0
+    created: int = 0
+    deleted: int = 0
+    parties_changed: int = 0
+    hubs_left_out: dict[str, int] = field(default_factory=dict)
+    # Networks per view: the public one (`*`) and each agency's.
+    views: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    # Where the time went: reading the projection, computing, writing.
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entities": self.entities,
+            "links": self.links,
+            "binding_links": self.binding_links,
+            "networks": self.networks,
+            "entities_in_networks": self.entities_in_networks,
+            "parties_in_networks": self.parties_in_networks,
+            "largest_network": self.largest_network,
+            "networks_created": self.created,
+            "networks_deleted": self.deleted,
+            "parties_whose_network_changed": self.parties_changed,
+            "hubs_left_out": dict(self.hubs_left_out),
+            "networks_per_view": dict(self.views),
+            "seconds": round(self.seconds, 2),
+            "phases_s": {name: round(value, 2) for name, value in self.phases.items()},
+        }
+
+
+def network_id(party_ids: set[str] | list[str]) -> str:
+    """`net:` + the smallest Party id without its `party:` prefix."""
+    return "net:" + min(party_ids).split(":", 1)[-1]
+
+
+def node_id(network: str, view: str) -> str:
+    """The id of the Network node of `network` in `view` ("" the whole graph)."""
+    return f"{network}@{view}" if view else network
+
+
+def _link_record(
+    a: str,
+    b: str,
+    kinds: Counter[str],
+    weight: float,
+    evidence: set[str],
+    via: set[str],
+    proj: Projection,
+) -> dict[str, Any]:
+    # Cited oldest first: the records that first showed the link.
+    seizures = sorted(evidence, key=lambda sid: (proj.seizures[sid].date or "", sid))
+    return {
+        "a": a,
+        "b": b,
+        "weight": weight,
+        "binding": weight >= STRONG,
+        "kinds": {k: kinds[k] for k in KIND_ORDER if k in kinds},
+        "via": sorted(via)[:EVIDENCE_PER_LINK],
+        "seizures": seizures[:EVIDENCE_PER_LINK],
+        "evidence_total": len(seizures),
+    }
+
+
+@dataclass
+class _Built:
+    """The networks of one view: Network rows, and each member party's network."""
+
+    rows: list[dict[str, Any]]
+    network_of_party: dict[str, str]
+    entities: int = 0
+    links: int = 0
+    binding_links: int = 0
+    hubs: dict[str, int] = field(default_factory=dict)
+    entities_in_networks: int = 0
+    largest: int = 0
+
+
+def _networks(proj: Projection, view: str, built_at: str) -> _Built:
+    grouping = group_networks(proj)
+    built = _Built(
+        rows=[],
+        network_of_party={},
+        entities=len(set(proj.entity_of.values())),
+        links=len(grouping.counts),
+        binding_links=sum(1 for w in grouping.weights.values() if w >= STRONG),
+        hubs=dict(proj.hubs),
+        entities_in_networks=sum(len(g) for g in grouping.networks),
+        largest=max((len(g) for g in grouping.networks), default=0),
+    )
+    network_of_entity = {
+        entity: index for index, members in enumerate(grouping.networks) for entity in members
+    }
+    # Second pass: the evidence of links inside networks (seizures and shared nodes).
+    evidence: dict[tuple[str, str], set[str]] = defaultdict(set)
+    via: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a, b, _kind, ids, shared in evidence_items(proj, only=set(network_of_entity)):
+        index = network_of_entity.get(a)
+        if index is None or network_of_entity.get(b) != index:
+            continue
+        evidence[(a, b)].update(ids)
+        if shared is not None:
+            via[(a, b)].add(shared)
+    proj.hubs.clear()
+
+    parties_of_entity: dict[str, list[str]] = defaultdict(list)
+    for pid, entity in sorted(proj.entity_of.items()):
+        parties_of_entity[entity].append(pid)
+    all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
+    as_of = max(all_days) if all_days else None
+
+    links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    identity_pairs: Counter[int] = Counter()
+    for (a, b), kinds in grouping.counts.items():
+        index = network_of_entity.get(a)
+        if index is not None and network_of_entity.get(b) == index:
+            identity_pairs[index] += not IDENTITY_KINDS.isdisjoint(kinds)
+            weight = grouping.weights[(a, b)]
+            links_of[index].append(
+                _link_record(a, b, kinds, weight, evidence[(a, b)], via[(a, b)], proj)
+            )
+
+    for index, members in enumerate(grouping.networks):
+        parties = sorted(pid for entity in members for pid in parties_of_entity[entity])
+        nid = network_id(parties)
+        for pid in parties:
+            built.network_of_party[pid] = nid
+        seizure_ids = set().union(*(proj.seizures_of_entity.get(e, set()) for e in members))
+        seizures = [proj.seizures[sid] for sid in sorted(seizure_ids)]
+        agencies = sorted({s.agency for s in seizures if s.agency})
+        jurisdictions = sorted(
+            {j for a in agencies if (j := proj.jurisdiction_of_agency.get(a)) is not None}
+        )
+        dates = sorted(s.date for s in seizures if s.date)
+        confirmed_share = len(members & proj.confirmed) / len(members)
+        risk, inputs = risk_of(
+            seizures, len(jurisdictions), confirmed_share, identity_pairs[index], as_of
+        )
+        busiest = max(sorted(members), key=lambda e: len(proj.seizures_of_entity.get(e, ())))
+        head = busiest if busiest in proj.names else parties_of_entity[busiest][0]
+        # The strongest links, at most MAX_STORED_LINKS (a Bolt message has a size cap).
+        links = sorted(links_of[index], key=lambda link: (-link["weight"], link["a"], link["b"]))
+        links_total = len(links)
+        links = links[:MAX_STORED_LINKS]
+        built.rows.append(
+            {
+                "id": node_id(nid, view),
+                "props": {
+                    "network": nid,
+                    "view": view,
+                    "label": proj.names.get(head) or busiest,
+                    "members": sorted(members),
+                    "party_ids": parties,
+                    "entity_parties": json.dumps(
+                        {entity: parties_of_entity[entity] for entity in sorted(members)}
+                    ),
+                    "entities": len(members),
+                    "parties": len(parties),
+                    "seizures": len(seizures),
+                    "value_usd": round(sum(s.value_usd or 0.0 for s in seizures), 2),
+                    "jurisdictions": jurisdictions,
+                    "agencies": agencies,
+                    "first_seizure": dates[0] if dates else None,
+                    "last_seizure": dates[-1] if dates else None,
+                    "last_day": day(dates[-1]) if dates else 0,
+                    "transport_modes": sorted({s.mode for s in seizures if s.mode}),
+                    "confirmed_entities": len(members & proj.confirmed),
+                    "risk": risk,
+                    "risk_explanation": risk_sentence(risk, inputs),
+                    "risk_inputs": json.dumps([i.__dict__ for i in inputs]),
+                    "links": json.dumps(links, ensure_ascii=False),
+                    "links_total": links_total,
+                    "built_at": built_at,
+                },
+            }
+        )
+    return built
+
+
+def _batches_by_size(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Rows in batches of at most `_WRITE_ROWS` rows and about `_WRITE_BYTES` of
+    JSON (the links): the embedded server refuses a Bolt message over 16 MiB, and
+    the driver then waits for an answer that never comes."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        row_size = len(row["props"].get("links", "")) + 2000
+        if batch and (len(batch) >= _WRITE_ROWS or size + row_size > _WRITE_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(row)
+        size += row_size
+    if batch:
+        yield batch
+
+
+def build_networks(store: GraphStore) -> BuildReport:
+    """Compute the networks of the whole graph and of every view, and store them.
+
+    A rebuild replaces the previous networks: Network nodes no longer found are
+    deleted, and a party's `network` and `view_networks` are set or cleared only
+    where they changed.
+    """
+    started = time.perf_counter()
+    report = BuildReport()
+    pulled = pull(store)
+    report.phases["read"] = time.perf_counter() - started
+    built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+    whole = _networks(project(pulled, None), "", built_at)
+    report.entities, report.links, report.binding_links = (
+        whole.entities,
+        whole.links,
+        whole.binding_links,
+    )
+    report.hubs_left_out = whole.hubs
+    report.networks = len(whole.rows)
+    report.entities_in_networks = whole.entities_in_networks
+    report.parties_in_networks = len(whole.network_of_party)
+    report.largest_network = whole.largest
+    agencies = pulled.views()
+    views = {view: _networks(project(pulled, view), view, built_at) for view in [*agencies, PUBLIC]}
+    report.views = {view: len(built.rows) for view, built in views.items()}
+    rows = whole.rows + [row for built in views.values() for row in built.rows]
+    rows += [{"id": f"view:{agency}", "props": {"marks_view": agency}} for agency in agencies]
+    report.phases["compute"] = time.perf_counter() - started - report.phases["read"]
+
+    existing = {row["id"] for row in store.read(queries.EXISTING_NETWORKS_QUERY)}
+    wanted_ids = {row["id"] for row in rows}
+    stale = sorted(existing - wanted_ids)
+    report.created = len({row["id"] for row in whole.rows} - existing)
+    report.deleted = len({i for i in stale if "@" not in i and not i.startswith("view:")})
+    for batch in _batches_by_size(rows):
+        store.write(queries.UPSERT_NETWORKS_QUERY, rows=batch)
+    for start in range(0, len(stale), _WRITE_ROWS):
+        store.write(queries.DELETE_NETWORKS_QUERY, ids=stale[start : start + _WRITE_ROWS])
+    in_some_view = set().union(*(built.network_of_party for built in views.values()))
+    changes = []
+    for pid, row in sorted(pulled.parties.items()):
+        network = whole.network_of_party.get(pid)
+        entries = (
+            [f"{view}={views[view].network_of_party.get(pid, '')}" for view in views]
+            if pid in in_some_view
+            else None
+        )
+        if row["network"] != network or (row["views"] or None) != entries:
+            changes.append({"id": pid, "network": network, "view_networks": entries})
+            report.parties_changed += row["network"] != network
+    for start in range(0, len(changes), _WRITE_ROWS):
+        store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _WRITE_ROWS])
+    report.seconds = time.perf_counter() - started
+    report.phases["write"] = report.seconds - report.phases["read"] - report.phases["compute"]
+    return report

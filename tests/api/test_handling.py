@@ -1,0 +1,348 @@
+"""Handling enforced in every answer: the contract's visibility table, route by route.
+
+The expected visibility is written here from the handling contract itself
+(`contract_visible`), not from iprgraph's code: a record CLEAR or GREEN is seen by
+every agency; AMBER and AMBER+STRICT by the reporting agency and those it was
+released to; RED by the reporting agency only. A fact derived from records (a
+party, a phone, a count, a network) exists for an agency only through records it
+sees.
+
+Two tests: a matrix (every TLP level with and without `releasable_to`, principals
+of five agencies, through every route), and a property test (random small worlds of
+records sharing parties, phones and containers, a random agency: no value that only
+records it may not see carry appears anywhere in any answer, and counts are those of
+the records it sees).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from api.app import create_app
+from graph.analysis.networks import build_networks
+from graph.config import Settings
+from graph.embedded import EmbeddedServer
+from graph.resolve.service import resolve
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+from ingest.normalised import party_identity
+from tests.conftest import open_test_store
+from tests.factories import load_records
+from tests.helpers import auth, new_key, serve_in_thread
+
+AGENCIES = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL")
+TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+
+
+def contract_visible(record: dict[str, Any], agency: str) -> bool:
+    """The handling contract's table, for one record and one agency."""
+    tlp = record["handling"]["tlp"]
+    if tlp in ("CLEAR", "GREEN") or record["agency"] == agency:
+        return True
+    if tlp == "RED":
+        return False
+    return agency in record["handling"]["releasable_to"]
+
+
+def sid(record: dict[str, Any]) -> str:
+    return f"{record['agency']}:{record['record_id']}"
+
+
+def party_id(party: dict[str, Any]) -> str:
+    return party_identity(party["name"], party["country"]).id
+
+
+@dataclass
+class World:
+    """Records loaded, resolved and networked in a database of their own, served."""
+
+    records: list[dict[str, Any]]
+    store: GraphStore
+    base_url: str
+    keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def client(self, agency: str, role: str = "investigator") -> httpx.Client:
+        key = self.keys.get((agency, role))
+        if key is None:
+            key = self.keys[(agency, role)] = new_key(self.store, agency=agency, role=role)
+        return httpx.Client(base_url=self.base_url, timeout=60, headers=auth(key))
+
+
+def make_world(
+    embedded_server: EmbeddedServer, tmp_path: Path, records: list[dict[str, Any]]
+) -> Iterator[World]:
+    database = f"t_{uuid.uuid4().hex[:12]}"
+    embedded_server.create_database(database)
+    try:
+        with open_test_store(embedded_server, database) as store:
+            ensure_schema(store)
+            load_records(store, tmp_path / f"feeds-{database}", records)
+            resolve(store)
+            build_networks(store)
+            app = create_app(Settings(data_dir=tmp_path / f"data-{database}"), store=store)
+            with serve_in_thread(app) as base_url:
+                yield World(records, store, base_url)
+    finally:
+        embedded_server.drop_database(database)
+
+
+# --- the matrix ----------------------------------------------------------------------
+
+
+def matrix_records() -> list[dict[str, Any]]:
+    """Hong Kong's records at every TLP level, released to CBP or to nobody; each
+    names a shipper, phone, container, case and value of its own."""
+    records = []
+    for number, (tlp, released) in enumerate(
+        (tlp, released) for tlp in TLPS for released in ([], ["US-CBP"])
+    ):
+        records.append(
+            {
+                "record_id": f"M-{number:02d}",
+                "agency": "HK-CED",
+                "seizure_date": f"2024-05-{number + 1:02d}",
+                "case_ref": f"CASE-{number:02d}-QX",
+                "port_of_seizure": "HKHKG",
+                "transport_mode": "sea",
+                "containers": [f"MSKU{1000000 + number:07d}"],
+                "value": {"amount": 7_100_000 + number, "currency": "USD"},
+                "shipper": {
+                    "name": f"Zephyrine Matrix Trading {chr(65 + number)} Ltd",
+                    "country": "CN",
+                    "phone": f"+86 755 8{number:03d} 4321",
+                },
+                "consignee": {"name": f"Quillon Receivers {chr(65 + number)} LLC", "country": "US"},
+                "handling": {"tlp": tlp, "releasable_to": released},
+            }
+        )
+    return records
+
+
+@pytest.fixture(scope="module")
+def matrix(
+    embedded_server: EmbeddedServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    yield from make_world(embedded_server, tmp_path_factory.mktemp("matrix"), matrix_records())
+
+
+@pytest.mark.parametrize("agency", AGENCIES)
+@pytest.mark.parametrize("role", ["investigator", "analyst", "admin"])
+def test_every_route_shows_exactly_what_the_contract_allows(
+    matrix: World, agency: str, role: str
+) -> None:
+    seen = [r for r in matrix.records if contract_visible(r, agency)]
+    unseen = [r for r in matrix.records if not contract_visible(r, agency)]
+    assert seen and (unseen or agency == "HK-CED")
+    with matrix.client(agency, role) as client:
+        # One seizure, and the list.
+        for record in matrix.records:
+            answer = client.get(f"/v1/seizures/{sid(record)}")
+            assert answer.status_code == (200 if record in seen else 404), (sid(record), agency)
+        listed = client.get("/v1/seizures", params={"limit": 200}).json()
+        assert {item["id"] for item in listed["items"]} == {sid(r) for r in seen}
+        # Statistics and counts.
+        totals = client.get("/v1/stats/seizures").json()["totals"]
+        assert totals["seizures"] == len(seen)
+        assert totals["value_usd"] == sum(r["value"]["amount"] for r in seen)
+        summary = client.get("/v1/graph/summary").json()
+        labels = {row["label"]: row["count"] for row in summary["labels"]}
+        assert labels["Seizure"] == len(seen) and labels["Case"] == len(seen)
+        assert labels["Container"] == len(seen) and labels["Phone"] == len(seen)
+        # Parties: search, match, entity, neighbourhood.
+        for record in matrix.records:
+            shipper = record["shipper"]
+            visible = record in seen
+            hits = client.get("/v1/entities", params={"q": shipper["name"]}).json()["hits"]
+            assert (party_id(shipper) in {h["id"] for h in hits}) == visible, shipper["name"]
+            found = client.post(
+                "/v1/match", json={"queries": [{"name": shipper["name"], "country": "CN"}]}
+            ).json()["results"][0]["candidates"]
+            assert (party_id(shipper) in {c["party_id"] for c in found}) == visible
+            entity = client.get(f"/v1/entities/{party_id(shipper)}")
+            assert entity.status_code == (200 if visible else 404)
+            around = client.get(
+                f"/v1/entities/{record['containers'][0]}/neighborhood", params={"depth": 2}
+            )
+            assert around.status_code == (200 if visible else 404)
+            box = client.get("/v1/entities", params={"q": record["containers"][0]}).json()
+            assert bool(box["hits"]) == visible
+        # Nothing an unseen record alone says appears anywhere in these answers.
+        texts = json.dumps(
+            [
+                listed,
+                totals,
+                summary,
+                client.get("/v1/networks").json(),
+                client.get(
+                    "/v1/entities/HKHKG/neighborhood", params={"through_hubs": "true", "limit": 500}
+                ).json(),
+            ]
+        )
+        for record in unseen:
+            for secret in secrets_of(record):
+                assert secret not in texts, (agency, secret)
+
+
+def secrets_of(record: dict[str, Any]) -> list[str]:
+    """What a record alone says, in the forms an answer could show it."""
+    found = [record["record_id"], record.get("case_ref") or "", str(record["value"]["amount"])]
+    for role in ("shipper", "consignee", "forwarder"):
+        party = record.get(role)
+        if party:
+            found += [party["name"], party_id(party)]
+            if party.get("phone"):
+                found.append(party["phone"])
+                found.append("+" + "".join(ch for ch in party["phone"] if ch.isdigit()))
+            if party.get("address"):
+                found.append(party["address"])
+    found += list(record.get("containers", []))
+    return [secret for secret in found if secret]
+
+
+def test_a_partner_looks_up_within_what_its_agency_sees(matrix: World) -> None:
+    with matrix.client("US-CBP", "partner") as client:
+        for record in matrix.records:
+            found = client.post(
+                "/v1/match", json={"queries": [{"name": record["shipper"]["name"]}]}
+            ).json()["results"][0]["candidates"]
+            shown = party_id(record["shipper"]) in {c["party_id"] for c in found}
+            assert shown == contract_visible(record, "US-CBP"), record["handling"]
+        assert client.get("/v1/seizures").status_code == 403
+
+
+# --- the property ----------------------------------------------------------------------
+
+_SHIPPERS = [
+    {"name": f"Vantrell {word} Exporters Ltd", "country": "CN"}
+    for word in ("Amber", "Birch", "Cedar", "Dune")
+]
+_CONSIGNEES = [
+    {"name": f"Oxley {word} Imports LLC", "country": "US"} for word in ("North", "South", "West")
+]
+_PHONES = ["+86 755 8123 4567", "+86 20 3456 7890", "+852 2345 6789"]
+_CONTAINERS = ["TGHU1234560", "MSCU7654325", "CMAU4567898"]
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
+    count = draw(st.integers(min_value=2, max_value=6))
+    records = []
+    for number in range(count):
+        agency = draw(st.sampled_from(AGENCIES[:3]))
+        shipper = dict(draw(st.sampled_from(_SHIPPERS)))
+        shipper["phone"] = draw(st.sampled_from(_PHONES))
+        record: dict[str, Any] = {
+            "record_id": f"P-{number}-{draw(st.integers(100, 999))}",
+            "agency": agency,
+            "seizure_date": f"2024-0{draw(st.integers(1, 9))}-1{number}",
+            "port_of_seizure": draw(st.sampled_from(["HKHKG", "USLAX", "MOMFM"])),
+            "transport_mode": "sea",
+            "containers": [draw(st.sampled_from(_CONTAINERS))],
+            "value": {"amount": 6_200_000 + number * 1_111, "currency": "USD"},
+            "shipper": shipper,
+            "consignee": dict(draw(st.sampled_from(_CONSIGNEES))),
+            "handling": {
+                "tlp": draw(st.sampled_from(TLPS)),
+                "releasable_to": sorted(
+                    draw(st.sets(st.sampled_from([a for a in AGENCIES if a != agency])))
+                ),
+            },
+        }
+        if draw(st.booleans()):
+            record["case_ref"] = f"OP-{number}-{draw(st.integers(100, 999))}"
+        records.append(record)
+    return records, draw(st.sampled_from(AGENCIES))
+
+
+def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
+    """Every route's answers to an investigator of `agency`, asked about everything
+    the world holds (seen or not), and the counts it was told. An answer that a thing
+    is not there (404) says back only what was asked, and is left out; so is what a
+    search or a lookup says back of the text it was asked."""
+    out: list[Any] = []
+
+    def keep(answer: httpx.Response) -> Any:
+        if answer.status_code == 404:
+            return None
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    with world.client(agency) as client:
+        listed = keep(client.get("/v1/seizures", params={"limit": 200}))
+        stats = keep(client.get("/v1/stats/seizures", params={"group_by": "port"}))
+        summary = keep(client.get("/v1/graph/summary"))
+        networks = keep(client.get("/v1/networks"))
+        out += [listed, stats, summary, networks]
+        for item in networks["items"]:
+            out.append(keep(client.get(f"/v1/networks/{item['id']}")))
+        parties = {party_id(p) for p in _SHIPPERS + _CONSIGNEES}
+        for record in world.records:
+            out.append(keep(client.get(f"/v1/seizures/{sid(record)}")))
+            around = client.get(f"/v1/entities/{sid(record)}/neighborhood", params={"depth": 2})
+            out.append(keep(around))
+        for pid in sorted(parties):
+            out.append(keep(client.get(f"/v1/entities/{pid}")))
+            out.append(keep(client.get(f"/v1/entities/{pid}/network")))
+            around = client.get(f"/v1/entities/{pid}/neighborhood", params={"depth": 3})
+            out.append(keep(around))
+        # What a hit is (its explanation compares it with the text asked, which it says
+        # back: the text asked may be a name only unseen records wrote).
+        for text in [p["name"] for p in _SHIPPERS + _CONSIGNEES] + _PHONES + _CONTAINERS:
+            hits = keep(client.get("/v1/entities", params={"q": text}))["hits"]
+            out.append([{k: v for k, v in hit.items() if k != "why"} for hit in hits])
+        queries = [{"name": p["name"]} for p in _SHIPPERS]
+        matched = keep(client.post("/v1/match", json={"queries": queries}))
+        out.append(
+            [
+                {k: v for k, v in candidate.items() if k != "explanation"}
+                for result in matched["results"]
+                for candidate in result["candidates"]
+            ]
+        )
+        for source, target in pairwise(sorted(parties)):
+            paths = client.get(
+                "/v1/paths", params={"source": source, "target": target, "max_hops": 6}
+            )
+            out.append(keep(paths))
+    counts = {
+        "listed": len(listed["items"]),
+        "stats": stats["totals"]["seizures"],
+        "summary": {row["label"]: row["count"] for row in summary["labels"]}.get("Seizure", 0),
+    }
+    return out, counts
+
+
+@settings(
+    max_examples=12,
+    # Each example loads, resolves and serves a world: shrinking one that fails would
+    # take many minutes; the example is reported as found.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds())
+def test_no_answer_carries_what_only_unseen_records_say(
+    embedded_server: EmbeddedServer, tmp_path: Path, world: tuple[list[dict[str, Any]], str]
+) -> None:
+    records, agency = world
+    seen = [r for r in records if contract_visible(r, agency)]
+    unseen = [r for r in records if not contract_visible(r, agency)]
+    for served in make_world(embedded_server, tmp_path, records):
+        answers, counts = answers_of(served, agency)
+    assert counts == {"listed": len(seen), "stats": len(seen), "summary": len(seen)}
+    text = json.dumps(answers, ensure_ascii=False)
+    shown_by_seen = {secret for record in seen for secret in secrets_of(record)}
+    for record in unseen:
+        for secret in secrets_of(record):
+            if secret not in shown_by_seen:
+                assert secret not in text, (agency, record["handling"], secret)
