@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.docs import serve_docs_offline
 from api.routes import (
     analysis,
     entities,
@@ -81,4 +82,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(stats.router, prefix="/v1")
     app.include_router(analysis.router, prefix="/v1")
     app.include_router(networks.router, prefix="/v1")
+    serve_docs_offline(app)
     return app
