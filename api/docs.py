@@ -5,7 +5,9 @@ from Google), so they are blank on a closed network. Here the same pages load th
 from iprgraph itself: the assets come from the PyPI package `fastapi-offline`
 (Swagger UI's bundle and style, ReDoc's standalone bundle, a favicon), mounted at
 `ASSETS`. Swagger UI's online validator badge is switched off (it fetches an image
-from validator.swagger.io for any host but localhost).
+from validator.swagger.io for any host but localhost), and ReDoc's bundle is served
+with the address of the Redocly logo in its footer (cdn.redoc.ly) replaced by the
+favicon iprgraph serves: the only request either page made outside iprgraph.
 
 `serve_docs_offline(app)` replaces the pages FastAPI added at `app.docs_url` and
 `app.redoc_url` (and the OAuth2 redirect page), keeping their paths.
@@ -13,6 +15,7 @@ from validator.swagger.io for any host but localhost).
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -21,12 +24,20 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 __all__ = ["ASSETS", "serve_docs_offline"]
 
 ASSETS = "/docs-assets"
+_REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@functools.cache
+def _redoc_bundle(root: str) -> bytes:
+    bundle = resources.files("fastapi_offline") / "static" / "redoc.standalone.js"
+    text = bundle.read_text(encoding="utf-8")
+    return text.replace(_REDOC_LOGO, f"{root}{ASSETS}/favicon.png").encode("utf-8")
 
 
 def serve_docs_offline(app: FastAPI) -> None:
@@ -39,6 +50,13 @@ def serve_docs_offline(app: FastAPI) -> None:
         route for route in app.router.routes if getattr(route, "path", None) not in pages
     ]
     folder = resources.files("fastapi_offline") / "static"
+
+    # Before the folder's mount, which would otherwise answer this path.
+    @app.get(f"{ASSETS}/redoc.standalone.js", include_in_schema=False)
+    async def redoc_bundle(request: Request) -> Response:
+        content = _redoc_bundle(request.scope.get("root_path", ""))
+        return Response(content, media_type="text/javascript")
+
     app.mount(ASSETS, StaticFiles(directory=str(folder)), name="docs-assets")
     parameters = {**(app.swagger_ui_parameters or {}), "validatorUrl": None}
     oauth2_redirect = app.swagger_ui_oauth2_redirect_url

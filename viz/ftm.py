@@ -160,10 +160,11 @@ def ftm_entities(picture: Picture) -> list[EntityProxy]:
         if a is None or b is None:
             continue
         link = _link(edge, a, b, proxies, event_summary, index)
-        if link is not None:
+        if link is not None and "description" in link.schema.properties:
             found = edge.evidence
             level = most_restrictive(r.tlp for r in found) if found else handling
             link.add("description", f"TLP:{level}")
+        if link is not None:
             links.append(link)
     for node_id, parts in event_summary.items():
         proxies[node_id].add("summary", ", ".join(parts))

@@ -29,7 +29,7 @@ from tests.graph.test_networks import FRONT_A, FRONT_B, MAKER, pid, record
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Imports & Co'
 FORMULA = '=HYPERLINK("http://example.invalid/x","open")'
-FRONT_A_AGAIN = {**FRONT_A, "name": "SHENZHEN HUAXIN TRADING CO LTD"}
+FRONT_A_AGAIN = {**FRONT_A, "name": "Huaxin Trading (Shenzhen) Co., Ltd."}
 
 
 def world_records() -> list[dict[str, Any]]:

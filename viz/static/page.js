@@ -218,11 +218,13 @@
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.font = "bold 14px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
     var text = "TLP:" + meta.tlp;
     ctx.fillStyle = "#000000";
     ctx.fillRect(6, 6, ctx.measureText(text).width + 12, 22);
     ctx.fillStyle = { RED: "#ff2b2b", GREEN: "#33ff00", CLEAR: "#ffffff" }[meta.tlp] || "#ffc000";
-    ctx.fillText(text, 12, 22);
+    ctx.fillText(text, 12, 17);
     ctx.restore();
   });
 
