@@ -44,8 +44,6 @@ __all__ = ["MAX_EDGES", "MAX_NODES", "render_page"]
 # that, a picture is a hairball that no analyst reads, and a browser slows down.
 MAX_NODES = 2500
 MAX_EDGES = 6000
-# Records listed per node and per edge in the page (the total is given too).
-MAX_RECORDS = 25
 # Characters of a node's label drawn on the canvas (the details give all of it).
 LABEL_CHARS = 32
 # Layout steps before the layout stops. Nodes start near their final place
@@ -56,6 +54,10 @@ _SMALL_ITERATIONS = 250
 _LARGE_ITERATIONS = 100
 _LARGE = 800
 
+_COMMUNITY_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
+)  # fmt: skip
 _HERE = Path(__file__).parent
 _TLP_CLASS = {
     "CLEAR": "clear",
@@ -181,14 +183,38 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-def _network_data(
-    picture: Picture, drawn: _Drawn
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
-    """The vis-network nodes and edges (built with pyvis), and what the page shows of
-    each node and edge beside the picture."""
+@dataclass
+class _PageData:
+    nodes: list[dict[str, Any]]  # vis-network nodes and edges, built with pyvis
+    edges: list[dict[str, Any]]
+    info: dict[str, Any]  # what the page shows of each node and edge beside the picture
+    edge_info: list[dict[str, Any]]
+    # Every record cited, once: [seizure id, agency, record id, date, TLP]; nodes and
+    # edges cite them by position (a record behind ten nodes is written once).
+    records: list[list[str | None]]
+
+
+class _Records:
+    def __init__(self) -> None:
+        self.rows: list[list[str | None]] = []
+        self._index: dict[str, int] = {}
+
+    def cite(self, found: list[Evidence]) -> list[int]:
+        cited = []
+        for record in found:
+            index = self._index.get(record.seizure_id)
+            if index is None:
+                index = self._index[record.seizure_id] = len(self.rows)
+                self.rows.append(_record(record))
+            cited.append(index)
+        return cited
+
+
+def _network_data(picture: Picture, drawn: _Drawn) -> _PageData:
     net = Network(directed=True, cdn_resources="in_line")
     net.node_ids = _Ids()
     records = picture.records_of()
+    table = _Records()
     focus = set(picture.focus)
     positions = initial_positions(
         [node.id for node in drawn.nodes],
@@ -198,39 +224,37 @@ def _network_data(
     )
     info: dict[str, Any] = {}
     for node in drawn.nodes:
-        style = NODE_STYLES[node_class(node)]
+        key = node_class(node)
+        style = NODE_STYLES[key]
         player = picture.key_players.get(node.id)
         label = _short(node.label)
         if player:
             label = f"★{player.rank} {label}"
         if node.hub:
             label += " (hub)"
+        x, y = positions[node.id]
+        # Colours come from the node's group (its class, see _groups); only a border
+        # that marks it is its own.
         options: dict[str, Any] = {
+            "group": key,
             "size": node_size(_weight_of(node)) + (6 if node.id in focus else 0),
-            "borderWidth": 4 if node.id in focus else (3 if node.hub or player else 1),
-            "t": node_class(node),
-            "x": positions[node.id][0],
-            "y": positions[node.id][1],
+            "t": key,
+            "x": round(x),
+            "y": round(y),
         }
-        border = "#111111" if node.id in focus or player else style.colour
+        if node.id in focus or node.hub or player:
+            options["borderWidth"] = 4 if node.id in focus else 3
+            border = "#d4a017" if player else "#000000"
+            options["color"] = {"border": border}
         if node.hub:
-            border = "#000000"
             options["shapeProperties"] = {"borderDashes": [4, 3]}
-        if player:
-            border = "#d4a017"
-        options["color"] = {
-            "background": style.colour,
-            "border": border,
-            "highlight": {"background": style.colour, "border": "#000000"},
-            "hover": {"background": style.colour, "border": "#000000"},
-        }
         net.add_node(node.id, label=label, shape=style.shape, **options)
-        found = records.get(node.id, [])
-        dates = sorted({record.date for record in found if record.date})
-        info[node.id] = {
+        item: dict[str, Any] = {
             "type": node.type,
-            "cls": style.label,
             "label": node.label,
+            "r": table.cite(records.get(node.id, [])),
+        }
+        optional = {
             "jurisdiction": node.jurisdiction,
             "roles": node.roles,
             "degree": node.degree,
@@ -238,9 +262,6 @@ def _network_data(
             "omitted": node.omitted,
             "focus": node.id in focus,
             "props": _plain(node.properties),
-            "records": [_record(record) for record in found[-MAX_RECORDS:]],
-            "records_total": len(found),
-            "dates": dates,
             "names": _plain(picture.names.get(node.id, [])),
             "community": picture.communities.get(node.id),
             "key": (
@@ -249,35 +270,51 @@ def _network_data(
                 else None
             ),
         }
+        item.update({k: v for k, v in optional.items() if v not in (None, False, 0, [], {})})
+        info[node.id] = item
     edge_info = []
     for index, edge in enumerate(drawn.edges):
         kind = edge_kind(edge)
         line = EDGE_KINDS[kind]
-        net.add_edge(
-            edge.source,
-            edge.target,
-            id=index,
-            width=edge_width(edge.weight),
-            color={"color": line.colour, "highlight": "#000000", "hover": "#000000"},
-            dashes=line.dashes,
-            arrows="",
-            k=kind,
-        )
+        options = {"id": index, "width": edge_width(edge.weight), "color": line.colour, "k": kind}
+        if line.dashes:
+            options["dashes"] = line.dashes
+        net.add_edge(edge.source, edge.target, arrows="", **options)
         edge_info.append(
             {
                 "type": edge.type,
-                "kind": line.label,
-                "from": edge.source,
-                "to": edge.target,
                 "weight": edge.weight,
                 "props": _plain(edge.properties),
-                "records": [_record(record) for record in edge.evidence[:MAX_RECORDS]],
-                "records_total": max(edge.evidence_total, len(edge.evidence)),
-                "dates": sorted({r.date for r in edge.evidence if r.date}),
+                "r": table.cite(edge.evidence),
+                "n": max(edge.evidence_total, len(edge.evidence)),
             }
         )
     nodes, edges, *_ = net.get_network_data()
-    return nodes, edges, info, edge_info
+    for edge in edges:
+        edge.pop("arrows", None)  # none drawn (global option); the details give direction
+    return _PageData(nodes, edges, info, edge_info, table.rows)
+
+
+def _groups() -> dict[str, Any]:
+    """vis-network groups: one per node class (its colours), one per community
+    colour (the page's "colour by community")."""
+    groups: dict[str, Any] = {}
+    for key, style in NODE_STYLES.items():
+        groups[key] = _group_colour(style.colour)
+    for index, colour in enumerate(_COMMUNITY_COLOURS):
+        groups[f"c{index}"] = _group_colour(colour)
+    return groups
+
+
+def _group_colour(colour: str) -> dict[str, Any]:
+    return {
+        "color": {
+            "background": colour,
+            "border": colour,
+            "highlight": {"background": colour, "border": "#000000"},
+            "hover": {"background": colour, "border": "#000000"},
+        }
+    }
 
 
 def _options(nodes: int) -> dict[str, Any]:
@@ -309,7 +346,9 @@ def _options(nodes: int) -> dict[str, Any]:
             "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#222222"},
             "scaling": {"label": {"drawThreshold": 7}},
         },
+        "groups": _groups(),
         "edges": {
+            "arrows": {"to": {"enabled": False}},
             "smooth": False,
             "color": {"inherit": False},
             "selectionWidth": 1.5,
@@ -360,7 +399,8 @@ def render_page(
     picture = picture_of(model, kind=kind, anchor=anchor, title=title, **picture_args)
     base = _api_base(api_base)
     drawn = _cap(picture, max_nodes, max_edges)
-    nodes, edges, info, edge_info = _network_data(picture, drawn)
+    page = _network_data(picture, drawn)
+    nodes, edges = page.nodes, page.edges
     handling = picture.handling
     cap_notes = []
     if drawn.nodes_total > len(drawn.nodes):
@@ -390,15 +430,18 @@ def render_page(
             "file": f"iprgraph-{picture.kind}",
             "nodes_total": drawn.nodes_total,
             "edges_total": drawn.edges_total,
-            "communities": bool(picture.communities),
+            "communities": len(_COMMUNITY_COLOURS) if picture.communities else 0,
+            "classes": {key: style.label for key, style in NODE_STYLES.items()},
+            "kinds": {key: style.label for key, style in EDGE_KINDS.items()},
         },
         "options": _options(len(nodes)),
         "nodes": nodes,
         "edges": edges,
-        "info": info,
-        "edge_info": edge_info,
+        "info": page.info,
+        "edge_info": page.edge_info,
+        "records": page.records,
     }
-    dates = sorted({d for item in info.values() for d in item["dates"]})
+    dates = sorted({row[3] for row in page.records if row[3]})
     script, script_hash = _script()
     return (
         _environment()

@@ -12,13 +12,42 @@
   var tooltip = document.getElementById("tooltip");
   var details = document.getElementById("details");
   var started = performance.now();
-  var COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"];
+  var MAX_LISTED = 25;  // records listed in the details (all of them are counted)
+
+  // Nodes and edges cite records by their place in one table; unpack them here.
+  function unpack(indices) {
+    var rows = indices.map(function (i) { return data.records[i]; });
+    rows.sort(function (a, b) { return (a[3] || "") < (b[3] || "") ? -1 : (a[3] || "") > (b[3] || "") ? 1 : 0; });
+    return rows;
+  }
+  function datesOf(rows) {
+    var seen = {};
+    rows.forEach(function (r) { if (r[3]) { seen[r[3]] = true; } });
+    return Object.keys(seen);
+  }
+  data.nodes.forEach(function (n) {
+    var item = info[n.id];
+    item.t = n.t;
+    item.cls = meta.classes[n.t];
+    item.records = unpack(item.r);
+    item.records_total = item.records.length;
+    item.dates = datesOf(item.records);
+    item.roles = item.roles || [];
+    item.props = item.props || {};
+    item.names = item.names || [];
+  });
+  data.edges.forEach(function (e) {
+    var item = edgeInfo[e.id];
+    item.from = e.from;
+    item.to = e.to;
+    item.kind = meta.kinds[e.k];
+    item.records = unpack(item.r);
+    item.records_total = item.n;
+    item.dates = datesOf(item.records);
+  });
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
-  var original = {};
-  data.nodes.forEach(function (n) { original[n.id] = n.color; });
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   var state = { settled: false, settleMs: null, drawn: 0, blocked: 0 };
   window.iprgraphPicture = { network: network, nodes: nodes, edges: edges, state: state, meta: meta };
@@ -56,8 +85,9 @@
     return "/v1/entities/" + seg + "/neighborhood";
   }
 
-  function recordsTable(records, total) {
+  function recordsTable(all, total) {
     var wrap = el("div", null, "records");
+    var records = all.slice(-MAX_LISTED).reverse();
     if (!records.length) { return wrap; }
     var table = el("table");
     var head = el("tr");
@@ -297,14 +327,12 @@
   colour.addEventListener("change", function () {
     var updates = [];
     nodes.forEach(function (n) {
-      var c = original[n.id];
       var community = info[n.id].community;
-      if (colour.value === "community" && community !== null && community !== undefined) {
-        var k = COMMUNITY_COLOURS[community % COMMUNITY_COLOURS.length];
-        c = { background: k, border: c.border, highlight: { background: k, border: "#000000" },
-          hover: { background: k, border: "#000000" } };
+      var group = n.t;
+      if (colour.value === "community" && community !== undefined) {
+        group = "c" + (community % meta.communities);
       }
-      updates.push({ id: n.id, color: c });
+      if (n.group !== group) { updates.push({ id: n.id, group: group }); }
     });
     nodes.update(updates);
   });
