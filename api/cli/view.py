@@ -22,7 +22,7 @@ from graph.analysis.paths import PathMode, find_paths
 from graph.errors import IprgraphError
 from graph.export import canonical_records
 from graph.resolve.service import entity, profile_rows
-from graph.seizures import SeizureFilters, list_seizures
+from graph.seizures import SeizureFilters, SeizureSummary, list_seizures
 from graph.store import GraphStore
 from viz import ExportFormat, export, render_page
 
@@ -32,8 +32,9 @@ view_app = typer.Typer(
 )
 app.add_typer(view_app, name="view")
 
-# Seizures listed per member of an entity, for its records, dates and handling.
-ENTITY_SEIZURES = 200
+# Seizures read per page for each member of an entity (all pages are read: the
+# handling of the picture is that of every record behind its members).
+ENTITY_SEIZURES_PAGE = 200
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
 
 
@@ -93,13 +94,20 @@ class Answers:
         members = {row["id"] for row in view.members}
         outside = {end for link in view.suggestions for end in (link["a"], link["b"])} - members
         names = {row["id"]: row["name"] for row in profile_rows(self.store, outside)}
-        seizures = {
-            member: list_seizures(
-                self.store, SeizureFilters(party=member), limit=ENTITY_SEIZURES
-            ).items
-            for member in sorted(members)
-        }
+        seizures = {member: self._seizures_of(member) for member in sorted(members)}
         return Answer(view, {"party_names": names, "seizures": seizures})
+
+    def _seizures_of(self, party: str) -> list[SeizureSummary]:
+        found: list[SeizureSummary] = []
+        cursor = None
+        while True:
+            page = list_seizures(
+                self.store, SeizureFilters(party=party), limit=ENTITY_SEIZURES_PAGE, cursor=cursor
+            )
+            found += page.items
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
 
 
 @dataclass

@@ -174,3 +174,19 @@ def test_a_cell_that_a_spreadsheet_reads_as_a_formula_is_quoted() -> None:
         assert neutralise(text) == "'" + text
     assert neutralise("Acme =1") == "Acme =1"
     assert neutralise(None) == ""
+
+
+def test_an_entity_holds_every_seizure_of_its_members_read_page_by_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.cli import view
+
+    monkeypatch.setattr(view, "ENTITY_SEIZURES_PAGE", 1)
+    answer = world.answers.entity(world.front_a)
+    picture = picture_of(answer.model, **answer.picture_args)
+    members = {row["id"] for row in answer.model.members}
+    assert len(members) == 2, "the second spelling of the front joins its entity"
+    records = picture.records_of()
+    assert len(records[world.front_a]) == 2
+    assert {r.tlp for r in picture.evidence()} == {"AMBER", "GREEN"}
+    assert picture.handling == "AMBER"
