@@ -35,8 +35,9 @@ links.csv (a "Links" specification: both ends and the link on each row)
 | To Label           | End 2 Label                      |                                           |
 | Link Type          | Link type (by column value)      | SHIPPED_BY, HAS_PHONE, IDENTITY_LINK, SAME_AS... |
 | Kind               | Attribute "Kind"                 | identity, co_seizure, weak, context, same_as_* |
-| Direction          | Arrow (direction)                | "With Arrows" (the stored direction)      |
-| Weight             | Strength / line width, or attribute | 0 to 1: how strongly it binds          |
+| Direction          | Direction, "from import source"  | 1: End 1 to End 2 (the stored direction); i2's codes are 0 none, 1 End 1 to End 2, 2 End 2 to End 1, 3 both |
+| Strength           | Strength, "from import source"   | 0 confirmed (records, automatic or confirmed SAME_AS), 1 unconfirmed (suggested SAME_AS), 2 tentative (containers, forwarders, rejected SAME_AS): i2's solid, dashed and dotted lines |
+| Weight             | Attribute "Weight" (number), or line width | 0 to 1: how strongly it binds    |
 | Label              | Label                            | relationship and why                      |
 | Evidence           | Attribute "Evidence"             | seizure ids, `;`-separated                |
 | Evidence Total     | Attribute "Evidence Total"       | records in all (more than listed if capped)|
@@ -85,6 +86,7 @@ LINK_COLUMNS = (
     "Link Type",
     "Kind",
     "Direction",
+    "Strength",
     "Weight",
     "Label",
     "Evidence",
@@ -93,6 +95,10 @@ LINK_COLUMNS = (
     "Last Date",
     "TLP",
 )
+
+
+# i2's link strengths by edge kind (viz.style): 0 confirmed, 1 unconfirmed, 2 tentative.
+_STRENGTH = {"same_as_suggested": 1, "weak": 2, "same_as_rejected": 2}
 
 
 def _description(node: GraphNode) -> str:
@@ -150,7 +156,8 @@ def i2_files(picture: Picture) -> dict[str, bytes]:
                 b.label if b else "",
                 edge.type,
                 edge_kind(edge),
-                "With Arrows",
+                1,
+                _STRENGTH.get(edge_kind(edge), 0),
                 edge.weight,
                 f"{edge.type}: {why}" if why else edge.type,
                 ";".join(r.seizure_id for r in edge.evidence),
@@ -167,7 +174,8 @@ def i2_files(picture: Picture) -> dict[str, bytes]:
         "entities.csv: import first, with an Entities specification (Identity = Entity ID, "
         "Entity type = Entity Type, Label = Label, other columns as attributes).\n"
         "links.csv: import second, with a Links specification (End 1 = From Entity ID/Type/"
-        "Label, End 2 = To Entity ID/Type/Label, Link type = Link Type, Arrow = Direction).\n"
+        "Label, End 2 = To Entity ID/Type/Label, Link type = Link Type, Direction and Strength "
+        "from import source).\n"
         "Every cell that a spreadsheet would read as a formula starts with a quote.\n"
     )
     if picture.notes:

@@ -29,7 +29,6 @@ from urllib.parse import quote, urlencode
 from graph.analysis.networks import NetworkDetail, NetworkView
 from graph.analysis.paths import PathsAnswer
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
-from graph.model import LinkStatus
 from graph.resolve.service import EntityView
 from graph.seizures import TLP_LEVELS, SeizureSummary
 
@@ -45,8 +44,6 @@ __all__ = [
 KINDS = ("network", "neighbourhood", "paths", "entity")
 # The contract's default handling: what a record of unknown TLP is treated as.
 DEFAULT_TLP = "AMBER"
-# SAME_AS statuses that bind two parties into one entity (drawn solid).
-_BINDING = {LinkStatus.AUTO.value, LinkStatus.CONFIRMED.value}
 
 
 def most_restrictive(levels: Iterable[str | None]) -> str:
@@ -318,8 +315,3 @@ def _entity(
             ("pending suggestions", str(pending)),
         ],
     )
-
-
-def same_as_binding(edge: GraphEdge) -> bool:
-    """Whether a SAME_AS edge binds its parties (auto or confirmed), not only suggests."""
-    return str(edge.properties.get("status") or "auto") in _BINDING

@@ -19,6 +19,7 @@ import pytest
 
 from api.cli.view import Answer, Answers
 from graph.analysis.networks import build_networks, party_networks
+from graph.analysis.paths import PathMode
 from graph.embedded import EmbeddedServer
 from graph.resolve.service import resolve
 from graph.schema import ensure_schema
@@ -67,15 +68,9 @@ class World:
         return {
             "network": self.answers.network(self.network),
             "neighbourhood": self.answers.neighbourhood(self.front_a, 2, None, 200, False),
-            "paths": self.answers.paths(self.hostile, self.front_b, 6, _k(), 3, False),
+            "paths": self.answers.paths(self.hostile, self.front_b, 6, PathMode.K, 3, False),
             "entity": self.answers.entity(self.front_a),
         }
-
-
-def _k() -> Any:
-    from graph.analysis.paths import PathMode
-
-    return PathMode.K
 
 
 @pytest.fixture(scope="module")
