@@ -101,6 +101,7 @@ class _Drawn:
     edges: list[GraphEdge]
     nodes_total: int
     edges_total: int
+    edges_capped: bool  # more edges joined the nodes drawn than max_edges
 
 
 def _weight_of(node: GraphNode) -> float:
@@ -141,11 +142,12 @@ def _cap(picture: Picture, max_nodes: int, max_edges: int) -> _Drawn:
     else:
         drawn_nodes, kept_ids = list(nodes), set(by_id)
     drawn_edges = [edge for edge in edges if edge.source in kept_ids and edge.target in kept_ids]
-    if len(drawn_edges) > max_edges:
+    edges_capped = len(drawn_edges) > max_edges
+    if edges_capped:
         strongest = sorted(range(len(drawn_edges)), key=lambda i: -drawn_edges[i].weight)
         keep = set(strongest[:max_edges])
         drawn_edges = [edge for i, edge in enumerate(drawn_edges) if i in keep]
-    return _Drawn(drawn_nodes, drawn_edges, len(nodes), len(picture.graph.edges))
+    return _Drawn(drawn_nodes, drawn_edges, len(nodes), len(picture.graph.edges), edges_capped)
 
 
 class _Ids(list[Any]):
@@ -411,10 +413,14 @@ def render_page(
             "were left out."
         )
     if drawn.edges_total > len(drawn.edges):
+        which = (
+            f"the strongest {max_edges:,} of those between the nodes drawn"
+            if drawn.edges_capped
+            else "those between the nodes drawn"
+        )
         cap_notes.append(
             f"It draws {len(drawn.edges):,} of the answer's {drawn.edges_total:,} edges "
-            f"(the strongest, at most {max_edges:,}, between the nodes drawn); "
-            f"{drawn.edges_total - len(drawn.edges):,} were left out."
+            f"({which}); {drawn.edges_total - len(drawn.edges):,} were left out."
         )
     types_present = sorted(
         {node_class(node) for node in drawn.nodes}, key=lambda t: list(NODE_STYLES).index(t)
