@@ -6,8 +6,11 @@ returned (a `NetworkView`/`NetworkDetail`, a neighbourhood's `Subgraph`, a
 
     render_page(model, api_base="", anchor=None, ...) -> str
         The standalone interactive HTML page (viz.page). `anchor` names a
-        neighbourhood's anchor; for an entity, `party_names` and `seizures` (see
-        `picture_of`). `kind="network"` etc. checks the model is of that kind.
+        neighbourhood's anchor; for a network and an entity, `seizures` (party id ->
+        every seizure naming it), so that the picture holds, and its TLP covers,
+        every record behind it; for an entity also `party_names` (see `picture_of`,
+        and `api.cli.view.Answers`, which builds them). `kind="network"` etc. checks
+        the model is of that kind.
 
     export(model, format, **same) -> Exported
         `format` one of graphml, gexf, cytoscape, i2, ftm, ndjson (viz.export).

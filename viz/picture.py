@@ -143,13 +143,15 @@ def picture_of(
     """The picture of a graph answer (see the module's table); a `Picture` is returned
     as it is. A neighbourhood's `Subgraph` does not know its anchor: pass `anchor`.
     An entity's `EntityView` names the parties its pending suggestions point to by id
-    only: `party_names` gives their names; `seizures` (party id -> the seizures naming
-    it, from `graph.seizures.list_seizures`) gives its members' records, dates and TLP,
-    which the handling of the picture needs."""
+    only: `party_names` gives their names. `seizures` (party id -> every seizure naming
+    it, from `graph.seizures.list_seizures`) gives the records behind an entity's
+    members or a network's entities, their dates and TLP: a network's links cite only
+    a few records each, and the handling of a picture is that of every record behind
+    it, so pass them for a network and an entity."""
     if isinstance(model, Picture):
         return model
     if isinstance(model, NetworkView):
-        picture = _network(model)
+        picture = _network(model, seizures or {})
     elif isinstance(model, PathsAnswer):
         picture = _paths(model)
     elif isinstance(model, EntityView):
@@ -165,7 +167,11 @@ def picture_of(
     return picture
 
 
-def _network(view: NetworkView) -> Picture:
+def _records(found: Sequence[SeizureSummary]) -> list[Evidence]:
+    return [Evidence(s.id, s.agency, s.record_id, s.seizure_date, s.handling.tlp) for s in found]
+
+
+def _network(view: NetworkView, seizures: Mapping[str, Sequence[SeizureSummary]]) -> Picture:
     summary = view.summary
     picture = Picture(
         kind="network",
@@ -187,6 +193,13 @@ def _network(view: NetworkView) -> Picture:
             ("last seizure", summary.last_seizure or "-"),
         ],
     )
+    # A link cites a few of its records; the seizures of each entity's parties, when
+    # given, are all the records behind the network (its figures count them all).
+    for node in view.graph.nodes:
+        parties = [party.get("id") for party in node.properties.get("parties") or []]
+        found = [record for party in parties for record in _records(seizures.get(party, []))]
+        if found:
+            picture.node_records[node.id] = found
     if isinstance(view, NetworkDetail):
         picture.key_players = {
             player.entity: KeyPlayerMark(rank, player.betweenness, player.pagerank)
@@ -292,12 +305,7 @@ def _entity(
     names: dict[str, list[dict[str, Any]]] = {}
     for row in view.names:
         names.setdefault(row["party"], []).append(dict(row))
-    records = {
-        party: [
-            Evidence(s.id, s.agency, s.record_id, s.seizure_date, s.handling.tlp) for s in found
-        ]
-        for party, found in seizures.items()
-    }
+    records = {party: _records(found) for party, found in seizures.items()}
     pending = sum(1 for link in view.suggestions)
     return Picture(
         kind="entity",

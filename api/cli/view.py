@@ -32,8 +32,8 @@ view_app = typer.Typer(
 )
 app.add_typer(view_app, name="view")
 
-# Seizures read per page for each member of an entity (all pages are read: the
-# handling of the picture is that of every record behind its members).
+# Seizures read per page for each party of an entity or a network (all pages are
+# read: the handling of a picture is that of every record behind its parties).
 ENTITY_SEIZURES_PAGE = 200
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
 
@@ -58,7 +58,14 @@ class Answers:
         network = network_or_entity
         if not network.startswith("net:"):
             network = network_of(self.store, network_or_entity).summary.id
-        return Answer(get_network(self.store, network), {})
+        detail = get_network(self.store, network)
+        parties = sorted(
+            party["id"]
+            for node in detail.graph.nodes
+            for party in node.properties.get("parties") or []
+        )
+        seizures = {party: self._seizures_of(party) for party in parties}
+        return Answer(detail, {"seizures": seizures})
 
     def neighbourhood(
         self, node: str, depth: int, types: list[str] | None, limit: int, through_hubs: bool

@@ -190,3 +190,18 @@ def test_an_entity_holds_every_seizure_of_its_members_read_page_by_page(
     assert len(records[world.front_a]) == 2
     assert {r.tlp for r in picture.evidence()} == {"AMBER", "GREEN"}
     assert picture.handling == "AMBER"
+
+
+def test_a_network_holds_every_seizure_of_its_entities(answers: dict[str, Answer]) -> None:
+    answer = answers["network"]
+    picture = picture_of(answer.model, **answer.picture_args)
+    records = picture.records_of()
+    seizures = answer.picture_args["seizures"]
+    for node in picture.graph.nodes:
+        # The service counts the seizures naming the entity's parties; the picture
+        # holds each of them (not only the few its links cite), and its links' too.
+        own = {s.id for party in node.properties["parties"] for s in seizures[party["id"]]}
+        assert len(own) == node.properties["seizures"], node.label
+        assert own <= {record.seizure_id for record in records[node.id]}, node.label
+    bare = picture_of(answer.model)
+    assert sum(map(len, bare.records_of().values())) < sum(map(len, records.values()))
