@@ -235,8 +235,7 @@ def _network_data(picture: Picture, drawn: _Drawn) -> _PageData:
         if node.hub:
             label += " (hub)"
         x, y = positions[node.id]
-        # Colours come from the node's group (its class, see _groups); only a border
-        # that marks it is its own.
+        # Colours come from the node's group (its class, see _groups).
         options: dict[str, Any] = {
             "group": key,
             "size": node_size(_weight_of(node)) + (6 if node.id in focus else 0),
@@ -244,13 +243,18 @@ def _network_data(picture: Picture, drawn: _Drawn) -> _PageData:
             "x": round(x),
             "y": round(y),
         }
-        if node.id in focus or node.hub or player:
+        marked = node.id in focus or node.hub or player
+        if marked:
             options["borderWidth"] = 4 if node.id in focus else 3
-            border = "#d4a017" if player else "#000000"
-            options["color"] = {"border": border}
         if node.hub:
             options["shapeProperties"] = {"borderDashes": [4, 3]}
         net.add_node(node.id, label=label, shape=style.shape, **options)
+        if marked:
+            # pyvis drops `color` from a node with a group, and vis-network does not
+            # merge a partial colour with the group's: a marked node carries all of it.
+            border = "#d4a017" if player else "#000000"
+            colour = {**_group_colour(style.colour)["color"], "border": border}
+            net.node_map[node.id]["color"] = colour
         item: dict[str, Any] = {
             "type": node.type,
             "label": node.label,
@@ -436,7 +440,7 @@ def render_page(
             "file": f"iprgraph-{picture.kind}",
             "nodes_total": drawn.nodes_total,
             "edges_total": drawn.edges_total,
-            "communities": len(_COMMUNITY_COLOURS) if picture.communities else 0,
+            "communities": list(_COMMUNITY_COLOURS) if picture.communities else [],
             "classes": {key: style.label for key, style in NODE_STYLES.items()},
             "kinds": {key: style.label for key, style in EDGE_KINDS.items()},
         },

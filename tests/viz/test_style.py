@@ -58,3 +58,25 @@ def test_every_node_gets_a_start_and_separate_groups_start_apart() -> None:
 
     (ax, ay), (bx, by) = centre(nodes[:20]), centre(nodes[20:])
     assert math.dist((ax, ay), (bx, by)) > 100
+
+
+def test_the_anchor_hubs_and_key_players_are_marked() -> None:
+    graph = Subgraph(
+        nodes=[
+            GraphNode("a", "Party", "A", roles=["Shipper"]),
+            GraphNode("HKHKG", "Port", "Hong Kong", hub=True),
+            GraphNode("c", "Party", "C"),
+        ],
+        edges=[GraphEdge("a", "HKHKG", "SEIZED_AT"), GraphEdge("a", "c", "SAME_AS")],
+    )
+    html = render_page(graph, anchor="a")
+    data = json.loads(re.search(r'id="iprgraph-data">(.*?)</script>', html, re.S).group(1))
+    nodes = {node["id"]: node for node in data["nodes"]}
+    assert nodes["a"]["color"]["border"] == "#000000"
+    assert (
+        nodes["a"]["color"]["background"]
+        == data["options"]["groups"]["Shipper"]["color"]["background"]
+    )
+    assert nodes["HKHKG"]["shapeProperties"]["borderDashes"]
+    assert nodes["HKHKG"]["label"].endswith("(hub)")
+    assert "color" not in nodes["c"] and nodes["c"]["group"] == "Party"

@@ -46,6 +46,8 @@
     item.dates = datesOf(item.records);
   });
 
+  var marked = {};
+  data.nodes.forEach(function (n) { if (n.color) { marked[n.id] = n.color; } });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -329,10 +331,20 @@
     nodes.forEach(function (n) {
       var community = info[n.id].community;
       var group = n.t;
+      var background = null;
       if (colour.value === "community" && community !== undefined) {
-        group = "c" + (community % meta.communities);
+        var k = community % meta.communities.length;
+        group = "c" + k;
+        background = meta.communities[k];
       }
-      if (n.group !== group) { updates.push({ id: n.id, group: group }); }
+      var update = { id: n.id, group: group };
+      var own = marked[n.id];
+      if (own) {  // a marked node's colour is its own, not its group's
+        var bg = background || own.background;
+        update.color = { background: bg, border: own.border,
+          highlight: { background: bg, border: "#000000" }, hover: { background: bg, border: "#000000" } };
+      }
+      updates.push(update);
     });
     nodes.update(updates);
   });
