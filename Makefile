@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 PY_READY := $(VENV)/.installed
 LINT_DIR := tools/cypher-lint
 NODE_READY := $(LINT_DIR)/node_modules/.installed
+# Debian's Chromium, which the picture and /docs tests drive through Playwright's
+# Python package (no downloaded browser); IPRGRAPH_CHROMIUM names another one.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test check pytest bench serve clean
+.PHONY: demo test check pytest bench serve clean chromium
 
 $(PY_READY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iprgraph needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -36,8 +39,20 @@ check: $(PY_READY)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-pytest: $(PY_READY) $(NODE_READY)
-	@$(BIN)/pytest; status=$$?; \
+# Installed when missing (CI is root on a fresh Debian machine, with no stdin);
+# a person who is not root is told what to run instead.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' (or set CHROMIUM to a Chromium binary)"; exit 1; \
+		fi; \
+		echo "Installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null || exit 1; \
+	fi
+
+pytest: $(PY_READY) $(NODE_READY) chromium
+	@IPRGRAPH_CHROMIUM=$(CHROMIUM) $(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; \
 	exit $$status
 

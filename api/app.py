@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.audit import AuditLog
+from api.docs import serve_docs_offline
 from api.middleware import GuardMiddleware
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
@@ -83,4 +84,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         principals.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
+    serve_docs_offline(app)
     return app

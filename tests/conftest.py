@@ -100,3 +100,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 red=True,
             )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# Headless Chromium (Debian's, which `make test` installs), one for the session,
+# started only by the tests that ask for it. Flags: no sandbox (root in CI), no GPU,
+# and none of Chromium's own background requests, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A name that is not loopback-looking for the API under test (Swagger UI skips
+    # its online validator only for localhost and 127.0.0.1).
+    "--host-resolver-rules=MAP iprgraph.test 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("IPRGRAPH_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(
+            f"The browser tests need Chromium at {executable}; 'make test' installs Debian's "
+            "chromium (or set IPRGRAPH_CHROMIUM)."
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

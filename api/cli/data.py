@@ -1,5 +1,5 @@
 """Commands over the data: ingest, resolve, networks, judgements, evaluation,
-export, reference tables and the generator. The load-resolve-networks sequence
+reference tables and the generator (`export` is in view.py). The load-resolve-networks sequence
 itself is `graph.pipeline`; these commands show its progress and print its reports."""
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from graph import pipeline
 from graph.analysis.network_eval import evaluate_networks
 from graph.analysis.networks import BuildReport, build_networks
 from graph.errors import IprgraphError
-from graph.export import canonical_records
 from graph.model import LinkStatus
 from graph.resolve.entities import Judgement, judge
 from graph.resolve.service import ResolveReport, evaluate_store
@@ -388,25 +387,6 @@ def evaluate_networks_command(
         ]
 
     _evaluate(truth, ("mentions", "networks"), evaluate_networks, as_json, "Networks", rows)
-
-
-@app.command("export")
-def export(
-    out: Annotated[Path, typer.Argument(help="File to write (NDJSON, one record per line).")],
-    format_: Annotated[
-        str, typer.Option("--format", help="Only ndjson: the canonical record, one per line.")
-    ] = "ndjson",
-) -> None:
-    """Write every seizure back as canonical records; ingesting them rebuilds the graph."""
-    if format_ != "ndjson":
-        raise IprgraphError(f"--format {format_!r} is not supported; use ndjson")
-    settings = read_settings()
-    count = 0
-    with open_store(settings) as store, out.open("w", encoding="utf-8") as handle:
-        for record in canonical_records(store):
-            handle.write(record + "\n")
-            count += 1
-    console.print(f"Wrote {count} records to {out}.")
 
 
 reference_app = typer.Typer(help="Reference tables used to normalise records.")
