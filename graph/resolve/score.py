@@ -31,6 +31,7 @@ from typing import Final
 from rapidfuzz.distance import OSA
 from rigour.text.scripts import is_latin
 
+from graph.resolve.persons import PersonMatch, looks_like_person, match_persons, person_shaped
 from graph.resolve.profile import (
     LEGAL_FORM_KINDS,
     SILENT_GROUPS,
@@ -40,7 +41,9 @@ from graph.resolve.profile import (
     is_syllable,
     name_parts,
 )
-from graph.resolve.readings import Reading, has_cjk, reading_keys
+from graph.resolve.readings import Reading, has_cjk, homophones, reading_keys
+from ingest.normalise.cyrillic import same_word
+from ingest.normalise.readings import is_hangul
 
 __all__ = [
     "AUTO",
@@ -90,6 +93,10 @@ _MAX_TOKEN_WEIGHT = 10
 _SIM_SYNONYM = 0.9  # generic words of one group: "imp" / "import", "footwear" / "shoes"
 _SIM_FOLDED = 0.97  # "soehne" / "sohne": German letters folded two ways
 _SIM_SWAPPED = 0.95  # "hauxin" / "huaxin": two neighbouring letters swapped
+# Shortest word compared as a romanisation of a Cyrillic word.
+_CYRILLIC_WORD = 5
+# Shortest word in which two swapped letters are a keying error, not another name.
+_SWAP_SAME = 6
 _SIM_INITIAL = 0.6  # "j" / "john"
 _SIM_ACRONYM = 0.8  # "dgf" / "dhl global forwarding"
 # Longest run of tokens joined to match one token: three-syllable trade names; only
@@ -130,6 +137,9 @@ class NameMatch:
     legal_form_conflict: bool = False  # both have a legal form, and they differ
     legal_form_omission: bool = False  # only one has a legal form
     person_like: bool = False  # both read as a person's name
+    # Words that tell a company from its namesake when one name only has them
+    # ("Group", "Holding", "International"): see `DISTINGUISHING_WORDS`.
+    distinguishing: tuple[str, ...] = ()
 
     @property
     def conflict(self) -> bool:
@@ -216,7 +226,19 @@ def _token_similarity(a: str, group_a: str, b: str, group_b: str) -> tuple[float
         if len(short) >= 4 and _fold_german(a) == _fold_german(b):
             return _SIM_FOLDED, _KIND_SAME
         if len(short) >= 4 and _swapped(a, b):
-            return _SIM_SWAPPED, _KIND_SAME
+            # A swap in a short word may be another name ("Miura" / "Imura").
+            kind = _KIND_SAME if len(short) >= _SWAP_SAME else _KIND_APPROXIMATE
+            return _SIM_SWAPPED, kind
+    if (
+        not group_a
+        and not group_b
+        and min(len(a), len(b)) >= _CYRILLIC_WORD
+        and not (is_pinyin(a) or is_pinyin(b))
+        and same_word(a, b) is not None
+    ):
+        # Two romanisations of one Russian, Ukrainian or Belarusian word
+        # ("Otkritie" / "Otkrytie", "Faktoring" / "Factoring").
+        return _SIM_FOLDED, _KIND_SAME
     sim = _typo_similarity(a, b)
     if sim and len(a) == len(b) and is_pinyin(a) and is_pinyin(b):
         # A letter changed, not dropped: "heng" / "hong" are two characters (恒, 宏),
@@ -705,6 +727,27 @@ def match_names(
         legal_form_conflict=legal_conflict,
         legal_form_omission=legal_omission,
         person_like=person_like,
+        distinguishing=_distinguishing(left, used_left) + _distinguishing(right, used_right),
+    )
+
+
+# Words that say a company is not its namesake when one name only has them: a
+# group or holding company and the company it holds, an international arm and the
+# local one ("Toyo Group" / "Toyo"). Words of `graph.resolve.profile` groups that
+# otherwise say nothing missing (filler) or weigh as a line of business.
+DISTINGUISHING_WORDS: Final = frozenset(
+    {
+        "group", "groups", "holding", "holdings", "international", "intl", "global",
+        "worldwide", "enterprise", "enterprises", "jituan", "konggu", "guoji",
+    }
+)  # fmt: skip
+
+
+def _distinguishing(name: _Name, used: int) -> tuple[str, ...]:
+    return tuple(
+        text
+        for i, text in enumerate(name.texts)
+        if not used >> i & 1 and text in DISTINGUISHING_WORDS
     )
 
 
@@ -792,6 +835,7 @@ def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
         "legal_form_conflict": names.legal_form_conflict,
         "legal_form_omission": names.legal_form_omission,
         "person_name": names.person_like,
+        "name_distinguishing": bool(names.distinguishing),
         "script_crossing": crossing,
     }
     return {key: 1.0 for key, on in flags.items() if on}
@@ -800,6 +844,8 @@ def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
 # Features that cap a score at _CAP_CONFLICT (disagreement), and those that cap a
 # pair with no shared artefact at _CAP_AMBIGUOUS (not enough to tell namesakes apart).
 _CONFLICTS = (
+    "person_company",
+    "name_homophone",
     "name_conflict",
     "name_reordered",
     "business_conflict",
@@ -813,6 +859,7 @@ _AMBIGUITIES = (
     "business_omission",
     "person_name",
     "place_omission",
+    "name_distinguishing",
 )
 
 
@@ -876,6 +923,27 @@ def _artefact_strength(shared: dict[str, list[str]]) -> float:
     return 1.0 - missing
 
 
+# Names in two scripts that no reading links ("CYNOSURE ENTERPRISE" / 元漢企業, a
+# translation) are linked by a registration number, issued to one company, and
+# suggested on a shared phone or email (a front company in another script shares
+# them too); an address says nothing alone.
+_UNTOLD_LINK = 0.92
+_UNTOLD_SUGGEST = ("shared_phone", "shared_email")
+
+
+# Features of words that names in two unlinked scripts cannot say anything about.
+_UNSAID = ("name_conflict", "name_omission", "name_approximate", "name_syllable_changed")
+
+
+def _untold_score(shared: dict[str, list[str]]) -> float:
+    """The score of names that cannot be compared, from what the parties share."""
+    if shared["shared_identifier"]:
+        return _UNTOLD_LINK
+    if any(shared[feature] for feature in _UNTOLD_SUGGEST):
+        return REVIEW_THRESHOLD + 0.05
+    return 0.0
+
+
 def _lifted(similarity: float, artefacts: float) -> float:
     """A name's similarity lifted by what the parties share; never lower as the
     similarity grows (what `score_bound` relies on)."""
@@ -902,7 +970,15 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
         similarity = max(
             similarity, similarity_bound(read.left_key, read.right_key, silent_a, silent_b)
         )
-    score = _lifted(min(1.0, similarity), _artefact_strength(_shared(a, b)))
+    person = _person(a, b)
+    if person is not None:
+        similarity = person.similarity
+    elif _unrelated_scripts(a.name, b.name) and a.name_key != b.name_key:
+        similarity = 0.0
+    shared = _shared(a, b)
+    score = _lifted(min(1.0, similarity), _artefact_strength(shared))
+    if _foreign_script(a.name) != _foreign_script(b.name):
+        score = max(score, _untold_score(shared))
     if a.country and b.country and a.country != b.country:
         score = min(score, _CAP_CONFLICT)
     return min(1.0, score)
@@ -918,16 +994,77 @@ def _reading(a: PartyProfile, b: PartyProfile) -> Reading | None:
 
 def _names(a: PartyProfile, b: PartyProfile) -> tuple[NameMatch, str]:
     """How the names line up: as written, or as one reads the other when that
-    lines them up better; and the reading, if it was taken."""
+    lines them up better, or as person names part by part (`graph.resolve.persons`)
+    when both may be a person's; and the reading, if it was taken."""
     silent_a, silent_b = admin_words(a.name), admin_words(b.name)
     names = match_names(a.name_key, b.name_key, silent_a, silent_b)
+    reading = ""
     read = _reading(a, b)
-    if read is None:
-        return names, ""
-    other = match_names(read.left_key, read.right_key, silent_a, silent_b)
-    if other.similarity > names.similarity:
-        return other, read.explanation
-    return names, ""
+    if read is not None:
+        other = match_names(read.left_key, read.right_key, silent_a, silent_b)
+        if other.similarity > names.similarity:
+            names, reading = other, read.explanation
+    person = _person(a, b)
+    if person is not None:
+        # Person names are compared part by part, never by the company aligner's
+        # tolerances ("Kim Jin" / "Kim Sin" are two names).
+        return _as_name_match(person), "; ".join(person.readings)
+    if (_unrelated_scripts(a.name, b.name) and a.name_key != b.name_key) or (
+        names.acronym and (person_shaped(a.name, a.name_key) or person_shaped(b.name, b.name_key))
+    ):
+        # No letters to compare, or initials of a person's name ("Alexander Blok" /
+        # "A&B LLC"), which say nothing.
+        names, reading = _NO_MATCH, ""
+    return names, reading
+
+
+# Comparison forms read Hangul in Korean and Han in Mandarin: a Korean name and a
+# Chinese or Japanese one have no letters to compare (이홍 is no 李弘 read in pinyin),
+# and a Korean company's name in Hangul is read as a Latin one only by a reading.
+_NO_MATCH: Final = NameMatch(0.0, (), (), (), (), ())
+
+
+def _unrelated_scripts(left: str, right: str) -> bool:
+    """A Hangul name beside one in another script, outside the person path: rigour's
+    romanisation of Hangul is no name's spelling to align ("믹 폴리" is no "MIG")."""
+    return _has_hangul(left) or _has_hangul(right)
+
+
+def _has_hangul(name: str) -> bool:
+    return any(is_hangul(ch) for ch in name)
+
+
+def _looks_personal(party: PartyProfile) -> bool:
+    return person_shaped(party.name, party.name_key) and looks_like_person(party.name)
+
+
+def _person_beside_company(person: PartyProfile, company: PartyProfile, names: NameMatch) -> bool:
+    """A person's name and a company's that says it is one (a legal form, a word of
+    a line of business or "Co."): "NAJIBI, Seyyed Mohammad" / "Najibi & Co."."""
+    if not (names.legal_form_omission or names.generic_left or names.generic_right) and not any(
+        name_parts(company.name_key).groups
+    ):
+        return False
+    return not person_shaped(company.name, company.name_key) and _looks_personal(person)
+
+
+def _person(a: PartyProfile, b: PartyProfile) -> PersonMatch | None:
+    if not (person_shaped(a.name, a.name_key) and person_shaped(b.name, b.name_key)):
+        return None
+    return match_persons(a.name, b.name)
+
+
+def _as_name_match(person: PersonMatch) -> NameMatch:
+    return NameMatch(
+        similarity=person.similarity,
+        pairs=person.pairs,
+        extra_left=person.extra_left,
+        extra_right=person.extra_right,
+        generic_left=(),
+        generic_right=(),
+        approximate=person.approximate,
+        person_like=True,
+    )
 
 
 def may_review(a: PartyProfile, b: PartyProfile) -> bool:
@@ -959,9 +1096,26 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     artefacts = _artefact_strength(shared)
     country_features, country_notes = _countries(a, b)
     features.update(country_features)
+    alike = homophones(a.name, a.name_key, b.name, b.name_key)
+    if alike:
+        features["name_homophone"] = 1.0
+        evidence.append(f"other characters read alike ({alike}): another name")
+    if _person_beside_company(a, b, names) or _person_beside_company(b, a, names):
+        # "NAJIBI, Seyyed Mohammad" and "Seyyed Mohammad Najibi & Co.": a person and
+        # the company named after them.
+        features["person_company"] = 1.0  # a conflict: two entities
+        evidence.append("a person's name beside a company's")
 
     similarity = names.similarity
     score = _lifted(similarity, artefacts)
+    if crossing and similarity < _LIFT_FROM:
+        # Names in two scripts that no reading links: a translation, a brand, or
+        # another company. Their words cannot be compared; only what they share can
+        # say (`_untold_score`).
+        features["name_untold"] = 1.0
+        for unsaid in _UNSAID:
+            features.pop(unsaid, None)
+        score = max(score, _untold_score(shared))
     if any(key in features for key in _CONFLICTS):
         score = min(score, _CAP_CONFLICT)
     elif "name_syllable_changed" in features or (
@@ -990,7 +1144,9 @@ def _explain(
     evidence: list[str],
 ) -> str:
     parts = [f"names {names.similarity:.2f} alike ({_one_line(a.name)} / {_one_line(b.name)})"]
-    if names.conflict:
+    if "name_untold" in features:
+        pass  # the words of two scripts no reading links are not compared
+    elif names.conflict:
         parts.append(
             f"names differ in {' '.join(names.extra_left)} / {' '.join(names.extra_right)}"
         )
@@ -1012,12 +1168,23 @@ def _explain(
         )
     elif names.generic_omission:
         parts.append(f"only one name says {' '.join(names.generic_left + names.generic_right)}")
+    if names.distinguishing:
+        parts.append(f"only one name says {' '.join(names.distinguishing)}")
     if names.legal_form_conflict:
         parts.append("legal forms differ")
     if names.person_like:
         parts.append("a person's name")
     if "script_crossing" in features:
         parts.append("different scripts")
+    if "name_untold" in features:
+        parts.append(
+            "no reading links the two scripts (a translation or another name): "
+            + (
+                "linked by what they share"
+                if features.get("shared_identifier")
+                else "a suggestion at most, on what they share"
+            )
+        )
     parts.extend(evidence)
     if not any(key.startswith("shared_") for key in features):
         parts.append("nothing else shared")
