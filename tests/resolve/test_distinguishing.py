@@ -12,7 +12,7 @@ def test_a_group_or_holding_is_not_the_company_it_holds_on_the_name_alone() -> N
         result = compare(party("Toyo Kohan Co., Ltd.", "JP"), party(other, "JP"))
         assert REVIEW_THRESHOLD <= result.score < AUTO_THRESHOLD, other
         assert "name_distinguishing" in result.features
-        assert "only one name says" in result.explanation
+        assert "tell a company from its namesake" in result.explanation
     shared = compare(
         party("Toyo Kohan Co., Ltd.", "JP", identifiers=("5010401",)),
         party("Toyo Kohan Group Co., Ltd.", "JP", identifiers=("5010401",)),
