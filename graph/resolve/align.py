@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from graph.resolve.profile import LEGAL_FORM_KINDS, SILENT_GROUPS, is_pinyin
+from graph.resolve.profile import LEGAL_FORM_KINDS, SILENT_GROUPS, is_chinese_syllable
 from graph.resolve.tokens import (
     _GROUP,
     _INDEX,
@@ -100,8 +100,8 @@ def _syllables_reordered(
             and k == j - 1
             and not left.groups[i]
             and not left.groups[i + 1]
-            and is_pinyin(left.texts[i])
-            and is_pinyin(left.texts[i + 1])
+            and is_chinese_syllable(left.texts[i])
+            and is_chinese_syllable(left.texts[i + 1])
             and len(left.texts[i]) <= _SYLLABLE
             and len(right.texts[k]) <= _SYLLABLE
         ):
@@ -451,7 +451,6 @@ _DISTINGUISHING_FAMILIES: Final = (
     ("international", "intl", "guoji"),
     ("global",),
     ("worldwide",),
-    ("enterprise", "enterprises"),
 )
 _FAMILY: Final = {word: n for n, words in enumerate(_DISTINGUISHING_FAMILIES) for word in words}
 DISTINGUISHING_WORDS: Final = frozenset(_FAMILY)
@@ -466,16 +465,35 @@ def _distinguishing(name: _Name, used: int) -> tuple[str, ...]:
     )
 
 
+def _families(name: _Name) -> list[int | None]:
+    """The distinguishing family of each token: a word of one, or a run of tokens
+    of one generic group that joined is one ("guo ji")."""
+    out: list[int | None] = [_FAMILY.get(text) for text in name.texts]
+    start = 0
+    while start < len(name.texts):
+        end = start + 1
+        while end < len(name.texts) and name.groups[end] == name.groups[start]:
+            end += 1
+        family = _FAMILY.get("".join(name.texts[start:end])) if name.groups[start] else None
+        if family is not None:
+            out[start:end] = [family] * (end - start)
+        start = end
+    return out
+
+
 def _distinguishing_matched(left: _Name, right: _Name, aligner: _Aligner) -> tuple[str, ...]:
     """Distinguishing words matched to a word of another family ("group" to
     "partners" or "holdings", synonyms among filler words otherwise)."""
+    families_left, families_right = _families(left), _families(right)
     found: list[str] = []
     for li, ri, _, _ in aligner.pairs:
-        a = " ".join(left.texts[i] for i in li)
-        b = " ".join(right.texts[j] for j in ri)
-        family_a, family_b = _FAMILY.get(a), _FAMILY.get(b)
+        family_a, family_b = families_left[li[0]], families_right[ri[0]]
         if (family_a is not None or family_b is not None) and family_a != family_b:
-            found.extend(w for w in (a, b) if w in DISTINGUISHING_WORDS)
+            found.extend(
+                " ".join(name.texts[i] for i in index)
+                for name, index, family in ((left, li, family_a), (right, ri, family_b))
+                if family is not None
+            )
     return tuple(found)
 
 

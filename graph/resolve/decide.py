@@ -82,7 +82,10 @@ def decide_links(
     of 1.0 came first and brought the parties of both companies into its cluster
     one by one); a link of it may then add a party alone to its cluster or bring
     it into another, but one that would join two clusters of several parties each
-    is held back for review.
+    is held back for review. Links of such a party to a party that is surely one
+    company come before links between two such parties: otherwise two of them,
+    written alike, would pair off first and then be held out of the company's
+    cluster they both belong to.
 
     `held`, when given, is filled with why each pair at or above AUTO_THRESHOLD
     was held back for review (`HELD_APART`, `HELD_SEVERAL`): its score alone does
@@ -146,7 +149,7 @@ def decide_links(
             if c.score >= REVIEW_THRESHOLD and tuple(sorted(pair)) not in refused
         ),
         key=lambda pair: (
-            pair[0] in several or pair[1] in several,
+            (pair[0] in several) + (pair[1] in several),
             -_has_artefact(scored[pair]),
             -scored[pair].score,
             pair,

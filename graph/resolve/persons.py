@@ -36,7 +36,7 @@ from itertools import combinations, islice, product
 from typing import Final
 
 from rapidfuzz.distance import Levenshtein
-from rigour.names import NameTypeTag, Symbol, analyze_names
+from rigour.names import NamePartTag, NameTypeTag, Symbol, analyze_names
 from rigour.text.translit import ascii_text
 
 from graph.resolve.profile import name_parts
@@ -64,8 +64,9 @@ _SIM_CYRILLIC = 0.95  # two romanisations of one Cyrillic word
 _SIM_INITIAL = 0.6  # "J" / "John"
 _SIM_KOREAN = 0.95  # a Hangul name read in a romanisation system
 _SIM_CONSONANTS = 0.8  # a Hebrew or Hangul part with a Latin one's consonants
-# Weight of an initial in a name, beside a whole part's 1.
+# Weight of an initial, and of a particle ("al", "the"), beside a whole part's 1.
 _INITIAL_WEIGHT = 0.5
+_STOP_WEIGHT = 0.3
 # Shortest part matched through rigour's name table: a syllable of a Korean or
 # Chinese name is a name in several languages ("Jin" and "Kim" are both 金).
 _MIN_TABLE = 4
@@ -97,6 +98,7 @@ class _Part:
     text: str  # rigour's comparable form (Latin letters where rigour latinises)
     form: str  # the part in its own script, normalised
     symbols: frozenset[str]
+    stop: bool = False  # a particle rigour's stopword list knows ("al", "the")
 
     @property
     def initial(self) -> bool:
@@ -146,7 +148,12 @@ def _parts(name: str) -> tuple[_Part, ...]:
         if span.symbol.category in _NAME_CATEGORIES and len(span.parts) == 1:
             symbols.setdefault(span.parts[0].index, set()).add(span.symbol.id)
     return tuple(
-        _Part(part.comparable, part.form, frozenset(symbols.get(part.index, ())))
+        _Part(
+            part.comparable,
+            part.form,
+            frozenset(symbols.get(part.index, ())),
+            part.tag == NamePartTag.STOP,
+        )
         for part in found.parts[: _MAX_PARTS + 2]
     )
 
@@ -274,6 +281,8 @@ def _latin_or_cyrillic(text: str) -> bool:
 
 
 def _weight(part: _Part) -> float:
+    if part.stop:
+        return _STOP_WEIGHT
     return _INITIAL_WEIGHT if part.initial else 1.0
 
 
@@ -314,7 +323,10 @@ def _align(left: tuple[_Part, ...], right: tuple[_Part, ...]) -> PersonMatch:
     total_right = sum(map(_weight, right)) or 1.0
     dice = (got_left + got_right) / (total_left + total_right)
     coverage = max(got_left / total_left, got_right / total_right)
-    extras = max(len(left) - len(used_left), len(right) - len(used_right))
+    extras = max(
+        sum(not p.stop for i, p in enumerate(left) if i not in used_left),
+        sum(not p.stop for j, p in enumerate(right) if j not in used_right),
+    )
     # A name that has two parts or more the other lacks ("Mary Douglas" / "Mary
     # Victoria Douglas-Hamilton") is judged on what both have, not on the shorter
     # one being covered.
@@ -322,8 +334,10 @@ def _align(left: tuple[_Part, ...], right: tuple[_Part, ...]) -> PersonMatch:
     return PersonMatch(
         similarity=round(min(1.0, similarity), 4),
         pairs=tuple(pairs),
-        extra_left=tuple(p.text for i, p in enumerate(left) if i not in used_left),
-        extra_right=tuple(p.text for j, p in enumerate(right) if j not in used_right),
+        extra_left=tuple(p.text for i, p in enumerate(left) if i not in used_left and not p.stop),
+        extra_right=tuple(
+            p.text for j, p in enumerate(right) if j not in used_right and not p.stop
+        ),
         approximate=approximate,
         readings=tuple(readings),
     )

@@ -17,7 +17,7 @@ from typing import Final
 
 from rapidfuzz.distance import OSA
 
-from graph.resolve.profile import NameParts, is_pinyin, is_syllable, name_parts
+from graph.resolve.profile import NameParts, is_chinese_syllable, is_pinyin, name_parts
 from ingest.normalise.cyrillic import same_word
 
 # Weight of a generic word ("trading", "maoyi") relative to an identifying one
@@ -218,7 +218,7 @@ class _Name:
         # it stands in (numbered from 1), or 0.
         runs, run, previous = [], 0, False
         for text, group in zip(self.texts, self.groups, strict=True):
-            syllable = not group and is_syllable(text)
+            syllable = not group and is_chinese_syllable(text)
             run += syllable and not previous
             runs.append(run if syllable else 0)
             previous = syllable

@@ -36,6 +36,7 @@ __all__ = [
     "MANDARIN",
     "SYSTEM_NAMES",
     "WADE_GILES",
+    "cantonese_syllables",
     "char_readings",
     "hangul_readings",
     "is_han",
@@ -119,6 +120,12 @@ def _cantonese() -> dict[str, list[str]]:
 
     table: dict[str, list[str]] = Cantonese().charToRoman
     return table
+
+
+@lru_cache(maxsize=1)
+def cantonese_syllables() -> frozenset[str]:
+    """Every syllable of the Hong Kong government romanisation in the table."""
+    return frozenset(_letters(r) for values in _cantonese().values() for r in values) - {""}
 
 
 @lru_cache(maxsize=1 << 14)
