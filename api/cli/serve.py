@@ -89,6 +89,8 @@ def demo(
             progress=progress,
         )
     print_pipeline(report)
+    if report.stopped is not None:
+        raise report.stopped
     summary = summarise(store)
     console.print(
         f"The graph at {store.uri} holds {summary.nodes} nodes and "

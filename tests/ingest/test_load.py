@@ -254,3 +254,64 @@ def test_a_batch_whose_links_miss_a_node_runs_again(
         for record in ("RW-1", "RW-2")
     }
     assert links["RW-1"] and links["RW-1"] == links["RW-2"]
+
+
+def _seizure_state(store: GraphStore, seizure_id: str) -> dict[str, object]:
+    row = store.read(
+        "MATCH (s:Seizure {id: $id}) "
+        "RETURN s.tlp AS tlp, s.history AS history, s.source_line AS line, s.record AS record",
+        id=seizure_id,
+    )[0]
+    links = store.read(
+        "MATCH (:Seizure {id: $id})-[e]->(n) RETURN type(e) AS rel, n.id AS node", id=seizure_id
+    )
+    return {**row, "links": sorted((link["rel"], link["node"]) for link in links)}
+
+
+@pytest.mark.parametrize("batch_size", [500, 2])
+def test_rows_of_one_record_in_a_run_are_versions_applied_in_order(
+    store: GraphStore, tmp_path: Path, batch_size: int
+) -> None:
+    red = seizure_record(record_id="V-1", handling={"tlp": "RED"}, port_of_seizure="HKHKG")
+    green = {**red, "handling": {"tlp": "GREEN"}, "port_of_seizure": "MOMFM"}
+    amber = {**red, "handling": {"tlp": "AMBER", "releasable_to": ["US-CBP"]}}
+    other = seizure_record(record_id="V-2")
+    feed = write_ndjson(tmp_path / "versions.ndjson", [red, other, green, amber, amber])
+    loader = _loader(store, tmp_path, batch_size=batch_size)
+    report = loader.load_file(feed)
+    # Three versions of V-1 (the last copy of AMBER is identical to the one before).
+    assert (report.read, report.loaded, report.updated, report.unchanged) == (5, 4, 2, 1)
+    assert report.balanced
+    state = _seizure_state(store, "HK-CED:V-1")
+    assert state["tlp"] == "AMBER" and state["line"] == 4
+    earlier = [json.loads(entry) for entry in state["history"]]  # type: ignore[attr-defined]
+    assert [json.loads(entry["record"])["handling"]["tlp"] for entry in earlier] == ["RED", "GREEN"]
+    assert [entry["source"][-2:] for entry in earlier] == ["01", "03"]
+    # The links are those of the last version only (the seizure port of RED again).
+    assert ("SEIZED_AT", "HKHKG") in state["links"]  # type: ignore[operator]
+    assert ("SEIZED_AT", "MOMFM") not in state["links"]  # type: ignore[operator]
+
+    before = (summarise(store), state)
+    again = loader.load_file(feed)
+    assert (again.read, again.loaded, again.updated, again.unchanged) == (5, 0, 0, 5)
+    assert (summarise(store), _seizure_state(store, "HK-CED:V-1")) == before
+
+
+def test_versions_across_files_of_one_run_read_again_change_nothing(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    first = seizure_record(record_id="V-9", port_of_seizure="HKHKG")
+    second = {**first, "port_of_seizure": "MOMFM"}
+    loader = _loader(store, tmp_path)
+    files = [
+        write_ndjson(tmp_path / "monday.ndjson", [first]),
+        write_ndjson(tmp_path / "tuesday.ndjson", [second]),
+    ]
+    reports = [loader.load_file(path) for path in files]
+    assert [(r.loaded, r.updated) for r in reports] == [(1, 0), (1, 1)]
+    before = _seizure_state(store, "HK-CED:V-9")
+    # Monday's file again: its version was superseded by Tuesday's, not a correction.
+    again = [loader.load_file(path) for path in files]
+    assert [(r.loaded, r.unchanged) for r in again] == [(0, 1), (0, 1)]
+    assert _seizure_state(store, "HK-CED:V-9") == before
+    assert len(before["history"]) == 1  # type: ignore[arg-type]
