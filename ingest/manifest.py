@@ -30,8 +30,6 @@ from ingest.record import describe_validation_error
 
 MANIFEST = "manifest.yaml"
 
-_Text = StrictStr
-
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -95,10 +93,19 @@ def _feed(
                 _inside(root, manifest, entry.profile, "profile")
                 profile = Profile.load(relative)
             else:
-                profile = Profile.load(entry.profile)
+                profile = _shipped(manifest, entry.profile)
     except (ProfileError, UnknownAgency) as exc:
         return Feed(file, None, entry.agency, problem=f"{file}: {exc}")
     return Feed(file, profile, agency)
+
+
+def _shipped(manifest: Path, name: str) -> Profile:
+    try:
+        return Profile.shipped(name)
+    except ProfileError as exc:
+        raise ProfileError(
+            f"{manifest} names the profile {name!r}: there is no such file in its folder, and {exc}"
+        ) from exc
 
 
 def _exists(path: Path) -> bool:

@@ -103,4 +103,6 @@ def parse_plain_yaml(text: str) -> Any:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    text = " ".join(str(exc).split()).replace(' in "<unicode string>",', "")
+    # Python's own advice on its digit limit is not the reader's business.
+    return text.split("; use sys.")[0]

@@ -164,10 +164,7 @@ class Profile(BaseModel):
             f for f, v in self.fixed.items() if isinstance(v, list) and f not in LIST_FIELDS
         )
         if one:
-            raise ValueError(
-                f"fixed {', '.join(one)} take(s) one value, not a list "
-                f"(lists are for {', '.join(sorted(LIST_FIELDS))})"
-            )
+            raise ValueError(f"fixed {', '.join(repr(f) for f in one)} takes one value, not a list")
         if self.delimiter is not None and self.delimiter == self.list_separator:
             raise ValueError("the delimiter and the list separator are the same character")
         return self
@@ -175,7 +172,16 @@ class Profile(BaseModel):
     @classmethod
     def load(cls, name_or_path: str | Path) -> Profile:
         """A shipped profile by name (`hk-ced-csv`), or a YAML file by path."""
-        path = _profile_path(name_or_path)
+        return cls._read(_profile_path(name_or_path))
+
+    @classmethod
+    def shipped(cls, name: str) -> Profile:
+        """A shipped profile by name only (a manifest names no other path than its
+        own folder's)."""
+        return cls._read(_shipped_path(name))
+
+    @classmethod
+    def _read(cls, path: Path) -> Profile:
         try:
             data = load_plain_yaml(path)
         except NotPlainYaml as exc:
@@ -199,13 +205,14 @@ def _profile_path(name_or_path: str | Path) -> Path:
             return path
     except (OSError, ValueError):  # a name with a NUL byte, or one too long for a path
         pass
-    shipped = SHIPPED_PROFILES / f"{name_or_path}.yaml"
-    if not _SHIPPED_NAME.fullmatch(str(name_or_path)) or not shipped.is_file():
+    return _shipped_path(str(name_or_path), f"no profile file {str(name_or_path)!r} and ")
+
+
+def _shipped_path(name: str, before: str = "") -> Path:
+    shipped = SHIPPED_PROFILES / f"{name}.yaml"
+    if not _SHIPPED_NAME.fullmatch(name) or not shipped.is_file():
         known = ", ".join(sorted(p.stem for p in SHIPPED_PROFILES.glob("*.yaml")))
-        raise ProfileError(
-            f"no profile file {str(name_or_path)!r} and no shipped profile of that name "
-            f"(shipped: {known})"
-        )
+        raise ProfileError(f"{before}no shipped profile {name!r} (shipped: {known})")
     return shipped
 
 
@@ -279,6 +286,12 @@ def _encoding(path: Path, profile: Profile) -> str:
         head = handle.read(_SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    # A byte-order mark says what the file is, whatever the profile says (Excel's
+    # "Unicode text" is UTF-16 with one). UTF-32's marks begin like UTF-16's.
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if profile.encoding:
         return profile.encoding
     best = from_bytes(head).best()
