@@ -70,7 +70,7 @@ class FileReport:
 
 
 _DETAILS = re.compile(r"\s*\(.*$")
-_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
+_NUMBER = re.compile(r"(?<![\w-])\d+(?:,\d{3})*(?![\w-])")
 # The reason of a row that failed in a way iprgraph does not know (a bug): it is
 # quarantined like any other, and the fuzzing tests look for this kind.
 INTERNAL_ERROR = "the row could not be read because of an error inside iprgraph"

@@ -87,8 +87,11 @@ def load_plain_yaml(path: Path) -> Any:
 
 def parse_plain_yaml(text: str) -> Any:
     """`load_plain_yaml` for text already read (no size check here)."""
-    loader = _PlainLoader(text)
+    loader: _PlainLoader | None = None
     try:
+        # The loader reads its stream when it is made: a character YAML does not
+        # allow (a control character) is an error here already.
+        loader = _PlainLoader(text)
         return loader.get_single_data()
     except NotPlainYaml:
         raise
@@ -99,7 +102,8 @@ def parse_plain_yaml(text: str) -> Any:
         # a timestamp out of range).
         raise NotPlainYaml(f"a value cannot be read ({_one_line(exc)})") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _one_line(exc: BaseException) -> str:

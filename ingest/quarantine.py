@@ -34,6 +34,16 @@ def _private_file(path: Path) -> IO[str]:
     return open(descriptor, "w", encoding="utf-8", errors="backslashreplace", newline="")  # noqa: PTH123
 
 
+# Characters some readers take for line ends (Python's str.splitlines, old
+# JavaScript): escaped, so that one entry is one line for every reader. They can
+# only be inside JSON strings, where the escape means the same character.
+_LINE_ENDS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_LINE_ENDS)
+
+
 class Quarantine:
     """Rejected rows of one file; nothing is written until the first one."""
 
@@ -63,7 +73,7 @@ class Quarantine:
             if self._ndjson is None:
                 self._open()
             assert self._ndjson is not None and self._writer is not None
-            self._ndjson.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._ndjson.write(_one_line(json.dumps(entry, ensure_ascii=False)) + "\n")
             self._writer.writerow([entry.get(column) for column in _COLUMNS])
             self.rows += 1
 

@@ -210,7 +210,8 @@ def _json_items(handle: IO[bytes]) -> Iterator[tuple[int, bytes, str | None]]:
 def _scan_item(chunks: _Chunks) -> tuple[_Item, bool]:
     """Read one array item from the current position; whether it ended before the
     end of the file. A scalar item ends before the comma or bracket that follows it,
-    which are left for the caller."""
+    which are left for the caller; a closing bracket that begins an item is the
+    item (a broken one), so that every item moves the reading on."""
     item = _Item()
     depth = 0
     in_string = escaped = False
@@ -229,6 +230,9 @@ def _scan_item(chunks: _Chunks) -> tuple[_Item, bool]:
         where = match.start()
         byte = buffer[where]
         if not in_string and depth == 0 and byte in b",]}":
+            if where == at and not item.length:
+                # A stray closing bracket: a broken item of its own.
+                where += 1
             item.take(buffer[at:where])
             chunks.at = where
             return item, True
