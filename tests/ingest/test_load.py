@@ -315,3 +315,61 @@ def test_versions_across_files_of_one_run_read_again_change_nothing(
     assert [(r.loaded, r.unchanged) for r in again] == [(0, 1), (0, 1)]
     assert _seizure_state(store, "HK-CED:V-9") == before
     assert len(before["history"]) == 1  # type: ignore[arg-type]
+
+
+def _refusing(poisoned: set[str], error: Exception):  # type: ignore[no-untyped-def]
+    """`write_seizures` as if the database refused any batch holding a record of
+    `poisoned` (no record the embedded server refuses is known: record ids, names,
+    marks and ports of 4,000 characters, 5,000 goods and astral scripts all load)."""
+    real = graph_write.write_seizures
+
+    def write(store: GraphStore, batch: list[object]) -> object:
+        if any(seizure.id in poisoned for seizure in batch):  # type: ignore[attr-defined]
+            raise error
+        return real(store, batch)  # type: ignore[arg-type]
+
+    return write
+
+
+def test_a_record_the_database_refuses_is_quarantined_and_the_rest_load(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import load
+    from graph.errors import InvalidQuery
+
+    records = [seizure_record(record_id=f"DB-{i}") for i in range(7)]
+    refused = InvalidQuery("The graph database rejected a statement: key too long")
+    monkeypatch.setattr(load, "write_seizures", _refusing({"HK-CED:DB-4"}, refused))
+    feed = write_ndjson(tmp_path / "refused.ndjson", records)
+    report = _loader(store, tmp_path).load_file(feed)
+    assert (report.read, report.loaded, report.quarantined, report.failed) == (7, 6, 1, None)
+    assert report.quarantine_file is not None
+    [entry] = [json.loads(line) for line in Path(report.quarantine_file).read_text().splitlines()]
+    assert entry["line"] == 5
+    assert entry["reason"].startswith("the graph database refused the record (InvalidQuery")
+    assert json.loads(entry["raw"])["record_id"] == "DB-4"
+
+
+def test_a_batch_nothing_of_which_can_be_written_stops_the_load(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import load
+    from graph.errors import GraphUnavailable, InvalidQuery
+
+    records = [seizure_record(record_id=f"ALL-{i}") for i in range(3)]
+    feed = write_ndjson(tmp_path / "broken.ndjson", records)
+    ids = {f"HK-CED:ALL-{i}" for i in range(3)}
+    # A statement that fails for every record is not a record's fault: the load stops.
+    monkeypatch.setattr(load, "write_seizures", _refusing(ids, InvalidQuery("broken statement")))
+    with pytest.raises(load.LoadInterrupted) as stopped:
+        _loader(store, tmp_path).load_file(feed)
+    assert stopped.value.report.failed is not None
+    assert "the load stopped in this file: broken statement" in stopped.value.report.failed
+    assert isinstance(stopped.value.__cause__, InvalidQuery)
+    # The database away: no record is blamed, the load stops at once.
+    away = GraphUnavailable("The graph database at bolt://x cannot be reached.")
+    monkeypatch.setattr(load, "write_seizures", _refusing({"HK-CED:ALL-1"}, away))
+    with pytest.raises(load.LoadInterrupted) as interrupted:
+        _loader(store, tmp_path).load_file(feed)
+    assert interrupted.value.report.quarantined == 0
+    assert "cannot be reached" in (interrupted.value.report.failed or "")
