@@ -1,10 +1,12 @@
 """Agency mapping profiles: how a CSV, TSV or XLSX layout maps onto the canonical record.
 
-A profile is a small YAML file (format in README.md, "Mapping profiles"): the file
-format, its encoding, the sheet and header row, the list separator, date formats,
-fixed values, and per canonical field the source column(s). `read_tabular` reads a
-file through a profile and yields one canonical record dict per row, or the row's
-error, with the row's line (CSV/TSV: physical line; XLSX: sheet row).
+A profile is a small, plain YAML file (format in README.md, "Mapping profiles";
+`ingest.plainyaml`): the file format, its encoding, the sheet and header row, the
+list separator, date formats, the decimal separator, fixed values, and per canonical
+field the source column(s); every value is type-checked. `read_tabular` reads a file
+through a profile (`ingest.text` for CSV/TSV, `ingest.xlsx` for workbooks) and yields
+one canonical record dict per row, or the row's error, with the row's line (CSV/TSV:
+physical line; XLSX: sheet row).
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def ingest_progress() -> Iterator[pipeline.Progress]:
 
 def print_reports(reports: list[FileReport]) -> None:
     table = Table(title="Ingest summary")
-    columns = ("file", "read", "loaded", "of which updated", "unchanged", "quarantined", "file")
+    columns = ("file", "read", "loaded", "of which updated", "unchanged", "quarantined", "status")
     for number, column in enumerate(columns):
         table.add_column(column, justify="left" if number in (0, 6) else "right")
     for report in reports:

@@ -52,6 +52,8 @@ LAYOUTS = {
     "us-cbp-tsv": "us-cbp.tsv",
     "ndjson": "eu-nl.ndjson",
     "json": "eu-be.json",
+    # HK-CED's layout with its encoding left to detection (charset_normalizer).
+    "detected-csv": "hk-ced.csv",
 }
 
 
@@ -68,6 +70,10 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _profile(seeds: Path, layout: str) -> Profile | None:
     if layout in ("ndjson", "json"):
         return None
+    if layout == "detected-csv":
+        return Profile.load(seeds / "profiles" / "hk-ced-csv.yaml").model_copy(
+            update={"encoding": None}
+        )
     return Profile.load(seeds / "profiles" / f"{layout}.yaml")
 
 
@@ -123,15 +129,19 @@ def test_mutated_parts_of_a_real_workbook(
 
 
 # JSON values that a record's fields may be given instead of what they should hold.
+def _containers(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(children, max_size=4) | st.dictionaries(
+        st.text(max_size=8), children, max_size=4
+    )
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=40),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
+    _containers,
     max_leaves=12,
 )
 
