@@ -178,7 +178,8 @@ def all_queries() -> dict[str, str]:
 EXISTING_SEIZURES_QUERY = """
 UNWIND $ids AS id
 MATCH (s:Seizure {id: id})
-RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source AS source
+RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source AS source,
+       s.history AS history
 """
 
 # The statements that write nodes return `[id, elementId]` per node: the links of
