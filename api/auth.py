@@ -2,7 +2,8 @@
 
 Every route but `/healthz`, `/readyz` and the documentation takes a key as
 `Authorization: Bearer <key>` (OpenAPI's `securitySchemes`, so /docs has an
-Authorize button): 401 for no key, a key iprgraph never issued, or a revoked one;
+Authorize button), or, for a GET, the session cookie of the web workspace
+(`api.workspace.sessions`): 401 for no key, a key iprgraph never issued, or a revoked one;
 403 for a role the route is not for. The key is looked up on every call, so a
 revoked key stops working at once everywhere. Routes take the outcome as a
 `Viewer` (`graph.access`): the agency whose view their answer is computed over.
@@ -18,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import StoreDep
 from api.problems import forbidden, unauthorized
+from api.workspace.sessions import session_principal
 from graph.access import READERS, Role, Viewer
 from graph.principals import KEY_PREFIX, Principal, authenticate
 
@@ -37,6 +39,11 @@ def current_principal(
     """The principal holding the key the call presents (a plain `def`: the lookup
     reads the graph, so FastAPI runs it in its thread pool)."""
     if credentials is None or not credentials.credentials:
+        # A browser signed in to the workspace follows the links of its pages (a
+        # picture's API answers, an export) with its session cookie: GET only.
+        session = session_principal(request, store)
+        if session is not None:
+            return session
         raise unauthorized(
             "This route needs an API key, sent as 'Authorization: Bearer <key>'; "
             "'iprgraph principals create' makes one."
