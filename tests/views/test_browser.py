@@ -113,6 +113,14 @@ def test_an_analyst_works_through_the_workspace(browser: Any, site: Site) -> Non
         assert page.url == f"{origin}/signin"
         _clean(guarded)
 
+        # A partner's workspace is one page that says what its role may do.
+        page.fill("#key", site.key("CN-GACC", "partner"))
+        page.click("form[action='/signin'] button")
+        assert page.url == f"{origin}/"
+        assert "POST /v1/match" in page.locator("#partner").inner_text()
+        assert page.locator("form[action='/search']").count() == 0
+        _clean(guarded)
+
 
 def test_a_form_posted_from_another_origin_changes_nothing(
     browser: Any, site: Site, tmp_path: Path
