@@ -73,7 +73,7 @@ async def picture(
 
 
 @router.get(
-    "/pictures/network/{network_id}",
+    "/pictures/network/{network_id:path}",
     response_class=HTMLResponse,
     summary="Picture of a network: its entities, links, key players and communities",
     responses=_RESPONSES,
@@ -94,7 +94,7 @@ async def network_picture(
 
 
 @router.get(
-    "/pictures/neighborhood/{node_id}",
+    "/pictures/neighborhood/{node_id:path}",
     response_class=HTMLResponse,
     summary="Picture of the neighbourhood of any node",
     responses=_RESPONSES,
@@ -142,7 +142,7 @@ async def paths_picture(
 
 
 @router.get(
-    "/pictures/entity/{entity_id}",
+    "/pictures/entity/{entity_id:path}",
     response_class=HTMLResponse,
     summary="Picture of an entity: its parties, their names as written, links and suggestions",
     responses=_RESPONSES,

@@ -94,7 +94,8 @@ def _css() -> tuple[str, str]:
 
 
 def _segment(value: Any) -> str:
-    """An id as one segment of a path (`party:ab/c` stays one segment)."""
+    """An id in a path, every character but `:` escaped (the page routes take the
+    rest of the path as the id: a record id or a mark may hold a `/`)."""
     return quote(str(value), safe=":")
 
 
@@ -343,7 +344,7 @@ async def search_page(
     return render(request, "search.html", {"q": q, "kind": kind, "hits": hits})
 
 
-@router.get("/seizures/{seizure_id}", response_class=HTMLResponse)
+@router.get("/seizures/{seizure_id:path}", response_class=HTMLResponse)
 async def seizure_page(
     request: Request, signed: ReaderPage, store: StoreDep, seizure_id: str
 ) -> Response:
@@ -362,7 +363,7 @@ async def seizure_page(
     )
 
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 async def entity_page(
     request: Request, signed: ReaderPage, store: StoreDep, entity_id: str
 ) -> Response:
@@ -404,7 +405,7 @@ async def entity_page(
     )
 
 
-@router.get("/networks/{network_id}", response_class=HTMLResponse)
+@router.get("/networks/{network_id:path}", response_class=HTMLResponse)
 async def network_page(
     request: Request, signed: ReaderPage, store: StoreDep, network_id: str
 ) -> Response:
@@ -424,7 +425,7 @@ async def network_page(
     )
 
 
-@router.get("/neighborhood/{node_id}", response_class=HTMLResponse)
+@router.get("/neighborhood/{node_id:path}", response_class=HTMLResponse)
 async def neighbourhood_page(
     request: Request, signed: ReaderPage, store: StoreDep, settings: SettingsDep, node_id: str
 ) -> Response:

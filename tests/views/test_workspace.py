@@ -10,11 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.app import create_app
 from api.audit import LOG_NAME, entries
 from api.workspace.pages import router as workspace_router
 from api.workspace.sessions import SESSION_COOKIE
+from graph.config import Settings
 from graph.principals import list_principals, revoke_principal
-from tests.helpers import form_token, new_key, workspace_client
+from graph.store import GraphStore
+from tests.factories import load_records, seizure_record
+from tests.helpers import form_token, new_key, serve_in_thread, workspace_client
 from tests.views.conftest import Site
 
 # What the API, its documentation and probes own: no page of the workspace is there.
@@ -250,3 +254,25 @@ def test_a_session_runs_out(site: Site, monkeypatch: pytest.MonkeyPatch) -> None
         assert client.get("/").headers["location"] == "/signin"
         sessions.SessionStore(folder).purge()
         assert not list(folder.glob("*.json"))
+
+
+def test_ids_holding_a_slash_open_their_pages(store: GraphStore, tmp_path: Path) -> None:
+    """A record id or a mark may hold a `/`: the page links escape it and the page
+    routes take it back whole."""
+    record = seizure_record(
+        record_id="2024/0117",
+        trademarks=[{"mark": "AC/DC", "rights_holder": "Leidseplein Presse B.V."}],
+    )
+    load_records(store, tmp_path / "feeds", [record])
+    app = create_app(Settings(data_dir=tmp_path / "data"), store=store)
+    with (
+        serve_in_thread(app) as base_url,
+        workspace_client(base_url, new_key(store, agency="HK-CED")) as client,
+    ):
+        seizure = client.get("/seizures/HK-CED:2024%2F0117")
+        assert seizure.status_code == 200, seizure.text
+        assert 'href="/neighborhood/tm:ac%2Fdc"' in seizure.text
+        for path in ("/neighborhood/tm:ac%2Fdc", "/v1/pictures/neighborhood/tm:ac%2Fdc"):
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.text[:300])
+            assert "AC/DC" in answer.text
