@@ -34,9 +34,9 @@ from api.problems import PROBLEM_MEDIA_TYPE, Problem, route_template
 # Routes whose calls are not audited: liveness and readiness probes run every few
 # seconds and reveal nothing; the documentation is public.
 UNAUDITED = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json"})
-# Routes whose body carries a secret (the workspace's sign-in form holds a key):
-# the audit records its size only.
-SECRET_BODIES = frozenset({"/signin"})
+# Routes whose body carries a secret (the workspace's sign-in form holds a key, its
+# forms a cross-site token): the audit records its size only.
+SECRET_BODIES = frozenset({"/signin", "/signout"})
 # An API key pasted where it does not belong (a search box, a query string) is
 # never written to the audit either.
 _KEY = re.compile(r"ipr_[A-Za-z0-9_-]{8,}")

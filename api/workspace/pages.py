@@ -278,6 +278,7 @@ def signin(
         request.state.refusal = detail
         return _signin_page(request, 401, detail)
     sessions: SessionStore = request.app.state.sessions
+    sessions.end(request.cookies.get(SESSION_COOKIE))  # one session per browser
     token, _ = sessions.create(principal)
     response = RedirectResponse("/", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=MAX_AGE_S)

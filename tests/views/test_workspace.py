@@ -276,3 +276,20 @@ def test_ids_holding_a_slash_open_their_pages(store: GraphStore, tmp_path: Path)
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.text[:300])
             assert "AC/DC" in answer.text
+
+
+def test_a_key_pasted_anywhere_is_withheld_from_the_audit(site: Site) -> None:
+    pasted = new_key(site.store, agency="US-CBP")
+    with site.api() as client:
+        searched = client.get("/v1/entities", params={"q": pasted})
+        matched = client.post("/v1/match", json={"queries": [{"name": f"Acme {pasted}"}]})
+    assert audit_of(site, searched)["query"] == {"q": "ipr_(withheld)"}
+    body = audit_of(site, matched)["body"]
+    assert body == {"queries": [{"name": "Acme ipr_(withheld)"}]}, body
+    with site.workspace() as web:
+        token = form_token(web.get("/").text)
+        out = web.post("/signout", data={"csrf_token": token})
+        assert out.status_code == 303
+    assert audit_of(site, out)["body"] == {"withheld": True, "bytes": len(out.request.content)}
+    log = (site.settings.audit_dir / LOG_NAME).read_text(encoding="utf-8")
+    assert pasted not in log and token not in log
