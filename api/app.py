@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.audit import AuditLog
+from api.auth import PrincipalCache
 from api.docs import serve_docs_offline
 from api.middleware import GuardMiddleware
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.audit = audit
+    app.state.principals = PrincipalCache(settings.data_dir)
     app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
     app.include_router(health.router)
     for router in (

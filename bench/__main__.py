@@ -363,6 +363,19 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
     }
 
 
+@measurement("realnames")
+def realnames(workdir: Path) -> dict[str, Any]:
+    """Resolution on real names beside OpenSanctions' logic-v2 (bench/realnames.py)."""
+    from bench import realnames as bench_realnames
+
+    corpus = bench_realnames.CORPUS_BESIDE
+    if not corpus.exists():
+        corpus = bench_realnames.SAMPLE
+    report = bench_realnames.measure(corpus, "all", with_logic_v2=True)
+    bench_realnames.print_report(report)
+    return report
+
+
 @measurement("lookups")
 def lookups(workdir: Path) -> dict[str, Any]:
     """Neighbourhood, path and network lookups at 10k records: API, store and the

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.analysis.networks import BuildReport, build_networks
-from graph.load import Loader
+from graph.errors import IprgraphError
+from graph.load import Loader, LoadInterrupted
 from graph.resolve.service import ResolveReport
 from graph.resolve.service import resolve as resolve_parties
 from graph.store import GraphStore
@@ -46,14 +47,28 @@ class PipelineReport:
     files: list[FileReport] = field(default_factory=list)
     resolution: ResolveReport | None = None
     networks: BuildReport | None = None
+    # What stopped the run before its end (the database went away), if anything:
+    # the files not loaded are reported failed, and no resolution ran.
+    stopped: Exception | None = None
+
+    @property
+    def failed_files(self) -> list[FileReport]:
+        return [report for report in self.files if report.failed is not None]
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"files": [report.as_dict() for report in self.files]}
+        out["failed_files"] = len(self.failed_files)
+        if self.stopped is not None:
+            out["stopped"] = _reason(self.stopped)
         if self.resolution is not None:
             out["resolution"] = self.resolution.as_dict()
         if self.networks is not None:
             out["networks"] = self.networks.as_dict()
         return out
+
+
+def _reason(error: Exception) -> str:
+    return error.message if isinstance(error, IprgraphError) else f"{type(error).__name__}: {error}"
 
 
 def load_feeds(
@@ -63,19 +78,43 @@ def load_feeds(
     *,
     normaliser: Normaliser | None = None,
     progress: Progress | None = None,
-) -> list[FileReport]:
-    """Load the feeds one after the other; one report per file."""
+) -> tuple[list[FileReport], Exception | None]:
+    """Load the feeds one after the other: one report per feed, and what stopped
+    the run, if anything did.
+
+    A feed that cannot be read is a report with its `failed` sentence, and the next
+    feed is read: nothing a file holds stops the run. A failure of the database
+    does: the feed it happened in and those after it are reported failed.
+    """
     progress = progress or Progress()
     loader = Loader(store, quarantine_dir, normaliser=normaliser)
-    reports = []
-    for feed in feeds:
+    reports: list[FileReport] = []
+    for index, feed in enumerate(feeds):
         progress.file_started(feed.path.name)
-        reports.append(
-            loader.load_file(
-                feed.path, feed.profile, progress=progress.rows_read, agency=feed.agency
+        if feed.problem is not None:
+            reports.append(FileReport(file=str(feed.path), sha256="", failed=feed.problem))
+            continue
+        try:
+            reports.append(
+                loader.load_file(
+                    feed.path, feed.profile, progress=progress.rows_read, agency=feed.agency
+                )
             )
-        )
-    return reports
+        except LoadInterrupted as interrupted:
+            reports.append(interrupted.report)
+            cause = interrupted.__cause__
+            error = cause if isinstance(cause, Exception) else interrupted
+            reports += [
+                FileReport(
+                    file=str(later.path),
+                    sha256="",
+                    failed=f"{later.path}: not read, because the run stopped before it "
+                    f"({_reason(error)})",
+                )
+                for later in feeds[index + 1 :]
+            ]
+            return reports, error
+    return reports, None
 
 
 def refresh(
@@ -98,10 +137,17 @@ def run(
     resolve: bool = True,
     progress: Progress | None = None,
 ) -> PipelineReport:
-    """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks."""
-    report = PipelineReport(
-        files=load_feeds(store, feeds, quarantine_dir, normaliser=normaliser, progress=progress)
+    """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks.
+
+    Never raises for what the feeds hold or for the database: what stopped the run
+    is the report's `stopped`, for the caller to raise after showing the report."""
+    files, stopped = load_feeds(
+        store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
     )
-    if resolve:
-        report.resolution, report.networks = refresh(store, progress=progress)
+    report = PipelineReport(files=files, stopped=stopped)
+    if resolve and stopped is None:
+        try:
+            report.resolution, report.networks = refresh(store, progress=progress)
+        except Exception as exc:  # the caller shows the files' summary, then this
+            report.stopped = exc
     return report

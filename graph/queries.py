@@ -78,7 +78,7 @@ def shown_name(var: str) -> str:
     a record the viewer sees wrote it, else a spelling such a record wrote."""
     return (
         f"CASE WHEN {visible(var, 'label_vis')} THEN {var}.name ELSE "
-        f"head([(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->({var}) WHERE {visible('r')} "
+        f"head([({var})<-[r:{_PARTY_RELS}]-(:{Label.SEIZURE}) WHERE {visible('r')} "
         "| r.name_as_written]) END"
     )
 
@@ -178,7 +178,8 @@ def all_queries() -> dict[str, str]:
 EXISTING_SEIZURES_QUERY = """
 UNWIND $ids AS id
 MATCH (s:Seizure {id: id})
-RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source AS source
+RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source AS source,
+       s.history AS history
 """
 
 # The statements that write nodes return `[id, elementId]` per node: the links of
@@ -575,9 +576,11 @@ MATCH (p:Party {id: id})
 RETURN p.id AS id, p.cluster AS cluster, p.vis AS vis, p.view_clusters AS view_clusters
 """
 
-# Who may see each SAME_AS that touches a party of `$ids`: `vis`, whoever sees both
-# parties; `evidence_vis`, whoever sees as well the names they were compared by and
-# every identity artefact they share: all that the link was scored on.
+# Who may see each SAME_AS that touches a party of `$ids`: `evidence_vis`, whoever
+# sees both parties, the names they were compared by and every identity artefact
+# they share (all that the link was scored on); `vis`, who may see the link at all:
+# that for a link resolution made (status in `$machine`), whoever sees both parties
+# for an analyst's judgement.
 REFRESH_LINK_VISIBILITY_QUERY = f"""
 UNWIND $ids AS id
 MATCH (:Party {{id: id}})-[s:SAME_AS]-(:Party)
@@ -588,7 +591,9 @@ WITH s, both, {_inter("coalesce(a.label_vis, [])", "coalesce(b.label_vis, [])")}
      [(a)-[ra:{_ARTEFACT_RELS}]->(x)<-[rb:{_ARTEFACT_RELS}]-(b)
       | {_inter("coalesce(ra.vis, [])", "coalesce(rb.vis, [])")}] AS shared
 WITH s, both, {_inter("both", "names")} AS named, shared
-SET s.vis = both, s.evidence_vis = reduce(acc = named, v IN shared | {_inter("acc", "v")})
+WITH s, both, reduce(acc = named, v IN shared | {_inter("acc", "v")}) AS evidence
+SET s.evidence_vis = evidence,
+    s.vis = CASE WHEN s.status IN $machine THEN evidence ELSE both END
 """
 
 PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"
@@ -742,15 +747,11 @@ _MACHINE_STATUSES = "[" + ", ".join(f"'{status}'" for status in MACHINE_STATUSES
 
 
 def _rel_seen(var: str) -> str:
-    """A condition: the viewer `$see` may see the relationship `var`. A SAME_AS made
-    by resolution only when it sees everything the link was scored on; an analyst's
-    when it sees both parties (`graph.resolve.views`). Written without CASE: the
-    embedded engine evaluates `CASE ... ELSE (a OR b) END` in a WHERE as false when
-    `$see` is null."""
-    machine = (
-        f"(type({var}) = '{RelType.SAME_AS}' AND coalesce({var}.status, '') IN {_MACHINE_STATUSES})"
-    )
-    return f"(({machine} AND {visible(var, 'evidence_vis')}) OR (NOT {machine} AND {visible(var)}))"
+    """A condition: the viewer `$see` may see the relationship `var`. A SAME_AS keeps in
+    `vis` who may see it (`REFRESH_LINK_VISIBILITY_QUERY`): for one made by
+    resolution, whoever sees everything it was scored on; for an analyst's, whoever
+    sees both parties (`graph.resolve.views`); so one test serves every type."""
+    return visible(var)
 
 
 def _rel_scored(var: str, key: str) -> str:
@@ -783,14 +784,31 @@ _RANK = (
 
 
 def _degree(var: str) -> str:
-    """Relationships of `var` the viewer may see, when `$degrees` asks for them; null
-    for a hub label, whose degree is not worth counting (thousands of seizures)
-    since it is never walked through anyway."""
+    """How many relationships `var` has in all, when `$degrees` asks for them, to tell
+    a hub before it is expanded; null for a hub label, whose degree is not worth
+    counting (thousands of seizures) since it is never walked through anyway. A node
+    with at most `HUB_DEGREE` relationships in all is no hub whatever a viewer sees,
+    so the count in all (an upper bound of what the viewer sees, read from the node
+    without reading a relationship) decides; callers count what the viewer sees for
+    the few above it (`VISIBLE_DEGREES_QUERY`), and never show a count in all. (A
+    `CASE` choosing between the two counts does not help: the embedded engine
+    evaluates both.)"""
     hub_test = " OR ".join(f"{var}:{label}" for label in HUB_LABELS)
-    return (
-        f"CASE WHEN NOT $degrees OR {hub_test} THEN null "
-        f"ELSE COUNT {{ ({var})-[x]-() WHERE {_rel_seen('x')} }} END"
-    )
+    return f"CASE WHEN NOT $degrees OR {hub_test} THEN null ELSE COUNT {{ ({var})--() }} END"
+
+
+def visible_degree(var: str) -> str:
+    """The relationships of `var` the viewer `$see` may see."""
+    return f"COUNT {{ ({var})-[x]-() WHERE {_rel_seen('x')} }}"
+
+
+# The relationships the viewer `$see` may see of the nodes `$eids` (element ids), for
+# nodes whose count in all says they may be hubs (`_degree`). One row.
+VISIBLE_DEGREES_QUERY = f"""
+UNWIND $eids AS e
+MATCH (n) WHERE elementId(n) = e
+RETURN collect([e, {visible_degree("n")}]) AS degrees
+""".strip()
 
 
 def _expansion_start(anchor: Label | None) -> str:
@@ -845,7 +863,8 @@ def expand_query(anchor: Label) -> str:
 {_kept_neighbours(_expansion_start(anchor))}
 RETURN e, total, matching, type(r) AS type, startNode(r) = n AS outgoing, r.seq AS seq,
        {_rel_scored("r", "score")} AS score, r.status AS status,
-       {_rel_scored("r", "explanation")} AS explanation, elementId(m) AS eid,
+       {_rel_scored("r", "explanation")} AS explanation, r.artefacts AS artefacts,
+       elementId(m) AS eid,
        labels(m) AS labels, {_node_props("m")} AS props, {_degree("m")} AS degree,
        labels(n) AS own_labels, {_node_props("n")} AS own_props
 """.strip()
@@ -879,13 +898,14 @@ def path_step_query(
     countries (hundreds of thousands of relationships) it took ArcadeDB past its
     query heap budget where the expression did not.
 
-    `details` adds to each step the relationship's `explanation`: a
+    `details` adds to each step the relationship's `explanation` and `artefacts` (those
+    a record gave a party): a
     neighbourhood's levels after the first (`graph.analysis.neighbourhood`), which
     show every relationship they keep but read the properties only of the nodes that
     fit in the answer (`NODE_PROPERTIES_QUERY`). A SAME_AS's score and explanation
     come only when the viewer sees what they rest on.
     """
-    rel = f", {_rel_scored('r', 'explanation')}" if details else ""
+    rel = f", {_rel_scored('r', 'explanation')}, r.artefacts" if details else ""
     if anchor is None:
         own = ""
         degree = f"CASE WHEN $known[elementId(m)] IS NOT NULL THEN null ELSE {_degree('m')} END"
@@ -918,14 +938,14 @@ RETURN collect([e, {_node_props("n")}]) AS nodes
 PATH_HOPS_QUERY = f"""
 UNWIND $nodes AS e
 MATCH (n) WHERE elementId(n) = e
-WITH collect([e, labels(n), {_node_props("n")}]) AS nodes
+WITH collect([e, labels(n), {_node_props("n")}, {visible_degree("n")}]) AS nodes
 UNWIND $hops AS hop
 MATCH (a) WHERE elementId(a) = hop[0]
 MATCH (b) WHERE elementId(b) = hop[1]
 MATCH (a)-[r]-(b) WHERE elementId(r) = hop[2]
 RETURN nodes,
        collect([hop[2], r.seq, {_rel_scored("r", "score")}, r.status,
-                {_rel_scored("r", "explanation")}]) AS hops
+                {_rel_scored("r", "explanation")}, r.artefacts]) AS hops
 """.strip()
 
 
@@ -1418,20 +1438,25 @@ RETURN {_PRINCIPAL_FIELDS}
 # `rights_holder` on a mark's, `raw` on a port's).
 
 
+# Pattern comprehensions start from the node they are about: the embedded engine
+# evaluates `[(:Seizure)-[r]->(p) | ...]` from every seizure, a scan (0.7 to 1.2 s at
+# 100k records where `[(p)<-[r]-(:Seizure) | ...]` takes a millisecond).
+
+
 def _union_of(values: str) -> str:
     """The union of the token lists of the pattern comprehension `values`."""
     return f"reduce(acc = [], v IN {values} | acc + [t IN coalesce(v, []) WHERE NOT t IN acc])"
 
 
 _LABEL_EVIDENCE: dict[Label, str] = {
-    Label.PARTY: f"[(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(n) WHERE r.name_as_written = n.name "
+    Label.PARTY: f"[(n)<-[r:{_PARTY_RELS}]-(:{Label.SEIZURE}) WHERE r.name_as_written = n.name "
     "| r.vis]",
-    Label.TRADEMARK: f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(n) "
+    Label.TRADEMARK: f"[(n)<-[r:{RelType.INFRINGES}]-(:{Label.SEIZURE}) "
     "WHERE trim(r.as_written) = n.mark | r.vis]",
-    Label.RIGHTS_HOLDER: f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(:{Label.TRADEMARK})"
-    f"-[:{RelType.OWNED_BY}]->(n) WHERE r.rights_holder = n.id "
+    Label.RIGHTS_HOLDER: f"[(n)<-[:{RelType.OWNED_BY}]-(:{Label.TRADEMARK})"
+    f"<-[r:{RelType.INFRINGES}]-(:{Label.SEIZURE}) WHERE r.rights_holder = n.id "
     "AND r.rights_holder_name = n.name | r.vis]",
-    Label.PORT: f"[(:{Label.SEIZURE})-[r:{_PORT_RELS}]->(n) WHERE r.raw = n.name | r.vis]",
+    Label.PORT: f"[(n)<-[r:{_PORT_RELS}]-(:{Label.SEIZURE}) WHERE r.raw = n.name | r.vis]",
 }
 
 
@@ -1450,7 +1475,7 @@ def recompute_vis_query(label: Label) -> str:
     return f"""
 UNWIND $ids AS id
 MATCH (n:{label} {{id: id}})
-SET n.vis = {_union_of(f"[(m)-[r]->(n) WHERE type(r) <> '{RelType.SAME_AS}' | r.vis]")}{shown}
+SET n.vis = {_union_of(f"[(n)<-[r]-(m) WHERE type(r) <> '{RelType.SAME_AS}' | r.vis]")}{shown}
 """.strip()
 
 
@@ -1458,7 +1483,7 @@ SET n.vis = {_union_of(f"[(m)-[r]->(n) WHERE type(r) <> '{RelType.SAME_AS}' | r.
 # evidenced by the records whose own link to the party lists the artefact; one that
 # no record gives any more goes. Returns the artefacts, to be worked out next.
 _GIVING_RECORDS = (
-    f"[(:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p) WHERE a.id IN coalesce(r.artefacts, []) | r.vis]"
+    f"[(p)<-[r:{_PARTY_RELS}]-(:{Label.SEIZURE}) WHERE a.id IN coalesce(r.artefacts, []) | r.vis]"
 )
 RECOMPUTE_ARTEFACT_LINKS_QUERY = f"""
 UNWIND $ids AS id
@@ -1477,7 +1502,7 @@ UNWIND $ids AS id
 MATCH (t:{Label.TRADEMARK} {{id: id}})-[o:{RelType.OWNED_BY}]->(h:{Label.RIGHTS_HOLDER})
 WITH o, h, {
     _union_of(
-        f"[(:{Label.SEIZURE})-[r:{RelType.INFRINGES}]->(t) WHERE r.rights_holder = h.id | r.vis]"
+        f"[(t)<-[r:{RelType.INFRINGES}]-(:{Label.SEIZURE}) WHERE r.rights_holder = h.id | r.vis]"
     )
 } AS vis
 SET o.vis = vis
@@ -1506,6 +1531,6 @@ RETURN collect(DISTINCT [labels(j), j.id]) AS targets
 VISIBLE_PARTY_NAMES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (p:{Label.PARTY} {{id: id}})
-RETURN collect([p.id, [(s:{Label.SEIZURE})-[r:{_PARTY_RELS}]->(p) WHERE {visible("r")}
+RETURN collect([p.id, [(p)<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE}) WHERE {visible("r")}
                        | [coalesce(s.seizure_date, ''), s.id, r.name_as_written]]]) AS names
 """.strip()

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from api.audit import entries, verify
+from api.auth import note_revocation
 from api.cli.common import app, console, open_store, read_settings
 from graph import principals as service
 from graph.access import Role
@@ -87,6 +88,7 @@ def principals_revoke(
     settings = read_settings()
     with open_store(settings) as store:
         revoked = service.revoke_principal(store, principal_id, by="cli")
+    note_revocation(settings)
     if as_json:
         typer.echo(json.dumps(_out(revoked), indent=2))
     else:

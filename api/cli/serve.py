@@ -94,6 +94,8 @@ def demo(
             progress=progress,
         )
     print_pipeline(report)
+    if report.stopped is not None:
+        raise report.stopped
     summary = summarise(store, OPERATOR)
     console.print(
         f"The graph at {store.uri} holds {summary.nodes} nodes and "

@@ -38,6 +38,7 @@ from itertools import combinations
 from rigour.text.phonetics import metaphone
 
 from graph.resolve.profile import PartyProfile, is_pinyin, is_syllable, name_parts
+from graph.resolve.readings import reading_block_keys
 
 __all__ = [
     "DEFAULT_MAX_BLOCK",
@@ -129,6 +130,7 @@ def name_keys(profile: PartyProfile) -> set[str]:
     everything = list(parts.texts)
     acronym = _acronym_key(everything)
     keys = {acronym} if acronym else set()
+    keys |= reading_block_keys(profile.name, profile.name_key, profile.country)
     words = list(parts.identifying)
     if not words:
         whole = " ".join(everything)

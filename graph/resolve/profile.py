@@ -26,6 +26,7 @@ __all__ = [
     "ARTEFACT_LINKS",
     "EXTRA_LEGAL_FORMS",
     "GENERIC_WORDS",
+    "LEGAL_FORM_KINDS",
     "PLACE_COUNTRY",
     "SILENT_GROUPS",
     "NameParts",
@@ -244,11 +245,28 @@ _GENERIC_RUN = 4
 EXTRA_LEGAL_FORMS: dict[str, str] = {
     "corp": "corp",
     "corporation": "corp",
+    # Japanese forms written in Latin letters (rigour's table has only 株式会社):
+    # "K.K.", "Kabushiki Kaisha", "Yugen Kaisha", the kana reading read whole.
+    "kk": "jsc",
+    "kabushiki": "jsc",
+    "kabushikigaisha": "jsc",
+    "kabushikikaisha": "jsc",
+    "yugen": "llc",
+    "kaisha": "",
     "lda": "llc",  # Portuguese limitada (Macao)
     "ae": "jsc",  # Greek anonymi etaireia
     "pvt": "",
     "private": "",
 }
+
+
+# Legal forms are compared as kinds. A joint-stock company and a limited-liability
+# one are one kind across languages: 株式会社 and 股份有限公司 (joint-stock in
+# rigour's table) write "Co., Ltd." (limited) in their registered English names
+# (EDINET's and Taiwan's registers), and OFAC translates АО as "JSC" and "Joint
+# Stock Company" but ООО as "LLC" and "Limited Liability Company" alike; a
+# corporation is one too. A partnership (lp, llp) is another kind.
+LEGAL_FORM_KINDS: dict[str, str] = {"llc": "company", "jsc": "company", "corp": "company"}
 
 
 @dataclass(frozen=True)

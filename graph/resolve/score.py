@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 from rigour.text.scripts import is_latin
 
 from graph.resolve.profile import (
+    LEGAL_FORM_KINDS,
     SILENT_GROUPS,
     NameParts,
     PartyProfile,
@@ -39,6 +40,7 @@ from graph.resolve.profile import (
     is_syllable,
     name_parts,
 )
+from graph.resolve.readings import Reading, has_cjk, reading_keys
 
 __all__ = [
     "AUTO",
@@ -630,6 +632,11 @@ def similarity_bound(
     return 0.5 * dice + 0.5 * max(got_left / total_left, got_right / total_right)
 
 
+def _kinds(forms: frozenset[str]) -> frozenset[str]:
+    """The kinds of legal form (`LEGAL_FORM_KINDS`): forms are compared as kinds."""
+    return frozenset(LEGAL_FORM_KINDS.get(form, form) for form in forms)
+
+
 @lru_cache(maxsize=1 << 16)
 def match_names(
     left_key: str,
@@ -642,7 +649,7 @@ def match_names(
     "深圳市..."; see `admin_words`)."""
     left, right = _name(left_key), _name(right_key)
     legal_conflict = bool(left.parts.legal_forms and right.parts.legal_forms) and (
-        left.parts.legal_forms != right.parts.legal_forms
+        _kinds(left.parts.legal_forms) != _kinds(right.parts.legal_forms)
     )
     legal_omission = bool(left.parts.legal_forms) != bool(right.parts.legal_forms)
     person_like = left.parts.person_like and right.parts.person_like
@@ -888,11 +895,39 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
     a, b = _ordered(a, b)
     if a.id == b.id:
         return 1.0
-    similarity = similarity_bound(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    silent_a, silent_b = admin_words(a.name), admin_words(b.name)
+    similarity = similarity_bound(a.name_key, b.name_key, silent_a, silent_b)
+    read = _reading(a, b)
+    if read is not None:
+        similarity = max(
+            similarity, similarity_bound(read.left_key, read.right_key, silent_a, silent_b)
+        )
     score = _lifted(min(1.0, similarity), _artefact_strength(_shared(a, b)))
     if a.country and b.country and a.country != b.country:
         score = min(score, _CAP_CONFLICT)
     return min(1.0, score)
+
+
+def _reading(a: PartyProfile, b: PartyProfile) -> Reading | None:
+    """How one name reads as the other (`graph.resolve.readings`), for a Chinese or
+    Japanese name; None otherwise."""
+    if not (has_cjk(a.name) or has_cjk(b.name)):
+        return None
+    return reading_keys(a.name, a.name_key, a.country, b.name, b.name_key, b.country)
+
+
+def _names(a: PartyProfile, b: PartyProfile) -> tuple[NameMatch, str]:
+    """How the names line up: as written, or as one reads the other when that
+    lines them up better; and the reading, if it was taken."""
+    silent_a, silent_b = admin_words(a.name), admin_words(b.name)
+    names = match_names(a.name_key, b.name_key, silent_a, silent_b)
+    read = _reading(a, b)
+    if read is None:
+        return names, ""
+    other = match_names(read.left_key, read.right_key, silent_a, silent_b)
+    if other.similarity > names.similarity:
+        return other, read.explanation
+    return names, ""
 
 
 def may_review(a: PartyProfile, b: PartyProfile) -> bool:
@@ -909,10 +944,13 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     if a.id == b.id:
         return Comparison(1.0, {"same_party": 1.0}, f"the same party ({_one_line(a.name)})")
     crossing = _foreign_script(a.name) != _foreign_script(b.name)
-    names = match_names(a.name_key, b.name_key, admin_words(a.name), admin_words(b.name))
+    names, reading = _names(a, b)
     features: dict[str, float] = {"name_similarity": names.similarity}
     features.update(_name_features(names, crossing))
     evidence: list[str] = []
+    if reading:
+        features["name_reading"] = 1.0
+        evidence.append(reading)
     shared = _shared(a, b)
     for feature, ids in shared.items():
         if ids:

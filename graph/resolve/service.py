@@ -533,7 +533,11 @@ def refresh_link_visibility(store: GraphStore, ids: Iterable[str]) -> None:
     (`SAME_AS.vis`, `evidence_vis`): run after their links or their records changed."""
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), _WRITE_ROWS):
-        store.write(queries.REFRESH_LINK_VISIBILITY_QUERY, ids=wanted[start : start + _WRITE_ROWS])
+        store.write(
+            queries.REFRESH_LINK_VISIBILITY_QUERY,
+            ids=wanted[start : start + _WRITE_ROWS],
+            machine=[status.value for status in MACHINE_STATUSES],
+        )
 
 
 def recluster(store: GraphStore, around: Iterable[str]) -> int:

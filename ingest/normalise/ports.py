@@ -49,6 +49,17 @@ _NOISE_WORDS: Final = frozenset(
 # A UN/LOCODE: 2-letter country, 3 letters or digits 2-9 for the location.
 _LOCODE: Final = re.compile(r"([A-Za-z]{2})[\s\-./]*([A-Za-z2-9]{3})")
 _NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
+# UN/LOCODE writes a location's other names in parentheses: "Port Klang (Pelabuhan
+# Klang)", "Kaohsiung (Gaoxiong)". Each part is a name of it.
+_PARENTHESISED: Final = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+
+
+def _names_in(text: str) -> list[str]:
+    """A name and, when it holds one in parentheses, the name outside and inside."""
+    found = _PARENTHESISED.match(text)
+    if not found:
+        return [text]
+    return [text, *(part for part in found.groups() if part.strip())]
 
 
 def fold_port_name(raw: str) -> str:
@@ -134,6 +145,8 @@ class PortResolver:
     def add(self, row: PortRow) -> None:
         loc = self._locations.setdefault(row.locode, _Location(row.name, row.country))
         loc.kinds.add(row.kind)
+        # Curated names are taken whole: their parentheses tell namesakes apart
+        # ("Manzanillo (Panama)").
         for text in (row.name, *row.aliases):
             folded = fold_port_name(text)
             if folded:
@@ -174,7 +187,7 @@ class PortResolver:
             if locode not in self._locations:
                 self._locations[locode] = _Location(plain or name, country.upper())
             self._locations[locode].kinds |= kinds
-            for text_name in {name, plain}:
+            for text_name in {n for written in (name, plain) for n in _names_in(written)}:
                 folded = fold_port_name(text_name)
                 if folded:
                     _claim(self._official, folded, locode)
@@ -201,11 +214,18 @@ class PortResolver:
                 found = self._stripped.get(stripped)
         if found is None and folded:
             found = self._official.get(folded)
+        if found is None:
+            # "Port Klang (Pelabuhan Klang)": the name outside or inside the
+            # parentheses, when the whole is not known and both do not disagree.
+            parts = {self._exact.get(fold_port_name(n)) for n in _names_in(text)[1:]}
+            parts.discard(None)
+            if len(parts) == 1:
+                found = parts.pop()
         if found:
             return self._result(raw, found)
-        # An unknown but well-formed code written as one ("CN XYZ", "CN-XYZ"):
-        # keep the code so that spellings of it link; flagged unresolved.
-        if code and re.search(r"[\s\-./]", text) and _valid_country(code.group(1).upper()):
+        # An unknown but well-formed code ("CN XYZ", "CN-XYZ", "CNXYZ"): keep the
+        # code, whatever its spacing, so that spellings of it link; flagged unresolved.
+        if code and _valid_country(code.group(1).upper()):
             locode = (code.group(1) + code.group(2)).upper()
             return PortResult(raw, locode, None, code.group(1).upper(), False)
         return PortResult(raw, None, None, None, False)

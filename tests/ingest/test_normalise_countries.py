@@ -15,6 +15,11 @@ CASES = {
     "Korea, Republic of": "KR", "South Korea": "KR", "KOREA, REP": "KR",
     "Viet Nam": "VN", "Vietnam": "VN", "Türkiye": "TR", "Turkey": "TR", "Holland": "NL",
     "Deutschland": "DE", "Taiwan": "TW", "Chinese Taipei": "TW", "Kosovo": "XK",
+    # Customs tables' inverted names with their abbreviations.
+    "GERMANY, FED REP": "DE", "RUSSIA, FED": "RU", "KOREA, REP OF": "KR",
+    "IRAN, ISLAMIC REP": "IR", "KOREA, DEM PEOPLES REP": "KP", "CONGO, DEM REP": "CD",
+    "CONGO, REP": "CG", "TANZANIA, UNITED REP": "TZ", "MOLDOVA, REP OF": "MD",
+    "LAO PEOPLES DEM REP": "LA", "SYRIAN ARAB REP": "SY", "VENEZUELA, BOLIVARIAN REP": "VE",
 }  # fmt: skip
 
 

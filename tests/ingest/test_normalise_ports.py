@@ -35,15 +35,24 @@ def test_kinds_and_names() -> None:
     assert (hk.name, hk.country, hk.kinds) == ("Hong Kong", "HK", ("air", "sea"))
 
 
-@pytest.mark.parametrize("raw", ["Spain", "Atlantis", "", "   ", "CNXYZ", "Port"])
+@pytest.mark.parametrize("raw", ["Spain", "Atlantis", "", "   ", "Port", "XXABC"])
 def test_unknown(raw: str) -> None:
     result = RESOLVER.resolve(raw)
     assert not result.resolved and result.locode is None and result.raw == raw
 
 
-def test_well_formed_unknown_code_is_kept_unresolved() -> None:
-    result = RESOLVER.resolve("CN-XYZ")
+@pytest.mark.parametrize("raw", ["CN-XYZ", "CNXYZ", "cn xyz", "CN  XYZ", "CN.XYZ"])
+def test_well_formed_unknown_code_is_kept_unresolved_whatever_its_spacing(raw: str) -> None:
+    result = RESOLVER.resolve(raw)
     assert (result.resolved, result.locode, result.country) == (False, "CNXYZ", "CN")
+
+
+@pytest.mark.parametrize(
+    "raw", ["Port Klang (Pelabuhan Klang)", "PORT KLANG (PELABUHAN KLANG)", "Klang (Port Klang)"]
+)
+def test_a_name_with_its_alternative_in_parentheses(raw: str) -> None:
+    # UN/LOCODE's official name of MYPKG is "Port Klang (Pelabuhan Klang)".
+    assert RESOLVER.resolve(raw).locode == "MYPKG"
 
 
 SPACINGS = ["{c}{l}", "{c} {l}", "{c}-{l}", " {c}  {l} ", "{c}.{l}"]

@@ -18,10 +18,26 @@ from tests.resolve import party
 def test_name_keys_of_a_company() -> None:
     keys = name_keys(party("Shenzhen Huaxin Trading Co., Ltd."))
     assert {"tok:huaxin", "tok:shenzhen"} <= keys
-    # Generic words and legal forms are no keys.
-    assert not {k for k in keys if k.endswith(("trading", "llc", ":co", ":ltd"))}
+    # Generic words and legal forms are no keys of their own.
+    words = {k for k in keys if not k.startswith("read:")}
+    assert not {k for k in words if k.endswith(("trading", "llc", ":co", ":ltd"))}
     assert "pair:huaxin|shenzhen" in keys
-    assert all(k.split(":", 1)[0] in {"tok", "ph", "del", "pair", "acr"} for k in keys)
+    # The whole name read as one word (legal form aside) meets a reading of it.
+    assert "read:shenzhenhuaxintrading" in keys
+    assert all(k.split(":", 1)[0] in {"tok", "ph", "del", "pair", "acr", "read"} for k in keys)
+
+
+def test_readings_of_chinese_and_japanese_names_meet_their_latin_forms() -> None:
+    # Hong Kong's Cantonese romanisation and Taiwan's Wade-Giles of the characters.
+    assert "tok:honcheong" in name_keys(party("漢昌貿易有限公司", "HK"))
+    assert "tok:honcheong" in name_keys(party("Hon Cheong Trading Co Ltd", "HK"))
+    assert "tok:talin" in name_keys(party("達臨企業有限公司", "TW"))
+    assert "tok:talin" in name_keys(party("TA LIN ENTERPRISE CO., LTD.", "TW"))
+    # A kanji name, its katakana reading and its Hepburn spelling share one key.
+    kanji = name_keys(party("株式会社ユシロ", "JP"))
+    kana = name_keys(party("カブシキガイシャユシロ", "JP"))
+    latin = name_keys(party("Yushiro Inc.", "JP"))
+    assert "read:yushiro" in kanji & kana & latin
 
 
 def test_chinese_script_meets_the_joined_pinyin() -> None:

@@ -1,0 +1,267 @@
+"""Whether a Latin name is a reading of a Chinese or Japanese one, and in which system.
+
+Comparison forms write Han characters in pinyin (rigour's transliteration), so
+"HON CHEONG TRADING" (Hong Kong's Cantonese romanisation of 漢昌貿易) or "TA LIN"
+(Wade-Giles of 達臨, as Taiwan writes it) share no word with them, and a Japanese
+name read in pinyin is no Japanese reading at all. `reading_keys` says when the
+identifying words of the Latin name are, letter for letter, a reading of the
+identifying characters of the other name (each character read in any system that
+`ingest.normalise.readings` knows, the words joined or split as registers write
+them), and gives the two comparison forms to align instead, with the reading that
+links them for the explanation ("Cantonese (Hong Kong) reading of 漢昌 = HON
+CHEONG"). Japanese names are read whole in Hepburn: a kanji name and its katakana
+reading, or a Latin name written as the reading.
+
+A reading never makes a translation: "CYNOSURE ENTERPRISE" is no reading of 元漢企業,
+and stays a different name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from rigour.text.translit import ascii_text
+
+from graph.resolve.profile import name_parts
+from ingest.normalise.readings import (
+    HEPBURN,
+    SYSTEM_NAMES,
+    char_readings,
+    fold_long_vowels,
+    is_han,
+    is_kana,
+    japanese_reading,
+)
+
+__all__ = ["Reading", "has_cjk", "reading_block_keys", "reading_keys"]
+
+# The kinds of company of Japan's Companies Act (and the older 有限会社), as written
+# in kanji; their readings are legal forms, not name words, in a kana name
+# (カブシキガイシャ) or a Latin one (KABUSHIKI KAISHA).
+_JAPANESE_FORMS: Final = ("株式会社", "有限会社", "合同会社", "合名会社", "合資会社")
+# Shortest joined reading that may link two names: two letters read alike say
+# nothing.
+_MIN_READING = 4
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Two comparison forms to align instead of the names' own, and why."""
+
+    left_key: str
+    right_key: str
+    explanation: str
+
+
+def has_cjk(name: str) -> bool:
+    return any(is_han(ch) or is_kana(ch) for ch in name)
+
+
+def _japanese(name: str, country: str | None) -> bool:
+    return any(is_kana(ch) for ch in name) or (country == "JP" and any(is_han(ch) for ch in name))
+
+
+@lru_cache(maxsize=1)
+def _japanese_forms() -> tuple[str, ...]:
+    """The Hepburn readings of Japanese legal forms, voiced and not ("kabushikigaisha",
+    "kabushikikaisha"), longest first."""
+    forms = set()
+    for form in _JAPANESE_FORMS:
+        reading = japanese_reading(form)
+        forms.add(reading)
+        # Rendaku: 会社 is "gaisha" after another word and "kaisha" alone; registers
+        # spell the kana both ways.
+        forms.add(reading.replace("gaisha", "kaisha"))
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _strip_japanese_forms(reading: str) -> tuple[str, bool]:
+    """A reading without a leading or trailing legal form, and whether it had one."""
+    for form in _japanese_forms():
+        if reading.endswith(form) and len(reading) > len(form):
+            return reading[: -len(form)], True
+        if reading.startswith(form) and len(reading) > len(form):
+            return reading[len(form) :], True
+    return reading, False
+
+
+def _latin_words(key: str) -> tuple[str, frozenset[str]]:
+    """The words of a Latin comparison form joined, legal forms aside (a reading of a
+    legal form, "kabushiki kaisha", counts as one), and its legal forms."""
+    parts = name_parts(key)
+    joined = fold_long_vowels("".join(parts.texts))
+    joined, had = _strip_japanese_forms(joined)
+    forms = set(parts.legal_forms) | ({"jsc"} if had else set())
+    return joined, frozenset(forms)
+
+
+def _japanese_key(name: str) -> tuple[str, frozenset[str]]:
+    reading, had = _strip_japanese_forms(japanese_reading(name))
+    return reading, frozenset({"jsc"} if had else ())
+
+
+def _keyed(reading: str, forms: frozenset[str]) -> str:
+    return " ".join([reading, *sorted(forms)])
+
+
+def _han_identifying(name: str, key: str) -> list[str] | None:
+    """The Han characters of a name that stand for the identifying words of its
+    comparison form, in order; None when its words are not all one character each
+    (a name mixing Latin words, or characters rigour reads as two syllables)."""
+    parts = name_parts(key)
+    chars = [ch for ch in name if is_han(ch)]
+    position = 0
+    found = []
+    for text, group in zip(parts.texts, parts.groups, strict=True):
+        while position < len(chars) and ascii_text(chars[position]).casefold() != text:
+            position += 1
+        if position == len(chars):
+            return None
+        if not group:
+            found.append(chars[position])
+        position += 1
+    return found
+
+
+def _segment(letters: str, chars: list[str]) -> list[tuple[str, frozenset[str]]] | None:
+    """Read `letters` as one reading of each character in order: the readings taken
+    with the systems that read each so; None when no such reading exists."""
+    readings = [char_readings(ch) for ch in chars]
+    # reach[i] holds the positions in `letters` reachable after reading i characters.
+    reach: list[dict[int, int]] = [{0: -1}]
+    for options in readings:
+        spellings: dict[str, set[str]] = {}
+        for system, values in options.items():
+            for value in values:
+                spellings.setdefault(value, set()).add(system)
+        step: dict[int, int] = {}
+        for start in reach[-1]:
+            for value in spellings:
+                if letters.startswith(value, start):
+                    step.setdefault(start + len(value), start)
+        if not step:
+            return None
+        reach.append(step)
+    if len(letters) not in reach[-1]:
+        return None
+    out: list[tuple[str, frozenset[str]]] = []
+    end = len(letters)
+    for i in range(len(chars), 0, -1):
+        start = reach[i][end]
+        value = letters[start:end]
+        systems = frozenset(s for s, values in readings[i - 1].items() if value in values)
+        out.append((value, systems))
+        end = start
+    return out[::-1]
+
+
+def _system_of(read: list[tuple[str, frozenset[str]]]) -> str:
+    """The systems that read every character so ("Mandarin (pinyin) / Mandarin
+    (Wade-Giles)"), or those mixed in the reading."""
+    common = frozenset.intersection(*(systems for _, systems in read))
+    if common:
+        return " / ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in common)
+    used = {s for _, systems in read for s in systems}
+    return "mixed (" + ", ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in used) + ")"
+
+
+def _han_reading(han_name: str, han_key: str, latin_name: str, latin_key: str) -> Reading | None:
+    chars = _han_identifying(han_name, han_key)
+    if not chars:
+        return None
+    parts = name_parts(latin_key)
+    letters = "".join(parts.identifying)
+    pinyin = name_parts(han_key).identifying
+    if len(letters) < _MIN_READING or letters == "".join(pinyin):
+        return None  # too short to say anything, or already read alike
+    read = _segment(letters, chars)
+    if read is None:
+        return None
+    # The Latin name with its identifying words written as the comparison form
+    # writes the characters, so that the aligner weighs the rest as usual.
+    identifying = set(parts.identifying)
+    rest = [t for t in latin_key.split() if t not in identifying]
+    explanation = (
+        f"{_system_of(read)} reading of {''.join(chars)} = "
+        f"{' '.join(value for value, _ in read).upper()}"
+    )
+    return Reading(han_key, " ".join([*pinyin, *rest]), explanation)
+
+
+def _japanese_reading(left: str, right: str, right_key: str) -> Reading | None:
+    """`left` a Japanese name; `right` another one or a Latin name."""
+    reading, forms = _japanese_key(left)
+    if has_cjk(right):
+        other, other_forms = _japanese_key(right)
+    else:
+        other, other_forms = _latin_words(right_key)
+    if len(reading) < _MIN_READING or reading != other:
+        return None
+    shown = right if has_cjk(right) else reading.upper()
+    return Reading(
+        _keyed(reading, forms),
+        _keyed(other, other_forms),
+        f"{SYSTEM_NAMES[HEPBURN]} reading of {left} = {shown}",
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def reading_keys(
+    left_name: str,
+    left_key: str,
+    left_country: str | None,
+    right_name: str,
+    right_key: str,
+    right_country: str | None,
+) -> Reading | None:
+    """Comparison forms under which one name reads as the other, with the reading
+    (see the module); None when neither name is Chinese or Japanese, or no
+    reading links them. The forms are in the order of the arguments."""
+    left_cjk, right_cjk = has_cjk(left_name), has_cjk(right_name)
+    if not (left_cjk or right_cjk):
+        return None
+    if left_cjk and _japanese(left_name, left_country):
+        found = _japanese_reading(left_name, right_name, right_key)
+        if found or right_cjk:
+            return found
+    if right_cjk and _japanese(right_name, right_country):
+        found = _japanese_reading(right_name, left_name, left_key)
+        if found:
+            return Reading(found.right_key, found.left_key, found.explanation)
+        if left_cjk:
+            return None
+    if left_cjk and not right_cjk:
+        return _han_reading(left_name, left_key, right_name, right_key)
+    if right_cjk and not left_cjk:
+        found = _han_reading(right_name, right_key, left_name, left_key)
+        if found:
+            return Reading(found.right_key, found.left_key, found.explanation)
+    return None
+
+
+def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
+    """Blocking keys of a name's readings: a Chinese name's identifying characters
+    read in each system (the first reading of each character) as `tok:` keys, which
+    meet a Latin name's joined words; a Japanese name's Hepburn reading, and a Latin
+    name's words joined, as `read:` keys."""
+    if not has_cjk(name):
+        if not name_parts(key).identifying:
+            return set()  # generic words only: `name:` keys it whole
+        joined, _ = _latin_words(key)
+        return {f"read:{joined}"} if len(joined) >= _MIN_READING else set()
+    if _japanese(name, country):
+        reading, _ = _japanese_key(name)
+        return {f"read:{reading}"} if len(reading) >= _MIN_READING else set()
+    chars = _han_identifying(name, key)
+    if not chars:
+        return set()
+    keys = set()
+    readings = [char_readings(ch) for ch in chars]
+    for system in SYSTEM_NAMES:
+        if all(system in r for r in readings):
+            term = "".join(sorted(r[system])[0] for r in readings)
+            if len(term) >= _MIN_READING:
+                keys.add(f"tok:{term}")
+    return keys
