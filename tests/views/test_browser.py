@@ -36,6 +36,30 @@ def _drawn(guarded: Guarded) -> int:
     return int(frame.locator("#drawn").inner_text())
 
 
+def _click_framed_node(guarded: Guarded, node_id: str) -> str:
+    """Click where the page's framed picture drew `node_id`; the details it shows."""
+    page = guarded.page
+    page.locator("iframe#picture").scroll_into_view_if_needed()
+    frame = page.frame_locator("iframe#picture")
+    handle = page.locator("iframe#picture").element_handle()
+    assert handle is not None
+    picture = handle.content_frame()
+    assert picture is not None
+    point = picture.evaluate(
+        """id => {
+            const network = window.iprgraphPicture.network;
+            network.fit({animation: false});
+            return network.canvasToDOM(network.getPositions([id])[id]);
+        }""",
+        node_id,
+    )
+    box = frame.locator("#graph canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert picture.evaluate("window.iprgraphPicture.network.getSelectedNodes()") == [node_id]
+    return frame.locator("#details").inner_text()
+
+
 def _clean(guarded: Guarded) -> None:
     assert guarded.blocked == [], guarded.blocked
     assert guarded.errors == [], guarded.errors
@@ -83,6 +107,17 @@ def test_an_analyst_works_through_the_workspace(browser: Any, site: Site) -> Non
         assert page.locator("#risk-explanation").inner_text().startswith("Risk")
         assert page.locator("#timeline tbody tr").count() >= 1
         assert _drawn(guarded) == _nodes(answers.network(site.network)) == 5
+        # A click on a node of the framed picture shows its details, and its link to
+        # the API's answer opens with the session (the cookie authenticates GETs).
+        assert "Dongguan Mingri" in _click_framed_node(guarded, site.front_b)
+        frame = page.frame_locator("iframe#picture")
+        link = frame.locator("#node-api-link").get_attribute("href") or ""
+        assert link.startswith("/v1/"), link
+        answer = page.goto(f"{origin}{link}")
+        assert answer is not None and answer.status == 200, (link, answer)
+        assert site.front_b in answer.text()
+        page.go_back()
+        assert page.url == f"{origin}/networks/{site.network}"
         _clean(guarded)
 
         # A seizure of its second front, then a party's neighbourhood.
