@@ -24,14 +24,17 @@ from api.routes import (
     analysis,
     entities,
     exchange,
+    exports,
     graph_routes,
     health,
     networks,
+    pictures,
     principals,
     resolution,
     seizures,
     stats,
 )
+from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
 
@@ -84,9 +87,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         stats.router,
         analysis.router,
         networks.router,
+        pictures.router,
+        exports.router,
         principals.router,
         exchange.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)
+    mount_workspace(app, settings)
     return app

@@ -128,6 +128,10 @@ def demo(
     )
     investigator = keys[0]
     console.print(
+        f"The web workspace: http://{host}:{api_port}/ (sign in with one of these keys"
+        + (")." if serve_api else "; 'iprgraph serve' serves it).")
+    )
+    console.print(
         "Every /v1 route needs a key. Try Hong Kong's investigator, who sees its own records "
         "and those released to it (Macao's and CBP's partner keys see less):\n"
         f"  curl -H 'Authorization: Bearer {investigator}' "
@@ -146,6 +150,7 @@ def demo(
         return
     console.print(
         "Where to look:\n"
+        f"  web workspace  http://{host}:{api_port}/ (sign in with a key above)\n"
         f"  API documentation  http://{host}:{api_port}/docs (Authorize with a key above)\n"
         f"  what the graph holds  http://{host}:{api_port}/v1/graph/summary\n"
         f"  readiness  http://{host}:{api_port}/readyz\n"

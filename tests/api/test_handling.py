@@ -10,18 +10,19 @@ sees.
 Two tests: a matrix (every TLP level with and without `releasable_to`, principals
 of five agencies, through every route), and a property test (random small worlds of
 records sharing parties, phones and containers, a random agency: no value that only
-records it may not see carry appears anywhere in any answer, and counts are those of
-the records it sees).
+records it may not see carry appears anywhere in any answer, picture, export or page
+of the web workspace, and counts are those of the records it sees).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import cycle, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from graph.store import GraphStore
 from ingest.normalised import party_identity
 from tests.conftest import open_test_store
 from tests.factories import load_records
-from tests.helpers import auth, new_key, serve_in_thread
+from tests.helpers import auth, new_key, serve_in_thread, workspace_client
 
 AGENCIES = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL")
 TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
@@ -74,11 +75,16 @@ class World:
     base_url: str
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def client(self, agency: str, role: str = "investigator") -> httpx.Client:
+    def key(self, agency: str, role: str = "investigator") -> str:
         key = self.keys.get((agency, role))
         if key is None:
             key = self.keys[(agency, role)] = new_key(self.store, agency=agency, role=role)
-        return httpx.Client(base_url=self.base_url, timeout=60, headers=auth(key))
+        return key
+
+    def client(self, agency: str, role: str = "investigator") -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url, timeout=60, headers=auth(self.key(agency, role))
+        )
 
 
 def make_world(
@@ -198,7 +204,9 @@ def test_every_route_shows_exactly_what_the_contract_allows(
 
 def secrets_of(record: dict[str, Any]) -> list[str]:
     """What a record alone says, in the forms an answer could show it."""
-    found = [record["record_id"], record.get("case_ref") or "", str(record["value"]["amount"])]
+    amount = record["value"]["amount"]
+    # The value as the API gives it, and as a page writes it (6,201,111).
+    found = [record["record_id"], record.get("case_ref") or "", str(amount), f"{amount:,}"]
     for role in ("shipper", "consignee", "forwarder"):
         party = record.get(role)
         if party:
@@ -320,6 +328,7 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
                 "/v1/paths", params={"source": source, "target": target, "max_hops": 6}
             )
             out.append(keep(paths))
+    out += views_of(world, agency, [item["id"] for item in networks["items"]], sorted(parties))
     counts = {
         "listed": len(listed["items"]),
         "stats": stats["totals"]["seizures"],
@@ -356,6 +365,64 @@ def partner_lookups(world: World, agency: str) -> dict[str, list[Any]]:
         ],
         "held": [held for result in results for held in result["held"]],
     }
+
+
+# The page's own script (vis-network and iprgraph's), the same in every picture:
+# left out of what is searched for secrets, which is the page's data and text.
+_PAGE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+# What a page says back of what it was asked: the text of a search box, the ids in
+# the path finder's fields, and a search hit's explanation (it compares the hit
+# with that text).
+_ECHOED = re.compile(r'(?:value="[^"]*")|(?:<td class="why">.*?</td>)', re.S)
+
+
+def views_of(world: World, agency: str, networks: list[str], parties: list[str]) -> list[str]:
+    """Every picture, export and workspace page an investigator of `agency` may ask
+    about what the world holds, as text; those answered 404 (they say back only
+    what was asked) are left out. Exports cycle through every format."""
+    formats = cycle(["ndjson", "graphml", "gexf", "cytoscape", "ftm", "i2-entities", "i2-links"])
+    out: list[str] = []
+
+    def keep(answer: httpx.Response) -> None:
+        if answer.status_code == 404:
+            return
+        assert answer.status_code == 200, (answer.request.url, answer.text[:500])
+        out.append(_ECHOED.sub("", _PAGE_SCRIPT.sub("", answer.text)))
+
+    def export(client: httpx.Client, **scope: Any) -> None:
+        chosen = next(formats)
+        if chosen.startswith("i2-"):
+            scope.update(format="i2", part=chosen.removeprefix("i2-"))
+        else:
+            scope.update(format=chosen)
+        keep(client.get("/v1/export", params=scope))
+
+    sids = [sid(record) for record in world.records]
+    with world.client(agency) as api, workspace_client(world.base_url, world.key(agency)) as web:
+        keep(web.get("/"))
+        for network in networks:
+            keep(api.get(f"/v1/pictures/network/{network}"))
+            keep(web.get(f"/networks/{network}"))
+            export(api, network=network)
+        for pid in parties:
+            keep(api.get(f"/v1/pictures/entity/{pid}"))
+            keep(web.get(f"/entities/{pid}"))
+            export(api, entity=pid)
+            keep(api.get(f"/v1/pictures/neighborhood/{pid}", params={"depth": 3}))
+            keep(web.get(f"/neighborhood/{pid}", params={"depth": 3}))
+            export(api, node=pid, depth=3)
+        for seizure in sids:
+            keep(web.get(f"/seizures/{seizure}"))
+            keep(api.get(f"/v1/pictures/neighborhood/{seizure}", params={"depth": 2}))
+            export(api, node=seizure, depth=2)
+        for source, target in pairwise(parties):
+            asked = {"source": source, "target": target, "max_hops": 6}
+            keep(api.get("/v1/pictures/paths", params=asked))
+            keep(web.get("/paths", params=asked))
+            export(api, **asked)
+        for text in [p["name"] for p in _SHIPPERS + _CONSIGNEES] + _PHONES + _CONTAINERS:
+            keep(web.get("/search", params={"q": text}))
+    return out
 
 
 @settings(
