@@ -1593,11 +1593,14 @@ RETURN collect([p.id, [(p)<-[:{_PARTY_RELS}]-(s:{Label.SEIZURE}) WHERE {visible(
 # The seizures `$agency` reported between `$from` and `$to` (ISO dates), not RED, of
 # goods originating in or destined for the jurisdiction `$partner`, packed in one row:
 # [id, date, originating, destined, transport mode, quantities, units, value in USD,
-# currency, USD rate, rate month, ports of loading and transit].
+# currency, USD rate, rate month, ports of loading and transit]. The agency is
+# tested after the dates (`WITH`): tested with them, the embedded engine reads every
+# seizure of the agency (0.7 s at 100k) rather than those of the period (0.15 s).
 EXCHANGE_SEIZURES_QUERY = f"""
 MATCH (s:{Label.SEIZURE})
-WHERE s.seizure_date >= $from AND s.seizure_date <= $to AND s.agency = $agency
-  AND s.tlp <> 'RED'
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+WITH s
+WHERE s.agency = $agency AND s.tlp <> 'RED'
 WITH s,
      EXISTS {{ (s)-[:{RelType.ORIGIN}]->(:{Label.JURISDICTION} {{id: $partner}}) }} AS originating,
      EXISTS {{ (s)-[:{RelType.DESTINATION}]->(:{Label.JURISDICTION} {{id: $partner}}) }}

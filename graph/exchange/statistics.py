@@ -9,11 +9,13 @@ main ports of transit (ports of loading and of transit, the most frequent first)
 
 One row per period and direction (originating in / destined for the other side);
 RED records are never counted. Any figure resting on fewer than `k` seizures (3 by
-default) is suppressed and marked so; where one figure of a breakdown (a unit, a
-mode, a port) is suppressed, the next smallest is suppressed too, so that no
-suppressed figure is the difference of a row's total and what it shows; and totals
-add up only what is shown, so that no suppressed row is the difference of the
-totals and the rows shown. A seizure with goods of two units counts under each.
+default) is suppressed and marked so. Within a breakdown of a row (units, modes),
+the next smallest figures are suppressed with it until the suppressed ones cannot be
+worked out from the row's total and what is shown (at least two, adding up to `k` or
+more and to more than one each; failing that, the breakdown is withheld whole); a
+port is named only when `k` seizures or more passed through it; and totals add up
+only what is shown, so that no suppressed row is the difference of the totals and
+the rows shown. A seizure with goods of two units counts under each.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ __all__ = [
     "period_labels",
     "statistics_for",
     "table_csv",
+    "tabulate",
 ]
 
 DIRECTIONS = ("originating", "destined")
@@ -89,15 +92,26 @@ def _unit(raw: str | None) -> str:
     return text or NO_UNIT
 
 
-def _suppress(counts: dict[str, int], k: int) -> set[str]:
-    """Of a breakdown (key -> seizures), the keys to suppress: those under `k`, and
-    when that is exactly one, the next smallest as well (no single suppressed
-    figure is then the difference of the total and what is shown)."""
+def _suppress(counts: dict[str, int], k: int) -> set[str] | None:
+    """Of a breakdown of a row's seizures (key -> seizures, every seizure under one
+    key), the keys to suppress: those under `k`, and then the next smallest, until
+    the suppressed ones cannot be worked out from the row's total and the figures
+    shown: at least two, adding up to `k` or more, and to more than one each (a
+    suppressed figure is at least 1, so two suppressed figures adding up to 2 are
+    both 1). None when no such set exists short of all of them adding up to one
+    each: the breakdown is then withheld whole, keys included."""
     hidden = {key for key, n in counts.items() if n < k}
-    if len(hidden) == 1 and len(counts) > 1:
-        shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
-        hidden.add(shown[0][1])
-    return hidden
+    if not hidden:
+        return hidden
+    shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
+
+    def safe() -> bool:
+        total = sum(counts[key] for key in hidden)
+        return len(hidden) >= 2 and total >= k and total > len(hidden)
+
+    while not safe() and shown:
+        hidden.add(shown.pop(0)[1])
+    return hidden if safe() else None
 
 
 def period_labels(date_from: dt.date, date_to: dt.date, period: str) -> list[str]:
@@ -129,12 +143,38 @@ def exchange_statistics(
         partner=partner,
         **{"from": date_from.isoformat(), "to": date_to.isoformat()},
     )
+    return tabulate(
+        row["rows"],
+        reporting=reporting,
+        partner=partner,
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        k=k,
+        fields=fields,
+    )
+
+
+def tabulate(
+    items: list[list[Any]],
+    *,
+    reporting: str,
+    partner: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    period: str,
+    k: int,
+    fields: tuple[str, ...],
+) -> ExchangeTable:
+    """The table of seizures packed as `queries.EXCHANGE_SEIZURES_QUERY` gives them:
+    [id, date, originating, destined, transport mode, quantities, units, value in
+    USD, currency, USD rate, rate month, ports]."""
     groups: dict[tuple[str, str], list[list[Any]]] = {
         (label, direction): []
         for label in period_labels(date_from, date_to, period)
         for direction in DIRECTIONS
     }
-    for item in row["rows"]:
+    for item in items:
         label = period_of(dt.date.fromisoformat(item[1]), period)[0]
         if item[2]:
             groups.setdefault((label, "originating"), []).append(item)
@@ -160,11 +200,14 @@ def exchange_statistics(
                         per_unit[_unit(unit)] += float(quantity)
                         seizures_of[_unit(unit)].add(item[0])
             hidden = _suppress({u: len(s) for u, s in seizures_of.items()}, k)
-            out.quantity = {
-                unit: (None if unit in hidden else round(total, 3))
-                for unit, total in sorted(per_unit.items())
-            }
-            out.suppressed += [f"quantity {unit}" for unit in sorted(hidden)]
+            if hidden is None:
+                out.suppressed.append("quantity")
+            else:
+                out.quantity = {
+                    unit: (None if unit in hidden else round(total, 3))
+                    for unit, total in sorted(per_unit.items())
+                }
+                out.suppressed += [f"quantity {unit}" for unit in sorted(hidden)]
         if "value" in fields:
             out.value_usd = round(sum(item[7] or 0.0 for item in items), 2)
             for item in items:
@@ -173,10 +216,13 @@ def exchange_statistics(
         if "transport_mode" in fields:
             modes = Counter(item[4] or "unknown" for item in items)
             hidden = _suppress(dict(modes), k)
-            out.transport_modes = {
-                mode: (None if mode in hidden else n) for mode, n in sorted(modes.items())
-            }
-            out.suppressed += [f"mode {mode}" for mode in sorted(hidden)]
+            if hidden is None:
+                out.suppressed.append("transport_mode")
+            else:
+                out.transport_modes = {
+                    mode: (None if mode in hidden else n) for mode, n in sorted(modes.items())
+                }
+                out.suppressed += [f"mode {mode}" for mode in sorted(hidden)]
         if "ports" in fields:
             ports = Counter(port for item in items for port in set(item[11] or []))
             out.ports = [

@@ -10,7 +10,7 @@ marking, none released to GACC:
     STRICT  Foshan Jade River Garments Co.      AMBER+STRICT
     SECRET  Xiamen Silver Gate Optics Co.       RED
 
-GACC (CN-GACC) and Hong Kong have an agreement allowing lookups and 2 requests a
+GACC (CN-GACC) and Hong Kong have an agreement allowing lookups and 10 requests a
 quarter; Macao (MO-CS) has none with Hong Kong.
 """
 
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.access import Role, Viewer
 from graph.errors import Conflict, InvalidInput, NotFound
@@ -46,7 +48,7 @@ from graph.exchange.requests import (
     get_request,
     list_requests,
 )
-from graph.exchange.statistics import StatisticsAsk, statistics_for, table_csv
+from graph.exchange.statistics import StatisticsAsk, statistics_for, table_csv, tabulate
 from graph.resolve.match import QueryParty
 from graph.resolve.service import resolve
 from graph.seizures import get_seizure
@@ -96,7 +98,7 @@ def _world(store: GraphStore, tmp_path: Path) -> None:
         store,
         name="HK-Guangdong intelligence exchange",
         agencies=("HK-CED", "CN-GACC"),
-        terms=parse_terms("HK-CED<>CN-GACC: requests=2/quarter, lookups"),
+        terms=parse_terms("HK-CED<>CN-GACC: requests=10/quarter, lookups"),
         contacts={"HK-CED": "IP Investigation Bureau, desk 3"},
         valid_from=dt.date(2024, 1, 1),
     )
@@ -309,8 +311,8 @@ def _reference(store: GraphStore) -> str:
     return str(holder.reference)
 
 
-def test_a_request_counts_against_the_quota_and_the_next_period_starts_afresh(
-    world: GraphStore, tmp_path: Path
+def test_the_eleventh_request_of_a_quarter_is_refused_and_the_next_quarter_starts_afresh(
+    world: GraphStore,
 ) -> None:
     reference = _reference(world)
     first = file_request(world, GACC, reference, reason="case OP-1", today=TODAY)
@@ -320,21 +322,29 @@ def test_a_request_counts_against_the_quota_and_the_next_period_starts_afresh(
         "2025-Q3",
         None,
     )
-    assert first.quota == {"used": 1, "of": 2, "period": "2025-Q3"}
+    assert first.quota == {"used": 1, "of": 10, "period": "2025-Q3"}
     # Sent again with its idempotency key: the same request, counted once.
     keyed = file_request(world, GACC, reference, idempotency_key="k-1", today=TODAY)
     assert file_request(world, GACC, reference, idempotency_key="k-1", today=TODAY).id == keyed.id
-    # A key is the principal's own: another desk's "k-1" is another request, over quota.
+    # A key is the principal's own: another desk's "k-1" is another request.
+    other = file_request(world, GACC_2, reference, idempotency_key="k-1", today=TODAY)
+    assert other.id != keyed.id and other.quota["used"] == 3
+    for _ in range(7):
+        last = file_request(world, GACC, reference, today=dt.date(2025, 9, 30))
+    assert last.quota == {"used": 10, "of": 10, "period": "2025-Q3"}
     with pytest.raises(QuotaExhausted) as refused:
-        file_request(world, GACC_2, reference, idempotency_key="k-1", today=TODAY)
+        file_request(world, GACC, reference, today=TODAY)
     assert refused.value.resets == dt.date(2025, 10, 1)
-    assert "quota of 2 detailed requests a quarter" in refused.value.message
+    assert "quota of 10 detailed requests a quarter" in refused.value.message
     assert refused.value.retry_after_s >= 1
+    # Nor with a fresh key: the quota counts requests, not keys.
+    with pytest.raises(QuotaExhausted):
+        file_request(world, GACC, reference, idempotency_key="k-2", today=TODAY)
     nxt = file_request(world, GACC, reference, today=dt.date(2025, 10, 1))
     assert nxt.period == "2025-Q4" and nxt.quota["used"] == 1
     # The holder sees which seizure; the requester never does.
     incoming = list_requests(world, HK_ANALYST, incoming=True)
-    assert {r.seizure for r in incoming} == {"HK-CED:HELD-1"} and len(incoming) == 3
+    assert {r.seizure for r in incoming} == {"HK-CED:HELD-1"} and len(incoming) == 11
     assert {r.seizure for r in list_requests(world, GACC)} == {None}
     with pytest.raises(NotFound):
         file_request(world, GACC, "ref-0000000000", today=TODAY)
@@ -346,7 +356,8 @@ def test_requests_filed_at_once_for_the_last_place_admit_exactly_one(
     world: GraphStore,
 ) -> None:
     reference = _reference(world)
-    file_request(world, GACC, reference, today=TODAY)
+    for _ in range(9):
+        file_request(world, GACC, reference, today=TODAY)
     outcomes: list[str] = []
     lock = threading.Lock()
 
@@ -366,7 +377,7 @@ def test_requests_filed_at_once_for_the_last_place_admit_exactly_one(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["filed"] + ["refused"] * 5
-    assert len(list_requests(world, HK_ANALYST, incoming=True)) == 2
+    assert len(list_requests(world, HK_ANALYST, incoming=True)) == 10
 
 
 def test_an_approval_releases_that_one_record_and_a_denial_nothing(world: GraphStore) -> None:
@@ -564,3 +575,87 @@ def test_statistics_need_an_agreement_for_that_direction(store: GraphStore, tmp_
     # And CBP's own table stays CBP's to send to nobody.
     with pytest.raises(NotAllowed):
         statistics_for(store, CBP_ANALYST, ask, today=TODAY)
+
+
+_MODES = ("sea", "air", "road", "rail", "post")
+
+
+@st.composite
+def seizure_items(draw: st.DrawFn) -> tuple[list[list[Any]], int]:
+    """Seizures packed as the statistics query gives them, over 2025, and a k."""
+    items = []
+    for n in range(draw(st.integers(0, 40))):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=draw(st.integers(0, 364)))
+        originating = draw(st.booleans())
+        units = draw(st.lists(st.sampled_from(["pieces", "pairs", "kg"]), max_size=2))
+        items.append(
+            [
+                f"S-{n}",
+                day.isoformat(),
+                originating,
+                not originating or draw(st.booleans()),
+                draw(st.sampled_from(_MODES)),
+                [draw(st.integers(1, 500)) for _ in units],
+                units,
+                float(draw(st.integers(0, 10_000))),
+                "USD",
+                1.0,
+                None,
+                draw(st.lists(st.sampled_from(["CNYTN", "HKHKG", "SGSIN"]), max_size=2)),
+            ]
+        )
+    return items, draw(st.integers(2, 5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(seizure_items())
+def test_no_suppressed_figure_can_be_worked_out_from_what_is_shown(
+    drawn: tuple[list[list[Any]], int],
+) -> None:
+    """An attacker holding the table tries: a row's transport modes add up to its
+    seizures, so the suppressed modes add up to the row's figure less the modes
+    shown; each suppressed figure is at least 1. One suppressed mode, or suppressed
+    modes adding up to one each, would give them away; so would totals that add in
+    a suppressed row."""
+    items, k = drawn
+    table = tabulate(
+        items,
+        reporting="US-CBP",
+        partner="CN",
+        date_from=dt.date(2025, 1, 1),
+        date_to=dt.date(2025, 12, 31),
+        period="quarter",
+        k=k,
+        fields=("seizures", "quantity", "value", "transport_mode", "ports"),
+    )
+    assert [(r.period, r.direction) for r in table.rows] == [
+        (f"2025-Q{q}", d) for q in range(1, 5) for d in ("originating", "destined")
+    ]
+    shown_rows = [r for r in table.rows if r.seizures is not None]
+    for row in table.rows:
+        truth = [
+            item
+            for item in items
+            if period_of(dt.date.fromisoformat(item[1]), "quarter")[0] == row.period
+            and item[2 if row.direction == "originating" else 3]
+        ]
+        if row.seizures is None:
+            assert 0 < len(truth) < k and row.suppressed == ["row"]
+            assert not row.quantity and not row.transport_modes and row.value_usd is None
+            continue
+        assert row.seizures == len(truth)
+        hidden = [mode for mode, n in row.transport_modes.items() if n is None]
+        if hidden:
+            rest = row.seizures - sum(n for n in row.transport_modes.values() if n is not None)
+            assert len(hidden) >= 2 and rest > len(hidden) and rest >= k, row
+        elif "transport_mode" not in row.suppressed:
+            assert sum(row.transport_modes.values()) == row.seizures  # type: ignore[arg-type]
+        for mode, n in row.transport_modes.items():
+            assert n is None or n >= k, (mode, n)
+        assert all(n >= k for _, n in row.ports)
+    totals = table.totals
+    assert totals.seizures == sum(r.seizures or 0 for r in shown_rows)
+    for mode, n in totals.transport_modes.items():
+        assert n == sum(r.transport_modes.get(mode) or 0 for r in shown_rows)
+    for unit, quantity in totals.quantity.items():
+        assert quantity == pytest.approx(sum(r.quantity.get(unit) or 0 for r in shown_rows))
