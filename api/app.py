@@ -27,6 +27,7 @@ from api.routes import (
     health,
     networks,
     principals,
+    records,
     resolution,
     seizures,
     stats,
@@ -73,7 +74,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.audit = audit
     app.state.principals = PrincipalCache(settings.data_dir)
-    app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        GuardMiddleware,
+        audit=audit,
+        max_body_bytes=settings.api_max_body_bytes,
+        larger={"/v1/records": (settings.api_max_push_bytes, "IPRGRAPH_API_MAX_PUSH_BYTES")},
+    )
     app.include_router(health.router)
     for router in (
         graph_routes.router,
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         analysis.router,
         networks.router,
         principals.router,
+        records.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)

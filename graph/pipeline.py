@@ -17,6 +17,9 @@ server do not share the lock file.)
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -221,3 +224,75 @@ def run(
         except Exception as exc:  # the caller shows the files' summary, then this
             report.stopped = exc
     return report
+
+
+@dataclass
+class PushReport:
+    """What a push of records came to: the pipeline's report of its one feed, and
+    each rejected record with its reason."""
+
+    pipeline: PipelineReport
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def file(self) -> FileReport:
+        return self.pipeline.files[0]
+
+
+def _rejected(report: FileReport) -> list[dict[str, Any]]:
+    """The rejected records of a load, from its quarantine file: line, record id
+    (when the record has one), reason."""
+    if not report.quarantine_file:
+        return []
+    out: list[dict[str, Any]] = []
+    with Path(report.quarantine_file).open(encoding="utf-8") as handle:
+        for text in handle:
+            entry = json.loads(text)
+            record_id = None
+            try:
+                raw = json.loads(entry.get("raw") or "null")
+                if isinstance(raw, dict) and isinstance(raw.get("record_id"), str):
+                    record_id = raw["record_id"]
+            except ValueError:
+                pass
+            out.append(
+                {"line": entry.get("line"), "record_id": record_id, "reason": entry["reason"]}
+            )
+    return out
+
+
+def push(
+    store: GraphStore,
+    body: bytes,
+    *,
+    ndjson: bool,
+    agency: str,
+    data_dir: Path,
+    normaliser: Normaliser | None = None,
+    lock: Path | None = None,
+) -> PushReport:
+    """Load a batch of canonical records sent by `agency` (a JSON array, or NDJSON),
+    then resolve and update networks, as `iprgraph ingest` does for a file.
+
+    The batch is kept first, as it came, under `data_dir/pushed/<agency>/` (named by
+    its SHA-256: the same batch again is the same file, and loads nothing new); a
+    record that names another agency is refused with its reason, like every
+    rejected record, in the quarantine."""
+    digest = hashlib.sha256(body).hexdigest()
+    folder = data_dir / "pushed" / agency
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{digest[:32]}.{'ndjson' if ndjson else 'json'}"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        partial.replace(path)
+    report = run(
+        store,
+        [Feed(path, None, agency)],
+        data_dir / "quarantine" / "pushed" / agency,
+        normaliser=normaliser,
+        lock=lock,
+    )
+    return PushReport(report, _rejected(report.files[0]))
