@@ -23,6 +23,7 @@ from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     analysis,
     entities,
+    exchange,
     graph_routes,
     health,
     networks,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         networks.router,
         principals.router,
         records.router,
+        exchange.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)

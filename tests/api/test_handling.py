@@ -16,6 +16,7 @@ the records it sees).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from api.app import create_app
 from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
+from graph.exchange.agreements import parse_terms, set_agreement
 from graph.resolve.service import resolve
 from graph.schema import ensure_schema
 from graph.store import GraphStore
@@ -211,13 +213,16 @@ def secrets_of(record: dict[str, Any]) -> list[str]:
 
 
 def test_a_partner_looks_up_within_what_its_agency_sees(matrix: World) -> None:
+    """No agreement allows lookups here: a partner's hit is a record its agency sees,
+    and nothing else is said (no "held by")."""
     with matrix.client("US-CBP", "partner") as client:
         for record in matrix.records:
-            found = client.post(
+            [result] = client.post(
                 "/v1/match", json={"queries": [{"name": record["shipper"]["name"]}]}
-            ).json()["results"][0]["candidates"]
-            shown = party_id(record["shipper"]) in {c["party_id"] for c in found}
-            assert shown == contract_visible(record, "US-CBP"), record["handling"]
+            ).json()["results"]
+            shown = party_id(record["shipper"]) in {m["party_id"] for m in result["matches"]}
+            assert shown == contract_visible(record, "US-CBP") == result["hit"]
+            assert result["held"] == [], record["handling"]
         assert client.get("/v1/seizures").status_code == 403
 
 
@@ -323,6 +328,36 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
     return out, counts
 
 
+def partner_lookups(world: World, agency: str) -> dict[str, list[Any]]:
+    """A partner of `agency` looks up every shipper, by name and by phone, with an
+    agreement in force that lets its agency look up each other agency's records:
+    what it was told, without the queries it sent (said back)."""
+    for other in AGENCIES:
+        if other != agency:
+            set_agreement(
+                world.store,
+                name=f"lookups {agency} {other}",
+                agencies=(agency, other),
+                terms=parse_terms(f"{agency}>{other}: lookups"),
+                contacts={other: f"contact point of {other}"},
+                valid_from=dt.date(2020, 1, 1),
+            )
+    queries = [{"name": p["name"], "country": "CN"} for p in _SHIPPERS]
+    queries += [{"name": p["name"], "phone": phone} for p in _SHIPPERS[:1] for phone in _PHONES]
+    with world.client(agency, "partner") as client:
+        answer = client.post("/v1/match", json={"queries": queries})
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    return {
+        "matches": [
+            {k: v for k, v in match.items() if k != "explanation"}
+            for result in results
+            for match in result["matches"]
+        ],
+        "held": [held for result in results for held in result["held"]],
+    }
+
+
 @settings(
     max_examples=12,
     # Each example loads, resolves and serves a world: shrinking one that fails would
@@ -339,7 +374,17 @@ def test_no_answer_carries_what_only_unseen_records_say(
     unseen = [r for r in records if not contract_visible(r, agency)]
     for served in make_world(embedded_server, tmp_path, records):
         answers, counts = answers_of(served, agency)
+        lookups = partner_lookups(served, agency)
     assert counts == {"listed": len(seen), "stats": len(seen), "summary": len(seen)}
+    # A partner whose agency may look every other agency up: hits on what it sees,
+    # "held by" only for AMBER records it does not see (never AMBER+STRICT or RED), and
+    # nothing of the record but its agency, reference and the contact point.
+    holders = {
+        r["agency"] for r in unseen if r["handling"]["tlp"] == "AMBER" and r["agency"] != agency
+    }
+    assert {held["agency"] for held in lookups["held"]} <= holders
+    assert all(set(held) == {"agency", "reference", "contact"} for held in lookups["held"])
+    answers.append(lookups)
     text = json.dumps(answers, ensure_ascii=False)
     shown_by_seen = {secret for record in seen for secret in secrets_of(record)}
     for record in unseen:
