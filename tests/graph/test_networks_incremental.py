@@ -46,6 +46,10 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         shipper["phone"] = draw(st.sampled_from(PHONES))
     if draw(st.booleans()):
         shipper["address"] = draw(st.sampled_from(ADDRESSES))
+    if draw(st.integers(0, 3)) == 0:
+        shipper["email"] = draw(st.sampled_from(["sales@huaxin.example", "info@gb.example"]))
+    if draw(st.integers(0, 3)) == 0:
+        shipper["registration_id"] = draw(st.sampled_from(["91440300MA5F", "91440300XY12"]))
     extra: dict[str, Any] = {}
     if draw(st.booleans()):
         extra["forwarder"] = {"name": draw(st.sampled_from(FORWARDERS)), "country": "HK"}
@@ -164,3 +168,44 @@ def test_the_property_test_exercised_incremental_updates() -> None:
 def test_an_update_with_no_seeds_does_nothing(store: GraphStore) -> None:
     report = update_networks(store, [])
     assert report.as_dict()["mode"] == "incremental" and report.region_parties == 0
+
+
+def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    def pair(shipper: str, consignee: str, date: str, number: int) -> dict[str, Any]:
+        return seizure_record(
+            record_id=f"R-{number}",
+            seizure_date=date,
+            shipper={"name": shipper, "country": "CN"},
+            consignee={"name": consignee, "country": "US"},
+            containers=[],
+            handling={"tlp": "CLEAR", "releasable_to": []},
+        )
+
+    _load(
+        store,
+        tmp_path,
+        [
+            pair("North Star Trading", "Alpha Imports", "2024-01-10", 1),
+            pair("North Star Trading", "Alpha Imports", "2024-02-10", 2),
+            pair("South Wind Export", "Beta Retail", "2024-01-15", 3),
+            pair("South Wind Export", "Beta Retail", "2024-02-15", 4),
+        ],
+    )
+    pipeline.refresh(store)
+    before = _state(store)
+    assert len([n for n in before["networks"] if "@" not in n and "view:" not in n]) == 2
+    # A year later, only the first network is seized again.
+    _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-03-01", 5)])
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None and report.risks_rescored >= 1, report.as_dict()
+    incremental = _state(store)
+    south = next(
+        n
+        for n, props in incremental["networks"].items()
+        if props.get("label", "").startswith("South") and "@" not in n
+    )
+    assert incremental["networks"][south]["risk"] < before["networks"][south]["risk"]
+    build_networks(store)
+    assert _state(store) == incremental
