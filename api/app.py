@@ -30,6 +30,7 @@ from api.routes import (
     networks,
     pictures,
     principals,
+    records,
     resolution,
     seizures,
     stats,
@@ -77,7 +78,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.audit = audit
     app.state.principals = PrincipalCache(settings.data_dir)
-    app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        GuardMiddleware,
+        audit=audit,
+        max_body_bytes=settings.api_max_body_bytes,
+        larger={"/v1/records": (settings.api_max_push_bytes, "IPRGRAPH_API_MAX_PUSH_BYTES")},
+    )
     app.include_router(health.router)
     for router in (
         graph_routes.router,
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         pictures.router,
         exports.router,
         principals.router,
+        records.router,
         exchange.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)

@@ -154,3 +154,6 @@ LookupDep = Annotated[Viewer, Depends(allow(*READERS, Role.PARTNER))]
 AnalystDep = Annotated[Viewer, Depends(allow(Role.ANALYST))]
 # Principals and agreements.
 AdminDep = Annotated[Viewer, Depends(allow(Role.ADMIN))]
+# Pushing one's own agency's records (`POST /v1/records`): its feeds (systems) and
+# its analysts.
+PushDep = Annotated[Viewer, Depends(allow(Role.FEED, Role.ANALYST))]

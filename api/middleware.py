@@ -76,10 +76,24 @@ def _body_for_audit(body: bytearray, total: int, path: str = "") -> Any:
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, audit: AuditLog, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        audit: AuditLog,
+        max_body_bytes: int,
+        larger: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.audit = audit
         self.max_body_bytes = max_body_bytes
+        # Paths that take larger bodies: path -> (bytes, the setting that says so).
+        self.larger = larger or {}
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        return self.larger.get(
+            scope.get("path", ""), (self.max_body_bytes, "IPRGRAPH_API_MAX_BODY_BYTES")
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,8 +108,9 @@ class GuardMiddleware:
         seen = 0
         over = False
 
+        limit = self._limit(scope)[0]
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
+        if declared is not None and declared > limit:
             await self._refuse_too_large(scope, send, started, audited)
             return
 
@@ -107,7 +122,7 @@ class GuardMiddleware:
                 seen += len(chunk)
                 if len(kept) < BODY_KEPT:
                     kept.extend(chunk[: BODY_KEPT - len(kept)])
-                if seen > self.max_body_bytes:
+                if seen > limit:
                     # Stop reading: the route sees an empty end and fails, and the
                     # answer is replaced by the 413 below.
                     over = True
@@ -151,9 +166,10 @@ class GuardMiddleware:
     async def _refuse_too_large(
         self, scope: Scope, send: Send, started: float, audited: bool, seen: int | None = None
     ) -> None:
+        limit, setting = self._limit(scope)
         detail = (
-            f"The body is larger than the {self.max_body_bytes:,} bytes this API takes "
-            "(IPRGRAPH_API_MAX_BODY_BYTES); send fewer queries or records per call."
+            f"The body is larger than the {limit:,} bytes this API takes "
+            f"({setting}); send fewer queries or records per call."
         )
         scope["state"]["refusal"] = detail
         if audited:

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # The largest request body the API reads (1 MiB: a hundred /match queries take a
     # few kilobytes); a larger one is refused with 413 before it is parsed.
     api_max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    # `POST /v1/records`: the largest batch of pushed records (bytes and records);
+    # larger loads go through `iprgraph ingest`.
+    api_max_push_bytes: int = Field(default=8 << 20, ge=1024)
+    api_max_push_records: int = Field(default=5000, ge=1)
     # Sync every audit entry to disk before the answer leaves (a disk flush per
     # call); off, entries are written but a power loss may take the last ones.
     audit_fsync: bool = False

@@ -165,6 +165,9 @@ def all_queries() -> dict[str, str]:
         found[f"list_seizures_query({anchor and anchor.name})"] = list_seizures_query(anchor)
     for group in (None, *SeizureGroup):
         found[f"seizure_stats_query({group and group.name})"] = seizure_stats_query(group)
+    from graph.live import queries as live  # it imports this module
+
+    found.update(live.all_queries())
     return found
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
+from graph.live import queries as live_queries
 from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import refresh_after_correction
@@ -358,4 +359,9 @@ def _write(
                 raise _NodeRewritten(link.name)
     if superseded:
         refresh_after_correction(tx, superseded)
+        # The parties the old versions named are resolved again, and their networks
+        # worked out again, like those the new versions name.
+        dropped = sorted({target for labels, target in superseded if Label.PARTY in labels})
+        if dropped:
+            tx.run(live_queries.QUEUE_PARTIES_QUERY, ids=dropped)
     return outcome, new_roles

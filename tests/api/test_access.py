@@ -39,11 +39,17 @@ ADMIN_ROUTES = {
     ("get", "/v1/principals"),
     ("delete", "/v1/principals/{principal_id}"),
 }
-ROLES = ("investigator", "analyst", "partner", "admin")
+# Pushing one's agency's records: its systems (feed) and its analysts.
+PUSH_ROUTES = {("post", "/v1/records")}
+ROLES = ("investigator", "analyst", "partner", "admin", "feed")
 
 
 def allowed(method: str, path: str, role: str) -> bool:
     route = (method, path)
+    if route in PUSH_ROUTES:
+        return role in ("analyst", "feed")
+    if role == "feed":
+        return False  # a feed pushes and reads nothing
     if route in ADMIN_ROUTES:
         return role == "admin"
     if route in ANALYST_ROUTES:
@@ -91,6 +97,7 @@ def call_body(method: str, path: str) -> Any:
         "/v1/match": {"queries": [{"name": "Huaxin"}]},
         "/v1/judgements": {"a": "party:a", "b": "party:b", "decision": "unsure"},
         "/v1/principals": {"name": "someone", "role": "investigator"},
+        "/v1/records": [],
         "/v1/requests": {"reference": "ref-none"},
         "/v1/requests/{request_id}/decision": {"decision": "deny", "reason": "a test"},
     }
