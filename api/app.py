@@ -16,20 +16,26 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.audit import AuditLog
+from api.auth import PrincipalCache
 from api.docs import serve_docs_offline
 from api.middleware import GuardMiddleware
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     analysis,
     entities,
+    exchange,
+    exports,
     graph_routes,
     health,
     networks,
+    pictures,
     principals,
+    records,
     resolution,
     seizures,
     stats,
 )
+from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
 
@@ -71,7 +77,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.audit = audit
-    app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
+    app.state.principals = PrincipalCache(settings.data_dir)
+    app.add_middleware(
+        GuardMiddleware,
+        audit=audit,
+        max_body_bytes=settings.api_max_body_bytes,
+        larger={"/v1/records": (settings.api_max_push_bytes, "IPRGRAPH_API_MAX_PUSH_BYTES")},
+    )
     app.include_router(health.router)
     for router in (
         graph_routes.router,
@@ -81,8 +93,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         stats.router,
         analysis.router,
         networks.router,
+        pictures.router,
+        exports.router,
         principals.router,
+        records.router,
+        exchange.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)
+    mount_workspace(app, settings)
     return app

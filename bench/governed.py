@@ -77,9 +77,11 @@ def _serve(python: Path, cwd: Path, data_dir: Path, port: int) -> subprocess.Pop
 
 
 class _Client:
-    """One kept-alive connection (httpx adds half a millisecond of its own)."""
+    """One kept-alive connection (httpx adds half a millisecond of its own), opened
+    again when the server closed it while idle (uvicorn does after 5 s)."""
 
     def __init__(self, port: int, key: str | None) -> None:
+        self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.headers = {"Authorization": f"Bearer {key}"} if key else {}
 
@@ -90,10 +92,18 @@ class _Client:
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        started = time.perf_counter()
-        self.connection.request(method, target, body=data, headers=headers)
-        answer = self.connection.getresponse()
-        payload = answer.read()
+        for attempt in range(2):
+            started = time.perf_counter()
+            try:
+                self.connection.request(method, target, body=data, headers=headers)
+                answer = self.connection.getresponse()
+                payload = answer.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt:
+                    raise
         elapsed = (time.perf_counter() - started) * 1000
         if answer.status != 200:
             raise SystemExit(f"{method} {path} answered {answer.status}: {payload[:300]!r}")

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # statement at the driver's timeout, so the API keeps this bound itself.
     analysis_time_limit_s: float = 10.0
 
+    # Agencies added to the registry (`ingest.agencies`); by default `agencies.yaml`
+    # in the data directory, when there is one.
+    agencies_file: Path | None = Field(
+        default=None, description="YAML file of agencies added to the agency registry."
+    )
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # API processes (`iprgraph serve`); 0 is one per core. One process answers in
@@ -64,6 +70,10 @@ class Settings(BaseSettings):
     # The largest request body the API reads (1 MiB: a hundred /match queries take a
     # few kilobytes); a larger one is refused with 413 before it is parsed.
     api_max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    # `POST /v1/records`: the largest batch of pushed records (bytes and records);
+    # larger loads go through `iprgraph ingest`.
+    api_max_push_bytes: int = Field(default=8 << 20, ge=1024)
+    api_max_push_records: int = Field(default=5000, ge=1)
     # Sync every audit entry to disk before the answer leaves (a disk flush per
     # call); off, entries are written but a power loss may take the last ones.
     audit_fsync: bool = False
@@ -98,6 +108,15 @@ class Settings(BaseSettings):
     @property
     def audit_dir(self) -> Path:
         return self.data_dir / "audit"
+
+    @property
+    def agency_registry_file(self) -> Path | None:
+        """The agency registry file to read: the configured one, or the data
+        directory's `agencies.yaml` when it exists."""
+        if self.agencies_file is not None:
+            return self.agencies_file
+        default = self.data_dir / "agencies.yaml"
+        return default if default.is_file() else None
 
     @property
     def api_processes(self) -> int:

@@ -10,6 +10,7 @@ retried or re-run batch ends in the same graph.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
+from graph.live import queries as live_queries
 from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import refresh_after_correction
@@ -50,12 +52,15 @@ class WriteOutcome:
 
 
 def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome:
-    """Write one batch in one transaction; report what was new, corrected, unchanged."""
+    """Write one batch in one transaction; report what was new, corrected, unchanged.
+
+    Rows of one record in a batch are its versions, written in their order
+    (`_write_versions`)."""
     outcome = WriteOutcome()
     roles = _party_roles(batch)
     for attempt in range(_CONSTRAINT_RETRIES + 1):
         try:
-            result, new_roles = store.execute_write(lambda tx: _write(tx, batch, roles))
+            result, new_roles = store.execute_write(lambda tx: _write_versions(tx, batch, roles))
         except (ConstraintViolation, _NodeRewritten):
             if attempt == _CONSTRAINT_RETRIES:
                 raise
@@ -66,6 +71,52 @@ def write_seizures(store: GraphStore, batch: list[SeizureWrite]) -> WriteOutcome
         _label_roles(store, new_roles)
         return result
     raise AssertionError("unreachable")
+
+
+def _versions(batch: list[SeizureWrite]) -> list[list[SeizureWrite]]:
+    """The batch in rounds of distinct records: a record's n-th row in the batch is
+    in the n-th round, so that its versions are written in the order they came."""
+    rounds: list[list[SeizureWrite]] = []
+    seen: dict[str, int] = defaultdict(int)
+    for seizure in batch:
+        version = seen[seizure.id]
+        seen[seizure.id] += 1
+        if version == len(rounds):
+            rounds.append([])
+        rounds[version].append(seizure)
+    return rounds
+
+
+def _write_versions(
+    tx: Tx, batch: list[SeizureWrite], roles: dict[str, frozenset[PartyRole]]
+) -> tuple[WriteOutcome, dict[PartyRole, list[str]]]:
+    """`_write` of each round of `_versions`, in order, in one transaction: a later
+    version finds the one before it written, keeps it in its `history` and is
+    counted as a correction (three versions of a new record: loaded 1, updated 2),
+    and a copy identical to the one before it is counted unchanged."""
+    outcome = WriteOutcome()
+    new_roles: dict[PartyRole, list[str]] = defaultdict(list)
+    for round_ in _versions(batch):
+        result, gained = _write(tx, round_, roles)
+        outcome.loaded += result.loaded
+        outcome.updated += result.updated
+        outcome.unchanged += result.unchanged
+        for role, parties in gained.items():
+            new_roles[role] += [party for party in parties if party not in new_roles[role]]
+    return outcome, new_roles
+
+
+def _applied_before(seizure: SeizureWrite, history: list[str] | None) -> bool:
+    """Whether this very row (its content from its source) was written before and
+    superseded by a later version: reading the same feeds again changes nothing."""
+    for entry in history or ():
+        earlier = json.loads(entry)
+        if (earlier.get("content_hash"), earlier.get("source")) == (
+            seizure.content_hash,
+            seizure.prov["source"],
+        ):
+            return True
+    return False
 
 
 def _party_roles(batch: list[SeizureWrite]) -> dict[str, frozenset[PartyRole]]:
@@ -214,9 +265,8 @@ def _write_parties(
 def _write(
     tx: Tx, batch: list[SeizureWrite], roles: dict[str, frozenset[PartyRole]]
 ) -> tuple[WriteOutcome, dict[PartyRole, list[str]]]:
-    """Write the batch; what it was, and the role labels existing parties gain."""
-    # Last one wins when a batch holds the same record twice (a corrected copy
-    # later in the same file).
+    """Write a batch of distinct records (`_versions`); what it was, and the role
+    labels existing parties gain."""
     by_id = {seizure.id: seizure for seizure in batch}
     existing = {row["id"]: row for row in tx.run(queries.EXISTING_SEIZURES_QUERY, ids=list(by_id))}
     labelled = _existing_roles(tx, roles)
@@ -233,6 +283,9 @@ def _write(
         history: list[str] = []
         if before is None:
             outcome.loaded += 1
+        elif _applied_before(seizure, before["history"]):
+            outcome.unchanged += 1
+            continue
         elif before["content_hash"] == seizure.content_hash:
             outcome.unchanged += 1
             if before["source"] is not None and seizure.prov["source"] >= before["source"]:
@@ -255,8 +308,16 @@ def _write(
                 )
             )
         to_write.append(seizure)
-        rows.append({"id": seizure.id, "props": seizure.props, "history": history})
-    outcome.unchanged += len(batch) - len(by_id)
+        rows.append(
+            {
+                "id": seizure.id,
+                "props": seizure.props,
+                "history": history,
+                # Kept from the first version on: the opaque reference a partner's
+                # hit names the seizure by (`graph.exchange`), never its id.
+                "reference": f"ref-{secrets.token_hex(10)}",
+            }
+        )
     if not to_write:
         return outcome, new_roles
     # Element ids of the nodes written, by label and id: the links find their
@@ -298,4 +359,9 @@ def _write(
                 raise _NodeRewritten(link.name)
     if superseded:
         refresh_after_correction(tx, superseded)
+        # The parties the old versions named are resolved again, and their networks
+        # worked out again, like those the new versions name.
+        dropped = sorted({target for labels, target in superseded if Label.PARTY in labels})
+        if dropped:
+            tx.run(live_queries.QUEUE_PARTIES_QUERY, ids=dropped)
     return outcome, new_roles

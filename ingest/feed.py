@@ -11,21 +11,21 @@ understands.
 from __future__ import annotations
 
 import contextlib
-import json
 import queue
 import re
 import threading
 from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from ingest.normalise import NormaliseError
 from ingest.normalised import Normaliser, Source
 from ingest.profile import Profile, ProfileError, read_tabular
-from ingest.read import RawRow, file_sha256, read_json, read_ndjson
+from ingest.quarantine import Quarantine
+from ingest.read import RawRow, UnreadableFile, file_sha256, read_json, read_ndjson
 from ingest.record import SeizureRecord, describe_validation_error
 from ingest.rows import SeizureWrite
 
@@ -53,8 +53,13 @@ class FileReport:
     flagged: int = 0
     constraint_retries: int = 0
     quarantine_file: str | None = None
+    # The same rows as a spreadsheet (cells neutralised, `ingest.csvsafe`).
+    quarantine_report: str | None = None
     # Rejected rows counted by kind of reason (`reason_kind`).
     reasons: dict[str, int] = field(default_factory=dict)
+    # Why the file could not be read (to its end): one sentence. The rows read
+    # before it are counted as usual.
+    failed: str | None = None
 
     @property
     def balanced(self) -> bool:
@@ -65,7 +70,10 @@ class FileReport:
 
 
 _DETAILS = re.compile(r"\s*\(.*$")
-_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
+_NUMBER = re.compile(r"(?<![\w-])\d+(?:,\d{3})*(?![\w-])")
+# The reason of a row that failed in a way iprgraph does not know (a bug): it is
+# quarantined like any other, and the fuzzing tests look for this kind.
+INTERNAL_ERROR = "the row could not be read because of an error inside iprgraph"
 
 
 def reason_kind(reason: str) -> str:
@@ -88,20 +96,72 @@ def rows_of(path: Path) -> Iterator[RawRow]:
         return read_json(path)
     raise IngestError(
         f"{path}: iprgraph reads .ndjson and .json in the canonical shape without a profile; "
-        "for CSV, TSV or XLSX give --profile"
+        "for CSV, TSV or XLSX give a profile"
     )
 
 
-def _file_errors_as_ingest_errors(rows: Iterator[RawRow]) -> Iterator[RawRow]:
-    try:
-        yield from rows
-    except ProfileError as exc:
-        raise IngestError(str(exc)) from exc
+def _sentence(text: str, limit: int = 400) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def file_failure(path: Path, exc: BaseException) -> str:
+    """One sentence that says why `path` could not be read, whatever went wrong."""
+    if isinstance(exc, IngestError | ProfileError | UnreadableFile):
+        return _sentence(str(exc))
+    if isinstance(exc, UnicodeError | LookupError):
+        return _sentence(f"{path} cannot be decoded ({exc})")
+    if isinstance(exc, OSError):
+        return _sentence(f"{path} cannot be read ({exc.strerror or exc})")
+    if isinstance(exc, RecursionError):
+        return f"{path} is nested too deeply to be read"
+    if isinstance(exc, MemoryError):
+        return f"{path} needed more memory than the machine gave iprgraph to read it"
+    return _sentence(
+        f"{path} could not be read because of an error inside iprgraph "
+        f"({type(exc).__name__}: {exc}); the rows before it were read"
+    )
+
+
+def _problem_in_values(data: dict[str, Any]) -> str | None:
+    """A NUL character or a lone surrogate anywhere in a record's keys or text: the
+    README promises that NUL bytes are quarantined, and a lone surrogate (the JSON
+    escape \\ud800) is no text the graph can store."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and (problem := _text_problem(key)):
+                    return f"key {name!r} {problem}"
+                stack.append((name, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str) and (problem := _text_problem(value)):
+            return f"field '{where}' {problem}"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000)"
+    if _SURROGATE.search(text):
+        return "contains a lone surrogate (an escape such as \\ud800 that is no character)"
+    return None
 
 
 class FeedReader:
     """Reads feed files into batches of normalised records (`SeizureWrite`),
-    quarantining the rows that cannot be read, validated or normalised."""
+    quarantining the rows that cannot be read, validated or normalised.
+
+    Nothing a file holds ends a run: a row that cannot be used is quarantined with
+    its reason, and a file that cannot be read (to its end) is reported with one
+    sentence in its `FileReport.failed`, its rows before that counted as usual.
+    """
 
     def __init__(
         self,
@@ -119,23 +179,28 @@ class FeedReader:
     @contextlib.contextmanager
     def batches(
         self, path: Path, profile: Profile | None = None, agency: str | None = None
-    ) -> Iterator[tuple[FileReport, Iterator[list[SeizureWrite]]]]:
-        """The file's report and its batches, read and normalised a batch or two
-        ahead in a background thread while the caller writes one (`prefetched`).
+    ) -> Iterator[tuple[FileReport, Iterator[list[SeizureWrite]], Quarantine | None]]:
+        """The file's report, its batches, read and normalised a batch or two ahead
+        in a background thread while the caller writes one (`prefetched`), and its
+        quarantine (None when the file could not be opened).
 
         `agency` (or the reader's) fills records that name none; a record that names
-        another agency is quarantined. The quarantine file is rewritten on each run
-        of the same file, so re-running does not pile up copies, and removed when no
-        row was rejected.
+        another agency is quarantined. The quarantine files are rewritten on each
+        run of the same file, so re-running does not pile up copies, and removed
+        when no row was rejected.
         """
-        if not path.is_file():
-            raise IngestError(f"{path}: no such file")
-        report = FileReport(file=str(path), sha256=file_sha256(path))
-        rows = read_tabular(path, profile) if profile is not None else rows_of(path)
+        try:
+            if not path.is_file():
+                raise IngestError(f"{path}: no such file")
+            report = FileReport(file=str(path), sha256=file_sha256(path))
+        except (IngestError, OSError, ValueError) as exc:
+            failed = FileReport(file=str(path), sha256="", failed=file_failure(path, exc))
+            yield failed, iter(()), None
+            return
         expected_agency = agency.strip().upper() if agency else self.agency
-        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        quarantine_path = self.quarantine_dir / f"{path.name}.{report.sha256[:12]}.ndjson"
-        with quarantine_path.open("w", encoding="utf-8") as quarantine:
+        quarantine = Quarantine(self.quarantine_dir, path.name, report.sha256)
+        try:
+            rows = self._guarded(path, profile, report)
             batches = self._batches(rows, path, report, expected_agency, quarantine)
             # Reading and normalising the next batch (Python) overlaps with writing
             # this one (the database, on the other core); the thread releases the
@@ -143,13 +208,40 @@ class FeedReader:
             # order, by the caller's thread only, so crash safety is unchanged.
             ahead = prefetched(batches, depth=2)
             try:
-                yield report, ahead
+                yield report, ahead, quarantine
             finally:
                 ahead.close()
-        if report.quarantined:
-            report.quarantine_file = str(quarantine_path)
-        else:
-            quarantine_path.unlink()
+        finally:
+            quarantine.close()
+        if quarantine.rows:
+            report.quarantine_file = str(quarantine.path)
+            report.quarantine_report = str(quarantine.report_path)
+
+    def _guarded(self, path: Path, profile: Profile | None, report: FileReport) -> Iterator[RawRow]:
+        """The file's rows; whatever stops the reading (a file that is no workbook, a
+        header without the profile's columns, an error inside iprgraph) ends them
+        and is the report's `failed` sentence."""
+        try:
+            yield from read_tabular(path, profile) if profile is not None else rows_of(path)
+        except Exception as exc:  # the file's boundary: any failure is this file's alone
+            report.failed = file_failure(path, exc)
+
+    def quarantine(
+        self, report: FileReport, quarantine: Quarantine, line: int, raw: str, reason: str
+    ) -> None:
+        """Put one row in the quarantine and count it (`report.quarantined`)."""
+        report.quarantined += 1
+        key = reason_kind(reason)
+        report.reasons[key] = report.reasons.get(key, 0) + 1
+        quarantine.add(
+            {
+                "file": report.file,
+                "sha256": report.sha256,
+                "line": line,
+                "reason": reason,
+                "raw": raw,
+            }
+        )
 
     def _batches(
         self,
@@ -157,7 +249,7 @@ class FeedReader:
         path: Path,
         report: FileReport,
         agency: str | None,
-        quarantine: IO[str],
+        quarantine: Quarantine,
     ) -> Iterator[list[SeizureWrite]]:
         """Batches of prepared records; rejected rows go to `quarantine` on the way.
 
@@ -167,21 +259,14 @@ class FeedReader:
         batch: list[SeizureWrite] = []
         sizes = batch_sizes(self.batch_size)
         size = next(sizes)
-        for row in _file_errors_as_ingest_errors(rows):
+        for row in rows:
             report.read += 1
-            write, reason = self._prepare(row, path, report.sha256, agency)
+            try:
+                write, reason = self._prepare(row, path, report.sha256, agency)
+            except Exception as exc:  # a row's boundary: a bug costs the row, not the file
+                write, reason = None, _sentence(f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
             if write is None:
-                report.quarantined += 1
-                key = reason_kind(reason or "")
-                report.reasons[key] = report.reasons.get(key, 0) + 1
-                entry = {
-                    "file": str(path),
-                    "sha256": report.sha256,
-                    "line": row.line,
-                    "reason": reason,
-                    "raw": row.raw,
-                }
-                quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                self.quarantine(report, quarantine, row.line, row.raw, reason or "rejected")
                 continue
             if write.props["flags"]:
                 report.flagged += 1
@@ -199,6 +284,9 @@ class FeedReader:
         if row.error is not None or row.data is None:
             return None, row.error or "the row is empty"
         data = row.data
+        problem = _problem_in_values(data)
+        if problem is not None:
+            return None, problem
         if agency is not None:
             given = data.get("agency")
             if given and str(given).strip().upper() != agency:
@@ -209,7 +297,8 @@ class FeedReader:
         except ValidationError as exc:
             return None, describe_validation_error(exc)
         try:
-            return self.normaliser.to_write(record, Source(path.name, sha256, row.line)), None
+            source = Source(path.name, sha256, row.line)
+            return self.normaliser.to_write(record, source, row.flags), None
         except NormaliseError as exc:
             return None, f"field '{exc.field or 'record'}': {exc.reason}"
 

@@ -11,11 +11,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Final
 
 from ingest import normalise
-from ingest.agencies import agency as agency_of
+from ingest.agencies import DEFAULT_REGISTRY, AgencyRegistry, UnknownAgency
 from ingest.handling import record_tokens
 from ingest.normalise import (
     NormaliseError,
@@ -43,6 +44,15 @@ normalise_address = lru_cache(maxsize=_CACHE)(normalise.normalise_address)
 normalise_phone = lru_cache(maxsize=_CACHE)(normalise.normalise_phone)
 resolve_country = lru_cache(maxsize=_CACHE)(normalise.resolve_country)
 
+# Bounds past which a number is a typing or export error, not a seizure: kept in the
+# record as sent and flagged, but not stored as a value that sums would add (a
+# quantity of 1e308 made every total infinite). The largest seizures on record are
+# worth some hundreds of millions of US dollars; 1e15 units of any currency is
+# beyond any of them even in currencies worth a hundred-thousandth of a dollar.
+MAX_AMOUNT: Final = Decimal("1e15")
+MAX_USD: Final = 1e11
+MAX_QUANTITY: Final = Decimal("1e12")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -61,9 +71,15 @@ class Source:
 class Normaliser:
     """Holds the reference tables (ports, rates) that normalising needs."""
 
-    def __init__(self, ports: PortResolver | None = None, rates: RatesTable | None = None):
+    def __init__(
+        self,
+        ports: PortResolver | None = None,
+        rates: RatesTable | None = None,
+        agencies: AgencyRegistry | None = None,
+    ):
         self._ports = ports
         self._rates = rates
+        self.agencies = agencies or DEFAULT_REGISTRY
 
     @cached_property
     def ports(self) -> PortResolver:
@@ -77,8 +93,12 @@ class Normaliser:
     def rates(self) -> RatesTable:
         return self._rates or RatesTable.load()
 
-    def to_write(self, record: SeizureRecord, source: Source) -> SeizureWrite:
-        return _Builder(self, record, source).build()
+    def to_write(
+        self, record: SeizureRecord, source: Source, flags: tuple[str, ...] = ()
+    ) -> SeizureWrite:
+        """What the graph stores of `record`; `flags` are problems the reader found
+        with values it left out (kept on the seizure with the normaliser's own)."""
+        return _Builder(self, record, source, flags).build()
 
 
 def _digest(*parts: str) -> str:
@@ -86,13 +106,25 @@ def _digest(*parts: str) -> str:
 
 
 class _Builder:
-    def __init__(self, normaliser: Normaliser, record: SeizureRecord, source: Source):
+    def __init__(
+        self,
+        normaliser: Normaliser,
+        record: SeizureRecord,
+        source: Source,
+        flags: tuple[str, ...] = (),
+    ):
         self.n = normaliser
         self.record = record
         self.source = source
-        self.agency = agency_of(record.agency)
+        try:
+            self.agency = normaliser.agencies.check(record.agency)
+            releasable = {normaliser.agencies.check(c).code for c in record.handling.releasable_to}
+        except UnknownAgency as exc:
+            field = "agency" if normaliser.agencies.get(record.agency) is None else None
+            raise NormaliseError(str(exc), field or "handling.releasable_to") from None
+        self.releasable_to = sorted(releasable)
         self.id = f"{self.agency.code}:{record.record_id}"
-        self.flags: list[str] = []
+        self.flags: list[str] = list(flags)
         self.links: list[LinkRow] = []
 
     def build(self) -> SeizureWrite:
@@ -119,9 +151,9 @@ class _Builder:
             "source_sha256": self.source.sha256,
             "source_line": self.source.line,
             "tlp": handling.tlp,
-            "releasable_to": sorted(set(handling.releasable_to)),
+            "releasable_to": self.releasable_to,
             # Who may see what the record says (`ingest.handling`).
-            "vis": record_tokens(self.agency.code, handling.tlp, handling.releasable_to),
+            "vis": record_tokens(self.agency.code, handling.tlp, self.releasable_to),
         }
         props: dict[str, Any] = {
             "record_id": record.record_id,
@@ -180,6 +212,12 @@ class _Builder:
         value = self.record.value
         if value is None:
             return {}
+        if value.amount > MAX_AMOUNT:
+            self.flags.append(
+                f"value: {value.amount} {value.currency} is not a plausible seizure value "
+                f"(more than {MAX_AMOUNT:.0E}); kept in the record, not counted"
+            )
+            return {}
         props: dict[str, Any] = {
             "value_amount": float(value.amount),
             "value_currency": value.currency,
@@ -188,6 +226,12 @@ class _Builder:
             usd = self.n.rates.to_usd(value.amount, value.currency, on)
         except NormaliseError as exc:
             self.flags.append(f"value: {exc.reason}")
+            return props
+        if usd.amount_usd > MAX_USD:
+            self.flags.append(
+                f"value: {value.amount} {value.currency} is {usd.amount_usd:.3g} US dollars, "
+                f"not a plausible seizure value (more than {MAX_USD:.0e}); not counted in dollars"
+            )
             return props
         props.update(
             value_usd=round(usd.amount_usd, 2), usd_rate=usd.rate, usd_rate_month=usd.rate_month
@@ -198,7 +242,14 @@ class _Builder:
         descriptions, hs_codes, chapters, quantities, units = [], [], [], [], []
         for index, goods in enumerate(self.record.goods):
             descriptions.append(goods.description or "")
-            quantities.append(float(goods.quantity) if goods.quantity is not None else -1.0)
+            quantity = goods.quantity
+            if quantity is not None and quantity > MAX_QUANTITY:
+                self.flags.append(
+                    f"goods[{index}].quantity: {quantity} is not a plausible quantity "
+                    f"(more than {MAX_QUANTITY:.0E}); kept in the record, not counted"
+                )
+                quantity = None
+            quantities.append(float(quantity) if quantity is not None else -1.0)
             units.append(goods.unit or "")
             code = ""
             if goods.hs_code:

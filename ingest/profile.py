@@ -1,30 +1,45 @@
 """Agency mapping profiles: how a CSV, TSV or XLSX layout maps onto the canonical record.
 
-A profile is a small YAML file (format in README.md, "Mapping profiles"): the file
-format, its encoding, the sheet and header row, the list separator, date formats,
-fixed values, and per canonical field the source column(s). `read_tabular` reads a
-file through a profile and yields one canonical record dict per row, or the row's
-error, with the row's line (CSV/TSV: physical line; XLSX: sheet row).
+A profile is a small, plain YAML file (format in README.md, "Mapping profiles";
+`ingest.plainyaml`): the file format, its encoding, the sheet and header row, the
+list separator, date formats, the decimal separator, fixed values, and per canonical
+field the source column(s); every value is type-checked. `read_tabular` reads a file
+through a profile (`ingest.text` for CSV/TSV, `ingest.xlsx` for workbooks) and yields
+one canonical record dict per row, or the row's error, with the row's line (CSV/TSV:
+physical line; XLSX: sheet row).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import datetime as dt
-import json
+import math
+import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from charset_normalizer import from_bytes
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ingest.normalise import NormaliseError, parse_date
+from ingest.normalise.numbers import AmbiguousNumber, parse_number
+from ingest.plainyaml import NotPlainYaml, load_plain_yaml
 from ingest.read import RawRow
 from ingest.record import describe_validation_error
+from ingest.text import MAX_COLUMNS, TabularRow, text_rows
+from ingest.xlsx import WorkbookError, xlsx_rows
 
 SHIPPED_PROFILES = Path(__file__).resolve().parent / "profiles"
 
@@ -68,20 +83,43 @@ class ProfileError(Exception):
     """A profile that cannot be used, or a file that does not fit its profile."""
 
 
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Fields whose value is a list: a fixed value may be a list of strings for these.
+LIST_FIELDS: frozenset[str] = frozenset(
+    (
+        *_LISTS,
+        "goods.trademarks",
+        *_MARKS,
+        *(f"manufacturers.{key}" for key in _PARTY_KEYS),
+    )
+)
+# Profile values are short: a column name, a date format, a constant.
+_Short = Annotated[StrictStr, Field(max_length=1000)]
+_FixedValue = Annotated[
+    StrictStr | StrictInt | Annotated[StrictFloat, AllowInfNan(False)] | list[_Short],
+    Field(union_mode="left_to_right"),
+]
 
-    name: str
-    description: str = ""
+
+class Profile(BaseModel):
+    """A mapping profile; every value is type-checked (`strict`): a list where one
+    value belongs, or a number where a column name belongs, is an error naming it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    description: StrictStr = ""
     format: Literal["csv", "tsv", "xlsx"]
-    encoding: str | None = None
-    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
-    sheet: str | None = None
-    header_row: int = Field(default=1, ge=1)
-    list_separator: str = Field(default=";", min_length=1)
-    date_format: list[str] | None = None
-    fixed: dict[str, Any] = {}
-    columns: dict[str, str | list[str]] = {}
+    encoding: _Short | None = None
+    delimiter: StrictStr | None = Field(default=None, min_length=1, max_length=1)
+    sheet: _Short | None = None
+    header_row: StrictInt = Field(default=1, ge=1, le=1_048_576)
+    list_separator: StrictStr = Field(default=";", min_length=1, max_length=10)
+    date_format: list[_Short] | None = Field(default=None, max_length=50)
+    # The decimal separator of numbers typed as text; the other one (or a space)
+    # may group thousands. See ingest.normalise.numbers.
+    decimal: Literal[".", ","] = "."
+    fixed: dict[StrictStr, _FixedValue] = {}
+    columns: dict[StrictStr, _Short | list[_Short]] = {}
 
     @field_validator("date_format", mode="before")
     @classmethod
@@ -90,12 +128,25 @@ class Profile(BaseModel):
 
     @field_validator("encoding")
     @classmethod
-    def _known_codec(cls, value: str | None) -> str | None:
+    def _text_codec(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                codecs.lookup(value)
+                info = codecs.lookup(value)
             except LookupError as exc:
                 raise ValueError(f"{value!r} is not an encoding Python knows") from exc
+            # rot13, base64_codec, hex, zlib...: codecs from bytes to bytes or str
+            # to str, not from the bytes of a file to its text.
+            if not getattr(info, "_is_text_encoding", True):
+                raise ValueError(f"{value!r} is not a text encoding (it is a {info.name} codec)")
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _usable_delimiter(cls, value: str | None) -> str | None:
+        if value is not None and (value in '\r\n"' or (not value.isprintable() and value != "\t")):
+            raise ValueError(
+                f"{value!r} cannot separate cells (a quote, newline or control character)"
+            )
         return value
 
     @field_validator("fixed", "columns")
@@ -109,31 +160,70 @@ class Profile(BaseModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _lists_where_lists_belong(self) -> Profile:
+        one = sorted(
+            f for f, v in self.fixed.items() if isinstance(v, list) and f not in LIST_FIELDS
+        )
+        if one:
+            raise ValueError(f"fixed {', '.join(repr(f) for f in one)} takes one value, not a list")
+        if self.delimiter is not None and self.delimiter == self.list_separator:
+            raise ValueError("the delimiter and the list separator are the same character")
+        return self
+
     @classmethod
     def load(cls, name_or_path: str | Path) -> Profile:
         """A shipped profile by name (`hk-ced-csv`), or a YAML file by path."""
-        path = Path(name_or_path)
-        if not path.is_file():
-            shipped = SHIPPED_PROFILES / f"{name_or_path}.yaml"
-            if not shipped.is_file():
-                known = ", ".join(sorted(p.stem for p in SHIPPED_PROFILES.glob("*.yaml")))
-                raise ProfileError(
-                    f"no profile file {name_or_path} and no shipped profile of that name "
-                    f"(shipped: {known})"
-                )
-            path = shipped
+        return cls._read(_profile_path(name_or_path))
+
+    @classmethod
+    def shipped(cls, name: str) -> Profile:
+        """A shipped profile by name only (a manifest names no other path than its
+        own folder's)."""
+        return cls._read(_shipped_path(name))
+
+    @classmethod
+    def _read(cls, path: Path) -> Profile:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_plain_yaml(path)
+        except NotPlainYaml as exc:
+            raise ProfileError(f"profile {exc}") from exc
+        if not isinstance(data, dict):
+            raise ProfileError(f"profile {path} is not a YAML mapping of settings")
+        try:
             return cls.model_validate(data)
-        except yaml.YAMLError as exc:
-            raise ProfileError(f"profile {path} is not valid YAML: {exc}") from exc
         except ValidationError as exc:
             problems = describe_validation_error(exc, whole="profile")
             raise ProfileError(f"profile {path} is not valid: {problems}") from exc
 
 
+_SHIPPED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+
+
+def _profile_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    try:
+        if path.is_file():
+            return path
+    except (OSError, ValueError):  # a name with a NUL byte, or one too long for a path
+        pass
+    return _shipped_path(str(name_or_path), f"no profile file {str(name_or_path)!r} and ")
+
+
+def _shipped_path(name: str, before: str = "") -> Path:
+    shipped = SHIPPED_PROFILES / f"{name}.yaml"
+    if not _SHIPPED_NAME.fullmatch(name) or not shipped.is_file():
+        known = ", ".join(sorted(p.stem for p in SHIPPED_PROFILES.glob("*.yaml")))
+        raise ProfileError(f"{before}no shipped profile {name!r} (shipped: {known})")
+    return shipped
+
+
 def read_tabular(path: Path, profile: Profile) -> Iterator[RawRow]:
-    """Canonical record dicts out of a CSV, TSV or XLSX file, row by row."""
+    """Canonical record dicts out of a CSV, TSV or XLSX file, row by row.
+
+    A row that cannot be used is yielded with its error; what makes the whole file
+    unreadable (no header, a column the profile maps missing, not a workbook) is a
+    `ProfileError` naming the file."""
     rows = _xlsx_rows(path, profile) if profile.format == "xlsx" else _text_rows(path, profile)
     header: list[str] | None = None
     for line, cells, raw, error in rows:
@@ -155,16 +245,21 @@ def read_tabular(path: Path, profile: Profile) -> Iterator[RawRow]:
             )
             continue
         try:
-            record = _map_row(dict(zip(header, cells, strict=True)), profile)
+            record, flags = _map_row(dict(zip(header, cells, strict=True)), profile)
         except _CellError as exc:
             yield RawRow(line, raw, error=str(exc))
             continue
-        yield RawRow(line, raw, data=record)
+        yield RawRow(line, raw, data=record, flags=tuple(flags))
     if header is None:
         raise ProfileError(f"{path}: no header row {profile.header_row} (the file is too short)")
 
 
 def _check_columns(path: Path, profile: Profile, header: list[str]) -> None:
+    if len(header) > MAX_COLUMNS:
+        raise ProfileError(
+            f"{path}: the header (row {profile.header_row}) has {len(header):,} columns, "
+            f"more than {MAX_COLUMNS:,}"
+        )
     wanted = {
         column
         for source in profile.columns.values()
@@ -174,13 +269,18 @@ def _check_columns(path: Path, profile: Profile, header: list[str]) -> None:
     if missing:
         raise ProfileError(
             f"{path}: the header (row {profile.header_row}) has no column "
-            f"{', '.join(repr(m) for m in missing)} that profile {profile.name!r} maps"
+            f"{', '.join(repr(m[:100]) for m in missing)} that profile {profile.name!r} maps"
+        )
+    twice = sorted(column for column in wanted if header.count(column) > 1)
+    if twice:
+        raise ProfileError(
+            f"{path}: the header (row {profile.header_row}) names column "
+            f"{', '.join(repr(t[:100]) for t in twice)} more than once, so which one "
+            f"profile {profile.name!r} means is not known"
         )
 
 
 # --- reading cells ---------------------------------------------------------------------
-
-_Row = tuple[int, list[Any], str, str | None]
 
 
 def _encoding(path: Path, profile: Profile) -> str:
@@ -188,88 +288,28 @@ def _encoding(path: Path, profile: Profile) -> str:
         head = handle.read(_SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    # A byte-order mark says what the file is, whatever the profile says (Excel's
+    # "Unicode text" is UTF-16 with one). UTF-32's marks begin like UTF-16's.
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if profile.encoding:
         return profile.encoding
     best = from_bytes(head).best()
     return best.encoding if best is not None else "utf-8"
 
 
-def _text_rows(path: Path, profile: Profile) -> Iterator[_Row]:
-    encoding = _encoding(path, profile)
+def _text_rows(path: Path, profile: Profile) -> Iterator[TabularRow]:
     delimiter = "\t" if profile.format == "tsv" else (profile.delimiter or ",")
-    bad_lines: dict[int, str] = {}
-    texts: dict[int, str] = {}
-
-    def lines() -> Iterator[str]:
-        # Decoded line by line, so one undecodable line is that row's error, not the file's.
-        decoder_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8) :]
-                try:
-                    text = raw.decode(decoder_encoding)
-                except UnicodeDecodeError as exc:
-                    text = raw.decode(decoder_encoding, errors="replace")
-                    bad_lines[number] = (
-                        f"line {number} is not {encoding} text (byte {exc.start} cannot be read)"
-                    )
-                if "\x00" in text:
-                    text = text.replace("\x00", "")
-                    bad_lines.setdefault(number, f"line {number} contains NUL bytes")
-                texts[number] = text.rstrip("\r\n")
-                yield text
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    end = 0
-    for cells in reader:
-        start, end = end + 1, reader.line_num
-        raw = "\n".join(texts.pop(n, "") for n in range(start, end + 1))
-        if start < profile.header_row:
-            continue
-        error = next((bad_lines.pop(n) for n in range(start, end + 1) if n in bad_lines), None)
-        yield start, [cell.strip() for cell in cells], raw, error
+    return text_rows(path, _encoding(path, profile), delimiter, profile.header_row)
 
 
-def _xlsx_rows(path: Path, profile: Profile) -> Iterator[_Row]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=False)
+def _xlsx_rows(path: Path, profile: Profile) -> Iterator[TabularRow]:
     try:
-        if profile.sheet is not None and profile.sheet not in workbook.sheetnames:
-            raise ProfileError(
-                f"{path}: no sheet {profile.sheet!r} (sheets: {', '.join(workbook.sheetnames)})"
-            )
-        sheet = workbook[profile.sheet] if profile.sheet else workbook.worksheets[0]
-        header_width: int | None = None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number < profile.header_row:
-                continue
-            # A sheet row is as long as the sheet's widest row: empty cells past the
-            # header's width are not data, and a short row is one whose last cells are empty.
-            cells = list(values)
-            while cells and cells[-1] is None:
-                cells.pop()
-            if header_width is not None and len(cells) < header_width:
-                cells += [None] * (header_width - len(cells))
-            elif header_width is None and number == profile.header_row:
-                header_width = len(cells)
-            raw = json.dumps([_json_cell(c) for c in cells], ensure_ascii=False)
-            formula = next((c for c in cells if isinstance(c, str) and c.startswith("=")), None)
-            error = (
-                f"row {number} holds a formula ({formula[:60]!r}), not a value"
-                if formula is not None and number > profile.header_row
-                else None
-            )
-            yield number, cells, raw, error
-    finally:
-        workbook.close()
-
-
-def _json_cell(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return value
+        yield from xlsx_rows(path, profile.sheet, profile.header_row)
+    except WorkbookError as exc:
+        raise ProfileError(f"{path} cannot be read as a workbook: {exc}") from exc
 
 
 # --- mapping a row onto the canonical record -------------------------------------------
@@ -288,7 +328,11 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _map_row(row: dict[str, Any], profile: Profile) -> dict[str, Any]:
+def _map_row(row: dict[str, Any], profile: Profile) -> tuple[dict[str, Any], list[str]]:
+    """The canonical record of a row, and the flags of values it could not read
+    without guessing (a number ambiguous under the profile's decimal separator)."""
+    flags: list[str] = []
+
     def get(field: str) -> Any:
         source = profile.columns.get(field)
         if source is None:
@@ -330,7 +374,7 @@ def _map_row(row: dict[str, Any], profile: Profile) -> dict[str, Any]:
             if marks:
                 goods[key] = marks
         elif key == "quantity":
-            quantity = _number(get(field), field)
+            quantity = _number(get(field), field, profile.decimal, flags)
             if quantity is not None:
                 goods[key] = quantity
         else:
@@ -340,7 +384,7 @@ def _map_row(row: dict[str, Any], profile: Profile) -> dict[str, Any]:
     if goods:
         record["goods"] = [goods]
 
-    amount = _number(get("value.amount"), "value.amount")
+    amount = _number(get("value.amount"), "value.amount", profile.decimal, flags)
     currency = _text(get("value.currency"))
     if amount is not None:
         record["value"] = {"amount": amount, "currency": currency or ""}
@@ -380,7 +424,7 @@ def _map_row(row: dict[str, Any], profile: Profile) -> dict[str, Any]:
         handling["releasable_to"] = releasable
     if handling:
         record["handling"] = handling
-    return record
+    return record, flags
 
 
 def _date(value: Any, profile: Profile, field: str) -> str | None:
@@ -394,20 +438,30 @@ def _date(value: Any, profile: Profile, field: str) -> str | None:
         raise _CellError(f"field '{field}': {exc.reason}") from None
 
 
-def _number(value: Any, field: str) -> float | int | None:
+def _number(value: Any, field: str, decimal: str, flags: list[str]) -> Decimal | float | int | None:
+    """A number cell as a number, a text cell read with the profile's decimal
+    separator. A text that reads only with the other separator is flagged and left
+    out (`flags`); one that is no finite number is the row's error."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        raise _CellError(f"field '{field}': {value!r} is not a number")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _CellError(f"field '{field}': {str(value)!r} is not a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _CellError(f"field '{field}': {value!r} is not a finite number")
     if isinstance(value, int | float):
         return value
-    text = str(value).strip().replace(",", "").replace(" ", "")
-    for symbol in ("$", "€", "¥", "HK$", "MOP$", "US$"):
-        text = text.replace(symbol, "")
-    if not text:
-        return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise _CellError(f"field '{field}': {str(value)!r} is not a number") from None
+        number = parse_number(value, decimal)
+    except AmbiguousNumber as exc:
+        flags.append(f"{field}: {exc.reason}")
+        return None
+    except NormaliseError as exc:
+        raise _CellError(f"field '{field}': {exc.reason}") from None
+    if number is None:
+        return None
+    # Kept as the loader always kept numbers of text cells (an int when whole, else a
+    # float), so a record read before has the same content hash; a number too large
+    # for a float stays a Decimal, and the normaliser flags it as implausible.
+    if abs(number.adjusted()) > 300:
+        return number
     return int(number) if number == number.to_integral_value() else float(number)

@@ -99,17 +99,48 @@ class SeizureRecord(_Strict):
     handling: Handling = Handling()
 
 
+# Where pydantic names the member of a union it tried, not a field: left out of the
+# field's path, and the members' messages said as one ("a valid string or a valid list").
+_UNION_MEMBERS = frozenset(
+    (
+        *("str", "int", "float", "bool", "list", "dict", "decimal", "date", "datetime", "none"),
+        *("constrained-str", "constrained-int", "constrained-float", "constrained-decimal"),
+    )
+)
+_SHOULD_BE = "Input should be "
+
+
 def describe_validation_error(exc: ValidationError, whole: str = "record") -> str:
     """Pydantic's errors as a sentence that names each field: "unknown key
     'shipper.nam'; required field 'record_id' is missing". Used for records,
     profiles and manifests alike."""
-    parts = []
+    parts: list[str] = []
+    by_field: dict[str, list[str]] = {}
     for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or whole
+        path = [
+            str(part)
+            for part in error["loc"]
+            if not (isinstance(part, str) and (part in _UNION_MEMBERS or "[" in part))
+        ]
+        where = ".".join(path) or whole
         if error["type"] == "extra_forbidden":
             parts.append(f"unknown key '{where}'")
         elif error["type"] == "missing":
             parts.append(f"required field '{where}' is missing")
         else:
-            parts.append(f"field '{where}': {error['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
+            if where not in by_field:
+                by_field[where] = []
+                parts.append(where)  # its place, filled in below
+            message = error["msg"].removeprefix("Value error, ")
+            if message not in by_field[where]:
+                by_field[where].append(message)
+    return "; ".join(
+        f"field '{part}': {_one_message(by_field[part])}" if part in by_field else part
+        for part in parts
+    )
+
+
+def _one_message(messages: list[str]) -> str:
+    if len(messages) > 1 and all(m.startswith(_SHOULD_BE) for m in messages):
+        return _SHOULD_BE + " or ".join(m.removeprefix(_SHOULD_BE) for m in messages)
+    return "; ".join(messages)

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from api.audit import entries, verify
+from api.auth import note_revocation
 from api.cli.common import app, console, open_store, read_settings
 from graph import principals as service
 from graph.access import Role
@@ -29,7 +30,7 @@ def _out(principal: service.Principal) -> dict[str, Any]:
 @principals_app.command("create")
 def principals_create(
     agency: Annotated[str, typer.Option(help="The principal's agency (HK-CED, US-CBP...).")],
-    role: Annotated[Role, typer.Option(help="investigator, analyst, partner or admin.")],
+    role: Annotated[Role, typer.Option(help="investigator, analyst, partner, admin or feed.")],
     name: Annotated[str, typer.Option(help="Who or what holds the key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -87,6 +88,7 @@ def principals_revoke(
     settings = read_settings()
     with open_store(settings) as store:
         revoked = service.revoke_principal(store, principal_id, by="cli")
+    note_revocation(settings)
     if as_json:
         typer.echo(json.dumps(_out(revoked), indent=2))
     else:

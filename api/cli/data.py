@@ -27,28 +27,63 @@ from api.cli.common import app, console, err_console, open_store, read_settings
 from graph import pipeline
 from graph.analysis.network_eval import evaluate_networks
 from graph.analysis.networks import BuildReport, build_networks
+from graph.analysis.networks.incremental import UpdateReport
+from graph.config import Settings
 from graph.errors import IprgraphError
 from graph.model import LinkStatus
-from graph.resolve.entities import Judgement, judge
+from graph.resolve.entities import Judgement
 from graph.resolve.service import ResolveReport, evaluate_store
 from graph.store import GraphStore
-from ingest.feed import FileReport, IngestError
+from ingest.agencies import AgencyRegistry, RegistryFileError, UnknownAgency
+from ingest.feed import FileReport
 from ingest.generate import generate as generate_feeds
-from ingest.manifest import Feed, read_manifest
+from ingest.manifest import MANIFEST, Feed, manifest_feeds
 from ingest.normalised import Normaliser
 from ingest.ports import install_locode_list, ports_for
 from ingest.profile import Profile, ProfileError
 
+# Exit status of an ingest that ran to its end but could not read some files (their
+# sentences are in the summary): 0 is all read (rows may be quarantined), 1 a run
+# that an error stopped, 2 Typer's usage errors, 3 `db status` down.
+EXIT_FILES_FAILED = 4
 
-def _feeds(paths: list[Path], profile: str | None, agency: str | None) -> list[Feed]:
-    """The files to load: named files, or the feeds a folder's manifest lists."""
-    chosen = Profile.load(profile) if profile else None
+
+def pipeline_lock_file(settings: Settings) -> Path:
+    """The lock that makes what follows loads run one at a time (`graph.pipeline`)."""
+    return settings.data_dir / "pipeline.lock"
+
+
+def agency_registry(settings: Settings) -> AgencyRegistry:
+    """The agency registry, extended by the configured file."""
+    try:
+        return AgencyRegistry.load(settings.agency_registry_file)
+    except RegistryFileError as exc:
+        raise IprgraphError(str(exc)) from exc
+
+
+def _feeds(
+    paths: list[Path], profile: str | None, agency: str | None, agencies: AgencyRegistry
+) -> list[Feed]:
+    """The files to load: named files, or the feeds a folder's manifest lists.
+
+    What the command line names is checked first (a missing path, an unreadable
+    --profile, an unknown --agency end the command before anything loads); a folder
+    whose manifest cannot be read, and each feed of it that cannot be, is a failed
+    feed of the run."""
+    try:
+        chosen = Profile.load(profile) if profile else None
+        code = agencies.check(agency).code if agency else None
+    except (ProfileError, UnknownAgency) as exc:
+        raise IprgraphError(str(exc)) from exc
     feeds: list[Feed] = []
     for path in paths:
         if path.is_dir():
-            feeds += read_manifest(path)
+            try:
+                feeds += manifest_feeds(path, agencies)
+            except ProfileError as exc:
+                feeds.append(Feed(path / MANIFEST, None, None, problem=str(exc)))
         elif path.is_file():
-            feeds.append(Feed(path, chosen, agency))
+            feeds.append(Feed(path, chosen, code))
         else:
             raise IprgraphError(f"{path}: no such file or folder")
     return feeds
@@ -95,8 +130,9 @@ def ingest_progress() -> Iterator[pipeline.Progress]:
 
 def print_reports(reports: list[FileReport]) -> None:
     table = Table(title="Ingest summary")
-    for column in ("file", "read", "loaded", "of which updated", "unchanged", "quarantined"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+    columns = ("file", "read", "loaded", "of which updated", "unchanged", "quarantined", "status")
+    for number, column in enumerate(columns):
+        table.add_column(column, justify="left" if number in (0, 6) else "right")
     for report in reports:
         table.add_row(
             Path(report.file).name,
@@ -110,14 +146,25 @@ def print_reports(reports: list[FileReport]) -> None:
                     report.quarantined,
                 )
             ),
+            "[bold red]failed[/]" if report.failed else "read",
         )
     console.print(table)
     for report in reports:
         if report.quarantine_file:
             console.print(
                 f"{report.quarantined} rows of {Path(report.file).name} were quarantined: "
-                f"{report.quarantine_file}"
+                f"{report.quarantine_file} (for a spreadsheet: {report.quarantine_report})",
+                highlight=False,
             )
+    failed = [report for report in reports if report.failed]
+    for report in failed:
+        console.print(f"[bold red]failed:[/] {report.failed}", highlight=False)
+    if failed:
+        console.print(
+            f"{len(failed)} of {len(reports)} files could not be read (to their end); "
+            "the others were read.",
+            highlight=False,
+        )
 
 
 @app.command("ingest")
@@ -148,26 +195,31 @@ def ingest(
 
     NDJSON/JSON in the canonical shape need no profile; CSV, TSV and XLSX are read
     through a mapping profile. Every file ends with read = loaded + quarantined +
-    unchanged; rejected rows go to IPRGRAPH_DATA_DIR/quarantine with the reason.
+    unchanged; rejected rows go to IPRGRAPH_DATA_DIR/quarantine with the reason. A
+    file that cannot be read is reported failed with the reason and the next one is
+    read; then the exit status is 4.
     """
     settings = read_settings()
-    try:
-        feeds = _feeds(paths, profile, agency)
-        with open_store(settings) as store, ingest_progress() as progress:
-            report = pipeline.run(
-                store,
-                feeds,
-                settings.data_dir / "quarantine",
-                normaliser=Normaliser(ports_for(settings.data_dir)),
-                resolve=resolve_after,
-                progress=progress,
-            )
-    except (IngestError, ProfileError) as exc:
-        raise IprgraphError(str(exc)) from exc
+    agencies = agency_registry(settings)
+    feeds = _feeds(paths, profile, agency, agencies)
+    with open_store(settings) as store, ingest_progress() as progress:
+        report = pipeline.run(
+            store,
+            feeds,
+            settings.data_dir / "quarantine",
+            normaliser=Normaliser(ports_for(settings.data_dir), agencies=agencies),
+            resolve=resolve_after,
+            progress=progress,
+            lock=pipeline_lock_file(settings),
+        )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         print_pipeline(report)
+    if report.stopped is not None:
+        raise report.stopped
+    if report.failed_files:
+        raise typer.Exit(EXIT_FILES_FAILED)
 
 
 def print_pipeline(report: pipeline.PipelineReport) -> None:
@@ -175,7 +227,7 @@ def print_pipeline(report: pipeline.PipelineReport) -> None:
     if report.resolution is not None:
         print_resolution(report.resolution)
     if report.networks is not None:
-        print_networks(report.networks)
+        print_update(report.networks)
 
 
 def print_resolution(report: ResolveReport) -> None:
@@ -198,6 +250,22 @@ def print_resolution(report: ResolveReport) -> None:
 def _build_networks(store: GraphStore) -> BuildReport:
     with err_console.status("Building infringer networks...", spinner="dots"):
         return build_networks(store)
+
+
+def print_update(report: UpdateReport) -> None:
+    if report.full is not None:
+        console.print(f"Networks built in full ({report.full_build}).", highlight=False)
+        print_networks(report.full)
+        return
+    console.print(
+        f"Networks updated around {report.seeds} parties: a region of "
+        f"{report.region_parties} parties and {report.region_seizures} seizures, "
+        f"{report.networks_written} networks written and {report.networks_deleted} gone "
+        f"(every view), {report.parties_changed} parties changed network, "
+        f"{report.risks_rescored} risks of other networks counted to the newest seizure "
+        f"({report.seconds:.1f} s).",
+        highlight=False,
+    )
 
 
 def print_networks(report: BuildReport) -> None:
@@ -249,12 +317,14 @@ def resolve(
     """
     settings = read_settings()
     with open_store(settings) as store, ingest_progress() as progress:
-        report, networks = pipeline.refresh(store, full=full, progress=progress)
+        report, networks = pipeline.refresh(
+            store, full=full, progress=progress, lock=pipeline_lock_file(settings)
+        )
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "networks": networks.as_dict()}, indent=2))
     else:
         print_resolution(report)
-        print_networks(networks)
+        print_update(networks)
 
 
 class Decision(StrEnum):
@@ -281,16 +351,19 @@ def judge_pair(
         status = LinkStatus(decision.value)
         judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
         with open_store(settings) as store:
-            result = judge(store, judgement)
+            result, networks = pipeline.judge_and_update(
+                store, judgement, lock=pipeline_lock_file(settings)
+            )
     except ValueError as exc:
         raise IprgraphError(str(exc)) from exc
     if as_json:
-        typer.echo(json.dumps(result, indent=2))
+        typer.echo(json.dumps({**result, "networks": networks.as_dict()}, indent=2))
     else:
         console.print(
             f"{result['a']} and {result['b']}: {result['status']} by {result['decided_by']} "
             f"(score {result['score']})."
         )
+        print_update(networks)
 
 
 def _evaluate(

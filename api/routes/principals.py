@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.answer import noted
-from api.auth import AdminDep
-from api.deps import StoreDep
+from api.auth import AdminDep, note_revocation
+from api.deps import SettingsDep, StoreDep
 from graph import principals as service
 from graph.access import Role
 
@@ -84,9 +84,11 @@ def revoke_principal(
     request: Request,
     viewer: AdminDep,
     store: StoreDep,
+    settings: SettingsDep,
     principal_id: Annotated[str, Path(max_length=100)],
 ) -> PrincipalOut:
     revoked = service.revoke_principal(
         store, principal_id, agency=viewer.agency, by=viewer.principal
     )
+    note_revocation(settings)
     return noted(request, PrincipalOut.model_validate(revoked))

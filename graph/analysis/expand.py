@@ -14,7 +14,9 @@ customers). A hub is shown; it is expanded only when asked.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
@@ -168,7 +170,7 @@ def _jurisdiction(node_type: str, props: dict[str, Any]) -> str | None:
 
 
 # The relationship properties an answer shows, in the order `Step.rel` holds them.
-_REL_KEYS = ("seq", "score", "status", "explanation")
+_REL_KEYS = ("seq", "score", "status", "explanation", "artefacts")
 
 
 @dataclass(frozen=True)
@@ -263,15 +265,87 @@ def _packed_level(
         known=dict.fromkeys(known, True),
         **viewer.params,
     )
-    return list(row["expanded"])
+    expanded = list(row["expanded"])
+    _see_degrees(store, viewer, [step for item in expanded for step in item[3]])
+    return expanded
+
+
+# Where a step holds its neighbour's element id and degree (`WalkStep`).
+_STEP_EID, _STEP_DEGREE = 2, 8
+
+
+class _SeenDegrees:
+    """What each agency sees of busy nodes' relationships, kept for a minute.
+
+    Counting them reads every relationship of the node (a few milliseconds for a
+    container of hundreds), and a walk meets the same busy containers, forwarders
+    and marks again and again. A count may lag a load by `TTL_S`: it is a count of
+    relationships the agency could see a moment ago, never of others."""
+
+    TTL_S = 60.0
+    MAX = 200_000
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> int | None:
+        found = self._seen.get(key)
+        if found is None or time.monotonic() - found[0] > self.TTL_S:
+            return None
+        return found[1]
+
+    def put(self, found: dict[tuple[str, str, str], int]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) + len(found) > self.MAX:
+                self._seen.clear()
+            self._seen.update((key, (now, count)) for key, count in found.items())
+
+
+_SEEN_DEGREES = _SeenDegrees()
+
+
+def _visible_degrees(
+    store: GraphStore, viewer: Viewer, degrees: dict[str, int | None]
+) -> dict[str, int]:
+    """Of the nodes `degrees` counts in all (element id -> count, `queries._degree`),
+    those that may be hubs (more than `HUB_DEGREE`), with the count of the
+    relationships the viewer may see instead. The operator sees them all: none."""
+    busy = sorted(e for e, d in degrees.items() if d is not None and d > HUB_DEGREE)
+    if viewer.agency is None or not busy:
+        return {}
+    # Element ids are of one database: the key names it.
+    where = f"{store.uri}/{store.database}"
+    seen: dict[str, int] = {}
+    for eid in busy:
+        count = _SEEN_DEGREES.get((where, viewer.agency, eid))
+        if count is not None:
+            seen[eid] = count
+    missing = [eid for eid in busy if eid not in seen]
+    if missing:
+        [row] = store.read(queries.VISIBLE_DEGREES_QUERY, eids=missing, see=viewer.see)
+        counted = dict(row["degrees"])
+        _SEEN_DEGREES.put({(where, viewer.agency, e): c for e, c in counted.items()})
+        seen.update(counted)
+    return seen
+
+
+def _see_degrees(store: GraphStore, viewer: Viewer, steps: list[list[Any]]) -> None:
+    """Replace in `steps` (packed walk steps) the count in all of the neighbours that
+    may be hubs by the count of those the viewer may see."""
+    seen = _visible_degrees(store, viewer, {step[_STEP_EID]: step[_STEP_DEGREE] for step in steps})
+    for step in steps:
+        if step[_STEP_EID] in seen:
+            step[_STEP_DEGREE] = seen[step[_STEP_EID]]
 
 
 def _lean_step(packed: list[Any]) -> Step:
     """A step of `path_step_query(details=True)`: a walk's step (`WalkStep`), then the
     relationship's explanation."""
     step = WalkStep(*packed[: len(WalkStep._fields)])
-    (explanation,) = packed[len(WalkStep._fields) :]
-    values = (step.seq, step.score, step.status, explanation)  # as _REL_KEYS
+    explanation, artefacts = packed[len(WalkStep._fields) :]
+    values = (step.seq, step.score, step.status, explanation, artefacts)  # as _REL_KEYS
     return Step(
         type=step.type,
         outgoing=bool(step.outgoing),
@@ -325,6 +399,8 @@ def expand_anchors(
             degrees=degrees,
             **viewer.params,
         )
+        seen = _visible_degrees(store, viewer, {r["eid"]: r["degree"] for r in rows})
+        rows = [{**r, "degree": seen.get(r["eid"], r["degree"])} for r in rows]
         expansions = _expansions(rows)
         anchors: dict[str, Anchor] = {}
         for row in rows:
@@ -458,6 +534,7 @@ def walk_anchors(
             degrees=True,
             **viewer.params,
         )
+        _see_degrees(store, viewer, [step for item in row["expanded"] for step in item[3]])
         expansions = _walk_expansions(row["expanded"])
         anchors: dict[str, WalkAnchor] = {}
         for item in row["expanded"]:
@@ -472,7 +549,8 @@ def walk_anchors(
 class HopDetails:
     """What a walk reads of the paths it found."""
 
-    nodes: dict[str, tuple[list[str], dict[str, Any]]]  # element id -> labels, properties
+    # element id -> labels, properties, relationships the viewer may see
+    nodes: dict[str, tuple[list[str], dict[str, Any], int]]
     rels: dict[str, dict[str, Any]]  # relationship element id -> its properties (non-null)
 
 
@@ -491,7 +569,7 @@ def hop_details(
         return HopDetails({}, {})
     [row] = rows
     return HopDetails(
-        nodes={eid: (labels, props) for eid, labels, props in row["nodes"]},
+        nodes={eid: (labels, props, degree) for eid, labels, props, degree in row["nodes"]},
         rels={
             item[0]: {
                 key: value
@@ -552,11 +630,20 @@ def attach_evidence(
 
     An edge with a seizure at one end is evidenced by that seizure. A party's address,
     phone, email or registration number by the records whose link to the party gives
-    it, and a mark's owner by the records whose link to the mark names it: the
-    earliest `EVIDENCE_CAP` of them, with how many there are. A SAME_AS is evidenced
-    by its score and explanation, a port's or agency's jurisdiction by the reference
+    it (`artefacts` on that link), and a mark's owner by the records whose link to
+    the mark names it: the earliest `EVIDENCE_CAP` of them, with how many there are,
+    read from the answer when it holds every visible link of the party (a node
+    expanded with nothing left out), else in one statement. A SAME_AS is evidenced by
+    its score and explanation, a port's or agency's jurisdiction by the reference
     tables: no record.
     """
+    edges = list(edges)
+    giving: dict[tuple[str, str], list[GraphNode]] = defaultdict(list)
+    for edge in edges:
+        seizure = nodes.get(edge.source)
+        if seizure is not None and seizure.type == Label.SEIZURE:
+            for artefact in edge.properties.get("artefacts") or ():
+                giving[(edge.target, artefact)].append(seizure)
     pending: dict[str, dict[tuple[str, str], GraphEdge]] = {"artefact": {}, "owner": {}}
     for edge in edges:
         seizure_end = next(
@@ -571,7 +658,16 @@ def attach_evidence(
             edge.evidence = [_evidence_from(seizure_end)]
             edge.evidence_total = 1
         elif edge.type in _ARTEFACT_TYPES:
-            pending["artefact"][(edge.source, edge.target)] = edge
+            party = nodes.get(edge.source)
+            if party is not None and party.expanded and not party.omitted:
+                found = sorted(
+                    {n.id: n for n in giving[(edge.source, edge.target)]}.values(),
+                    key=lambda n: (n.properties.get("seizure_date") or "", n.id),
+                )
+                edge.evidence = [_evidence_from(n) for n in found[:EVIDENCE_CAP]]
+                edge.evidence_total = len(found)
+            else:
+                pending["artefact"][(edge.source, edge.target)] = edge
         elif edge.type == RelType.OWNED_BY:
             pending["owner"][(edge.source, edge.target)] = edge
     for kind, query in (

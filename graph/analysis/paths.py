@@ -328,8 +328,10 @@ def find_paths(
     nodes_by_id: dict[str, GraphNode] = {}
     for node_id in kept_ids:
         walked = by_eid[eid_of[node_id]]
-        node_labels, props = details.nodes.get(eid_of[node_id], ([walked.type], {"id": node_id}))
-        nodes_by_id[node_id] = make_node(node_labels, props, walked.degree)
+        node_labels, props, degree = details.nodes.get(
+            eid_of[node_id], ([walked.type], {"id": node_id}, None)
+        )
+        nodes_by_id[node_id] = make_node(node_labels, props, degree)
     edges: dict[tuple[str, str, str, Any], GraphEdge] = {}
     for key, link in kept_links.items():
         properties = details.rels.get(link.rid)

@@ -26,6 +26,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -143,8 +146,42 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     gc.disable()
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """End this worker as soon as process `parent` (the one that made the pool)
+    ends, however it ends. Killed with `kill -9`, a parent leaves its workers
+    waiting for tasks that never come, and they hold the fork server's pipe open, so
+    that the fork server and the resource tracker wait too (four processes were
+    still alive 30 s after a `kill -9` of `ingest`). A thread waits on the parent's
+    process descriptor (Linux), or polls for it once a second elsewhere."""
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            while _alive(parent):
+                time.sleep(1.0)
+            os._exit(1)
+        select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="iprgraph-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _warm_up() -> None:
@@ -177,7 +214,10 @@ class Scorer:
         if workers > 0:
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_start_worker
+                max_workers=workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
             # Started now, not at the first batch: the caller has other work first.
             for _ in range(workers):

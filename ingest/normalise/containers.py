@@ -34,6 +34,16 @@ def normalise_container(raw: str) -> ContainerNumber:
     number = _SEPARATORS.sub("", raw).upper()
     if not number:
         return ContainerNumber(raw, number, False, "the container number is empty")
+    if not (number.isascii() and number.isalnum()):
+        # stdnum's pattern takes any Unicode letter or digit, and its check digit
+        # then fails with a bare ValueError ('substring not found').
+        return ContainerNumber(
+            raw,
+            number,
+            False,
+            f"'{raw}' is not an ISO 6346 container number (it holds characters other than "
+            "Latin letters and digits)",
+        )
     try:
         number = iso6346.validate(number)
     except ValidationError as exc:

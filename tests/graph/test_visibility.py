@@ -165,3 +165,25 @@ def test_a_link_resting_on_a_red_record_binds_only_for_its_agency(
     around = neighbourhood(store, CBP, a, depth=2)
     assert {edge.type for edge in around.edges}.isdisjoint({"SAME_AS", "HAS_PHONE"})
     assert "+8675512345678" not in repr(around)
+
+
+def test_a_busy_node_is_a_hub_by_what_the_viewer_sees_of_it(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A container in 70 open seizures and 50 of Hong Kong's RED ones: more than
+    `HUB_DEGREE` relationships in all, so its degree is counted again over what the
+    viewer sees. For CBP it has 70 and is no hub, so a walk goes on through it; for
+    Hong Kong 120, a hub where a walk stops. (Asked twice: the second count is the
+    one kept for a minute.)"""
+    box = "TGHU1234560"
+    records = [
+        _record(record_id=f"OPEN-{n}", containers=[box], handling={"tlp": "GREEN"})
+        for n in range(70)
+    ] + [
+        _record(record_id=f"RED-{n}", containers=[box], handling={"tlp": "RED"}) for n in range(50)
+    ]
+    load_records(store, tmp_path, records)
+    for viewer, degree, hub in ((CBP, 70, False), (HK, 120, True), (CBP, 70, False)):
+        around = neighbourhood(store, viewer, "HK-CED:OPEN-0", depth=2)
+        [node] = [node for node in around.nodes if node.type == "Container"]
+        assert (node.degree, node.hub, node.expanded) == (degree, hub, not hub), viewer

@@ -14,7 +14,7 @@ from graph.access import OPERATOR
 from graph.load import Loader
 from graph.store import GraphStore
 from graph.summary import summarise
-from ingest.feed import IngestError, reason_kind
+from ingest.feed import reason_kind
 from ingest.generate import generate
 from ingest.manifest import read_manifest
 from ingest.profile import Profile, ProfileError, read_tabular
@@ -136,11 +136,12 @@ def test_bad_rows_in_a_csv_are_each_accounted_for(store: GraphStore, tmp_path: P
     assert reason_kind("line 20360 contains NUL bytes") == reason_kind(reasons[6])
 
 
-def test_empty_file_is_a_clear_error(store: GraphStore, tmp_path: Path) -> None:
+def test_empty_file_is_a_failed_file_with_a_sentence(store: GraphStore, tmp_path: Path) -> None:
     feed = tmp_path / "empty.csv"
     feed.write_bytes(b"")
-    with pytest.raises(IngestError, match="no header row 1"):
-        Loader(store, tmp_path / "q").load_file(feed, _csv_profile(tmp_path))
+    report = Loader(store, tmp_path / "q").load_file(feed, _csv_profile(tmp_path))
+    assert report.failed == f"{feed}: no header row 1 (the file is too short)"
+    assert (report.read, report.loaded, report.quarantined) == (0, 0, 0)
 
 
 def test_profile_errors_name_the_problem(tmp_path: Path) -> None:

@@ -255,3 +255,122 @@ def test_a_batch_whose_links_miss_a_node_runs_again(
         for record in ("RW-1", "RW-2")
     }
     assert links["RW-1"] and links["RW-1"] == links["RW-2"]
+
+
+def _seizure_state(store: GraphStore, seizure_id: str) -> dict[str, object]:
+    row = store.read(
+        "MATCH (s:Seizure {id: $id}) "
+        "RETURN s.tlp AS tlp, s.history AS history, s.source_line AS line, s.record AS record",
+        id=seizure_id,
+    )[0]
+    links = store.read(
+        "MATCH (:Seizure {id: $id})-[e]->(n) RETURN type(e) AS rel, n.id AS node", id=seizure_id
+    )
+    return {**row, "links": sorted((link["rel"], link["node"]) for link in links)}
+
+
+@pytest.mark.parametrize("batch_size", [500, 2])
+def test_rows_of_one_record_in_a_run_are_versions_applied_in_order(
+    store: GraphStore, tmp_path: Path, batch_size: int
+) -> None:
+    red = seizure_record(record_id="V-1", handling={"tlp": "RED"}, port_of_seizure="HKHKG")
+    green = {**red, "handling": {"tlp": "GREEN"}, "port_of_seizure": "MOMFM"}
+    amber = {**red, "handling": {"tlp": "AMBER", "releasable_to": ["US-CBP"]}}
+    other = seizure_record(record_id="V-2")
+    feed = write_ndjson(tmp_path / "versions.ndjson", [red, other, green, amber, amber])
+    loader = _loader(store, tmp_path, batch_size=batch_size)
+    report = loader.load_file(feed)
+    # Three versions of V-1 (the last copy of AMBER is identical to the one before).
+    assert (report.read, report.loaded, report.updated, report.unchanged) == (5, 4, 2, 1)
+    assert report.balanced
+    state = _seizure_state(store, "HK-CED:V-1")
+    assert state["tlp"] == "AMBER" and state["line"] == 4
+    earlier = [json.loads(entry) for entry in state["history"]]  # type: ignore[attr-defined]
+    assert [json.loads(entry["record"])["handling"]["tlp"] for entry in earlier] == ["RED", "GREEN"]
+    assert [entry["source"][-2:] for entry in earlier] == ["01", "03"]
+    # The links are those of the last version only (the seizure port of RED again).
+    assert ("SEIZED_AT", "HKHKG") in state["links"]  # type: ignore[operator]
+    assert ("SEIZED_AT", "MOMFM") not in state["links"]  # type: ignore[operator]
+
+    before = (summarise(store, OPERATOR), state)
+    again = loader.load_file(feed)
+    assert (again.read, again.loaded, again.updated, again.unchanged) == (5, 0, 0, 5)
+    assert (summarise(store, OPERATOR), _seizure_state(store, "HK-CED:V-1")) == before
+
+
+def test_versions_across_files_of_one_run_read_again_change_nothing(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    first = seizure_record(record_id="V-9", port_of_seizure="HKHKG")
+    second = {**first, "port_of_seizure": "MOMFM"}
+    loader = _loader(store, tmp_path)
+    files = [
+        write_ndjson(tmp_path / "monday.ndjson", [first]),
+        write_ndjson(tmp_path / "tuesday.ndjson", [second]),
+    ]
+    reports = [loader.load_file(path) for path in files]
+    assert [(r.loaded, r.updated) for r in reports] == [(1, 0), (1, 1)]
+    before = _seizure_state(store, "HK-CED:V-9")
+    # Monday's file again: its version was superseded by Tuesday's, not a correction.
+    again = [loader.load_file(path) for path in files]
+    assert [(r.loaded, r.unchanged) for r in again] == [(0, 1), (0, 1)]
+    assert _seizure_state(store, "HK-CED:V-9") == before
+    assert len(before["history"]) == 1  # type: ignore[arg-type]
+
+
+def _refusing(poisoned: set[str], error: Exception):  # type: ignore[no-untyped-def]
+    """`write_seizures` as if the database refused any batch holding a record of
+    `poisoned` (no record the embedded server refuses is known: record ids, names,
+    marks and ports of 4,000 characters, 5,000 goods and astral scripts all load)."""
+    real = graph_write.write_seizures
+
+    def write(store: GraphStore, batch: list[object]) -> object:
+        if any(seizure.id in poisoned for seizure in batch):  # type: ignore[attr-defined]
+            raise error
+        return real(store, batch)  # type: ignore[arg-type]
+
+    return write
+
+
+def test_a_record_the_database_refuses_is_quarantined_and_the_rest_load(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import load
+    from graph.errors import InvalidQuery
+
+    records = [seizure_record(record_id=f"DB-{i}") for i in range(7)]
+    refused = InvalidQuery("The graph database rejected a statement: key too long")
+    monkeypatch.setattr(load, "write_seizures", _refusing({"HK-CED:DB-4"}, refused))
+    feed = write_ndjson(tmp_path / "refused.ndjson", records)
+    report = _loader(store, tmp_path).load_file(feed)
+    assert (report.read, report.loaded, report.quarantined, report.failed) == (7, 6, 1, None)
+    assert report.quarantine_file is not None
+    [entry] = [json.loads(line) for line in Path(report.quarantine_file).read_text().splitlines()]
+    assert entry["line"] == 5
+    assert entry["reason"].startswith("the graph database refused the record (InvalidQuery")
+    assert json.loads(entry["raw"])["record_id"] == "DB-4"
+
+
+def test_a_batch_nothing_of_which_can_be_written_stops_the_load(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import load
+    from graph.errors import GraphUnavailable, InvalidQuery
+
+    records = [seizure_record(record_id=f"ALL-{i}") for i in range(3)]
+    feed = write_ndjson(tmp_path / "broken.ndjson", records)
+    ids = {f"HK-CED:ALL-{i}" for i in range(3)}
+    # A statement that fails for every record is not a record's fault: the load stops.
+    monkeypatch.setattr(load, "write_seizures", _refusing(ids, InvalidQuery("broken statement")))
+    with pytest.raises(load.LoadInterrupted) as stopped:
+        _loader(store, tmp_path).load_file(feed)
+    assert stopped.value.report.failed is not None
+    assert "the load stopped in this file: broken statement" in stopped.value.report.failed
+    assert isinstance(stopped.value.__cause__, InvalidQuery)
+    # The database away: no record is blamed, the load stops at once.
+    away = GraphUnavailable("The graph database at bolt://x cannot be reached.")
+    monkeypatch.setattr(load, "write_seizures", _refusing({"HK-CED:ALL-1"}, away))
+    with pytest.raises(load.LoadInterrupted) as interrupted:
+        _loader(store, tmp_path).load_file(feed)
+    assert interrupted.value.report.quarantined == 0
+    assert "cannot be reached" in (interrupted.value.report.failed or "")

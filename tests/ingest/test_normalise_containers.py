@@ -46,3 +46,15 @@ def test_generated_numbers(owner: str, cat: str, serial: str, spacing: str, lowe
     wrong = str((int(digit) + 1) % 10)
     broken = normalise_container(owner + cat + serial + wrong)
     assert not broken.valid and broken.number == owner + cat + serial + wrong
+
+
+@settings(max_examples=300)
+@given(OWNER, CATEGORY, SERIAL, st.integers(0, 10), st.characters())
+def test_a_number_with_any_character_in_it_never_raises(
+    owner: str, cat: str, serial: str, at: int, char: str
+) -> None:
+    # Found by fuzzing the CN-GACC layout: stdnum's pattern takes any Unicode letter
+    # or digit ("E癕CU9301105") and its check digit then raised a bare ValueError.
+    number = owner + cat + serial + iso6346.calc_check_digit(owner + cat + serial)
+    result = normalise_container(number[:at] + char + number[at + 1 :])
+    assert result.valid == (result.reason is None)

@@ -79,8 +79,9 @@ class Pulled:
     parties: dict[str, Row]
     # sid -> [id, agency, record_id, date, value_usd, mode, tlp, vis]
     seizures: dict[str, list[Any]]
-    # [seizure, relationship, party, artefact ids, name as written]
-    mentions: list[list[Any]]
+    # (seizure, role, party, ((artefact id, kind), ...), name as written), oldest
+    # seizure first; role is `_FORWARDER`, `_PRINCIPAL` or `_OTHER`
+    mentions: list[tuple[str, int, str, tuple[tuple[str, str], ...], str | None]]
     # [seizure, relationship, node]
     shared: list[list[Any]]
     # [a, b, vis]
@@ -117,7 +118,7 @@ def pull(store: GraphStore) -> Pulled:
         for item in _packed(store, queries.NETWORK_PARTIES_QUERY)
     }
     seizures = {item[0]: item for item in _packed(store, queries.NETWORK_SEIZURES_QUERY)}
-    mentions = list(_packed(store, queries.NETWORK_MENTIONS_QUERY))
+    mentions = _prepared(_packed(store, queries.NETWORK_MENTIONS_QUERY), seizures)
     shared = list(_packed(store, queries.NETWORK_SHARED_QUERY))
     confirmed = [
         (row["a"], row["b"], row["vis"] or [])
@@ -129,6 +130,32 @@ def pull(store: GraphStore) -> Pulled:
         if row["jurisdiction"]
     }
     return Pulled(parties, seizures, mentions, shared, confirmed, jurisdiction_of_agency)
+
+
+_FORWARDER, _PRINCIPAL, _OTHER = 0, 1, 2
+
+
+def _prepared(
+    rows: Iterator[list[Any]], seizures: dict[str, list[Any]]
+) -> list[tuple[str, int, str, tuple[tuple[str, str], ...], str | None]]:
+    """Mentions as every view reads them, worked out once: the role as a number, each
+    artefact with its kind, oldest seizure first (so the first a view keeps of a
+    party's spelling or of an artefact's record is the earliest it sees)."""
+    prepared = []
+    for sid, rel, pid, given, name in rows:
+        role = (
+            _FORWARDER
+            if rel == RelType.FORWARDED_BY
+            else (_PRINCIPAL if rel in PRINCIPAL_RELS else _OTHER)
+        )
+        kinds = tuple(
+            (artefact, kind)
+            for artefact in given
+            if (kind := _KIND_OF_PREFIX.get(str(artefact).split(":", 1)[0])) is not None
+        )
+        prepared.append((sid, role, pid, kinds, name))
+    prepared.sort(key=lambda m: ((seizures.get(m[0]) or [None] * 4)[3] or "", m[0]))
+    return prepared
 
 
 def _entity_in(row: Row, view: str | None) -> str:
@@ -158,29 +185,28 @@ def project(pulled: Pulled, view: str | None) -> Projection:
     artefacts: dict[str, tuple[str, dict[str, str | None]]] = {}
     # Party -> kind -> the artefacts its (visible) records gave it.
     written: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    spelled: dict[str, tuple[str, str, str]] = {}
-    for sid, rel, pid, given, name in pulled.mentions:
+    spelled: dict[str, str] = {}
+    # Oldest first: the first of each the view keeps is the earliest it sees.
+    for sid, role, pid, given, name in pulled.mentions:
         seizure = seizures.get(sid)
+        if seizure is None:
+            continue
         entity = entity_of.get(pid)
-        if seizure is None or entity is None:
+        if entity is None:
             continue
         seizures_of_entity[entity].add(sid)
-        if rel == RelType.FORWARDED_BY:
+        if role == _FORWARDER:
             seizure.forwarders.add(entity)
-        elif rel in PRINCIPAL_RELS:
+        elif role == _PRINCIPAL:
             seizure.principals.add(entity)
-        order = (seizure.date or "", sid)
-        if name and (pid not in spelled or order < spelled[pid][:2]):
-            spelled[pid] = (*order, name)
-        for artefact in given:
-            kind = _KIND_OF_PREFIX.get(str(artefact).split(":", 1)[0])
-            if kind is None:
-                continue
+        if name and pid not in spelled:
+            spelled[pid] = name
+        for artefact, kind in given:
             written[pid][kind].add(artefact)
-            holders = artefacts.setdefault(artefact, (kind, {}))[1]
-            earliest = holders.get(entity)
-            if earliest is None or order < (seizures[earliest].date or "", earliest):
-                holders[entity] = sid
+            held = artefacts.get(artefact)
+            if held is None:
+                held = artefacts[artefact] = (kind, {})
+            held[1].setdefault(entity, sid)
     confirmed: set[str] = set()
     for sid, rel, node in pulled.shared:
         seizure = seizures.get(sid)
@@ -203,7 +229,7 @@ def project(pulled: Pulled, view: str | None) -> Projection:
         for forwarder in seizure.forwarders:
             partners[forwarder] |= seizure.principals
     names = {
-        pid: (row["name"] if sees(row["label_vis"]) else spelled.get(pid, ("", "", pid))[2])
+        pid: (row["name"] if sees(row["label_vis"]) else spelled.get(pid, pid))
         for pid, row in parties.items()
     }
     return Projection(
