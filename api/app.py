@@ -30,6 +30,7 @@ from api.routes import (
     resolution,
     seizures,
     stats,
+    suggestions,
 )
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         seizures.router,
         entities.router,
         resolution.router,
+        suggestions.router,
         stats.router,
         analysis.router,
         networks.router,

@@ -521,12 +521,14 @@ RETURN found, collect(CASE WHEN p IS NULL THEN null ELSE {_PARTY_PROFILE} END) A
 """
 
 
-# Every SAME_AS that touches one of `$ids`, with its status.
+# Every SAME_AS that touches one of `$ids`, with its status (and whether an "unsure"
+# judgement keeps it binding).
 TOUCHING_LINKS_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[s:SAME_AS]-(:Party)
 WITH DISTINCT s
-RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status
+RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status,
+       coalesce(s.binds, false) AS binds
 """
 
 # Machine links: written where no analyst has decided (a rejection, confirmation or
@@ -550,23 +552,29 @@ WHERE s.status IN $machine_statuses
 DELETE s
 """
 
+# An analyst's judgement on a pair. "unsure" keeps the pair as it was: a link that
+# bound the two (auto, confirmed, or unsure and binding) keeps binding (`binds`).
 JUDGE_QUERY = """
 MATCH (a:Party {id: $a})
 MATCH (b:Party {id: $b})
 MERGE (a)-[s:SAME_AS]->(b)
 ON CREATE SET s.score = $score, s.features = $features, s.explanation = $explanation
+WITH s, (s.status IN $binding OR (s.status = 'unsure' AND coalesce(s.binds, false)))
+        AS was_binding
+SET s.binds = CASE WHEN $status = 'unsure' THEN was_binding ELSE null END
 SET s.status = $status, s.decided_by = $decided_by, s.decided_agency = $decided_agency,
     s.decided_at = $decided_at, s.reason = $reason,
     s.judgements = coalesce(s.judgements, []) + $entry
 RETURN s.status AS status, s.score AS score, s.explanation AS explanation
 """
 
-# The binding links (auto, confirmed) of the parties `$ids`, seen from each of them,
-# with who may see them (`graph.resolve.views`).
+# The binding links (auto, confirmed, and "unsure" judgements of links that bound) of
+# the parties `$ids`, seen from each of them, with who may see them
+# (`graph.resolve.views`).
 BINDING_NEIGHBOURS_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[s:SAME_AS]-(q:Party)
-WHERE s.status IN $statuses
+WHERE s.status IN $statuses OR (s.status = 'unsure' AND s.binds = true)
 RETURN p.id AS a, q.id AS b, s.status AS status, s.vis AS vis, s.evidence_vis AS evidence_vis
 """
 
@@ -1533,4 +1541,85 @@ UNWIND $ids AS id
 MATCH (p:{Label.PARTY} {{id: id}})
 RETURN collect([p.id, [(p)<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE}) WHERE {visible("r")}
                        | [coalesce(s.seizure_date, ''), s.id, r.name_as_written]]]) AS names
+""".strip()
+
+
+# --- The analyst's loop: review queue, judgements at once (issue 25) -----------------
+
+# Every link waiting for an analyst (status in `$pending`) that the viewer `$see` may
+# see (a machine link when it sees all it was scored on, an "unsure" judgement when it
+# sees both parties), with both parties' entities and networks in the viewer's view
+# (`$view`, `$network_view`). Light on purpose: the queue ranks every pending link and
+# reads the details of one page (`PENDING_LINK_DETAILS_QUERY`).
+PENDING_LINKS_QUERY = f"""
+MATCH (a:{Label.PARTY})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
+WHERE s.status IN $pending
+  AND ((s.status IN $machine AND {visible("s", "evidence_vis")})
+       OR (NOT s.status IN $machine AND {visible("s")}))
+RETURN a.id AS a, b.id AS b, s.status AS status, s.score AS score,
+       coalesce(s.decided_at, s.scored_at) AS at, a.country AS country_a,
+       b.country AS country_b, {view_cluster("a")} AS entity_a, {view_cluster("b")} AS entity_b,
+       CASE WHEN $network_view IS NULL THEN a.network ELSE coalesce(
+         head([x IN coalesce(a.view_networks, []) WHERE x STARTS WITH $network_view + '='
+               | substring(x, size($network_view) + 1)]), '') END AS network_a,
+       CASE WHEN $network_view IS NULL THEN b.network ELSE coalesce(
+         head([x IN coalesce(b.view_networks, []) WHERE x STARTS WITH $network_view + '='
+               | substring(x, size($network_view) + 1)]), '') END AS network_b
+""".strip()
+
+# The stored details of the links `$pairs` ([a, b], a < b) for one page of the queue.
+PENDING_LINK_DETAILS_QUERY = f"""
+UNWIND $pairs AS pair
+MATCH (:{Label.PARTY} {{id: pair[0]}})-[s:{RelType.SAME_AS}]->(:{Label.PARTY} {{id: pair[1]}})
+RETURN pair[0] AS a, pair[1] AS b, s.status AS status, s.score AS score,
+       s.features AS features, s.explanation AS explanation, s.decided_by AS decided_by,
+       s.decided_agency AS decided_agency, s.decided_at AS decided_at, s.reason AS reason,
+       {visible("s", "evidence_vis")} AS evidence_seen
+""".strip()
+
+# Networks by the ids of their Network nodes: the label and risk a queue item shows.
+NETWORK_RISKS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (n:{Label.NETWORK} {{id: id}})
+RETURN n.id AS id, n.network AS network, n.label AS label, n.risk AS risk,
+       n.entities AS entities
+""".strip()
+
+# How many members the entity of each party of `$ids` has in the viewer's view.
+ENTITY_SIZES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+WHERE {visible("p")}
+WITH p, p.cluster AS cluster, {view_cluster("p")} AS entity
+MATCH (m:{Label.PARTY} {{cluster: cluster}})
+WHERE {visible("m")} AND {view_cluster("m")} = entity
+RETURN p.id AS id, entity, count(m) AS members
+""".strip()
+
+# The newest seizure date the viewer sees naming each party of `$ids`.
+PARTY_LAST_SEEN_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("r")}
+RETURN p.id AS id, max(s.seizure_date) AS last_seen
+""".strip()
+
+# Every SAME_AS between two parties of `$ids`, whatever its status: what a judgement
+# decides again around itself (`graph.resolve.judgements`).
+LINKS_AMONG_QUERY = f"""
+UNWIND $ids AS id
+MATCH (a:{Label.PARTY} {{id: id}})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
+WHERE b.id IN $ids
+RETURN a.id AS a, b.id AS b, s.status AS status, s.score AS score, s.features AS features,
+       s.explanation AS explanation, coalesce(s.binds, false) AS binds
+""".strip()
+
+# A machine link decided again around a judgement: its status and explanation (the
+# reason it was held back, if it was); never a link an analyst decided.
+REDECIDE_MACHINE_LINKS_QUERY = f"""
+UNWIND $rows AS r
+MATCH (:{Label.PARTY} {{id: r.a}})-[s:{RelType.SAME_AS}]->(:{Label.PARTY} {{id: r.b}})
+WHERE s.status IN $machine
+SET s.status = r.status, s.explanation = r.explanation, s.scored_at = r.at
+RETURN count(s) AS changed
 """.strip()

@@ -152,6 +152,15 @@ class JudgementOut(BaseModel):
     decided_agency: str | None = Field(description="Its agency.")
     decided_at: str
     reason: str
+    links_decided_again: int = Field(
+        0, description="Automatic links around the pair decided again (a rejection splits)."
+    )
+    parties_whose_entity_changed: int = Field(
+        0, description="Parties whose entity changed, as a whole or in some agency's view."
+    )
+    networks_rebuilt_s: float | None = Field(
+        None, description="Seconds the networks took to rebuild, when an entity changed."
+    )
 
 
 @router.post(
@@ -159,8 +168,12 @@ class JudgementOut(BaseModel):
     response_model=JudgementOut,
     status_code=201,
     summary="Confirm, reject or mark unsure a link between two parties",
-    description="A rejection stands: no later automatic run links the pair again. "
-    "Entities are recomputed at once. The caller is recorded as the one who decided; "
+    description="For analysts. A judgement takes effect at once and stands: no later "
+    "automatic run overrides it. A confirmation joins the two entities; a rejection keeps "
+    "the parties apart, and where other links still made them one entity those links are "
+    "decided again around it, so the entity splits; unsure keeps the pair as it is and "
+    "leaves it in the review queue (GET /v1/suggestions). Entities and networks answer "
+    "accordingly from the next request. The caller is recorded as the one who decided; "
     "both parties must be visible to the caller's agency.",
     responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
 )
