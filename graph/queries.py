@@ -145,6 +145,8 @@ def all_queries() -> dict[str, str]:
         found[f"node_by_id_query({label.name})"] = node_by_id_query(label)
     for label in ANCHOR_LABELS:
         found[f"expand_query({label.name})"] = expand_query(label)
+    for label in ARTEFACT_RELS:
+        found[f"artefact_holders_query({label.name})"] = artefact_holders_query(label)
     found["path_step_query(None)"] = path_step_query()
     found["path_step_query(None, bounded=True)"] = path_step_query(bounded=True)
     found["path_step_query(None, details=True)"] = path_step_query(details=True)
@@ -1622,4 +1624,40 @@ MATCH (:{Label.PARTY} {{id: r.a}})-[s:{RelType.SAME_AS}]->(:{Label.PARTY} {{id: 
 WHERE s.status IN $machine
 SET s.status = r.status, s.explanation = r.explanation, s.scored_at = r.at
 RETURN count(s) AS changed
+""".strip()
+
+# The artefacts a search box lookup reads (`graph.identifiers`), with the relationship
+# a party holds each by.
+ARTEFACT_RELS: dict[Label, RelType] = {
+    Label.PHONE: RelType.HAS_PHONE,
+    Label.EMAIL: RelType.HAS_EMAIL,
+    Label.IDENTIFIER: RelType.HAS_IDENTIFIER,
+    Label.ADDRESS: RelType.HAS_ADDRESS,
+}
+
+
+def artefact_holders_query(label: Label) -> str:
+    """The parties the viewer `$see` / `$view` may see holding an artefact of `label`
+    among `$ids`, by a record it may see: [artefact, party, name, country, entity]."""
+    return f"""
+UNWIND $ids AS id
+MATCH (x:{label} {{id: id}})<-[h:{ARTEFACT_RELS[label]}]-(p:{Label.PARTY})
+WHERE {visible("h")} AND {visible("p")}
+RETURN x.id AS artefact, p.id AS party, {shown_name("p")} AS name, p.country AS country,
+       {view_cluster("p")} AS entity
+""".strip()
+
+
+# Per party of `$ids`: how many seizures the viewer sees name a member of its entity
+# (in the viewer's view).
+ENTITY_SEIZURE_COUNTS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+WHERE {visible("p")}
+WITH p, p.cluster AS cluster, {view_cluster("p")} AS entity
+MATCH (m:{Label.PARTY} {{cluster: cluster}})
+WHERE {visible("m")} AND {view_cluster("m")} = entity
+MATCH (m)<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("r")}
+RETURN p.id AS id, count(DISTINCT s) AS seizures
 """.strip()

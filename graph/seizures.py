@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph import queries
@@ -545,6 +545,41 @@ def list_seizures(
     if len(rows) > limit:
         last = items[-1]
         next_cursor = encode_cursor(last.seizure_date, last.id)
+    return SeizurePage(items=items, next_cursor=next_cursor, limit=limit, filters=filters)
+
+
+def list_entity_seizures(
+    store: GraphStore,
+    viewer: Viewer,
+    entity: str,
+    filters: SeizureFilters,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> SeizurePage:
+    """`list_seizures` over every party of the entity of `entity` (an entity or Party
+    id) in the viewer's view: each member's page from the same cursor, merged newest
+    first, a seizure naming two members once. NotFound when the viewer sees no such
+    party."""
+    found = store.read(queries.ENTITY_MEMBERS_QUERY, id=entity, **viewer.params)
+    if not found or found[0]["entity"] is None:
+        raise NotFound(f"No entity or party has the id {entity!r}.")
+    merged: dict[str, SeizureSummary] = {}
+    more = False
+    for member in sorted(item[0] for item in found[0]["members"]):
+        page = list_seizures(
+            store, viewer, replace(filters, party=member), limit=limit, cursor=cursor
+        )
+        more = more or page.next_cursor is not None
+        for item in page.items:
+            merged.setdefault(item.id, item)
+    # The listing's order: newest first, then id ascending.
+    ordered = sorted(merged.values(), key=lambda s: s.id)
+    ordered.sort(key=lambda s: s.seizure_date or "", reverse=True)
+    items = ordered[:limit]
+    next_cursor = None
+    if len(ordered) > limit or (more and items):
+        next_cursor = encode_cursor(items[-1].seizure_date, items[-1].id)
     return SeizurePage(items=items, next_cursor=next_cursor, limit=limit, filters=filters)
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.answer import json_answer, noted
 from api.auth import AnalystDep, LookupDep
 from api.deps import StoreDep
 from api.problems import Problem
 from graph.errors import InvalidInput
+from graph.identifiers import agency_region, read_phone
 from graph.model import LinkStatus
 from graph.resolve.entities import Judgement, judge
-from graph.resolve.match import QueryParty, match_parties
+from graph.resolve.match import QueryParty, match_parties, query_profile
 from graph.resolve.score import AUTO_THRESHOLD
+from ingest.normalise.countries import resolve_country
 
 router = APIRouter(tags=["resolution"])
 
@@ -26,12 +28,24 @@ class MatchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["party"] = Field("party", description="What is looked for (parties for now).")
-    name: str = Field(min_length=1, max_length=300)
+    name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=300,
+        description="May be left out when an identifier is given: a query of a phone, "
+        "email, registration number or address alone is scored by what it shares.",
+    )
     country: str | None = Field(None, max_length=60, description="Code or name, any spelling.")
     address: str | None = Field(None, max_length=500)
     phone: str | None = Field(None, max_length=60)
     email: str | None = Field(None, max_length=200)
     registration_id: str | None = Field(None, max_length=60)
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> MatchQuery:
+        if not any((self.name, self.phone, self.email, self.registration_id, self.address)):
+            raise ValueError("a query needs a name, or a phone, email, registration_id or address")
+        return self
 
 
 class MatchRequest(BaseModel):
@@ -70,11 +84,47 @@ class MatchCandidate(BaseModel):
 class MatchResult(BaseModel):
     query: MatchQuery
     candidates: list[MatchCandidate]
+    read: list[str] = Field(
+        default_factory=list,
+        description="How identifiers were read (a phone without its country code: in the "
+        "query's country, else in the caller's agency's jurisdiction).",
+    )
+    problems: list[str] = Field(
+        default_factory=list, description="What in the query could not be read, and why."
+    )
 
 
 class MatchResponse(BaseModel):
     threshold: float
     results: list[MatchResult]
+
+
+def read_query(q: MatchQuery, region: str | None) -> tuple[QueryParty, list[str], list[str]]:
+    """The query as matching takes it, how its identifiers were read, and what could
+    not be (a phone without country code is read in the query's country, else in
+    `region`, the caller's agency's jurisdiction)."""
+    notes: list[str] = []
+    phone = q.phone
+    country = resolve_country(q.country) if q.country else None
+    if q.phone:
+        number, how = read_phone(q.phone, country, region)
+        if number:
+            phone = number
+            notes.append(f"phone {q.phone!r} read as {number}, {how}")
+    party = QueryParty(
+        name=q.name or "",
+        country=q.country,
+        address=q.address,
+        phone=phone,
+        email=q.email,
+        registration_id=q.registration_id,
+    )
+    _, problems = query_profile(party)
+    if q.phone and phone == q.phone:
+        problems = [
+            p.replace("is not a phone number", f"is not a phone number ({how})") for p in problems
+        ]
+    return party, notes, problems
 
 
 @router.post(
@@ -93,17 +143,8 @@ async def match(
     threshold: Annotated[float, Query(ge=0.5, le=1.0)] = AUTO_THRESHOLD,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> Response:
-    batch = [
-        QueryParty(
-            name=q.name,
-            country=q.country,
-            address=q.address,
-            phone=q.phone,
-            email=q.email,
-            registration_id=q.registration_id,
-        )
-        for q in body.queries
-    ]
+    read = [read_query(q, agency_region(viewer)) for q in body.queries]
+    batch = [party for party, _, _ in read]
 
     def build() -> MatchResponse:
         found = match_parties(store, viewer, batch, threshold=threshold, limit=limit)
@@ -113,8 +154,12 @@ async def match(
                 MatchResult(
                     query=query,
                     candidates=[MatchCandidate(**c.__dict__) for c in candidates],
+                    read=notes,
+                    problems=problems,
                 )
-                for query, candidates in zip(body.queries, found, strict=True)
+                for query, candidates, (_, notes, problems) in zip(
+                    body.queries, found, read, strict=True
+                )
             ],
         )
 
