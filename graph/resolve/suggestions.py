@@ -171,6 +171,7 @@ def review_queue(
     """A page of the pending links the viewer may see, in `sort` order; filtered to
     links with a party of one of `jurisdictions` (ISO codes), or touching the entity
     (in the viewer's view) of `entity` (an entity or party id)."""
+    sort = QueueSort(sort)
     after = _decode(cursor, sort) if cursor else None
     network_view = _network_view(store, viewer)
     rows = [
