@@ -23,15 +23,19 @@ from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     analysis,
     entities,
+    exchange,
+    exports,
     graph_routes,
     health,
     networks,
+    pictures,
     principals,
     resolution,
     seizures,
     stats,
     suggestions,
 )
+from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
 
@@ -85,8 +89,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         stats.router,
         analysis.router,
         networks.router,
+        pictures.router,
+        exports.router,
         principals.router,
+        exchange.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)
+    mount_workspace(app, settings)
     return app

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +34,13 @@ from api.problems import PROBLEM_MEDIA_TYPE, Problem, route_template
 # Routes whose calls are not audited: liveness and readiness probes run every few
 # seconds and reveal nothing; the documentation is public.
 UNAUDITED = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json"})
+# Routes whose body carries a secret (the workspace's sign-in form holds a key, its
+# forms a cross-site token): the audit records its size only.
+SECRET_BODIES = frozenset({"/signin", "/signout"})
+# An API key pasted where it does not belong (a search box, a query string) is
+# never written to the audit either.
+_KEY = re.compile(r"ipr_[A-Za-z0-9_-]{8,}")
+_KEY_WITHHELD = "ipr_(withheld)"
 
 
 def _problem_bytes(status: int, kind: str, title: str, detail: str, scope: Scope) -> bytes:
@@ -48,20 +56,23 @@ def _problem_bytes(status: int, kind: str, title: str, detail: str, scope: Scope
 
 
 def _query(scope: Scope) -> dict[str, Any]:
-    raw = scope.get("query_string", b"").decode("latin-1")
+    raw = _KEY.sub(_KEY_WITHHELD, scope.get("query_string", b"").decode("latin-1"))
     parsed = parse_qs(raw, keep_blank_values=True)
     return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
 
 
-def _body_for_audit(body: bytearray, total: int) -> Any:
+def _body_for_audit(body: bytearray, total: int, path: str = "") -> Any:
     if not total:
         return None
+    if path in SECRET_BODIES:
+        return {"withheld": True, "bytes": total}
+    text = _KEY.sub(_KEY_WITHHELD, body.decode("utf-8", "replace"))
     if total <= BODY_KEPT:
         try:
-            return json.loads(body)
+            return json.loads(text)
         except ValueError:
-            return body.decode("utf-8", "replace")
-    return {"cut": True, "bytes": total, "start": body[:BODY_KEPT].decode("utf-8", "replace")}
+            return text
+    return {"cut": True, "bytes": total, "start": text}
 
 
 class GuardMiddleware:
@@ -115,7 +126,7 @@ class GuardMiddleware:
                     return
                 if audited:
                     try:
-                        self._write(scope, status, started, _body_for_audit(kept, seen))
+                        self._write(scope, status, started, _body_for_audit(kept, seen, path))
                     except AuditUnavailable:
                         replaced = True
                         await _send_problem(

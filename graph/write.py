@@ -10,6 +10,7 @@ retried or re-run batch ends in the same graph.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -306,7 +307,16 @@ def _write(
                 )
             )
         to_write.append(seizure)
-        rows.append({"id": seizure.id, "props": seizure.props, "history": history})
+        rows.append(
+            {
+                "id": seizure.id,
+                "props": seizure.props,
+                "history": history,
+                # Kept from the first version on: the opaque reference a partner's
+                # hit names the seizure by (`graph.exchange`), never its id.
+                "reference": f"ref-{secrets.token_hex(10)}",
+            }
+        )
     if not to_write:
         return outcome, new_roles
     # Element ids of the nodes written, by label and id: the links find their
