@@ -5,7 +5,7 @@ exception. Every route but the probes and the documentation needs an API key
 (`api.auth`), every call is audited before its answer leaves and bodies are bounded
 (`api.middleware`), every error is an RFC 9457 problem (`api.problems`). A
 database that is away gives 503 with `Retry-After`, never a 500 or a hang (the
-store's timeouts bound every call).
+store's timeouts bound every call, `api.stall` a database that is frozen).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from api.auth import PrincipalCache
 from api.docs import serve_docs_offline
 from api.middleware import GuardMiddleware
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
+from api.stall import DatabaseCheck, StallGuard
 from api.routes import (
     analysis,
     entities,
@@ -57,10 +58,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             yield
         finally:
             audit.close()
+            check.close()
             if owned:
                 app.state.store.close()
 
     audit = AuditLog(settings.audit_dir, fsync=settings.audit_fsync)
+    check = DatabaseCheck()
 
     app = FastAPI(
         title="iprgraph",
@@ -73,6 +76,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.audit = audit
     app.state.principals = PrincipalCache(settings.data_dir)
+    # Inside the audit's middleware, so that a call answered 503 for a frozen
+    # database is audited as such.
+    app.add_middleware(StallGuard, check_after_s=settings.api_stall_check_s, check=check)
     app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
     app.include_router(health.router)
     for router in (
