@@ -58,9 +58,13 @@ def _body_for_audit(body: bytearray, total: int) -> Any:
         return None
     if total <= BODY_KEPT:
         try:
-            return json.loads(body)
-        except ValueError:
+            parsed = json.loads(body)
+            # A lone surrogate (`"\ud800"`) parses but cannot be written as UTF-8:
+            # such a body is kept as the text that was sent.
+            json.dumps(parsed, ensure_ascii=False).encode()
+        except ValueError:  # UnicodeEncodeError included
             return body.decode("utf-8", "replace")
+        return parsed
     return {"cut": True, "bytes": total, "start": body[:BODY_KEPT].decode("utf-8", "replace")}
 
 

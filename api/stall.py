@@ -90,11 +90,7 @@ class StallGuard:
         self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or self.check_after_s <= 0
-            or scope.get("path") in _NO_DATABASE
-        ):
+        if scope["type"] != "http" or self.check_after_s <= 0 or scope.get("path") in _NO_DATABASE:
             await self.app(scope, receive, send)
             return
         started = False

@@ -122,8 +122,7 @@ def test_a_statement_past_the_time_limit_is_stopped_by_the_database(
     # No client deadline here: the error is the database's (TransactionTimedOut).
     with pytest.raises(QueryTimeout):
         own_store.write(
-            "MATCH (a:SlowProbe), (b:SlowProbe) WHERE a.i < b.i "
-            "CREATE (:SlowMade {a: a.i, b: b.i})"
+            "MATCH (a:SlowProbe), (b:SlowProbe) WHERE a.i < b.i CREATE (:SlowMade {a: a.i, b: b.i})"
         )
     assert own_store.read("MATCH (n:SlowMade) RETURN count(n) AS n") == [{"n": 0}]
     time.sleep(STATEMENT_TIMEOUT_S)
