@@ -19,6 +19,7 @@ from api.problems import Problem
 from api.schemas import SeizureStatistics
 from graph import seizures as service
 from graph.seizures import SeizureGroup
+from ingest import csvsafe
 
 router = APIRouter(tags=["statistics"])
 
@@ -104,7 +105,10 @@ def _number(value: float) -> str:
 def stats_csv(stats: service.SeizureStats) -> str:
     """One row per group; the first column is named after the grouping."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Cells a spreadsheet would run as formulas are neutralised (a mark or a port
+    # name comes from an agency's record); quoted only where CSV needs it, the
+    # format partners' scripts read.
+    writer = csvsafe.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow((stats.group_by.value, *CSV_COLUMNS))
     for group in stats.groups:
         writer.writerow(

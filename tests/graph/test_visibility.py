@@ -180,8 +180,7 @@ def test_a_busy_node_is_a_hub_by_what_the_viewer_sees_of_it(
         _record(record_id=f"OPEN-{n}", containers=[box], handling={"tlp": "GREEN"})
         for n in range(70)
     ] + [
-        _record(record_id=f"RED-{n}", containers=[box], handling={"tlp": "RED"})
-        for n in range(50)
+        _record(record_id=f"RED-{n}", containers=[box], handling={"tlp": "RED"}) for n in range(50)
     ]
     load_records(store, tmp_path, records)
     for viewer, degree, hub in ((CBP, 70, False), (HK, 120, True), (CBP, 70, False)):
