@@ -26,15 +26,20 @@ from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     analysis,
     entities,
+    exchange,
+    exports,
     graph_routes,
     health,
     networks,
+    pictures,
     principals,
+    records,
     resolution,
     seizures,
     stats,
 )
 from api.stall import DatabaseCheck, StallGuard
+from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
 
@@ -87,7 +92,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Inside the audit's middleware, so that a call answered 503 for a frozen
     # database is audited as such.
     app.add_middleware(StallGuard, check_after_s=settings.api_stall_check_s, check=check)
-    app.add_middleware(GuardMiddleware, audit=audit, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        GuardMiddleware,
+        audit=audit,
+        max_body_bytes=settings.api_max_body_bytes,
+        larger={"/v1/records": (settings.api_max_push_bytes, "IPRGRAPH_API_MAX_PUSH_BYTES")},
+    )
     app.include_router(health.router)
     for router in (
         graph_routes.router,
@@ -97,7 +107,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         stats.router,
         analysis.router,
         networks.router,
+        pictures.router,
+        exports.router,
         principals.router,
+        records.router,
+        exchange.router,
     ):
         # Text that is not text is refused before anything reads it; heavy calls
         # hold one of their principal's slots (`api.limits`).
@@ -108,4 +122,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             dependencies=[TextDep, HeavyCallDep],
         )
     serve_docs_offline(app)
+    mount_workspace(app, settings)
     return app

@@ -94,6 +94,16 @@ class AuditLog:
         assert self._head_fd is not None
         return self._fd, self._head_fd
 
+    def ready(self) -> None:
+        """Open the log, or AuditUnavailable: for a change that must not be made
+        when it cannot be audited."""
+        try:
+            with self._lock:
+                self._open()
+        except OSError as exc:
+            self._fd = None
+            raise AuditUnavailable(f"the audit log {self.path} cannot be written: {exc}") from exc
+
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Write `entry` as the next link of the chain; returns it with `seq`,
         `prev` and `hash`. AuditUnavailable when it cannot be written."""

@@ -2,9 +2,10 @@
 
 Every route but `/healthz`, `/readyz` and the documentation takes a key as
 `Authorization: Bearer <key>` (OpenAPI's `securitySchemes`, so /docs has an
-Authorize button): 401 for no key, a key iprgraph never issued, or a revoked one;
-403 for a role the route is not for. Routes take the outcome as a `Viewer`
-(`graph.access`): the agency whose view their answer is computed over.
+Authorize button), or, for a GET, the session cookie of the web workspace
+(`api.workspace.sessions`): 401 for no key, a key iprgraph never issued, or a
+revoked one; 403 for a role the route is not for. Routes take the outcome as a
+`Viewer` (`graph.access`): the agency whose view their answer is computed over.
 
 A process keeps the principals it looked up for `CACHE_S` seconds (a lookup is a
 round trip to the graph, a quarter of a 1-hop answer), and forgets them all at once
@@ -12,7 +13,8 @@ when a principal is revoked on this host: revoking (`iprgraph principals revoke`
 `DELETE /v1/principals/{id}`) touches `REVOKED_STAMP` in the data directory, which
 every API process of the host checks on every call (a `stat`, microseconds). So a
 revoked key stops working at once in every process of the host, and within
-`CACHE_S` on other hosts sharing the graph.
+`CACHE_S` on other hosts sharing the graph. A workspace session reads its principal
+from the graph on every call, so a revocation ends it at once everywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
 from api.problems import forbidden, unauthorized
+from api.workspace.sessions import session_principal
 from graph.access import READERS, Role, Viewer
 from graph.config import Settings
 from graph.principals import KEY_PREFIX, Principal, authenticate, hash_key
@@ -94,6 +97,11 @@ async def current_principal(
     """The principal holding the key the call presents: from this process's cache,
     or looked up in the graph (in the thread pool: it blocks)."""
     if credentials is None or not credentials.credentials:
+        # A browser signed in to the workspace follows the links of its pages (a
+        # picture's API answers, an export) with its session cookie: GET only.
+        session = await run_in_threadpool(session_principal, request, store)
+        if session is not None:
+            return session
         raise unauthorized(
             "This route needs an API key, sent as 'Authorization: Bearer <key>'; "
             "'iprgraph principals create' makes one."
@@ -146,3 +154,6 @@ LookupDep = Annotated[Viewer, Depends(allow(*READERS, Role.PARTNER))]
 AnalystDep = Annotated[Viewer, Depends(allow(Role.ANALYST))]
 # Principals and agreements.
 AdminDep = Annotated[Viewer, Depends(allow(Role.ADMIN))]
+# Pushing one's own agency's records (`POST /v1/records`): its feeds (systems) and
+# its analysts.
+PushDep = Annotated[Viewer, Depends(allow(Role.FEED, Role.ANALYST))]

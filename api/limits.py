@@ -39,6 +39,7 @@ from graph.principals import Principal
 _HEAVY: dict[str, str] = {
     "/v1/paths": "path search",
     "/v1/stats/seizures": "statistics",
+    "/v1/exchange/statistics": "statistics",
     "/v1/networks/{network_id}": "network detail",
     "/v1/pictures/": "picture",
     "/v1/export": "export",

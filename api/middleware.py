@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +34,13 @@ from api.problems import PROBLEM_MEDIA_TYPE, Problem, route_template
 # Routes whose calls are not audited: liveness and readiness probes run every few
 # seconds and reveal nothing; the documentation is public.
 UNAUDITED = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json"})
+# Routes whose body carries a secret (the workspace's sign-in form holds a key, its
+# forms a cross-site token): the audit records its size only.
+SECRET_BODIES = frozenset({"/signin", "/signout"})
+# An API key pasted where it does not belong (a search box, a query string) is
+# never written to the audit either.
+_KEY = re.compile(r"ipr_[A-Za-z0-9_-]{8,}")
+_KEY_WITHHELD = "ipr_(withheld)"
 
 
 def _problem_bytes(status: int, kind: str, title: str, detail: str, scope: Scope) -> bytes:
@@ -48,31 +56,48 @@ def _problem_bytes(status: int, kind: str, title: str, detail: str, scope: Scope
 
 
 def _query(scope: Scope) -> dict[str, Any]:
-    raw = scope.get("query_string", b"").decode("latin-1")
+    raw = _KEY.sub(_KEY_WITHHELD, scope.get("query_string", b"").decode("latin-1"))
     parsed = parse_qs(raw, keep_blank_values=True)
     return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
 
 
-def _body_for_audit(body: bytearray, total: int) -> Any:
+def _body_for_audit(body: bytearray, total: int, path: str = "") -> Any:
     if not total:
         return None
+    if path in SECRET_BODIES:
+        return {"withheld": True, "bytes": total}
+    text = _KEY.sub(_KEY_WITHHELD, body.decode("utf-8", "replace"))
     if total <= BODY_KEPT:
         try:
-            parsed = json.loads(body)
+            parsed = json.loads(text)
             # A lone surrogate (`"\ud800"`) parses but cannot be written as UTF-8:
             # such a body is kept as the text that was sent.
             json.dumps(parsed, ensure_ascii=False).encode()
         except ValueError:  # UnicodeEncodeError included
-            return body.decode("utf-8", "replace")
+            return text
         return parsed
-    return {"cut": True, "bytes": total, "start": body[:BODY_KEPT].decode("utf-8", "replace")}
+    return {"cut": True, "bytes": total, "start": text}
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, audit: AuditLog, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        audit: AuditLog,
+        max_body_bytes: int,
+        larger: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.audit = audit
         self.max_body_bytes = max_body_bytes
+        # Paths that take larger bodies: path -> (bytes, the setting that says so).
+        self.larger = larger or {}
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        return self.larger.get(
+            scope.get("path", ""), (self.max_body_bytes, "IPRGRAPH_API_MAX_BODY_BYTES")
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,8 +112,9 @@ class GuardMiddleware:
         seen = 0
         over = False
 
+        limit = self._limit(scope)[0]
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
+        if declared is not None and declared > limit:
             await self._refuse_too_large(scope, send, started, audited)
             return
 
@@ -100,7 +126,7 @@ class GuardMiddleware:
                 seen += len(chunk)
                 if len(kept) < BODY_KEPT:
                     kept.extend(chunk[: BODY_KEPT - len(kept)])
-                if seen > self.max_body_bytes:
+                if seen > limit:
                     # Stop reading: the route sees an empty end and fails, and the
                     # answer is replaced by the 413 below.
                     over = True
@@ -119,7 +145,7 @@ class GuardMiddleware:
                     return
                 if audited:
                     try:
-                        self._write(scope, status, started, _body_for_audit(kept, seen))
+                        self._write(scope, status, started, _body_for_audit(kept, seen, path))
                     except AuditUnavailable:
                         replaced = True
                         await _send_problem(
@@ -144,9 +170,10 @@ class GuardMiddleware:
     async def _refuse_too_large(
         self, scope: Scope, send: Send, started: float, audited: bool, seen: int | None = None
     ) -> None:
+        limit, setting = self._limit(scope)
         detail = (
-            f"The body is larger than the {self.max_body_bytes:,} bytes this API takes "
-            "(IPRGRAPH_API_MAX_BODY_BYTES); send fewer queries or records per call."
+            f"The body is larger than the {limit:,} bytes this API takes "
+            f"({setting}); send fewer queries or records per call."
         )
         scope["state"]["refusal"] = detail
         if audited:

@@ -153,9 +153,10 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     detail = exc.message
     errors: list[ProblemParameter] = []
-    if isinstance(exc, GraphUnavailable):
-        headers["Retry-After"] = str(exc.retry_after_s)
-    elif isinstance(exc, QueryTimeout):
+    retry_after = getattr(exc, "retry_after_s", None)
+    if retry_after is not None:  # the graph away, a quota used up
+        headers["Retry-After"] = str(retry_after)
+    if isinstance(exc, QueryTimeout):
         narrowing = _NARROWING.get(_route_path(request))
         if narrowing:
             detail = f"{detail.rstrip('.')}; narrow it with {narrowing}."

@@ -383,6 +383,19 @@ def lookups(workdir: Path) -> dict[str, Any]:
     return measure_lookups(10_000, 5, 200, 8765)
 
 
+@measurement("pictures")
+def pictures(workdir: Path) -> dict[str, Any]:
+    """Pictures of 200, 2,000 and 10,000 entities: render time, page size, and the
+    layout's settle time in headless chromium, alone and framed as the workspace
+    frames it (bench/pictures.py; needs /usr/bin/chromium or IPRGRAPH_CHROMIUM)."""
+    from bench import pictures as bench_pictures
+
+    folder = workdir / "pictures"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = bench_pictures.measure([200, 2_000, 10_000], repeat=3, settles=3, out=folder)
+    return {str(row["entities"]): row for row in rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", choices=[*MEASUREMENTS, []], default=[])

@@ -84,8 +84,10 @@ def main() -> None:
                     answers = list(pool.map(ask, routes))
                 finally:
                     os.kill(info.pid, signal.SIGCONT)
-            print(f"api_stall_check_s={args.stall_check_s:g}, "
-                  f"connection_timeout_s={settings.connection_timeout_s:g}")
+            print(
+                f"api_stall_check_s={args.stall_check_s:g}, "
+                f"connection_timeout_s={settings.connection_timeout_s:g}"
+            )
             for path, status, seconds in answers:
                 print(f"{seconds:6.2f} s  {status}  {path.split('?')[0][:60]}")
         store.close()

@@ -16,7 +16,7 @@ do not occur in the generated feeds, whose biggest has tens of entities): cluste
 of 8 to 40 entities bound inside, a few links between clusters, so the layout has
 the structure of real networks rather than a random hairball.
 
-    python -m bench.pictures [--sizes 200 2000 10000] [--repeat 3] [--out DIR]
+    python -m bench.pictures [--sizes 200 2000 10000] [--repeat 3] [--settles 3] [--out DIR]
 """
 
 from __future__ import annotations
@@ -148,8 +148,12 @@ def synthetic_network(entities: int, links_per_entity: float = 2.5, seed: int = 
     )
 
 
-def settle_in_browser(page_file: Path, timeout_s: float = 120.0) -> dict[str, Any]:
-    """Open the page in headless chromium with the network refused; what it reports."""
+def settle_in_browser(
+    page_file: Path, timeout_s: float = 120.0, framed: bool = False
+) -> dict[str, Any]:
+    """Open the page in headless chromium with the network refused; what it reports.
+    `framed`: in a 640-pixel-high frame of a laptop-sized page, as the workspace's
+    pages frame a picture (api/workspace/static/workspace.css)."""
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
@@ -169,13 +173,22 @@ def settle_in_browser(page_file: Path, timeout_s: float = 120.0) -> dict[str, An
                     route.continue_()
 
             page.route("**/*", refuse)
+            target = page_file
+            if framed:
+                target = page_file.with_name(f"framed-{page_file.name}")
+                target.write_text(
+                    f'<!doctype html><meta charset="utf-8"><h1>Network</h1>'
+                    f'<iframe src="{page_file.name}" style="width:100%;height:640px"></iframe>',
+                    encoding="utf-8",
+                )
             opened = time.perf_counter()
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(
+            page.goto(target.as_uri())
+            frame = page.frames[1] if framed else page.main_frame
+            frame.wait_for_selector(
                 "body[data-settled=true]", state="attached", timeout=timeout_s * 1000
             )
             wall = time.perf_counter() - opened
-            state = page.evaluate("window.iprgraphPicture.state")
+            state = frame.evaluate("window.iprgraphPicture.state")
         finally:
             browser.close()
     return {
@@ -187,7 +200,20 @@ def settle_in_browser(page_file: Path, timeout_s: float = 120.0) -> dict[str, An
     }
 
 
-def measure(sizes: list[int], repeat: int, out: Path) -> list[dict[str, Any]]:
+def _spread(values: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+    }
+
+
+def measure(sizes: list[int], repeat: int, settles: int, out: Path) -> list[dict[str, Any]]:
+    """Each size: render `repeat` times (median), then open the page in a fresh
+    browser `settles` times alone and `settles` times framed as the workspace frames
+    it (median, min and max of each browser figure). The load
+    average is printed with each row: the machine is shared, and a settle time
+    means little without it."""
     rows = []
     for size in sizes:
         model = synthetic_network(size)
@@ -199,13 +225,21 @@ def measure(sizes: list[int], repeat: int, out: Path) -> list[dict[str, Any]]:
             times.append(time.perf_counter() - started)
         page_file = out / f"network-{size}.html"
         page_file.write_text(html, encoding="utf-8")
-        browser = settle_in_browser(page_file)
+        load = os.getloadavg()[0]
+        opened = [settle_in_browser(page_file) for _ in range(settles)]
+        framed = [settle_in_browser(page_file, framed=True) for _ in range(settles)]
         row = {
             "entities": size,
             "links": len(model.graph.edges),
             "render_s": round(statistics.median(times), 3),
             "page_mb": round(len(html.encode("utf-8")) / 2**20, 2),
-            **browser,
+            "settle_s": _spread([o["settle_s"] for o in opened]),
+            "open_to_settled_s": _spread([o["open_to_settled_s"] for o in opened]),
+            "framed_settle_s": _spread([o["settle_s"] for o in framed]),
+            "nodes_drawn": sorted({o["nodes_drawn"] for o in opened + framed}),
+            "blocked_requests": sum(o["blocked_requests"] for o in opened + framed),
+            "console_errors": [e for o in opened + framed for e in o["console_errors"]],
+            "load_average_1m": round(load, 1),
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -215,15 +249,18 @@ def measure(sizes: list[int], repeat: int, out: Path) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 10000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="Renders per size (median).")
+    parser.add_argument(
+        "--settles", type=int, default=3, help="Browser openings per size (median, min, max)."
+    )
     parser.add_argument("--out", type=Path, default=None, help="Keep the pages in this folder.")
     args = parser.parse_args()
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        measure(args.sizes, args.repeat, args.out)
+        measure(args.sizes, args.repeat, args.settles, args.out)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            measure(args.sizes, args.repeat, Path(folder))
+            measure(args.sizes, args.repeat, args.settles, Path(folder))
 
 
 if __name__ == "__main__":

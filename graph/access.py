@@ -57,6 +57,7 @@ class Role(StrEnum):
     ANALYST = "analyst"  # an investigator's reads, plus judgements and watch lists
     PARTNER = "partner"  # lookups only: hit / no-hit, exchange statistics, requests
     ADMIN = "admin"  # principals, keys and agreements; reads as an investigator
+    FEED = "feed"  # a system of an agency that pushes its records; reads nothing
 
 
 # Roles that read the graph (search, seizures, entities, link analysis, networks...).

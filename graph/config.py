@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     # API to the others (BENCHMARKS.md).
     api_heavy_concurrent: int = Field(default=2, ge=1, le=64)
     api_heavy_per_minute: int = Field(default=30, ge=1, le=10_000)
+    # `POST /v1/records`: the largest batch of pushed records (bytes and records);
+    # larger loads go through `iprgraph ingest`.
+    api_max_push_bytes: int = Field(default=8 << 20, ge=1024)
+    api_max_push_records: int = Field(default=5000, ge=1)
     # Sync every audit entry to disk before the answer leaves (a disk flush per
     # call); off, entries are written but a power loss may take the last ones.
     audit_fsync: bool = False

@@ -35,13 +35,26 @@ class Label(StrEnum):
     # Who may call the API: one agency, one role, a hashed key (`graph.principals`).
     # Not a fact of any record: never shown, walked or counted as one.
     PRINCIPAL = "Principal"
+    # Partner exchange (`graph.exchange`): an agreement between two agencies, a
+    # detailed request filed under one, and the count of requests of one period.
+    AGREEMENT = "Agreement"
+    REQUEST = "Request"
+    QUOTA = "Quota"
 
 
-# Labels of what the records say (the graph an agency sees, counts and walks); the
-# others are iprgraph's own bookkeeping.
-RECORD_LABELS: tuple[Label, ...] = tuple(
-    label for label in Label if label not in (Label.BLOCK_KEY, Label.NETWORK, Label.PRINCIPAL)
+# iprgraph's own bookkeeping: never a fact of a record.
+SYSTEM_LABELS: frozenset[Label] = frozenset(
+    {
+        Label.BLOCK_KEY,
+        Label.NETWORK,
+        Label.PRINCIPAL,
+        Label.AGREEMENT,
+        Label.REQUEST,
+        Label.QUOTA,
+    }
 )
+# Labels of what the records say (the graph an agency sees, counts and walks).
+RECORD_LABELS: tuple[Label, ...] = tuple(label for label in Label if label not in SYSTEM_LABELS)
 
 
 class PartyRole(StrEnum):
@@ -169,6 +182,8 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.NETWORK, "view"),
     # Every API call finds its principal by the hash of the key it presents.
     (Label.PRINCIPAL, "key_hash"),
+    # A partner's detailed request names a seizure by the reference a hit gave.
+    (Label.SEIZURE, "reference"),
 )
 
 

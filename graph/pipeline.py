@@ -1,21 +1,38 @@
-"""The one pipeline: load feeds, resolve the parties they touched, rebuild networks.
+"""The one pipeline: load feeds, resolve the parties they touched, update their
+networks, raise alerts.
 
-The command line (`iprgraph ingest`, `resolve`, `demo`) runs it, and so will every
-other way records reach the graph, so that a record is always loaded, resolved and
-in its network by the same sequence. Presentation stays with the caller: progress
-is reported through the optional callbacks of `Progress`.
+The command line (`iprgraph ingest`, `resolve`, `judge`, `demo`) and the API
+(`POST /v1/records`) run it, so that a record is always loaded, resolved and in its
+network by the same sequence. Presentation stays with the caller: progress is
+reported through the optional callbacks of `Progress`.
+
+Loads run side by side (every write is an idempotent MERGE, `graph.write`); what
+follows a load (resolution, networks, alerts) runs one at a time, under a lock file
+in the data directory (`PipelineLock`), and works on whatever is queued when it
+starts, whoever loaded it. So two pushes at once, or a push during an ingest, end in
+the graph of one after the other. (Processes on other hosts sharing one Neo4j
+server do not share the lock file.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.analysis.networks import BuildReport, build_networks
+from graph.analysis.networks import build_networks
+from graph.analysis.networks.incremental import UpdateReport, update_networks
 from graph.errors import IprgraphError
+from graph.live import queries as live
 from graph.load import Loader, LoadInterrupted
+from graph.resolve.entities import Judgement, judge
 from graph.resolve.service import ResolveReport
 from graph.resolve.service import resolve as resolve_parties
 from graph.store import GraphStore
@@ -46,7 +63,7 @@ class Progress:
 class PipelineReport:
     files: list[FileReport] = field(default_factory=list)
     resolution: ResolveReport | None = None
-    networks: BuildReport | None = None
+    networks: UpdateReport | None = None
     # What stopped the run before its end (the database went away), if anything:
     # the files not loaded are reported failed, and no resolution ran.
     stopped: Exception | None = None
@@ -117,15 +134,70 @@ def load_feeds(
     return reports, None
 
 
+# The lock of the steps after a load, per lock file, within this process (flock
+# also excludes other processes).
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def pipeline_lock(path: Path | None) -> Iterator[None]:
+    """Hold the pipeline's lock (`path`, a file in the data directory; None: this
+    process only)."""
+    key = path or Path("/")
+    with _LOCKS_GUARD:
+        local = _LOCKS.setdefault(key, threading.Lock())
+    with local:
+        if path is None:
+            yield
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def refresh(
-    store: GraphStore, *, full: bool = False, progress: Progress | None = None
-) -> tuple[ResolveReport, BuildReport]:
-    """What follows a load: resolve the queued parties (all with `full`), then
-    rebuild the networks over the entities that gives."""
+    store: GraphStore,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    lock: Path | None = None,
+) -> tuple[ResolveReport, UpdateReport]:
+    """What follows a load: resolve the queued parties (all with `full`), then update
+    the networks around the parties resolution compared or moved to another entity
+    (a full build after a full resolution)."""
     progress = progress or Progress()
-    resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
-    progress.building_networks()
-    return resolution, build_networks(store)
+    with pipeline_lock(lock):
+        resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
+        progress.building_networks()
+        if full:
+            networks = UpdateReport(full_build="every party was resolved again")
+            networks.full = build_networks(store)
+            networks.seconds = networks.full.seconds
+        else:
+            networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
+    return resolution, networks
+
+
+def judge_and_update(
+    store: GraphStore, judgement: Judgement, *, lock: Path | None = None, **kwargs: Any
+) -> tuple[dict[str, Any], UpdateReport]:
+    """Record an analyst's decision (`graph.resolve.entities.judge`) and update the
+    networks of the two parties' entities, before and after it."""
+    with pipeline_lock(lock):
+        ids = [judgement.a, judgement.b]
+        before = {
+            row["cluster"] or row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
+        }
+        mates = {
+            row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=sorted(before))
+        }
+        result = judge(store, judgement, **kwargs)
+        return result, update_networks(store, {*ids, *mates})
 
 
 def run(
@@ -136,6 +208,7 @@ def run(
     normaliser: Normaliser | None = None,
     resolve: bool = True,
     progress: Progress | None = None,
+    lock: Path | None = None,
 ) -> PipelineReport:
     """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks.
 
@@ -147,7 +220,79 @@ def run(
     report = PipelineReport(files=files, stopped=stopped)
     if resolve and stopped is None:
         try:
-            report.resolution, report.networks = refresh(store, progress=progress)
+            report.resolution, report.networks = refresh(store, progress=progress, lock=lock)
         except Exception as exc:  # the caller shows the files' summary, then this
             report.stopped = exc
     return report
+
+
+@dataclass
+class PushReport:
+    """What a push of records came to: the pipeline's report of its one feed, and
+    each rejected record with its reason."""
+
+    pipeline: PipelineReport
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def file(self) -> FileReport:
+        return self.pipeline.files[0]
+
+
+def _rejected(report: FileReport) -> list[dict[str, Any]]:
+    """The rejected records of a load, from its quarantine file: line, record id
+    (when the record has one), reason."""
+    if not report.quarantine_file:
+        return []
+    out: list[dict[str, Any]] = []
+    with Path(report.quarantine_file).open(encoding="utf-8") as handle:
+        for text in handle:
+            entry = json.loads(text)
+            record_id = None
+            try:
+                raw = json.loads(entry.get("raw") or "null")
+                if isinstance(raw, dict) and isinstance(raw.get("record_id"), str):
+                    record_id = raw["record_id"]
+            except ValueError:
+                pass
+            out.append(
+                {"line": entry.get("line"), "record_id": record_id, "reason": entry["reason"]}
+            )
+    return out
+
+
+def push(
+    store: GraphStore,
+    body: bytes,
+    *,
+    ndjson: bool,
+    agency: str,
+    data_dir: Path,
+    normaliser: Normaliser | None = None,
+    lock: Path | None = None,
+) -> PushReport:
+    """Load a batch of canonical records sent by `agency` (a JSON array, or NDJSON),
+    then resolve and update networks, as `iprgraph ingest` does for a file.
+
+    The batch is kept first, as it came, under `data_dir/pushed/<agency>/` (named by
+    its SHA-256: the same batch again is the same file, and loads nothing new); a
+    record that names another agency is refused with its reason, like every
+    rejected record, in the quarantine."""
+    digest = hashlib.sha256(body).hexdigest()
+    folder = data_dir / "pushed" / agency
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{digest[:32]}.{'ndjson' if ndjson else 'json'}"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        partial.replace(path)
+    report = run(
+        store,
+        [Feed(path, None, agency)],
+        data_dir / "quarantine" / "pushed" / agency,
+        normaliser=normaliser,
+        lock=lock,
+    )
+    return PushReport(report, _rejected(report.files[0]))

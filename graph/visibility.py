@@ -21,7 +21,7 @@ from typing import Any
 
 from graph import queries
 from graph.access import Viewer
-from graph.model import DISPLAY_KEYS, Label
+from graph.model import DISPLAY_KEYS, SYSTEM_LABELS, Label
 from graph.store import GraphStore, Tx
 
 
@@ -32,7 +32,7 @@ def _by_label(targets: Iterable[list[Any]]) -> dict[Label, set[str]]:
     for labels, node_id in targets:
         for name in labels:
             label = known.get(name)
-            if label is not None and label not in (Label.BLOCK_KEY, Label.NETWORK):
+            if label is not None and label not in SYSTEM_LABELS:
                 found[label].add(node_id)
                 break
     return found

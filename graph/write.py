@@ -10,6 +10,7 @@ retried or re-run batch ends in the same graph.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from graph import queries
 from graph.errors import ConstraintViolation
+from graph.live import queries as live_queries
 from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import refresh_after_correction
@@ -306,7 +308,16 @@ def _write(
                 )
             )
         to_write.append(seizure)
-        rows.append({"id": seizure.id, "props": seizure.props, "history": history})
+        rows.append(
+            {
+                "id": seizure.id,
+                "props": seizure.props,
+                "history": history,
+                # Kept from the first version on: the opaque reference a partner's
+                # hit names the seizure by (`graph.exchange`), never its id.
+                "reference": f"ref-{secrets.token_hex(10)}",
+            }
+        )
     if not to_write:
         return outcome, new_roles
     # Element ids of the nodes written, by label and id: the links find their
@@ -348,4 +359,9 @@ def _write(
                 raise _NodeRewritten(link.name)
     if superseded:
         refresh_after_correction(tx, superseded)
+        # The parties the old versions named are resolved again, and their networks
+        # worked out again, like those the new versions name.
+        dropped = sorted({target for labels, target in superseded if Label.PARTY in labels})
+        if dropped:
+            tx.run(live_queries.QUEUE_PARTIES_QUERY, ids=dropped)
     return outcome, new_roles

@@ -24,15 +24,17 @@ class Guarded:
 
 
 @contextlib.contextmanager
-def guarded_page(browser: Any, allowed_origin: str) -> Iterator[Guarded]:
-    """A page whose requests go only to `allowed_origin` (and data:/blob: URLs)."""
+def guarded_page(browser: Any, allowed_origin: str, *also: str) -> Iterator[Guarded]:
+    """A page whose requests go only to `allowed_origin` (and `also`, and data:/blob:
+    URLs)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()
     guarded = Guarded(page)
 
     def route(request_route: Any) -> None:
         url = request_route.request.url
-        if url.startswith((allowed_origin + "/", "data:", "blob:")) or url == allowed_origin:
+        origins = (allowed_origin, *also)
+        if url.startswith((*(o + "/" for o in origins), "data:", "blob:")) or url in origins:
             request_route.continue_()
         else:
             guarded.blocked.append(url)

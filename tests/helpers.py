@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -69,6 +70,25 @@ def keyed_api(
         serve_in_thread(app) as base_url,
         httpx.Client(base_url=base_url, timeout=30, headers=auth(key)) as client,
     ):
+        yield client
+
+
+def form_token(html: str) -> str:
+    """The cross-site token a workspace page's form carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, html
+    return found.group(1)
+
+
+@contextlib.contextmanager
+def workspace_client(base_url: str, key: str) -> Iterator[httpx.Client]:
+    """A client signed in to the web workspace at `base_url` with `key`, through its
+    sign-in form (its cross-site token and cookie), as a browser signs in."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        form = client.get("/signin")
+        assert form.status_code == 200, form.text
+        signed = client.post("/signin", data={"key": key, "csrf_token": form_token(form.text)})
+        assert signed.status_code == 303 and signed.headers["location"] == "/", signed.text
         yield client
 
 

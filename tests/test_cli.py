@@ -67,6 +67,7 @@ def test_demo_loads_the_examples(data_dir: Path) -> None:
     result = run_cli("demo", "--no-serve", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     assert "seizures.ndjson" in result.stdout
+    assert "The web workspace: http://127.0.0.1:8000/" in result.stdout
     status = json.loads(run_cli("db", "status", "--json", data_dir=data_dir).stdout)
     assert status["nodes"] > 50
 

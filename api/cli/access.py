@@ -30,7 +30,7 @@ def _out(principal: service.Principal) -> dict[str, Any]:
 @principals_app.command("create")
 def principals_create(
     agency: Annotated[str, typer.Option(help="The principal's agency (HK-CED, US-CBP...).")],
-    role: Annotated[Role, typer.Option(help="investigator, analyst, partner or admin.")],
+    role: Annotated[Role, typer.Option(help="investigator, analyst, partner, admin or feed.")],
     name: Annotated[str, typer.Option(help="Who or what holds the key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:

@@ -3,13 +3,20 @@ sentences, and the store opened with its schema."""
 
 from __future__ import annotations
 
+import getpass
 import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from api.audit import AuditLog, AuditUnavailable
 from graph.config import Settings, get_settings
 from graph.embedded import EmbeddedServer
 from graph.errors import IprgraphError
@@ -80,3 +87,49 @@ def open_store(settings: Settings, *, for_api: bool = False) -> GraphStore:
             store = GraphStore.open(settings)
         ensure_schema(store)
     return store
+
+
+@contextmanager
+def audited(settings: Settings, command: str, params: dict[str, Any]) -> Iterator[None]:
+    """A change made at the command line, written to the API's audit log as the
+    operator's (the operating-system user): the log is opened first, so that a change
+    that could not be audited is not made, and the entry is written once the change
+    is made or refused, with the status the API would have answered."""
+    log = AuditLog(settings.audit_dir, fsync=settings.audit_fsync)
+    try:
+        log.ready()
+    except AuditUnavailable as exc:
+        raise IprgraphError(f"Nothing was changed: {exc}.") from exc
+    status, reason = 200, None
+    try:
+        yield
+    except IprgraphError as exc:
+        status, reason = exc.status_code, exc.message
+        raise
+    except Exception as exc:
+        status, reason = 500, f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "unknown"
+        log.append(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "request_id": uuid.uuid4().hex,
+                "principal": "operator",
+                "name": user,
+                "agency": None,
+                "role": "operator",
+                "method": "CLI",
+                "route": command,
+                "path": command,
+                "query": None,
+                "body": params,
+                "status": status,
+                "items": None,
+                "reason": reason,
+            }
+        )
+        log.close()

@@ -27,10 +27,11 @@ from api.cli.common import app, console, err_console, open_store, read_settings
 from graph import pipeline
 from graph.analysis.network_eval import evaluate_networks
 from graph.analysis.networks import BuildReport, build_networks
+from graph.analysis.networks.incremental import UpdateReport
 from graph.config import Settings
 from graph.errors import IprgraphError
 from graph.model import LinkStatus
-from graph.resolve.entities import Judgement, judge
+from graph.resolve.entities import Judgement
 from graph.resolve.service import ResolveReport, evaluate_store
 from graph.store import GraphStore
 from ingest.agencies import AgencyRegistry, RegistryFileError, UnknownAgency
@@ -45,6 +46,11 @@ from ingest.profile import Profile, ProfileError
 # sentences are in the summary): 0 is all read (rows may be quarantined), 1 a run
 # that an error stopped, 2 Typer's usage errors, 3 `db status` down.
 EXIT_FILES_FAILED = 4
+
+
+def pipeline_lock_file(settings: Settings) -> Path:
+    """The lock that makes what follows loads run one at a time (`graph.pipeline`)."""
+    return settings.data_dir / "pipeline.lock"
 
 
 def agency_registry(settings: Settings) -> AgencyRegistry:
@@ -204,6 +210,7 @@ def ingest(
             normaliser=Normaliser(ports_for(settings.data_dir), agencies=agencies),
             resolve=resolve_after,
             progress=progress,
+            lock=pipeline_lock_file(settings),
         )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
@@ -220,7 +227,7 @@ def print_pipeline(report: pipeline.PipelineReport) -> None:
     if report.resolution is not None:
         print_resolution(report.resolution)
     if report.networks is not None:
-        print_networks(report.networks)
+        print_update(report.networks)
 
 
 def print_resolution(report: ResolveReport) -> None:
@@ -243,6 +250,22 @@ def print_resolution(report: ResolveReport) -> None:
 def _build_networks(store: GraphStore) -> BuildReport:
     with err_console.status("Building infringer networks...", spinner="dots"):
         return build_networks(store)
+
+
+def print_update(report: UpdateReport) -> None:
+    if report.full is not None:
+        console.print(f"Networks built in full ({report.full_build}).", highlight=False)
+        print_networks(report.full)
+        return
+    console.print(
+        f"Networks updated around {report.seeds} parties: a region of "
+        f"{report.region_parties} parties and {report.region_seizures} seizures, "
+        f"{report.networks_written} networks written and {report.networks_deleted} gone "
+        f"(every view), {report.parties_changed} parties changed network, "
+        f"{report.risks_rescored} risks of other networks counted to the newest seizure "
+        f"({report.seconds:.1f} s).",
+        highlight=False,
+    )
 
 
 def print_networks(report: BuildReport) -> None:
@@ -294,12 +317,14 @@ def resolve(
     """
     settings = read_settings()
     with open_store(settings) as store, ingest_progress() as progress:
-        report, networks = pipeline.refresh(store, full=full, progress=progress)
+        report, networks = pipeline.refresh(
+            store, full=full, progress=progress, lock=pipeline_lock_file(settings)
+        )
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "networks": networks.as_dict()}, indent=2))
     else:
         print_resolution(report)
-        print_networks(networks)
+        print_update(networks)
 
 
 class Decision(StrEnum):
@@ -326,16 +351,19 @@ def judge_pair(
         status = LinkStatus(decision.value)
         judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
         with open_store(settings) as store:
-            result = judge(store, judgement)
+            result, networks = pipeline.judge_and_update(
+                store, judgement, lock=pipeline_lock_file(settings)
+            )
     except ValueError as exc:
         raise IprgraphError(str(exc)) from exc
     if as_json:
-        typer.echo(json.dumps(result, indent=2))
+        typer.echo(json.dumps({**result, "networks": networks.as_dict()}, indent=2))
     else:
         console.print(
             f"{result['a']} and {result['b']}: {result['status']} by {result['decided_by']} "
             f"(score {result['score']})."
         )
+        print_update(networks)
 
 
 def _evaluate(

@@ -6,9 +6,10 @@ import json
 
 import typer
 
-from api.cli.common import app, console, read_settings, require_embedded
+from api.cli.common import app, console, open_store, read_settings, require_embedded
 from graph.embedded import EmbeddedServer
 from graph.errors import GraphUnavailable
+from graph.exchange.lookups import give_references
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from graph.summary import totals
@@ -27,6 +28,16 @@ def db_start() -> None:
     with GraphStore.open(settings) as store:
         ensure_schema(store)
     console.print(f"Embedded graph server running at {info.uri} (pid {info.pid}).")
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Bring a graph loaded by an earlier version of iprgraph up to date: each
+    seizure gets the reference a partner's "held by" answer names it by."""
+    settings = read_settings()
+    with open_store(settings) as store, console.status("Giving seizures their references..."):
+        given = give_references(store)
+    console.print(f"{given} seizures were given a reference; the graph is up to date.")
 
 
 @db_app.command("stop")

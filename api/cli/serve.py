@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from importlib import resources
@@ -10,11 +11,19 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from api.cli.common import app, console, open_store, read_settings
+from api.cli.common import app, audited, console, open_store, read_settings
 from api.cli.data import ingest_progress, print_pipeline
 from graph import pipeline
 from graph.access import OPERATOR
 from graph.config import Settings
+from graph.errors import NotFound
+from graph.exchange.agreements import (
+    Agreement,
+    Terms,
+    get_agreement,
+    parse_terms,
+    set_agreement,
+)
 from graph.principals import authenticate, create_principal
 from graph.store import GraphStore
 from graph.summary import summarise
@@ -111,18 +120,37 @@ def demo(
     for (agency, role, name), key in zip(DEMO_PRINCIPALS, keys, strict=True):
         table.add_row(agency, role, name, key)
     console.print(table)
+    agreements = demo_agreements(settings, store)
+    console.print(
+        "Agreements: "
+        + "; ".join(f"{a.name} ({' & '.join(a.agencies)})" for a in agreements)
+        + " ('iprgraph agreements show NAME' for the terms)."
+    )
     investigator = keys[0]
+    console.print(
+        f"The web workspace: http://{host}:{api_port}/ (sign in with one of these keys"
+        + (")." if serve_api else "; 'iprgraph serve' serves it).")
+    )
     console.print(
         "Every /v1 route needs a key. Try Hong Kong's investigator, who sees its own records "
         "and those released to it (Macao's and CBP's partner keys see less):\n"
         f"  curl -H 'Authorization: Bearer {investigator}' "
         f"'http://{host}:{api_port}/v1/entities?q=Huaxin'"
     )
+    partner = keys[[role for _, role, _ in DEMO_PRINCIPALS].index("partner")]
+    console.print(
+        "GACC's partner key looks names up under the memorandum (hit, no hit, or who holds "
+        "a record it may not see):\n"
+        f"  curl -H 'Authorization: Bearer {partner}' -H 'Content-Type: application/json' "
+        f'-d \'{{"queries": [{{"name": "Huaxin Trading", "country": "CN"}}]}}\' '
+        f"'http://{host}:{api_port}/v1/match'"
+    )
     if not serve_api:
         store.close()
         return
     console.print(
         "Where to look:\n"
+        f"  web workspace  http://{host}:{api_port}/ (sign in with a key above)\n"
         f"  API documentation  http://{host}:{api_port}/docs (Authorize with a key above)\n"
         f"  what the graph holds  http://{host}:{api_port}/v1/graph/summary\n"
         f"  readiness  http://{host}:{api_port}/readyz\n"
@@ -141,6 +169,74 @@ DEMO_PRINCIPALS: tuple[tuple[str, str, str], ...] = (
     ("CN-GACC", "partner", "GACC IPR liaison"),
 )
 _DEMO_KEYS = "demo-keys.json"
+
+# The demo's agreements: (name, agencies, terms as `iprgraph agreements set --terms`
+# writes them, contact points).
+DEMO_AGREEMENTS: tuple[tuple[str, tuple[str, str], tuple[str, ...], dict[str, str]], ...] = (
+    (
+        "CBP-GACC IPR memorandum",
+        ("US-CBP", "CN-GACC"),
+        ("US-CBP<>CN-GACC: statistics=half-year, k=3, requests=10/quarter, lookups",),
+        {
+            "US-CBP": "CBP Office of Trade, IPR Branch (demo contact)",
+            "CN-GACC": "GACC Department of Comprehensive Business, IPR Division (demo contact)",
+        },
+    ),
+    (
+        "HK-Macao intelligence exchange",
+        ("HK-CED", "MO-CS"),
+        ("HK-CED<>MO-CS: requests=100/month, lookups",),
+        {
+            "HK-CED": "HK C&E Intellectual Property Investigation Bureau (demo contact)",
+            "MO-CS": "Macao Customs Service, IPR division (demo contact)",
+        },
+    ),
+    (
+        "HK-Guangdong intelligence exchange",
+        ("HK-CED", "CN-GACC"),
+        ("HK-CED<>CN-GACC: requests=100/month, lookups",),
+        {
+            "HK-CED": "HK C&E Intellectual Property Investigation Bureau (demo contact)",
+            "CN-GACC": "Guangdong Sub-Administration of GACC, IPR office (demo contact)",
+        },
+    ),
+    (
+        "Macao-Guangdong intelligence exchange",
+        ("MO-CS", "CN-GACC"),
+        ("MO-CS<>CN-GACC: requests=100/month, lookups",),
+        {
+            "MO-CS": "Macao Customs Service, IPR division (demo contact)",
+            "CN-GACC": "Guangdong Sub-Administration of GACC, IPR office (demo contact)",
+        },
+    ),
+)
+
+
+def demo_agreements(settings: Settings, store: GraphStore) -> list[Agreement]:
+    """The demo's agreements, set (and audited) when the graph does not hold them yet."""
+    found: list[Agreement] = []
+    for name, agencies, terms, contacts in DEMO_AGREEMENTS:
+        try:
+            found.append(get_agreement(store, name))
+            continue
+        except NotFound:
+            pass
+        parsed: dict[str, Terms] = {}
+        for text in terms:
+            parsed.update(parse_terms(text))
+        params = {"name": name, "agencies": list(agencies), "terms": list(terms)}
+        with audited(settings, "agreements set", params):
+            found.append(
+                set_agreement(
+                    store,
+                    name=name,
+                    agencies=agencies,
+                    terms=parsed,
+                    contacts=contacts,
+                    valid_from=dt.date(2020, 1, 1),
+                )
+            )
+    return found
 
 
 def demo_principals(settings: Settings, store: GraphStore) -> list[str]:

@@ -11,7 +11,10 @@ from api.answer import json_answer, noted
 from api.auth import AnalystDep, LookupDep
 from api.deps import StoreDep
 from api.problems import Problem
+from api.routes.exchange import PartnerMatchResponse, partner_match_response
+from graph.access import Role
 from graph.errors import InvalidInput
+from graph.exchange.lookups import lookup
 from graph.model import LinkStatus
 from graph.resolve.entities import Judgement, judge
 from graph.resolve.match import QueryParty, match_parties
@@ -79,10 +82,14 @@ class MatchResponse(BaseModel):
 
 @router.post(
     "/match",
-    response_model=MatchResponse,
+    response_model=MatchResponse | PartnerMatchResponse,
     summary="Match up to 100 query entities against the resolved parties",
     description="Per query, the entities ranked by score, each with per-feature scores "
-    "and a one-line explanation (in the spirit of the OpenSanctions yente `/match`).",
+    "and a one-line explanation (in the spirit of the OpenSanctions yente `/match`). "
+    "A partner is answered hit / no-hit (`PartnerMatchResponse`): the matching parties "
+    "its agency may see, with their records, and for AMBER records it may not see, "
+    "under an agreement allowing lookups, only the holding agency, a reference to ask "
+    "for them by and the agency's contact point.",
     responses={422: {"model": Problem}, 503: {"model": Problem}},
 )
 async def match(
@@ -104,6 +111,16 @@ async def match(
         )
         for q in body.queries
     ]
+
+    if viewer.role is Role.PARTNER:
+
+        def partner() -> PartnerMatchResponse:
+            found = lookup(store, viewer, batch, threshold=threshold, limit=limit)
+            return partner_match_response(
+                threshold, [q.model_dump(exclude_none=True) for q in body.queries], found
+            )
+
+        return await json_answer(request, partner)
 
     def build() -> MatchResponse:
         found = match_parties(store, viewer, batch, threshold=threshold, limit=limit)

@@ -31,7 +31,7 @@ from graph.resolve.service import (
 from graph.store import GraphStore, Row
 from ingest.normalised import party_identity
 
-__all__ = ["Candidate", "QueryParty", "match_parties", "query_profile"]
+__all__ = ["Candidate", "QueryParty", "match_parties", "match_with_holders", "query_profile"]
 
 # A query whose keys are all shared by many parties (at 100k records a trade name
 # is used by a hundred namesakes in other cities and trades) finds little or
@@ -113,6 +113,33 @@ def match_parties(
     shortlist: int = SHORTLIST,
     exclude: Collection[str] = (),
 ) -> list[list[Candidate]]:
+    """Per query, up to `limit` entities ranked by score (best member each); see
+    `match_with_holders`."""
+    return match_with_holders(
+        store,
+        viewer,
+        batch,
+        threshold=threshold,
+        limit=limit,
+        max_block=max_block,
+        wide_block=wide_block,
+        shortlist=shortlist,
+        exclude=exclude,
+    )[0]
+
+
+def match_with_holders(
+    store: GraphStore,
+    viewer: Viewer,
+    batch: Sequence[QueryParty],
+    *,
+    threshold: float,
+    limit: int,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    wide_block: int = WIDE_BLOCK,
+    shortlist: int = SHORTLIST,
+    exclude: Collection[str] = (),
+) -> tuple[list[list[Candidate]], list[set[str]]]:
     """Per query, up to `limit` entities ranked by score (best member each).
 
     The parties holding the query's rare keys (at most `max_block` holders) are
@@ -123,7 +150,9 @@ def match_parties(
 
     Only the parties the viewer may see are candidates, each as it sees it: the
     name a visible record wrote, the artefacts visible records gave it, its entity
-    in the viewer's view (`graph.resolve.views`).
+    in the viewer's view (`graph.resolve.views`). Also returned, per query: the ids
+    of every party holding one of its rare keys, seen or not (a partner's lookup
+    asks which unseen records name them: `graph.exchange.lookups`); never shown.
     """
     profiles = [query_profile(query, i)[0] for i, query in enumerate(batch)]
     keys = [blocking_keys(profile) for profile in profiles]
@@ -165,7 +194,7 @@ def match_parties(
         known |= _profiles(store, viewer, set().union(*extra.values()) - known.keys())
         for i, ids in extra.items():
             best[i] = _best(profiles[i], ids, known, best[i], limit)
-    return [_candidates(held, threshold, limit) for held in best]
+    return [_candidates(held, threshold, limit) for held in best], found
 
 
 def _wide_keys(keys: set[str], sizes: dict[str, int], max_block: int, wide_block: int) -> list[str]:

@@ -83,6 +83,10 @@ class ResolveReport:
     suggested: int = 0
     removed: int = 0
     clusters_changed: int = 0
+    # The parties compared (those queued), and those whose entity changed: what the
+    # networks are updated around (`graph.pipeline`). Not in `as_dict`.
+    parties: list[str] = field(default_factory=list)
+    entity_changed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 0
     legacy_keys_removed: int = 0
@@ -369,7 +373,8 @@ def _resolve(
     # record that changed who may see a party: the entities that can have changed,
     # as a whole or in some agency's view, are those of the pending parties.
     refresh_link_visibility(store, ids)
-    report.clusters_changed = recluster(store, ids)
+    report.parties = list(ids)
+    report.clusters_changed = recluster(store, ids, collect=report.entity_changed)
     for start in range(0, len(ids), _WRITE_ROWS):
         store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
     report.lap("entities", lap)
@@ -540,7 +545,7 @@ def refresh_link_visibility(store: GraphStore, ids: Iterable[str]) -> None:
         )
 
 
-def recluster(store: GraphStore, around: Iterable[str]) -> int:
+def recluster(store: GraphStore, around: Iterable[str], collect: list[str] | None = None) -> int:
     """Recompute the entities of the parties `around` (and of every party their
     binding links reach), as a whole and per view (`graph.resolve.views`); write
     only the changed ones. Returns how many parties changed entity or views."""
@@ -579,6 +584,8 @@ def recluster(store: GraphStore, around: Iterable[str]) -> int:
         )
     for start in range(0, len(changed), _WRITE_ROWS):
         store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + _WRITE_ROWS])
+    if collect is not None:
+        collect.extend(row["id"] for row in changed)
     return len(changed)
 
 

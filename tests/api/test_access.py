@@ -15,30 +15,47 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.workspace.pages import router as workspace_router
 from graph.config import Settings
 from graph.principals import list_principals, revoke_principal
 from graph.store import GraphStore
 from tests.factories import load_records, seizure_record
-from tests.helpers import auth, new_key, serve_in_thread
+from tests.helpers import auth, new_key, serve_in_thread, workspace_client
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
 # Which roles each route is for (the contract's table of roles), by path and method.
-PARTNER_ROUTES = {("post", "/v1/match")}
-ANALYST_ROUTES = {("post", "/v1/judgements")}
+PARTNER_ROUTES = {
+    ("post", "/v1/match"),
+    ("get", "/v1/agreements"),
+    ("get", "/v1/exchange/statistics"),
+    ("get", "/v1/requests"),
+    ("get", "/v1/requests/{request_id}"),
+}
+# Filed by partners only (handling contract: detailed requests).
+PARTNER_ONLY_ROUTES = {("post", "/v1/requests")}
+ANALYST_ROUTES = {("post", "/v1/judgements"), ("post", "/v1/requests/{request_id}/decision")}
 ADMIN_ROUTES = {
     ("post", "/v1/principals"),
     ("get", "/v1/principals"),
     ("delete", "/v1/principals/{principal_id}"),
 }
-ROLES = ("investigator", "analyst", "partner", "admin")
+# Pushing one's agency's records: its systems (feed) and its analysts.
+PUSH_ROUTES = {("post", "/v1/records")}
+ROLES = ("investigator", "analyst", "partner", "admin", "feed")
 
 
 def allowed(method: str, path: str, role: str) -> bool:
     route = (method, path)
+    if route in PUSH_ROUTES:
+        return role in ("analyst", "feed")
+    if role == "feed":
+        return False  # a feed pushes and reads nothing
     if route in ADMIN_ROUTES:
         return role == "admin"
     if route in ANALYST_ROUTES:
         return role == "analyst"
+    if route in PARTNER_ONLY_ROUTES:
+        return role == "partner"
     if route in PARTNER_ROUTES:
         return True
     return role != "partner"
@@ -70,6 +87,7 @@ def call_url(path: str) -> str:
         .replace("{network_id}", "net:none")
         .replace("{entity_id}", "party:none")
         .replace("{node_id}", "party:none")
+        .replace("{request_id}", "req:none")
     )
 
 
@@ -79,6 +97,9 @@ def call_body(method: str, path: str) -> Any:
         "/v1/match": {"queries": [{"name": "Huaxin"}]},
         "/v1/judgements": {"a": "party:a", "b": "party:b", "decision": "unsure"},
         "/v1/principals": {"name": "someone", "role": "investigator"},
+        "/v1/records": [],
+        "/v1/requests": {"reference": "ref-none"},
+        "/v1/requests/{request_id}/decision": {"decision": "deny", "reason": "a test"},
     }
     return bodies.get(path) if method in ("post", "put") else None
 
@@ -118,7 +139,9 @@ def test_every_route_needs_a_valid_key_and_the_right_role(
                     headers=auth(key),
                 )
                 if allowed(method, path, role):
-                    assert answer.status_code not in (401, 403), (method, path, role, answer.text)
+                    # A 403 that is not about the role (no agreement allows it) is fine.
+                    refused = answer.status_code == 403 and f"role {role}" in answer.text
+                    assert answer.status_code != 401 and not refused, (method, path, role)
                 else:
                     assert answer.status_code == 403, (method, path, role, answer.text)
                     problem = answer.json()
@@ -227,3 +250,64 @@ def test_every_error_is_a_problem_with_the_request_id(
     assert problem["type"] == f"urn:iprgraph:problem:{kind}" and problem["status"] == status
     assert problem["title"] and problem["detail"].endswith(".")
     assert problem["request_id"] == answer.headers["X-Request-Id"]
+
+
+def test_a_workspace_session_opens_what_its_role_may_read_and_nothing_that_writes(
+    served: tuple[str, Settings], store: GraphStore
+) -> None:
+    """The web workspace's session cookie authenticates the API's GET routes for the
+    roles they are for, and no route that changes something."""
+    base_url, _ = served
+    listed = routes(base_url)
+    for role in ROLES:
+        with workspace_client(base_url, new_key(store, agency="HK-CED", role=role)) as client:
+            for method, path in listed:
+                answer = client.request(
+                    method.upper(), call_url(path), json=call_body(method, path)
+                )
+                if method != "get":
+                    assert answer.status_code == 401, (method, path, role, answer.text)
+                elif allowed(method, path, role):
+                    assert answer.status_code not in (401, 403), (path, role, answer.text)
+                else:
+                    assert answer.status_code == 403, (path, role, answer.text)
+
+
+# The workspace's pages (not in the OpenAPI document: they answer HTML to browsers).
+WORKSPACE_OPEN = {"/signin"}  # no session needed
+WORKSPACE_PARTNER = {"/", "/signin"}  # all a partner may open
+
+
+def test_every_workspace_page_needs_a_session_and_a_reader(
+    served: tuple[str, Settings], store: GraphStore
+) -> None:
+    base_url, _ = served
+    pages = sorted(
+        (method.lower(), route.path)
+        for route in workspace_router.routes
+        for method in getattr(route, "methods", ())
+    )
+    assert ("get", "/") in pages and ("post", "/signout") in pages
+    for _, path in pages:
+        assert not path.startswith(("/v1", "/docs", "/redoc", "/openapi.json", "/healthz")), path
+    with httpx.Client(base_url=base_url, timeout=30) as anonymous:
+        for method, path in pages:
+            answer = anonymous.request(method.upper(), call_url(path))
+            if path in WORKSPACE_OPEN:
+                # The form answers; a post without the form's token is refused.
+                assert answer.status_code == (200 if method == "get" else 403), path
+            else:
+                assert answer.status_code == 303, (method, path)
+                assert answer.headers["location"] == "/signin"
+    for role in ROLES:
+        with workspace_client(base_url, new_key(store, agency="HK-CED", role=role)) as client:
+            for method, path in pages:
+                if method != "get":
+                    continue
+                answer = client.get(call_url(path))
+                if path == "/signin":
+                    assert answer.status_code == 303, (path, role)  # signed in already
+                elif role == "partner" and path not in WORKSPACE_PARTNER:
+                    assert answer.status_code == 403, (path, role, answer.text)
+                else:
+                    assert answer.status_code not in (303, 401, 403), (path, role)

@@ -10,17 +10,19 @@ sees.
 Two tests: a matrix (every TLP level with and without `releasable_to`, principals
 of five agencies, through every route), and a property test (random small worlds of
 records sharing parties, phones and containers, a random agency: no value that only
-records it may not see carry appears anywhere in any answer, and counts are those of
-the records it sees).
+records it may not see carry appears anywhere in any answer, picture, export or page
+of the web workspace, and counts are those of the records it sees).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import cycle, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +35,14 @@ from api.app import create_app
 from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
+from graph.exchange.agreements import parse_terms, set_agreement
 from graph.resolve.service import resolve
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 from tests.conftest import open_test_store
 from tests.factories import load_records
-from tests.helpers import auth, new_key, serve_in_thread
+from tests.helpers import auth, new_key, serve_in_thread, workspace_client
 
 AGENCIES = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL")
 TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
@@ -72,11 +75,16 @@ class World:
     base_url: str
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def client(self, agency: str, role: str = "investigator") -> httpx.Client:
+    def key(self, agency: str, role: str = "investigator") -> str:
         key = self.keys.get((agency, role))
         if key is None:
             key = self.keys[(agency, role)] = new_key(self.store, agency=agency, role=role)
-        return httpx.Client(base_url=self.base_url, timeout=60, headers=auth(key))
+        return key
+
+    def client(self, agency: str, role: str = "investigator") -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url, timeout=60, headers=auth(self.key(agency, role))
+        )
 
 
 def make_world(
@@ -196,7 +204,9 @@ def test_every_route_shows_exactly_what_the_contract_allows(
 
 def secrets_of(record: dict[str, Any]) -> list[str]:
     """What a record alone says, in the forms an answer could show it."""
-    found = [record["record_id"], record.get("case_ref") or "", str(record["value"]["amount"])]
+    amount = record["value"]["amount"]
+    # The value as the API gives it, and as a page writes it (6,201,111).
+    found = [record["record_id"], record.get("case_ref") or "", str(amount), f"{amount:,}"]
     for role in ("shipper", "consignee", "forwarder"):
         party = record.get(role)
         if party:
@@ -211,13 +221,16 @@ def secrets_of(record: dict[str, Any]) -> list[str]:
 
 
 def test_a_partner_looks_up_within_what_its_agency_sees(matrix: World) -> None:
+    """No agreement allows lookups here: a partner's hit is a record its agency sees,
+    and nothing else is said (no "held by")."""
     with matrix.client("US-CBP", "partner") as client:
         for record in matrix.records:
-            found = client.post(
+            [result] = client.post(
                 "/v1/match", json={"queries": [{"name": record["shipper"]["name"]}]}
-            ).json()["results"][0]["candidates"]
-            shown = party_id(record["shipper"]) in {c["party_id"] for c in found}
-            assert shown == contract_visible(record, "US-CBP"), record["handling"]
+            ).json()["results"]
+            shown = party_id(record["shipper"]) in {m["party_id"] for m in result["matches"]}
+            assert shown == contract_visible(record, "US-CBP") == result["hit"]
+            assert result["held"] == [], record["handling"]
         assert client.get("/v1/seizures").status_code == 403
 
 
@@ -315,12 +328,101 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
                 "/v1/paths", params={"source": source, "target": target, "max_hops": 6}
             )
             out.append(keep(paths))
+    out += views_of(world, agency, [item["id"] for item in networks["items"]], sorted(parties))
     counts = {
         "listed": len(listed["items"]),
         "stats": stats["totals"]["seizures"],
         "summary": {row["label"]: row["count"] for row in summary["labels"]}.get("Seizure", 0),
     }
     return out, counts
+
+
+def partner_lookups(world: World, agency: str) -> dict[str, list[Any]]:
+    """A partner of `agency` looks up every shipper, by name and by phone, with an
+    agreement in force that lets its agency look up each other agency's records:
+    what it was told, without the queries it sent (said back)."""
+    for other in AGENCIES:
+        if other != agency:
+            set_agreement(
+                world.store,
+                name=f"lookups {agency} {other}",
+                agencies=(agency, other),
+                terms=parse_terms(f"{agency}>{other}: lookups"),
+                contacts={other: f"contact point of {other}"},
+                valid_from=dt.date(2020, 1, 1),
+            )
+    queries = [{"name": p["name"], "country": "CN"} for p in _SHIPPERS]
+    queries += [{"name": p["name"], "phone": phone} for p in _SHIPPERS[:1] for phone in _PHONES]
+    with world.client(agency, "partner") as client:
+        answer = client.post("/v1/match", json={"queries": queries})
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    return {
+        "matches": [
+            {k: v for k, v in match.items() if k != "explanation"}
+            for result in results
+            for match in result["matches"]
+        ],
+        "held": [held for result in results for held in result["held"]],
+    }
+
+
+# The page's own script (vis-network and iprgraph's), the same in every picture:
+# left out of what is searched for secrets, which is the page's data and text.
+_PAGE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+# What a page says back of what it was asked: the text of a search box, the ids in
+# the path finder's fields, and a search hit's explanation (it compares the hit
+# with that text).
+_ECHOED = re.compile(r'(?:value="[^"]*")|(?:<td class="why">.*?</td>)', re.S)
+
+
+def views_of(world: World, agency: str, networks: list[str], parties: list[str]) -> list[str]:
+    """Every picture, export and workspace page an investigator of `agency` may ask
+    about what the world holds, as text; those answered 404 (they say back only
+    what was asked) are left out. Exports cycle through every format."""
+    formats = cycle(["ndjson", "graphml", "gexf", "cytoscape", "ftm", "i2-entities", "i2-links"])
+    out: list[str] = []
+
+    def keep(answer: httpx.Response) -> None:
+        if answer.status_code == 404:
+            return
+        assert answer.status_code == 200, (answer.request.url, answer.text[:500])
+        out.append(_ECHOED.sub("", _PAGE_SCRIPT.sub("", answer.text)))
+
+    def export(client: httpx.Client, **scope: Any) -> None:
+        chosen = next(formats)
+        if chosen.startswith("i2-"):
+            scope.update(format="i2", part=chosen.removeprefix("i2-"))
+        else:
+            scope.update(format=chosen)
+        keep(client.get("/v1/export", params=scope))
+
+    sids = [sid(record) for record in world.records]
+    with world.client(agency) as api, workspace_client(world.base_url, world.key(agency)) as web:
+        keep(web.get("/"))
+        for network in networks:
+            keep(api.get(f"/v1/pictures/network/{network}"))
+            keep(web.get(f"/networks/{network}"))
+            export(api, network=network)
+        for pid in parties:
+            keep(api.get(f"/v1/pictures/entity/{pid}"))
+            keep(web.get(f"/entities/{pid}"))
+            export(api, entity=pid)
+            keep(api.get(f"/v1/pictures/neighborhood/{pid}", params={"depth": 3}))
+            keep(web.get(f"/neighborhood/{pid}", params={"depth": 3}))
+            export(api, node=pid, depth=3)
+        for seizure in sids:
+            keep(web.get(f"/seizures/{seizure}"))
+            keep(api.get(f"/v1/pictures/neighborhood/{seizure}", params={"depth": 2}))
+            export(api, node=seizure, depth=2)
+        for source, target in pairwise(parties):
+            asked = {"source": source, "target": target, "max_hops": 6}
+            keep(api.get("/v1/pictures/paths", params=asked))
+            keep(web.get("/paths", params=asked))
+            export(api, **asked)
+        for text in [p["name"] for p in _SHIPPERS + _CONSIGNEES] + _PHONES + _CONTAINERS:
+            keep(web.get("/search", params={"q": text}))
+    return out
 
 
 @settings(
@@ -339,7 +441,17 @@ def test_no_answer_carries_what_only_unseen_records_say(
     unseen = [r for r in records if not contract_visible(r, agency)]
     for served in make_world(embedded_server, tmp_path, records):
         answers, counts = answers_of(served, agency)
+        lookups = partner_lookups(served, agency)
     assert counts == {"listed": len(seen), "stats": len(seen), "summary": len(seen)}
+    # A partner whose agency may look every other agency up: hits on what it sees,
+    # "held by" only for AMBER records it does not see (never AMBER+STRICT or RED), and
+    # nothing of the record but its agency, reference and the contact point.
+    holders = {
+        r["agency"] for r in unseen if r["handling"]["tlp"] == "AMBER" and r["agency"] != agency
+    }
+    assert {held["agency"] for held in lookups["held"]} <= holders
+    assert all(set(held) == {"agency", "reference", "contact"} for held in lookups["held"])
+    answers.append(lookups)
     text = json.dumps(answers, ensure_ascii=False)
     shown_by_seen = {secret for record in seen for secret in secrets_of(record)}
     for record in unseen:

@@ -119,6 +119,7 @@ def test_heavy_routes_are_told_by_their_template_and_depth() -> None:
     assert heavy_kind("/v1/entities/{node_id}/neighborhood", "1") is None
     assert heavy_kind("/v1/entities/{node_id}/neighborhood", "2") == "deep neighbourhood"
     assert heavy_kind("/v1/stats/seizures", None) == "statistics"
+    assert heavy_kind("/v1/exchange/statistics", None) == "statistics"
     assert heavy_kind("/v1/networks/{network_id}", None) == "network detail"
     assert heavy_kind("/v1/pictures/network/{network_id}", None) == "picture"
     assert heavy_kind("/v1/export", None) == "export"

@@ -8,7 +8,17 @@ from pathlib import Path
 import httpx
 import psutil
 
-from tests.helpers import auth, cli_key, free_port, run_cli, spawn_cli, wait_for_http
+from api.workspace.sessions import SESSION_COOKIE
+from tests.helpers import (
+    auth,
+    cli_key,
+    form_token,
+    free_port,
+    run_cli,
+    spawn_cli,
+    wait_for_http,
+    workspace_client,
+)
 
 HUAXIN = {"type": "party", "name": "Huaxin Trading (Shenzhen) Co Ltd", "country": "CN"}
 
@@ -42,6 +52,18 @@ def test_two_workers_answer_from_the_graph_and_stop_with_the_command(tmp_path: P
             answers.append(answer.json()["results"][0]["candidates"][0])
         assert all(candidate["match"] for candidate in answers)
         assert len({candidate["entity_id"] for candidate in answers}) == 1
+        # A workspace session made in one process holds in the other (sessions are
+        # files in the data directory), and signing out ends it in both.
+        with workspace_client(base_url, headers["Authorization"].removeprefix("Bearer ")) as web:
+            session = {SESSION_COOKIE: web.cookies[SESSION_COOKIE]}
+            for _ in range(10):
+                with httpx.Client(base_url=base_url, timeout=30, cookies=session) as client:
+                    assert client.get("/").status_code == 200
+            out = web.post("/signout", data={"csrf_token": form_token(web.get("/").text)})
+            assert out.status_code == 303
+            for _ in range(10):
+                with httpx.Client(base_url=base_url, timeout=30, cookies=session) as client:
+                    assert client.get("/").status_code == 303
     finally:
         api.terminate()
         api.wait(timeout=30)

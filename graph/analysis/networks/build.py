@@ -132,7 +132,9 @@ class _Built:
     largest: int = 0
 
 
-def _networks(proj: Projection, view: str, built_at: str) -> _Built:
+def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = None) -> _Built:
+    """The networks of one view. `as_of`: the day recency is counted to (the newest
+    seizure the view sees); by default the newest in `proj`."""
     grouping = group_networks(proj)
     built = _Built(
         rows=[],
@@ -162,8 +164,9 @@ def _networks(proj: Projection, view: str, built_at: str) -> _Built:
     parties_of_entity: dict[str, list[str]] = defaultdict(list)
     for pid, entity in sorted(proj.entity_of.items()):
         parties_of_entity[entity].append(pid)
-    all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
-    as_of = max(all_days) if all_days else None
+    if as_of is None:
+        all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
+        as_of = max(all_days) if all_days else None
 
     links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     identity_pairs: Counter[int] = Counter()

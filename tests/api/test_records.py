@@ -1,0 +1,188 @@
+"""`POST /v1/records`: an agency pushes its seizures; they are loaded, resolved and in
+their networks when the answer comes, with the ingest's accounting; another
+agency's records are refused, each with its reason; a batch sent twice loads
+nothing the second time; two pushes at once give the graph of one after the other."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from graph.analysis.networks.projection import pull
+from graph.config import Settings
+from graph.embedded import EmbeddedServer
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+from ingest.normalised import party_identity
+from tests.conftest import open_test_store
+from tests.factories import seizure_record
+from tests.helpers import auth, new_key, serve_in_thread
+from tests.ingest.test_crash_and_concurrency import _fingerprint
+
+
+def _record(number: int, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "record_id": f"HK-PUSH-{number}",
+        "agency": "HK-CED",
+        "shipper": {"name": "Huaxin Trading Co", "country": "CN", "phone": "+86 755 8888 1234"},
+        "consignee": {"name": f"Importer {number % 3} LLC", "country": "US"},
+        "containers": [],
+    }
+    return seizure_record(**{**fields, **overrides})
+
+
+@pytest.fixture
+def api(store: GraphStore, tmp_path: Path) -> Any:
+    settings = Settings(data_dir=tmp_path / "data", api_max_push_records=50)
+    with serve_in_thread(create_app(settings, store=store)) as base_url:
+        yield base_url, settings
+
+
+def _client(base_url: str, store: GraphStore, agency: str, role: str) -> httpx.Client:
+    key = new_key(store, agency=agency, role=role)
+    return httpx.Client(base_url=base_url, timeout=120, headers=auth(key))
+
+
+def test_a_push_is_loaded_resolved_and_networked_and_again_loads_nothing(
+    api: Any, store: GraphStore
+) -> None:
+    base_url, settings = api
+    batch = [
+        _record(1),
+        _record(2, consignee={"name": "Importer 1 LLC", "country": "US"}),
+        _record(3, agency="US-CBP"),  # another agency's record
+        {"record_id": "HK-BROKEN"},  # no date, no parties...
+    ]
+    with _client(base_url, store, "HK-CED", "feed") as feed:
+        answer = feed.post("/v1/records", json=batch)
+        assert answer.status_code == 200, answer.text
+        first = answer.json()
+        assert (first["read"], first["loaded"], first["quarantined"], first["unchanged"]) == (
+            4,
+            2,
+            2,
+            0,
+        )
+        refused = {item["record_id"]: item for item in first["rejected"]}
+        assert set(refused) == {"HK-PUSH-3", "HK-BROKEN"}
+        assert "US-CBP" in refused["HK-PUSH-3"]["reason"]
+        assert refused["HK-PUSH-3"]["line"] == 3
+        assert first["resolution"]["compared_parties"] == 2
+        # Two seizures of one shipper and one consignee: a network, there when the
+        # answer came.
+        networks = {row["network"] for row in pull(store).parties.values() if row["network"]}
+        assert len(networks) == 1
+        shipper = party_identity("Huaxin Trading Co", "CN").id
+        assert pull(store).parties[shipper]["network"] in networks
+        # The quarantine keeps the refused records with their reasons.
+        kept = list((settings.data_dir / "quarantine" / "pushed" / "HK-CED").glob("*.ndjson"))
+        assert kept and "HK-BROKEN" in kept[0].read_text(encoding="utf-8")
+
+        again = feed.post("/v1/records", json=batch).json()
+        assert (again["read"], again["loaded"], again["unchanged"], again["quarantined"]) == (
+            4,
+            0,
+            2,
+            2,
+        )
+        # NDJSON, the same records: nothing new either.
+        lines = "".join(json.dumps(r) + "\n" for r in batch[:2])
+        ndjson = feed.post(
+            "/v1/records",
+            content=lines.encode(),
+            headers={"Content-Type": "application/x-ndjson"},
+        ).json()
+        assert (ndjson["read"], ndjson["loaded"], ndjson["unchanged"]) == (2, 0, 2)
+
+
+def test_who_may_push_and_how_much(api: Any, store: GraphStore) -> None:
+    base_url, _ = api
+    for role in ("investigator", "partner", "admin"):
+        with _client(base_url, store, "HK-CED", role) as client:
+            refused = client.post("/v1/records", json=[_record(10)])
+            assert refused.status_code == 403, (role, refused.text)
+    with _client(base_url, store, "HK-CED", "analyst") as analyst:
+        assert analyst.post("/v1/records", json=[_record(11)]).status_code == 200
+        too_many = analyst.post("/v1/records", json=[_record(20 + i) for i in range(51)])
+        assert too_many.status_code == 413
+        assert "at most 50" in too_many.json()["detail"]
+        big = analyst.post(
+            "/v1/records",
+            content=b"[" + b" " * (9 << 20) + b"]",
+            headers={"Content-Type": "application/json"},
+        )
+        assert big.status_code == 413
+        assert "IPRGRAPH_API_MAX_PUSH_BYTES" in big.json()["detail"]
+        not_a_list = analyst.post("/v1/records", json={"record_id": "x"})
+        assert not_a_list.status_code == 422
+        assert "JSON array" in not_a_list.json()["detail"]
+        assert analyst.post("/v1/records", json=[]).status_code == 422
+    with httpx.Client(base_url=base_url) as anonymous:
+        assert anonymous.post("/v1/records", json=[_record(12)]).status_code == 401
+
+
+def _networks_state(store: GraphStore) -> dict[str, Any]:
+    return {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
+
+
+def test_two_pushes_at_once_give_the_graph_of_one_after_the_other(
+    store: GraphStore, embedded_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    records = [
+        _record(
+            100 + i,
+            shipper={"name": f"Shenzhen Trader {i % 5} Co", "country": "CN"},
+            consignee={"name": f"Importer {i % 4} LLC", "country": "US"},
+        )
+        for i in range(60)
+    ]
+    first, second = records[:40], records[20:]
+    settings = Settings(data_dir=tmp_path / "data")
+
+    # One after the other, in a database of its own.
+    sequential = "t_seq_" + uuid.uuid4().hex[:10]
+    embedded_server.create_database(sequential)
+    try:
+        with open_test_store(embedded_server, sequential) as one_by_one:
+            ensure_schema(one_by_one)
+            with serve_in_thread(
+                create_app(Settings(data_dir=tmp_path / "seq"), store=one_by_one)
+            ) as url:
+                key = new_key(one_by_one, agency="HK-CED", role="feed")
+                with httpx.Client(base_url=url, timeout=300, headers=auth(key)) as client:
+                    for batch in (first, second):
+                        assert client.post("/v1/records", json=batch).status_code == 200
+            expected = (_fingerprint(one_by_one), _networks_state(one_by_one))
+    finally:
+        embedded_server.drop_database(sequential)
+
+    with serve_in_thread(create_app(settings, store=store)) as url:
+        key = new_key(store, agency="HK-CED", role="feed")
+        answers: list[int] = []
+
+        def push(batch: list[dict[str, Any]]) -> None:
+            with httpx.Client(base_url=url, timeout=300, headers=auth(key)) as client:
+                answers.append(client.post("/v1/records", json=batch).status_code)
+
+        threads = [threading.Thread(target=push, args=(batch,)) for batch in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert answers == [200, 200]
+    got = (_fingerprint(store), _networks_state(store))
+    for fingerprint in (got[0], expected[0]):  # each graph holds its own principal
+        for part in ("nodes", "provenance"):
+            fingerprint[part] = {
+                node: value
+                for node, value in fingerprint[part].items()
+                if not node.startswith("prn:")
+            }
+    assert got == expected

@@ -1,0 +1,211 @@
+"""Networks updated, not rebuilt: after each small load or judgement, the networks the
+pipeline updates (`graph.analysis.networks.incremental`) are those a full build
+gives: the same networks in every view, members, links, evidence and risk."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from graph import pipeline, queries
+from graph.analysis.networks import build_networks
+from graph.analysis.networks.incremental import update_networks
+from graph.analysis.networks.projection import pull
+from graph.embedded import EmbeddedServer
+from graph.live import queries as live
+from graph.load import Loader
+from graph.model import LinkStatus
+from graph.resolve.entities import Judgement
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+from ingest.normalised import party_identity
+from tests.conftest import open_test_store
+from tests.factories import seizure_record, write_ndjson
+
+AGENCIES = ["HK-CED", "US-CBP", "MO-CS"]
+SHIPPERS = ["Huaxin Trading Co", "Golden Bridge Export", "Pearl River Goods", "Lucky Star Ltd"]
+CONSIGNEES = ["Pacific Coast LLC", "Atlantic Imports Inc", "Lakeside Retail"]
+PHONES = ["+86 755 1111 2222", "+86 755 3333 4444", "+852 2555 6666"]
+ADDRESSES = ["8 Harbour Road, Wan Chai", "12 Nathan Road, Kowloon"]
+CONTAINERS = ["MSKU1234565", "TGHU9876540"]
+FORWARDERS = ["Speedy Logistics", "Orient Freight"]
+
+_files = itertools.count(1)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    agency = draw(st.sampled_from(AGENCIES))
+    shipper: dict[str, Any] = {"name": draw(st.sampled_from(SHIPPERS)), "country": "CN"}
+    if draw(st.booleans()):
+        shipper["phone"] = draw(st.sampled_from(PHONES))
+    if draw(st.booleans()):
+        shipper["address"] = draw(st.sampled_from(ADDRESSES))
+    if draw(st.integers(0, 3)) == 0:
+        shipper["email"] = draw(st.sampled_from(["sales@huaxin.example", "info@gb.example"]))
+    if draw(st.integers(0, 3)) == 0:
+        shipper["registration_id"] = draw(st.sampled_from(["91440300MA5F", "91440300XY12"]))
+    extra: dict[str, Any] = {}
+    if draw(st.booleans()):
+        extra["forwarder"] = {"name": draw(st.sampled_from(FORWARDERS)), "country": "HK"}
+    tlp = draw(st.sampled_from(["CLEAR", "AMBER", "RED"]))
+    others = [a for a in AGENCIES if a != agency]
+    return seizure_record(
+        # A small pool of record ids: some loads correct an earlier record.
+        record_id=f"{agency}-{draw(st.integers(1, 6))}",
+        agency=agency,
+        seizure_date=f"2024-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}",
+        shipper=shipper,
+        consignee={"name": draw(st.sampled_from(CONSIGNEES)), "country": "US"},
+        containers=draw(st.lists(st.sampled_from(CONTAINERS), max_size=1)),
+        transport_document=None,
+        handling={
+            "tlp": tlp,
+            "releasable_to": draw(st.lists(st.sampled_from(others), max_size=1))
+            if tlp == "AMBER"
+            else [],
+        },
+        **extra,
+    )
+
+
+# A step: a small load, or an analyst's judgement on two shippers.
+steps = st.one_of(
+    st.lists(records(), min_size=1, max_size=4).map(lambda batch: ("load", batch)),
+    st.tuples(
+        st.sampled_from(SHIPPERS),
+        st.sampled_from(SHIPPERS),
+        st.sampled_from([LinkStatus.CONFIRMED, LinkStatus.REJECTED]),
+    ).map(lambda judged: ("judge", judged)),
+)
+
+
+def _state(store: GraphStore) -> dict[str, Any]:
+    """Every Network node (but when it was built) and every party's networks."""
+    networks = {}
+    for row in store.read(queries.EXISTING_NETWORKS_QUERY):
+        [found] = store.read(queries.NETWORK_QUERY, id=row["id"])
+        networks[row["id"]] = {k: v for k, v in found["props"].items() if k != "built_at"}
+    parties = {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
+    return {"networks": networks, "parties": parties}
+
+
+def _load(store: GraphStore, folder: Path, batch: list[dict[str, Any]]) -> None:
+    feed = write_ndjson(folder / f"feed{next(_files)}.ndjson", batch)
+    report = Loader(store, folder / "quarantine").load_file(feed)
+    assert report.balanced, report
+
+
+# One record per agency first, so that every view exists and later steps are updates.
+BASE = [
+    seizure_record(
+        record_id=f"BASE-{agency}",
+        agency=agency,
+        seizure_date="2023-06-01",
+        shipper={"name": f"Base Shipper {agency}", "country": "CN"},
+        consignee={"name": "Base Consignee", "country": "US"},
+        containers=[],
+        handling={"tlp": "RED", "releasable_to": []},
+    )
+    for agency in AGENCIES
+]
+
+_MODES: list[str] = []
+
+
+@settings(
+    max_examples=12,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(sequence=st.lists(steps, min_size=1, max_size=4))
+def test_incremental_networks_equal_a_full_build_after_every_step(
+    embedded_server: EmbeddedServer, tmp_path: Path, sequence: list[tuple[str, Any]]
+) -> None:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    embedded_server.create_database(name)
+    try:
+        with open_test_store(embedded_server, name) as store:
+            ensure_schema(store)
+            _load(store, tmp_path, BASE)
+            pipeline.refresh(store)
+            for kind, step in sequence:
+                if kind == "load":
+                    _load(store, tmp_path, step)
+                    _, report = pipeline.refresh(store)
+                else:
+                    a, b, status = step
+                    ids = [party_identity(x, "CN").id for x in (a, b)]
+                    present = {
+                        row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
+                    }
+                    if a == b or len(present) < 2:
+                        continue
+                    judgement = Judgement(
+                        a=ids[0], b=ids[1], status=status, decided_by="analyst", reason="test"
+                    )
+                    _, report = pipeline.judge_and_update(store, judgement)
+                _MODES.append("full" if report.full_build else "incremental")
+                incremental = _state(store)
+                build_networks(store)
+                full = _state(store)
+                assert incremental == full, (kind, step, report.as_dict())
+    finally:
+        embedded_server.drop_database(name)
+
+
+def test_the_property_test_exercised_incremental_updates() -> None:
+    # Runs after the property test (file order): most of its steps were updates.
+    assert _MODES, "the property test ran no step"
+    assert _MODES.count("incremental") >= len(_MODES) // 2, _MODES
+
+
+def test_an_update_with_no_seeds_does_nothing(store: GraphStore) -> None:
+    report = update_networks(store, [])
+    assert report.as_dict()["mode"] == "incremental" and report.region_parties == 0
+
+
+def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    def pair(shipper: str, consignee: str, date: str, number: int) -> dict[str, Any]:
+        return seizure_record(
+            record_id=f"R-{number}",
+            seizure_date=date,
+            shipper={"name": shipper, "country": "CN"},
+            consignee={"name": consignee, "country": "US"},
+            containers=[],
+            handling={"tlp": "CLEAR", "releasable_to": []},
+        )
+
+    _load(
+        store,
+        tmp_path,
+        [
+            pair("North Star Trading", "Alpha Imports", "2024-01-10", 1),
+            pair("North Star Trading", "Alpha Imports", "2024-02-10", 2),
+            pair("South Wind Export", "Beta Retail", "2024-01-15", 3),
+            pair("South Wind Export", "Beta Retail", "2024-02-15", 4),
+        ],
+    )
+    pipeline.refresh(store)
+    before = _state(store)
+    assert len([n for n in before["networks"] if "@" not in n and "view:" not in n]) == 2
+    # A year later, only the first network is seized again.
+    _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-03-01", 5)])
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None and report.risks_rescored >= 1, report.as_dict()
+    incremental = _state(store)
+    south = next(
+        n
+        for n, props in incremental["networks"].items()
+        if props.get("label", "").startswith("South") and "@" not in n
+    )
+    assert incremental["networks"][south]["risk"] < before["networks"][south]["risk"]
+    build_networks(store)
+    assert _state(store) == incremental
