@@ -135,8 +135,8 @@ def _store_of(scope: Scope) -> GraphStore | None:
 
 async def _unavailable(scope: Scope, send: Send, store: GraphStore) -> None:
     detail = (
-        f"The graph database at {store.uri} accepts connections but does not answer "
-        f"within {store.connection_timeout_s:g} s; the call was not answered."
+        f"The graph database at {store.uri} cannot be reached: a new connection got no "
+        f"answer within {store.connection_timeout_s:g} s, so the call was not answered."
     )
     state = scope.setdefault("state", {})
     state["refusal"] = detail  # what the audit records
