@@ -37,6 +37,7 @@ from api.routes import (
     resolution,
     seizures,
     stats,
+    suggestions,
 )
 from api.stall import DatabaseCheck, StallGuard
 from api.workspace import mount_workspace
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         seizures.router,
         entities.router,
         resolution.router,
+        suggestions.router,
         stats.router,
         analysis.router,
         networks.router,
