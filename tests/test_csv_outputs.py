@@ -39,11 +39,13 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     # Quarantined: a line that is no JSON, kept in the report's `raw` cell as it came.
     feed = write_ndjson(data / "hostile.ndjson", [json.dumps(good), BAD_LINE])
-    ingested = run_cli("ingest", str(feed), "--json", data_dir=data, timeout=600)
-    # Exit status 1: a row was quarantined, as meant.
-    assert '"quarantined": 1' in ingested.stdout, (ingested.stdout, ingested.stderr)
-    yield data
-    run_cli("db", "stop", data_dir=data)
+    try:
+        ingested = run_cli("ingest", str(feed), "--json", data_dir=data, timeout=600)
+        # Exit status 1: a row was quarantined, as meant.
+        assert '"quarantined": 1' in ingested.stdout, (ingested.stdout, ingested.stderr)
+        yield data
+    finally:
+        run_cli("db", "stop", data_dir=data)
 
 
 def _cells(text: str) -> list[str]:
