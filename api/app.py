@@ -21,6 +21,7 @@ from api.docs import serve_docs_offline
 from api.middleware import GuardMiddleware
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
+    alerts,
     analysis,
     entities,
     exchange,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         principals.router,
         records.router,
         exchange.router,
+        alerts.router,
     ):
         app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
     serve_docs_offline(app)

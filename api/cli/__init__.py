@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import sys
 
-from api.cli import access, data, db, exchange, serve, view  # noqa: F401  (they register their commands)
+from api.cli import (  # noqa: F401  (they register their commands)
+    access,
+    alerts,
+    data,
+    db,
+    exchange,
+    serve,
+    view,
+)
 from api.cli.common import app, err_console, state
 from graph.errors import IprgraphError
 
