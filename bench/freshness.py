@@ -12,12 +12,12 @@ is loaded at another port (a new route), one in twenty has its shipper renamed,
 keeping its phone and address (a rotation). Each agency of the drawn records
 watches the entities of 30 drawn shippers. Measured, once:
 
-1. `push`: the batch pushed over HTTP (`POST /v1/records`, one call per agency, in
-   turn) to the API served in this process, until the last call answers (loaded,
-   resolved, in networks, alerts raised), with the pipeline's phases;
+1. `push`: the batch pushed over HTTP (`POST /v1/records`, one call per agency, all
+   at once) to the API served in this process, until the last call answers
+   (loaded, resolved, in networks, alerts raised), with the pipeline's phases;
 2. `cli`: another such batch ingested by `iprgraph ingest` (one NDJSON file);
 3. `one record`: a record of a watched entity pushed alone, until its alert is
-   listed by `GET /v1/alerts` (10 times: p50, max);
+   listed by `GET /v1/alerts` (`SINGLES` times);
 4. the incremental network updates of 1 and 2 against one full rebuild.
 
 Writes bench/results/freshness-<records>.json and prints a table.
@@ -33,6 +33,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -60,21 +61,14 @@ REPO = Path(__file__).resolve().parent.parent
 console = Console()
 
 
-AGENCIES = ("CN-GACC", "EU-BE", "EU-DE", "EU-NL", "HK-CED", "MO-CS", "US-CBP")
-
-
 def _drawn(store: GraphStore, count: int, rng: random.Random) -> list[dict[str, Any]]:
-    """`count` canonical records of the graph, in pages of 20 from random places:
-    after an id made of an agency's first id with its counter (last 6 digits)
-    drawn."""
-    firsts = []
-    for agency in AGENCIES:
-        page = store.read(queries.EXPORT_SEIZURES_QUERY, after=f"{agency}:", limit=1)
-        if page and page[0]["id"].startswith(agency):
-            firsts.append(page[0]["id"])
+    """`count` canonical records of the graph, in pages of 20 from random seizures."""
+    ids = sorted(
+        item[0] for row in store.read(queries.NETWORK_SEIZURES_QUERY) for item in row["rows"]
+    )
     out: dict[str, dict[str, Any]] = {}
     while len(out) < count:
-        after = rng.choice(firsts)[:-6] + f"{rng.randint(0, 8000):06d}"
+        after = ids[rng.randrange(1, len(ids)) - 1]
         for row in store.read(queries.EXPORT_SEIZURES_QUERY, after=after, limit=20):
             if row["record"] and len(out) < count:
                 out[row["id"]] = json.loads(row["record"])
@@ -97,6 +91,18 @@ def _continued(
             record["shipper"]["name"] = f"Rotated {tag} Trading {number} Co"
         out.append(record)
     return out
+
+
+# Records pushed alone until their alert is listed: each push runs the whole
+# pipeline, minutes when its network update is a full build.
+SINGLES = 3
+
+
+def _save(out: dict[str, Any]) -> None:
+    """The figures so far (a long run that stops keeps what it measured)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"freshness-{out['records']}.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
 
 
 def _newest(store: GraphStore) -> dt.date:
@@ -152,33 +158,55 @@ def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, An
 
     app = create_app(settings.model_copy(update={"api_max_push_records": max(5000, records)}))
     with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=900) as client:
-        # 1. The batch pushed, one call per agency.
-        answers = []
-        started = time.perf_counter()
-        for agency, items in sorted(by_agency.items()):
-            answer = client.post(
-                "/v1/records", json=items, headers={"Authorization": f"Bearer {keys[agency]}"}
-            )
+        # 1. The batch pushed, one call per agency, all at once (as agencies do:
+        # loads run side by side, what follows them works on what is queued).
+        answers: list[dict[str, Any]] = []
+
+        def push(agency: str, items: list[dict[str, Any]]) -> None:
+            with httpx.Client(base_url=base_url, timeout=1800) as own:
+                answer = own.post(
+                    "/v1/records", json=items, headers={"Authorization": f"Bearer {keys[agency]}"}
+                )
             answer.raise_for_status()
-            answers.append(answer.json())
+            answers.append({**answer.json(), "agency": agency, "at_s": time.perf_counter()})
+
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=push, args=(agency, items))
+            for agency, items in sorted(by_agency.items())
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         out["push_s"] = round(time.perf_counter() - started, 2)
         out["push_calls"] = [
             {
+                "agency": a["agency"],
+                "answered_after_s": round(a["at_s"] - started, 2),
                 "loaded": a["loaded"],
                 "read": a["read"],
                 "resolution_s": a["resolution"]["seconds"],
                 "networks": {
                     k: a["networks"].get(k)
-                    for k in ("mode", "seconds", "region_parties", "networks_written", "phases_s")
+                    for k in (
+                        "mode",
+                        "full_build",
+                        "seconds",
+                        "region_parties",
+                        "networks_written",
+                        "phases_s",
+                    )
                 },
                 "alerts": a["alerts"],
             }
             for a in answers
         ]
+        _save(out)
         console.print(f"push of {records} records: {out['push_s']} s")
         # 3. One record of a watched entity, until its alert is listed.
         latencies = []
-        for record in singles[:10]:
+        for record in singles[:SINGLES]:
             agency = record["agency"]
             before = client.get(
                 "/v1/alerts", headers={"Authorization": f"Bearer {reader[agency]}"}
@@ -196,6 +224,7 @@ def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, An
                 latencies.append(took * 1000)
         out["one_record_to_alert_ms"] = percentiles(latencies) if latencies else None
         out["one_record_alerted"] = len(latencies)
+        _save(out)
 
     # 2. Another batch through the command line.
     feed = target.parent / f"bench27-continued-{records}.ndjson"
@@ -216,10 +245,14 @@ def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, An
     out["cli"] = {
         "loaded": report["files"][0]["loaded"],
         "resolution_s": report["resolution"]["seconds"],
-        "networks": {k: report["networks"].get(k) for k in ("mode", "seconds", "region_parties")},
+        "networks": {
+            k: report["networks"].get(k)
+            for k in ("mode", "full_build", "seconds", "region_parties")
+        },
         "alerts": report.get("alerts"),
     }
     console.print(f"cli ingest of {records} records: {out['cli_s']} s")
+    _save(out)
 
     # 4. A full rebuild, for comparison with the incremental updates above.
     with GraphStore.open(settings) as store:
