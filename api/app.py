@@ -35,6 +35,7 @@ from api.routes import (
     resolution,
     seizures,
     stats,
+    suggestions,
 )
 from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         seizures.router,
         entities.router,
         resolution.router,
+        suggestions.router,
         stats.router,
         analysis.router,
         networks.router,

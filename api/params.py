@@ -106,3 +106,23 @@ class Page(BaseModel):
         description="`next_cursor` of the previous page (same filters and order); omit "
         "for the first page.",
     )
+
+
+def country_parameter(name: str, value: str | None) -> str | None:
+    """A `jurisdiction`-like parameter read as ingest reads a country, in any spelling
+    ("HK", "Hong Kong", "U.S.A."): its ISO 3166 alpha-2 code (HK and MO are their
+    own); a 422 naming the parameter when it names no country."""
+    if value is None or not value.strip():
+        return None
+    # Imported here: only the routes that take a country need the tables.
+    from ingest.normalise.countries import resolve_country
+
+    code = resolve_country(value)
+    if code is None:
+        raise invalid_parameter(
+            name,
+            f"{name} {value!r} is not a country or jurisdiction iprgraph knows: give an "
+            "ISO 3166 code (HK, US) or a name in any common spelling (Hong Kong, U.S.A.)",
+            value,
+        )
+    return code

@@ -217,9 +217,11 @@ class SeizurePage(_FromGraph):
 
 class StatsFigureOut(_FromGraph):
     seizures: int = Field(description="Number of seizures.", examples=[12])
-    quantity: float = Field(
-        description="Sum of the quantities of the goods, as reported, whatever their units.",
-        examples=[15400.0],
+    quantity: dict[str, float] = Field(
+        description="Quantities of the goods per unit (pieces, pairs, kg, litres, "
+        "cartons...; PCS and pieces are one unit), never added across units; "
+        "`unspecified` for lines recorded without a unit.",
+        examples=[{"pairs": 1200.0, "pieces": 14200.0}],
     )
     value_usd: float = Field(description="Sum of the values in USD.", examples=[1250000.5])
     seizures_without_value_usd: int = Field(

@@ -365,14 +365,18 @@ def networks(workdir: Path, records: int = 10_000, seed: int = 5) -> dict[str, A
 
 @measurement("realnames")
 def realnames(workdir: Path) -> dict[str, Any]:
-    """Resolution on real names beside OpenSanctions' logic-v2 (bench/realnames.py)."""
+    """Resolution and /v1/match on real names beside OpenSanctions' logic-v2
+    (bench/realnames.py, bench/realnames_match.py)."""
     from bench import realnames as bench_realnames
 
     corpus = bench_realnames.CORPUS_BESIDE
     if not corpus.exists():
         corpus = bench_realnames.SAMPLE
-    report = bench_realnames.measure(corpus, "all", with_logic_v2=True)
+    report = bench_realnames.measure(corpus, "all", with_logic_v2=True, match_queries=2000)
     bench_realnames.print_report(report)
+    from bench.realnames_match import print_match
+
+    print_match(report["match"])
     return report
 
 

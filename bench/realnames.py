@@ -13,6 +13,9 @@ hash of the id). Figures, per part (source) and per script pair:
 - iprgraph: pairwise precision / recall of automatic links (clusters, as
   entities are made) and of suggestions (automatic links and suggestions one by
   one, what an analyst is shown), B-cubed of automatic links;
+- `/v1/match` top-1 and top-5 for forms as queries, written and held back, over
+  the forms loaded into the graph server (`bench.realnames_match`), beside
+  logic-v2's ranking of the same forms' compared pairs;
 - logic-v2 (`nomenklatura`'s `LogicV2`, yente's default matcher, match at 0.70)
   on the same pairs: every pair of forms of one entity and every pair of forms
   whose Party nodes iprgraph's blocking made candidates (the near names, where a
@@ -158,13 +161,18 @@ def _compared_pairs(
 
 
 def measure(
-    corpus: Path, split: str, with_logic_v2: bool, artefact_share: float = ARTEFACT_SHARE
+    corpus: Path,
+    split: str,
+    with_logic_v2: bool,
+    artefact_share: float = ARTEFACT_SHARE,
+    match_queries: int = 0,
 ) -> dict[str, Any]:
     entities = read_corpus(corpus)
     if split != "all":
         entities = [e for e in entities if heldout(e.id) == (split == "heldout")]
     python = setup_bench_env() if with_logic_v2 else None
     report: dict[str, Any] = {"corpus": str(corpus), "split": split, "entities": len(entities)}
+    names_scores: dict[tuple[str, str], float] | None = None
     for setting, share in (("names", 0.0), ("shared_registration", artefact_share)):
         started = time.perf_counter()
         forms = forms_of(entities, share)
@@ -176,6 +184,8 @@ def measure(
             pairs = sorted(_compared_pairs(forms, resolved.candidates))
             started = time.perf_counter()
             scores = logic_v2_scores(python, forms, pairs)
+            if setting == "names":
+                names_scores = scores
             out["logic_v2_s"] = round(time.perf_counter() - started, 1)
             out["pairs_compared"] = len(pairs)
             linked = {pair for pair, score in scores.items() if score >= LOGIC_V2_MATCH}
@@ -185,6 +195,11 @@ def measure(
                 for level in LEVELS
             }
         report[setting] = out
+    if match_queries:
+        # /v1/match over the forms loaded into the graph server (bench.realnames_match).
+        from bench.realnames_match import measure_match
+
+        report["match"] = measure_match(forms_of(entities), match_queries, 1, names_scores)
     return report
 
 
@@ -245,6 +260,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--corpus", type=Path, default=default)
     parser.add_argument("--split", choices=["all", "dev", "heldout"], default="all")
     parser.add_argument("--no-logic-v2", action="store_true", help="iprgraph alone")
+    parser.add_argument(
+        "--match-queries",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="forms asked of /v1/match over the loaded graph (0: none)",
+    )
     parser.add_argument("--setup", action="store_true", help="make .venv-bench and stop")
     parser.add_argument(
         "--write-sample",
@@ -259,8 +281,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.write_sample:
         write_sample(args.corpus, args.write_sample)
         return {}
-    report = measure(args.corpus, args.split, not args.no_logic_v2)
+    report = measure(
+        args.corpus, args.split, not args.no_logic_v2, match_queries=args.match_queries
+    )
     print_report(report)
+    if "match" in report:
+        from bench.realnames_match import print_match
+
+        print_match(report["match"])
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "realnames.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,5 +1,6 @@
 """`GET /v1/entities?q=`: one search box over parties, trademarks, containers, ports
-and transport documents.
+and transport documents, and parties by the phones, emails, registration numbers and
+addresses they hold (`graph.identifiers`). A party hit carries its entity's seizures.
 
 The text is read every way it could be meant: as a party name (typo- and
 script-tolerant, through entity resolution's blocking keys and scores), a
@@ -10,13 +11,14 @@ port table knows), and a transport document number (letters and digits only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from graph import queries
 from graph.access import Viewer
+from graph.identifiers import agency_region, artefact_holders, read_identifiers
 from graph.model import Label
 from graph.resolve.match import QueryParty, match_parties
 from graph.store import GraphStore
@@ -118,6 +120,25 @@ def search(
             for c in candidates
             if c.score >= _NAME_FLOOR
         ]
+    found_by_identifier: set[str] = set()
+    if "party" in wanted:
+        readings = read_identifiers(text, jurisdiction, agency_region(viewer))
+        best: dict[str, Hit] = {}
+        for row in artefact_holders(store, viewer, readings):
+            reading = row["reading"]
+            if row["party"] not in best:
+                best[row["party"]] = Hit(
+                    type="party",
+                    id=row["party"],
+                    label=row["name"] or row["party"],
+                    jurisdiction=row["country"],
+                    score=1.0,
+                    why=f"holds {reading.how}",
+                    seizures=0,
+                    entity_id=row["entity"],
+                )
+        found_by_identifier = set(best)
+        hits = [h for h in hits if h.id not in best] + list(best.values())
     if "trademark" in wanted:
         # Matched on the text the viewer may see of each mark, never on a spelling
         # only records it may not see wrote.
@@ -158,7 +179,22 @@ def search(
             why = f"document {doc_id.removeprefix('doc:')}"
             hits += _by_ids(store, viewer, "document", {doc_id: (1.0, why)})
     if jurisdiction:
-        # Containers and documents belong to no jurisdiction and stay.
-        hits = [h for h in hits if h.jurisdiction in (None, jurisdiction)]
+        # Containers and documents belong to no jurisdiction and stay; so do parties
+        # found by an identifier read in that jurisdiction.
+        hits = [
+            h for h in hits if h.jurisdiction in (None, jurisdiction) or h.id in found_by_identifier
+        ]
     hits.sort(key=lambda h: (-h.score, h.type, h.id))
-    return hits[:limit]
+    return _with_entity_seizures(store, viewer, hits[:limit])
+
+
+def _with_entity_seizures(store: GraphStore, viewer: Viewer, hits: list[Hit]) -> list[Hit]:
+    """Party hits with the seizures the viewer sees naming their entity."""
+    parties = sorted({h.id for h in hits if h.type == "party"})
+    if not parties:
+        return hits
+    counts = {
+        row["id"]: int(row["seizures"])
+        for row in store.read(queries.ENTITY_SEIZURE_COUNTS_QUERY, ids=parties, **viewer.params)
+    }
+    return [replace(h, seizures=counts.get(h.id, 0)) if h.type == "party" else h for h in hits]

@@ -145,6 +145,8 @@ def all_queries() -> dict[str, str]:
         found[f"node_by_id_query({label.name})"] = node_by_id_query(label)
     for label in ANCHOR_LABELS:
         found[f"expand_query({label.name})"] = expand_query(label)
+    for label in ARTEFACT_RELS:
+        found[f"artefact_holders_query({label.name})"] = artefact_holders_query(label)
     found["path_step_query(None)"] = path_step_query()
     found["path_step_query(None, bounded=True)"] = path_step_query(bounded=True)
     found["path_step_query(None, details=True)"] = path_step_query(details=True)
@@ -526,12 +528,14 @@ RETURN found, collect(CASE WHEN p IS NULL THEN null ELSE {_PARTY_PROFILE} END) A
 """
 
 
-# Every SAME_AS that touches one of `$ids`, with its status.
+# Every SAME_AS that touches one of `$ids`, with its status (and whether an "unsure"
+# judgement keeps it binding).
 TOUCHING_LINKS_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[s:SAME_AS]-(:Party)
 WITH DISTINCT s
-RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status
+RETURN startNode(s).id AS a, endNode(s).id AS b, s.status AS status,
+       coalesce(s.binds, false) AS binds
 """
 
 # Machine links: written where no analyst has decided (a rejection, confirmation or
@@ -555,23 +559,29 @@ WHERE s.status IN $machine_statuses
 DELETE s
 """
 
+# An analyst's judgement on a pair. "unsure" keeps the pair as it was: a link that
+# bound the two (auto, confirmed, or unsure and binding) keeps binding (`binds`).
 JUDGE_QUERY = """
 MATCH (a:Party {id: $a})
 MATCH (b:Party {id: $b})
 MERGE (a)-[s:SAME_AS]->(b)
 ON CREATE SET s.score = $score, s.features = $features, s.explanation = $explanation
+WITH s, (s.status IN $binding OR (s.status = 'unsure' AND coalesce(s.binds, false)))
+        AS was_binding
+SET s.binds = CASE WHEN $status = 'unsure' THEN was_binding ELSE null END
 SET s.status = $status, s.decided_by = $decided_by, s.decided_agency = $decided_agency,
     s.decided_at = $decided_at, s.reason = $reason,
     s.judgements = coalesce(s.judgements, []) + $entry
 RETURN s.status AS status, s.score AS score, s.explanation AS explanation
 """
 
-# The binding links (auto, confirmed) of the parties `$ids`, seen from each of them,
-# with who may see them (`graph.resolve.views`).
+# The binding links (auto, confirmed, and "unsure" judgements of links that bound) of
+# the parties `$ids`, seen from each of them, with who may see them
+# (`graph.resolve.views`).
 BINDING_NEIGHBOURS_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[s:SAME_AS]-(q:Party)
-WHERE s.status IN $statuses
+WHERE s.status IN $statuses OR (s.status = 'unsure' AND s.binds = true)
 RETURN p.id AS a, q.id AS b, s.status AS status, s.vis AS vis, s.evidence_vis AS evidence_vis
 """
 
@@ -1160,44 +1170,43 @@ class SeizureGroup(StrEnum):
 
 
 # Each grouping ends in `WITH s, key, name, name_vis, quantity`: one row per seizure and group
-# it falls in, `quantity` being what that seizure contributes to the group.
+# it falls in, `quantity` being what that seizure contributes to the group: its goods
+# lines as [quantity, unit] pairs (units are told apart in Python: never added
+# across them). A quantity of -1 is "not given".
+_LINES = "[i IN range(0, size(coalesce(s.quantities, [])) - 1) | [s.quantities[i], s.units[i]]]"
 _GROUPINGS: dict[SeizureGroup | None, str] = {
-    None: "WITH s, null AS key, null AS name, null AS name_vis, s.quantity_total AS quantity",
+    None: f"WITH s, null AS key, null AS name, null AS name_vis, {_LINES} AS quantity",
     SeizureGroup.TRANSPORT_MODE: (
-        "WITH s, s.transport_mode AS key, null AS name, null AS name_vis, "
-        "s.quantity_total AS quantity"
+        f"WITH s, s.transport_mode AS key, null AS name, null AS name_vis, {_LINES} AS quantity"
     ),
     SeizureGroup.MONTH: (
         "WITH s, substring(s.seizure_date, 0, 7) AS key, null AS name, null AS name_vis, "
-        "s.quantity_total AS quantity"
+        f"{_LINES} AS quantity"
     ),
     SeizureGroup.JURISDICTION: (
         f"OPTIONAL MATCH (s)-[:{RelType.REPORTED_BY}]->(:{Label.AGENCY})"
         f"-[:{RelType.IN}]->(j:{Label.JURISDICTION})\n"
-        "WITH s, j.id AS key, null AS name, null AS name_vis, s.quantity_total AS quantity"
+        f"WITH s, j.id AS key, null AS name, null AS name_vis, {_LINES} AS quantity"
     ),
     SeizureGroup.PORT: (
         f"OPTIONAL MATCH (s)-[:{_ROUTE_PORT_RELS}]->(p:{Label.PORT})\n"
         "WITH DISTINCT s, p\n"
-        "WITH s, p.id AS key, p.name AS name, p.label_vis AS name_vis, "
-        "s.quantity_total AS quantity"
+        f"WITH s, p.id AS key, p.name AS name, p.label_vis AS name_vis, {_LINES} AS quantity"
     ),
     SeizureGroup.TRADEMARK: (
         f"OPTIONAL MATCH (s)-[:{RelType.INFRINGES}]->(t:{Label.TRADEMARK})\n"
-        "WITH s, t.id AS key, t.mark AS name, t.label_vis AS name_vis, "
-        "s.quantity_total AS quantity"
+        f"WITH s, t.id AS key, t.mark AS name, t.label_vis AS name_vis, {_LINES} AS quantity"
     ),
     # Per goods line (parallel lists on the seizure): the chapter is the first two
     # digits of its HS code, its quantity counts in that chapter only; a seizure with
-    # no goods, or a line with no HS code, falls under null. A quantity of -1 is "not
-    # given".
+    # no goods, or a line with no HS code, falls under null.
     SeizureGroup.HS_CHAPTER: """
 UNWIND CASE WHEN size(coalesce(s.hs_codes, [])) = 0 THEN [-1]
             ELSE range(0, size(s.hs_codes) - 1) END AS i
 WITH s, CASE WHEN i < 0 OR s.hs_codes[i] = '' THEN null
              ELSE substring(s.hs_codes[i], 0, 2) END AS key,
-     CASE WHEN i >= 0 AND s.quantities[i] >= 0 THEN s.quantities[i] ELSE 0 END AS line_quantity
-WITH s, key, null AS name, null AS name_vis, sum(line_quantity) AS quantity
+     CASE WHEN i >= 0 THEN [s.quantities[i], s.units[i]] ELSE null END AS line
+WITH s, key, null AS name, null AS name_vis, collect(line) AS quantity
 """.strip(),
 }
 
@@ -1234,7 +1243,7 @@ WHERE s.seizure_date >= $from AND s.seizure_date <= $to AND {visible("s")}
   AND ($reporting IS NULL OR EXISTS {{ {_REPORTED_IN} }})
   AND ($partner IS NULL OR EXISTS {{ {_PARTNER_COUNTRY} }} OR EXISTS {{ {_PARTNER_PORT} }})
 {_GROUPINGS[group]}
-RETURN key, name, name_vis, count(s) AS seizures, sum(quantity) AS quantity,
+RETURN key, name, name_vis, count(s) AS seizures, collect(quantity) AS quantities,
        sum(s.value_usd) AS value_usd, count(s.value_usd) AS valued,
        collect(DISTINCT s.tlp) AS tlp_levels, collect(DISTINCT s.releasable_to) AS releasable_to
 """.strip()
@@ -1538,6 +1547,123 @@ UNWIND $ids AS id
 MATCH (p:{Label.PARTY} {{id: id}})
 RETURN collect([p.id, [(p)<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE}) WHERE {visible("r")}
                        | [coalesce(s.seizure_date, ''), s.id, r.name_as_written]]]) AS names
+""".strip()
+
+
+# --- The analyst's loop: review queue, judgements at once (issue 25) -----------------
+
+# Every link waiting for an analyst (status in `$pending`) that the viewer `$see` may
+# see (a machine link when it sees all it was scored on, an "unsure" judgement when it
+# sees both parties), with both parties' entities and networks in the viewer's view
+# (`$view`, `$network_view`). Light on purpose: the queue ranks every pending link and
+# reads the details of one page (`PENDING_LINK_DETAILS_QUERY`).
+PENDING_LINKS_QUERY = f"""
+MATCH (a:{Label.PARTY})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
+WHERE s.status IN $pending
+  AND ((s.status IN $machine AND {visible("s", "evidence_vis")})
+       OR (NOT s.status IN $machine AND {visible("s")}))
+RETURN a.id AS a, b.id AS b, s.status AS status, s.score AS score,
+       coalesce(s.decided_at, s.scored_at) AS at, a.country AS country_a,
+       b.country AS country_b, {view_cluster("a")} AS entity_a, {view_cluster("b")} AS entity_b,
+       CASE WHEN $network_view IS NULL THEN a.network ELSE coalesce(
+         head([x IN coalesce(a.view_networks, []) WHERE x STARTS WITH $network_view + '='
+               | substring(x, size($network_view) + 1)]), '') END AS network_a,
+       CASE WHEN $network_view IS NULL THEN b.network ELSE coalesce(
+         head([x IN coalesce(b.view_networks, []) WHERE x STARTS WITH $network_view + '='
+               | substring(x, size($network_view) + 1)]), '') END AS network_b
+""".strip()
+
+# The stored details of the links `$pairs` ([a, b], a < b) for one page of the queue.
+PENDING_LINK_DETAILS_QUERY = f"""
+UNWIND $pairs AS pair
+MATCH (:{Label.PARTY} {{id: pair[0]}})-[s:{RelType.SAME_AS}]->(:{Label.PARTY} {{id: pair[1]}})
+RETURN pair[0] AS a, pair[1] AS b, s.status AS status, s.score AS score,
+       s.features AS features, s.explanation AS explanation, s.decided_by AS decided_by,
+       s.decided_agency AS decided_agency, s.decided_at AS decided_at, s.reason AS reason,
+       {visible("s", "evidence_vis")} AS evidence_seen
+""".strip()
+
+# Networks by the ids of their Network nodes: the label and risk a queue item shows.
+NETWORK_RISKS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (n:{Label.NETWORK} {{id: id}})
+RETURN n.id AS id, n.network AS network, n.label AS label, n.risk AS risk,
+       n.entities AS entities
+""".strip()
+
+# How many members the entity of each party of `$ids` has in the viewer's view.
+ENTITY_SIZES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+WHERE {visible("p")}
+WITH p, p.cluster AS cluster, {view_cluster("p")} AS entity
+MATCH (m:{Label.PARTY} {{cluster: cluster}})
+WHERE {visible("m")} AND {view_cluster("m")} = entity
+RETURN p.id AS id, entity, count(m) AS members
+""".strip()
+
+# The newest seizure date the viewer sees naming each party of `$ids`.
+PARTY_LAST_SEEN_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("r")}
+RETURN p.id AS id, max(s.seizure_date) AS last_seen
+""".strip()
+
+# Every SAME_AS between two parties of `$ids`, whatever its status: what a judgement
+# decides again around itself (`graph.resolve.judgements`).
+LINKS_AMONG_QUERY = f"""
+UNWIND $ids AS id
+MATCH (a:{Label.PARTY} {{id: id}})-[s:{RelType.SAME_AS}]->(b:{Label.PARTY})
+WHERE b.id IN $ids
+RETURN a.id AS a, b.id AS b, s.status AS status, s.score AS score, s.features AS features,
+       s.explanation AS explanation, coalesce(s.binds, false) AS binds
+""".strip()
+
+# A machine link decided again around a judgement: its status and explanation (the
+# reason it was held back, if it was); never a link an analyst decided.
+REDECIDE_MACHINE_LINKS_QUERY = f"""
+UNWIND $rows AS r
+MATCH (:{Label.PARTY} {{id: r.a}})-[s:{RelType.SAME_AS}]->(:{Label.PARTY} {{id: r.b}})
+WHERE s.status IN $machine
+SET s.status = r.status, s.explanation = r.explanation, s.scored_at = r.at
+RETURN count(s) AS changed
+""".strip()
+
+# The artefacts a search box lookup reads (`graph.identifiers`), with the relationship
+# a party holds each by.
+ARTEFACT_RELS: dict[Label, RelType] = {
+    Label.PHONE: RelType.HAS_PHONE,
+    Label.EMAIL: RelType.HAS_EMAIL,
+    Label.IDENTIFIER: RelType.HAS_IDENTIFIER,
+    Label.ADDRESS: RelType.HAS_ADDRESS,
+}
+
+
+def artefact_holders_query(label: Label) -> str:
+    """The parties the viewer `$see` / `$view` may see holding an artefact of `label`
+    among `$ids`, by a record it may see: [artefact, party, name, country, entity]."""
+    return f"""
+UNWIND $ids AS id
+MATCH (x:{label} {{id: id}})<-[h:{ARTEFACT_RELS[label]}]-(p:{Label.PARTY})
+WHERE {visible("h")} AND {visible("p")}
+RETURN x.id AS artefact, p.id AS party, {shown_name("p")} AS name, p.country AS country,
+       {view_cluster("p")} AS entity
+""".strip()
+
+
+# Per party of `$ids`: how many seizures the viewer sees name a member of its entity
+# (in the viewer's view).
+ENTITY_SEIZURE_COUNTS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+WHERE {visible("p")}
+WITH p, p.cluster AS cluster, {view_cluster("p")} AS entity
+MATCH (m:{Label.PARTY} {{cluster: cluster}})
+WHERE {visible("m")} AND {view_cluster("m")} = entity
+MATCH (m)<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE {visible("r")}
+RETURN p.id AS id, count(DISTINCT s) AS seizures
 """.strip()
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph import queries
@@ -24,6 +25,7 @@ from graph.model import RelType
 from graph.queries import SeizureFilter, SeizureGroup
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import display_props
+from ingest.normalise.units import normalise_unit
 
 __all__ = [
     "TLP_LEVELS",
@@ -241,7 +243,9 @@ class SeizurePage:
 @dataclass(frozen=True)
 class StatsFigure:
     seizures: int
-    quantity: float
+    # Per unit (`ingest.normalise.units`; "unspecified" for lines without one): never
+    # added across units.
+    quantity: dict[str, float]
     value_usd: float
     seizures_without_value_usd: int
     handling: Handling
@@ -548,6 +552,41 @@ def list_seizures(
     return SeizurePage(items=items, next_cursor=next_cursor, limit=limit, filters=filters)
 
 
+def list_entity_seizures(
+    store: GraphStore,
+    viewer: Viewer,
+    entity: str,
+    filters: SeizureFilters,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> SeizurePage:
+    """`list_seizures` over every party of the entity of `entity` (an entity or Party
+    id) in the viewer's view: each member's page from the same cursor, merged newest
+    first, a seizure naming two members once. NotFound when the viewer sees no such
+    party."""
+    found = store.read(queries.ENTITY_MEMBERS_QUERY, id=entity, **viewer.params)
+    if not found or found[0]["entity"] is None:
+        raise NotFound(f"No entity or party has the id {entity!r}.")
+    merged: dict[str, SeizureSummary] = {}
+    more = False
+    for member in sorted(item[0] for item in found[0]["members"]):
+        page = list_seizures(
+            store, viewer, replace(filters, party=member), limit=limit, cursor=cursor
+        )
+        more = more or page.next_cursor is not None
+        for item in page.items:
+            merged.setdefault(item.id, item)
+    # The listing's order: newest first, then id ascending.
+    ordered = sorted(merged.values(), key=lambda s: s.id)
+    ordered.sort(key=lambda s: s.seizure_date or "", reverse=True)
+    items = ordered[:limit]
+    next_cursor = None
+    if len(ordered) > limit or (more and items):
+        next_cursor = encode_cursor(items[-1].seizure_date, items[-1].id)
+    return SeizurePage(items=items, next_cursor=next_cursor, limit=limit, filters=filters)
+
+
 # --- statistics ---------------------------------------------------------------------
 
 
@@ -566,11 +605,26 @@ def _figure_handling(row: Row) -> Handling:
     return Handling(tlp=tlp, releasable_to=sorted(releasable))
 
 
+NO_UNIT = "unspecified"
+
+
+def per_unit(lines: Iterable[Iterable[Any]]) -> dict[str, float]:
+    """Quantities of goods lines ([quantity, unit] pairs; a quantity of -1 or null is
+    not given) added up per unit, in one spelling per unit."""
+    totals: dict[str, float] = {}
+    for quantity, unit in lines:
+        if quantity is None or quantity < 0:
+            continue
+        key = normalise_unit(unit) or NO_UNIT
+        totals[key] = totals.get(key, 0.0) + float(quantity)
+    return {unit: round(total, 3) for unit, total in sorted(totals.items())}
+
+
 def _figure_values(row: Row) -> dict[str, Any]:
     seizures = int(row["seizures"])
     return {
         "seizures": seizures,
-        "quantity": float(row["quantity"] or 0),
+        "quantity": per_unit(line for lines in row["quantities"] for line in lines or ()),
         "value_usd": round(float(row["value_usd"] or 0), 2),
         "seizures_without_value_usd": seizures - int(row["valued"]),
         "handling": _figure_handling(row),
@@ -588,6 +642,32 @@ def _group_name(viewer: Viewer, row: Row) -> str | None:
         {"id": row["key"], "name": row["name"], "mark": row["name"], "label_vis": row["name_vis"]},
     )
     return str(shown["mark"] if label == "Trademark" else shown["name"])
+
+
+MAX_MONTHS = 1200
+
+
+def _empty_months(
+    groups: list[StatsGroupRow], date_from: dt.date | None, date_to: dt.date | None
+) -> list[StatsGroupRow]:
+    """The months of the period (or, unbounded, between the first and the last with
+    a seizure) that no seizure fell in, each with zeros: a month without seizures is
+    a figure too."""
+    found = {row.key for row in groups if row.key}
+    if not found and (date_from is None or date_to is None):
+        return []
+    first = date_from or dt.date.fromisoformat(min(found) + "-01")
+    last = date_to or dt.date.fromisoformat(max(found) + "-01")
+    year, month = first.year, first.month
+    empty: list[StatsGroupRow] = []
+    while (year, month) <= (last.year, last.month) and len(empty) < MAX_MONTHS:
+        key = f"{year:04d}-{month:02d}"
+        if key not in found:
+            empty.append(
+                StatsGroupRow(0, {}, 0.0, 0, Handling(tlp=None, releasable_to=[]), key=key)
+            )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return empty
 
 
 def _group_order(group_by: SeizureGroup, row: StatsGroupRow) -> tuple[Any, ...]:
@@ -632,11 +712,13 @@ def seizure_stats(
     if total_rows:
         totals = StatsFigure(**_figure_values(total_rows[0]))
     else:
-        totals = StatsFigure(0, 0.0, 0.0, 0, Handling(tlp=None, releasable_to=[]))
+        totals = StatsFigure(0, {}, 0.0, 0, Handling(tlp=None, releasable_to=[]))
     groups = [
         StatsGroupRow(key=row["key"], name=_group_name(viewer, row), **_figure_values(row))
         for row in group_rows
     ]
+    if group_by is SeizureGroup.MONTH:
+        groups += _empty_months(groups, date_from, date_to)
     groups.sort(key=lambda row: _group_order(group_by, row))
     return SeizureStats(
         group_by=group_by,

@@ -15,6 +15,7 @@ from api.cli import (  # noqa: F401  (they register their commands)
     data,
     db,
     exchange,
+    review,
     serve,
     view,
 )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.answer import noted
 from api.auth import ReaderDep
 from api.deps import PortsDep, StoreDep
-from api.params import within
+from api.params import country_parameter, within
 from api.problems import Problem
 from graph.lookup import search
 from graph.resolve.entities import entity
@@ -28,7 +28,9 @@ class EntityHit(BaseModel):
     jurisdiction: str | None
     score: float = Field(ge=0, le=1)
     why: str = Field(description="One line: why this is a hit.")
-    seizures: int = Field(description="Seizures naming it (0 for parties: see the entity).")
+    seizures: int = Field(
+        description="Seizures naming it; for a party, seizures naming any party of its entity."
+    )
     entity_id: str | None = Field(None, description="For a party: the entity it belongs to.")
 
     model_config = {
@@ -71,7 +73,9 @@ def search_entities(
             min_length=1,
             max_length=300,
             description="A name (any spelling or script), mark, container number in "
-            "any spacing, UN/LOCODE or port name, or transport document number.",
+            "any spacing, UN/LOCODE or port name, transport document number, or a phone "
+            "(without its country code: read in `jurisdiction`, else in the caller's "
+            "agency's), email, registration number or address that parties hold.",
         ),
     ],
     type: Annotated[
@@ -80,10 +84,9 @@ def search_entities(
     jurisdiction: Annotated[
         str | None,
         Query(
-            min_length=2,
-            max_length=2,
-            pattern="^[A-Za-z]{2}$",
-            description="ISO 3166 alpha-2 (HK and MO are jurisdictions of their own).",
+            max_length=60,
+            description="A country or jurisdiction in any spelling (HK, Hong Kong; HK and "
+            "MO are jurisdictions of their own).",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100), within("limit", 1, 100)] = 10,
@@ -93,7 +96,7 @@ def search_entities(
         viewer,
         q,
         types=list(type) if type else None,
-        jurisdiction=jurisdiction.upper() if jurisdiction else None,
+        jurisdiction=country_parameter("jurisdiction", jurisdiction),
         limit=limit,
         ports=ports,
     )

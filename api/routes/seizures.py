@@ -46,6 +46,12 @@ class SeizureListQuery(Period, Page):
         "forwarder or a manufacturer.",
         examples=["party:1836a0a2e2454d850ad76b02"],
     )
+    entity: FilterText = Field(
+        default=None,
+        description="An entity id (or any member's Party id): seizures naming any party "
+        "of the entity, as the caller's agency sees it.",
+        examples=["party:1836a0a2e2454d850ad76b02"],
+    )
     container: FilterText = Field(
         default=None,
         description="An ISO 6346 container number in any spacing or case.",
@@ -121,9 +127,27 @@ def list_seizures(
     Only seizures the caller's agency may see are listed; each carries its handling
     (TLP, releasable_to), which travels with whatever the caller derives from it.
     """
+    for name in ("party", "entity"):
+        value = getattr(query, name)
+        if value is not None and not value.startswith("party:"):
+            raise invalid_parameter(
+                name,
+                f"{name} takes a Party id (party:...), not a name: find the party with "
+                f"GET /v1/entities?q={value[:60]} (its hits carry ids), then pass "
+                "entity= for the seizures of its whole entity, or party= for that one "
+                "spelling",
+                value,
+            )
     filters = _filters(query, ports)
     try:
-        page = service.list_seizures(store, viewer, filters, limit=query.limit, cursor=query.cursor)
+        if query.entity is not None:
+            page = service.list_entity_seizures(
+                store, viewer, query.entity, filters, limit=query.limit, cursor=query.cursor
+            )
+        else:
+            page = service.list_seizures(
+                store, viewer, filters, limit=query.limit, cursor=query.cursor
+            )
     except service.InvalidCursor as exc:
         raise invalid_parameter("cursor", str(exc), query.cursor) from exc
     return noted(request, SeizurePage.model_validate(page, from_attributes=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import Annotated, Literal
@@ -19,6 +18,7 @@ from api.problems import Problem
 from api.schemas import SeizureStatistics
 from graph import seizures as service
 from graph.seizures import SeizureGroup
+from ingest.csvsafe import writer as csv_writer
 
 router = APIRouter(tags=["statistics"])
 
@@ -86,46 +86,58 @@ class StatsQuery(Period):
         return _jurisdiction(value)
 
 
-CSV_COLUMNS = (
-    "name",
-    "seizures",
-    "quantity",
-    "value_usd",
-    "seizures_without_value_usd",
-    "tlp",
-    "releasable_to",
-)
-
-
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def stats_csv(stats: service.SeizureStats) -> str:
-    """One row per group; the first column is named after the grouping."""
+    """One row per group under a header row, then a totals row; the first column is
+    named after the grouping, then a quantity column per unit (never added across
+    units). Cells a spreadsheet would run as formulas are neutralised."""
+    units = sorted({unit for g in [stats.totals, *stats.groups] for unit in g.quantity})
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow((stats.group_by.value, *CSV_COLUMNS))
-    for group in stats.groups:
+    writer = csv_writer(out, lineterminator="\r\n")
+    writer.writerow(
+        (
+            stats.group_by.value,
+            "name",
+            "seizures",
+            *(f"quantity ({unit})" for unit in units),
+            "value_usd",
+            "seizures_without_value_usd",
+            "tlp",
+            "releasable_to",
+        )
+    )
+    rows: list[tuple[str, str, service.StatsFigure]] = [
+        (group.key or "", group.name or "", group) for group in stats.groups
+    ]
+    rows.append(("total", "", stats.totals))
+    for key, name, figure in rows:
         writer.writerow(
             (
-                group.key or "",
-                group.name or "",
-                group.seizures,
-                _number(group.quantity),
-                f"{group.value_usd:.2f}",
-                group.seizures_without_value_usd,
-                group.handling.tlp or "",
-                " ".join(group.handling.releasable_to),
+                key,
+                name,
+                figure.seizures,
+                *(
+                    _number(figure.quantity[unit]) if unit in figure.quantity else ""
+                    for unit in units
+                ),
+                f"{figure.value_usd:.2f}",
+                figure.seizures_without_value_usd,
+                figure.handling.tlp or "",
+                " ".join(figure.handling.releasable_to),
             )
         )
     return out.getvalue()
 
 
 _CSV_EXAMPLE = (
-    "port,name,seizures,quantity,value_usd,seizures_without_value_usd,tlp,releasable_to\r\n"
-    "CNYTN,Yantian,4,5200,412000.00,0,AMBER,US-CBP\r\n"
-    "SGSIN,Singapore,2,1200,19205.10,0,AMBER,MO-CS US-CBP\r\n"
+    '"port","name","seizures","quantity (pairs)","quantity (pieces)","value_usd",'
+    '"seizures_without_value_usd","tlp","releasable_to"\r\n'
+    '"CNYTN","Yantian","4","1200","4000","412000.00","0","AMBER","US-CBP"\r\n'
+    '"SGSIN","Singapore","2","","1200","19205.10","0","AMBER","MO-CS US-CBP"\r\n'
+    '"total","","5","1200","4600","431205.10","0","AMBER","US-CBP"\r\n'
 )
 
 
@@ -134,7 +146,8 @@ _CSV_EXAMPLE = (
     response_model=SeizureStatistics,
     summary="Seizure statistics for a period and a pair of jurisdictions",
     description=(
-        "Number of seizures, total quantity and total value in USD, per group and in "
+        "Number of seizures, quantity per unit (never added across units) and total value "
+        "in USD, per group and in "
         "total, for the seizures of a period (`from`, `to`, by seizure date), reported by "
         "an agency of the `reporting` jurisdiction and involving the `partner` "
         "jurisdiction (each optional).\n\n"
@@ -143,8 +156,10 @@ _CSV_EXAMPLE = (
         "Each figure carries its handling: the most restrictive TLP of the records "
         "counted and the agencies every one of them may be released to. Only the "
         "seizures the caller's agency may see are counted.\n\n"
-        "`format=csv` answers `text/csv`: a header row, then one row per group (the "
-        "totals are in the JSON answer only)."
+        "`format=csv` answers `text/csv`: a header row, one row per group, a totals row "
+        "(`total`); a quantity column per unit; every cell quoted, and cells a "
+        "spreadsheet would run as formulas neutralised. With `group_by=month`, months "
+        "without a seizure are rows of zeros."
     ),
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}}},

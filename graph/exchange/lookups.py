@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from graph import queries
 from graph.access import Viewer
-from graph.exchange.agreements import list_agreements
+from graph.exchange.agreements import cached_agreements
 from graph.resolve.match import Candidate, QueryParty, match_with_holders, query_profile
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import compare
@@ -75,7 +75,7 @@ def _lookup_agencies(store: GraphStore, agency: str, on: dt.date) -> dict[str, s
     """Holding agency -> its contact point, for the agencies whose AMBER records an
     agreement in force lets `agency` look up."""
     found: dict[str, str | None] = {}
-    for agreement in list_agreements(store, agency):
+    for agreement in cached_agreements(store, agency):
         if not agreement.active(on):
             continue
         for holder in agreement.agencies:

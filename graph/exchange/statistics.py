@@ -40,6 +40,7 @@ from graph.exchange.agreements import (
 from graph.store import GraphStore
 from ingest.agencies import agency as agency_of
 from ingest.csvsafe import writer as csv_writer
+from ingest.normalise.units import normalise_unit
 
 __all__ = [
     "DIRECTIONS",
@@ -88,8 +89,9 @@ class ExchangeTable:
 
 
 def _unit(raw: str | None) -> str:
-    text = " ".join((raw or "").split()).casefold()
-    return text or NO_UNIT
+    """One spelling per unit (`ingest.normalise.units`: PCS and pieces are pieces);
+    quantities without a unit are counted apart as `NO_UNIT`."""
+    return normalise_unit(raw) or NO_UNIT
 
 
 def _suppress(counts: dict[str, int], k: int) -> set[str] | None:

@@ -37,6 +37,7 @@ from itertools import combinations
 
 from rigour.text.phonetics import metaphone
 
+from graph.resolve.persons import person_block_keys, person_shaped
 from graph.resolve.profile import PartyProfile, is_pinyin, is_syllable, name_parts
 from graph.resolve.readings import reading_block_keys
 
@@ -131,6 +132,8 @@ def name_keys(profile: PartyProfile) -> set[str]:
     acronym = _acronym_key(everything)
     keys = {acronym} if acronym else set()
     keys |= reading_block_keys(profile.name, profile.name_key, profile.country)
+    if person_shaped(profile.name, profile.name_key):
+        keys |= person_block_keys(profile.name)
     words = list(parts.identifying)
     if not words:
         whole = " ".join(everything)

@@ -1,4 +1,4 @@
-"""One entity as an agency sees it, and analysts' judgements on links.
+"""One entity as an agency sees it (judgements on links: `graph.resolve.judgements`).
 
 An entity is what the viewer's agency may see of a resolved cluster
 (`graph.resolve.views`): the parties a visible record names, bound by the links
@@ -13,100 +13,21 @@ agency only (the others see which agency decided).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass
 
 from graph import queries
-from graph.access import OPERATOR, Viewer
-from graph.errors import InvalidInput, NotFound
+from graph.access import Viewer
+from graph.errors import NotFound
 from graph.model import MACHINE_STATUSES, LinkStatus
+from graph.resolve.judgements import Judgement, judge
 from graph.resolve.score import compare
-from graph.resolve.service import party_profiles, recluster, refresh_link_visibility
+from graph.resolve.service import party_profiles
 from graph.store import GraphStore, Row
 
-__all__ = ["EntityView", "Judgement", "entity", "judge"]
+__all__ = ["EntityView", "Judgement", "entity", "judge", "link_as_viewed"]
 
 _MACHINE = [status.value for status in MACHINE_STATUSES]
 _PENDING = {LinkStatus.SUGGESTED.value, LinkStatus.UNSURE.value}
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# --- Judgements ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Judgement:
-    a: str
-    b: str
-    status: LinkStatus
-    decided_by: str
-    reason: str = ""
-    agency: str | None = None  # the deciding principal's agency (None: the operator)
-    decided_at: str = field(default_factory=_now)
-
-
-def judge(store: GraphStore, judgement: Judgement, viewer: Viewer = OPERATOR) -> dict[str, Any]:
-    """Record an analyst's decision on a pair the viewer may see both parties of;
-    the entities, as a whole and per view, are recomputed."""
-    if judgement.status in MACHINE_STATUSES:
-        raise InvalidInput(
-            f"status {judgement.status.value!r} is not an analyst's decision", "decision"
-        )
-    if judgement.a == judgement.b:
-        raise InvalidInput("a party cannot be judged against itself", "b")
-    a, b = sorted((judgement.a, judgement.b))
-    seen = party_profiles(store, (a, b), viewer)
-    missing = [pid for pid in (judgement.a, judgement.b) if pid not in seen]
-    if missing:
-        raise NotFound(f"No party has the id {missing[0]!r}.")
-    # The stored score is resolution's, over every record (viewers who may not see
-    # all of it get one worked out from what they see: `entity`).
-    profiles = party_profiles(store, (a, b))
-    result = compare(profiles[a], profiles[b])
-    entry = json.dumps(
-        {
-            "status": judgement.status.value,
-            "decided_by": judgement.decided_by,
-            "agency": judgement.agency,
-            "decided_at": judgement.decided_at,
-            "reason": judgement.reason,
-        },
-        sort_keys=True,
-    )
-    rows = store.write(
-        queries.JUDGE_QUERY,
-        a=a,
-        b=b,
-        score=result.score,
-        features=json.dumps(result.features, sort_keys=True),
-        explanation=result.explanation,
-        status=judgement.status.value,
-        decided_by=judgement.decided_by,
-        decided_agency=judgement.agency,
-        decided_at=judgement.decided_at,
-        reason=judgement.reason,
-        entry=[entry],
-    )
-    refresh_link_visibility(store, (a, b))
-    recluster(store, (a, b))
-    row = rows[0]
-    view_score = compare(seen[a], seen[b])
-    full = viewer.agency is None or profiles == seen
-    return {
-        "a": a,
-        "b": b,
-        "status": row["status"],
-        "score": row["score"] if full else view_score.score,
-        "explanation": row["explanation"] if full else view_score.explanation,
-        "decided_by": judgement.decided_by,
-        "decided_agency": judgement.agency,
-        "decided_at": judgement.decided_at,
-        "reason": judgement.reason,
-    }
 
 
 # --- Entity view -----------------------------------------------------------------------
@@ -121,7 +42,9 @@ class EntityView:
     suggestions: list[Row]
 
 
-def _link(row: Row, viewer: Viewer, members: set[str], store: GraphStore) -> Row:
+def link_as_viewed(row: Row, viewer: Viewer, members: set[str], store: GraphStore) -> Row:
+    """A stored link as the viewer may see it: the score worked out again from what it
+    sees when the stored one rests on more; who decided, and why, for its own agency."""
     out = {key: row[key] for key in ("a", "b", "status", "score", "explanation")}
     out["features"] = json.loads(row["features"]) if row["features"] else None
     if not row["evidence_seen"]:
@@ -160,7 +83,7 @@ def entity(store: GraphStore, viewer: Viewer, party_id: str, examples: int = 5) 
         queries.ENTITY_NAME_VARIANTS_QUERY, ids=ids, examples=examples, see=viewer.see
     )
     links = [
-        _link(row, viewer, set(ids), store)
+        link_as_viewed(row, viewer, set(ids), store)
         for row in store.read(queries.ENTITY_LINKS_QUERY, ids=ids, machine=_MACHINE, see=viewer.see)
     ]
     return EntityView(

@@ -21,7 +21,15 @@ from graph import queries
 from graph.access import Viewer
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, artefact_keys, blocking_keys
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import AUTO_THRESHOLD, BOUND_MARGIN, Comparison, compare, score_bound
+from graph.resolve.score import (
+    _ARTEFACT_WEIGHT,
+    AUTO_THRESHOLD,
+    BOUND_MARGIN,
+    Comparison,
+    _shared_identifiers,
+    compare,
+    score_bound,
+)
 from graph.resolve.service import (
     as_profile_rows,
     candidates_for_keys,
@@ -280,7 +288,9 @@ def _best(
         if pid in known:
             party, cluster = known[pid]
             found.members[cluster] = found.members.get(cluster, 0) + 1
-            bounded.append((-score_bound(profile, party), pid))
+            # A query of identifiers alone is not scored by names: no bound prunes it.
+            bound = score_bound(profile, party) if profile.name.strip() else 1.0
+            bounded.append((-bound, pid))
     bounded.sort()
     for neg_bound, pid in bounded:
         party, cluster = known[pid]
@@ -288,10 +298,42 @@ def _best(
         reach = -neg_bound + BOUND_MARGIN
         if (held is not None and reach < held[0].score) or reach < found.floor(limit):
             continue
-        result = compare(profile, party)
+        result = _compare(profile, party)
         if held is None or (result.score, party.id) > (held[0].score, held[1].id):
             found.best[cluster] = (result, party)
     return found
+
+
+def identifier_comparison(query: PartyProfile, party: PartyProfile) -> Comparison:
+    """A query that names no one, only identifiers, against a party: scored by what
+    they share as resolution weighs it (a registration number 0.85, a phone or an
+    email 0.75, an address 0.6, several together as independent evidence), since no
+    name can say more or less."""
+    shared = {
+        "shared_identifier": _shared_identifiers(query.identifiers, party.identifiers),
+        "shared_email": sorted(query.emails & party.emails),
+        "shared_phone": sorted(query.phones & party.phones),
+        "shared_address": sorted(query.addresses & party.addresses),
+    }
+    missing = 1.0
+    features: dict[str, float] = {}
+    evidence = []
+    for feature, ids in shared.items():
+        if ids:
+            missing *= 1.0 - _ARTEFACT_WEIGHT[feature]
+            features[feature] = 1.0
+            evidence.append(f"same {feature.removeprefix('shared_')} {ids[0].split(':', 1)[-1]}")
+    score = round(1.0 - missing, 4)
+    explanation = (
+        "no name asked; " + "; ".join(evidence) + f" ({party.name})"
+        if evidence
+        else f"no name asked and nothing shared ({party.name})"
+    )
+    return Comparison(score, features, explanation)
+
+
+def _compare(query: PartyProfile, party: PartyProfile) -> Comparison:
+    return compare(query, party) if query.name.strip() else identifier_comparison(query, party)
 
 
 def _candidates(found: _Found, threshold: float, limit: int) -> list[Candidate]:

@@ -31,6 +31,7 @@ __all__ = [
     "SILENT_GROUPS",
     "NameParts",
     "PartyProfile",
+    "is_chinese_syllable",
     "is_pinyin",
     "is_syllable",
     "may_be_several",
@@ -374,6 +375,21 @@ def _pinyin_syllables() -> frozenset[str]:
 def is_syllable(word: str) -> bool:
     """Whether a word is one pinyin syllable ("shen", "xiang")."""
     return word in _pinyin_syllables()
+
+
+@lru_cache(maxsize=1)
+def _cantonese_syllables() -> frozenset[str]:
+    """The syllables of the Hong Kong government's Cantonese romanisation
+    (cantonese-romanisation's table): "wah", "tung", "gam"."""
+    from ingest.normalise.readings import cantonese_syllables
+
+    return cantonese_syllables()
+
+
+def is_chinese_syllable(word: str) -> bool:
+    """Whether a word is one syllable of a Chinese name as Mandarin pinyin or Hong
+    Kong's Cantonese romanisation writes it ("xin", "tung", "gam")."""
+    return is_syllable(word) or word in _cantonese_syllables()
 
 
 @lru_cache(maxsize=1 << 16)

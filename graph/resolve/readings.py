@@ -26,6 +26,7 @@ from rigour.text.translit import ascii_text
 
 from graph.resolve.profile import name_parts
 from ingest.normalise.readings import (
+    CANTONESE,
     HEPBURN,
     SYSTEM_NAMES,
     char_readings,
@@ -35,7 +36,7 @@ from ingest.normalise.readings import (
     japanese_reading,
 )
 
-__all__ = ["Reading", "has_cjk", "reading_block_keys", "reading_keys"]
+__all__ = ["Reading", "has_cjk", "homophones", "reading_block_keys", "reading_keys"]
 
 # The kinds of company of Japan's Companies Act (and the older 有限会社), as written
 # in kanji; their readings are legal forms, not name words, in a kana name
@@ -125,10 +126,27 @@ def _han_identifying(name: str, key: str) -> list[str] | None:
     return found
 
 
-def _segment(letters: str, chars: list[str]) -> list[tuple[str, frozenset[str]]] | None:
-    """Read `letters` as one reading of each character in order: the readings taken
-    with the systems that read each so; None when no such reading exists."""
-    readings = [char_readings(ch) for ch in chars]
+# The systems a register of each territory writes Chinese names in: Cantonese in
+# Hong Kong and Macao (beside Mandarin for mainland names), Mandarin elsewhere.
+_CANTONESE_WRITTEN: Final = frozenset({"HK", "MO"})
+
+
+def _systems(country: str | None) -> frozenset[str]:
+    if country is None or country in _CANTONESE_WRITTEN:
+        return frozenset(SYSTEM_NAMES)
+    return frozenset(SYSTEM_NAMES) - {CANTONESE}
+
+
+def _segment(
+    letters: str, chars: list[str], systems: frozenset[str] = frozenset(SYSTEM_NAMES)
+) -> list[tuple[str, frozenset[str]]] | None:
+    """Read `letters` as one reading of each character in order, in `systems`: the
+    readings taken with the systems that read each so; None when no such reading
+    exists."""
+    readings = [
+        {system: values for system, values in char_readings(ch).items() if system in systems}
+        for ch in chars
+    ]
     # reach[i] holds the positions in `letters` reachable after reading i characters.
     reach: list[dict[int, int]] = [{0: -1}]
     for options in readings:
@@ -167,7 +185,9 @@ def _system_of(read: list[tuple[str, frozenset[str]]]) -> str:
     return "mixed (" + ", ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in used) + ")"
 
 
-def _han_reading(han_name: str, han_key: str, latin_name: str, latin_key: str) -> Reading | None:
+def _han_reading(
+    han_name: str, han_key: str, latin_name: str, latin_key: str, country: str | None
+) -> Reading | None:
     chars = _han_identifying(han_name, han_key)
     if not chars:
         return None
@@ -176,7 +196,7 @@ def _han_reading(han_name: str, han_key: str, latin_name: str, latin_key: str) -
     pinyin = name_parts(han_key).identifying
     if len(letters) < _MIN_READING or letters == "".join(pinyin):
         return None  # too short to say anything, or already read alike
-    read = _segment(letters, chars)
+    read = _segment(letters, chars, _systems(country))
     if read is None:
         return None
     # The Latin name with its identifying words written as the comparison form
@@ -233,9 +253,9 @@ def reading_keys(
         if left_cjk:
             return None
     if left_cjk and not right_cjk:
-        return _han_reading(left_name, left_key, right_name, right_key)
+        return _han_reading(left_name, left_key, right_name, right_key, left_country)
     if right_cjk and not left_cjk:
-        found = _han_reading(right_name, right_key, left_name, left_key)
+        found = _han_reading(right_name, right_key, left_name, left_key, right_country)
         if found:
             return Reading(found.right_key, found.left_key, found.explanation)
     return None
@@ -265,3 +285,45 @@ def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
             if len(term) >= _MIN_READING:
                 keys.add(f"tok:{term}")
     return keys
+
+
+@lru_cache(maxsize=1)
+def _simplifier() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(chars: list[str]) -> list[str]:
+    """Characters in their simplified forms (OpenCC's tables): 華 and 华 are one."""
+    converted: str = _simplifier().convert("".join(chars))  # type: ignore[attr-defined]
+    return list(converted) if len(converted) == len(chars) else chars
+
+
+@lru_cache(maxsize=1 << 16)
+def homophones(left_name: str, left_key: str, right_name: str, right_key: str) -> str:
+    """Characters of two Chinese (or Japanese) names that read alike but differ:
+    comparison forms write Han in pinyin, where 勝源 and 盛圓 are both "sheng yuan",
+    and 佑升 and 祐聲 both "you sheng": two names, not one spelt two ways (simplified
+    and traditional forms are one character). "勝源 / 盛圓", or "" when none."""
+    if not (has_cjk(left_name) and has_cjk(right_name)):
+        return ""
+    left = _han_identifying(left_name, left_key)
+    right = _han_identifying(right_name, right_key)
+    if not left or not right:
+        return ""
+    by_sound: dict[str, tuple[list[str], list[str]]] = {}
+    for side, chars, key in ((0, left, left_key), (1, right, right_key)):
+        words = name_parts(key).identifying
+        if len(words) != len(chars):
+            return ""
+        for word, ch in zip(words, _simplified(chars), strict=True):
+            by_sound.setdefault(word, ([], []))[side].append(ch)
+    differ = [
+        (sorted(ours), sorted(theirs))
+        for ours, theirs in by_sound.values()
+        if ours and theirs and sorted(ours) != sorted(theirs)
+    ]
+    if not differ:
+        return ""
+    return f"{''.join(left)} / {''.join(right)}"

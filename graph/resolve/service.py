@@ -43,6 +43,7 @@ from graph.store import GraphStore, Row, Tx
 __all__ = [
     "ResolveReport",
     "as_profile_rows",
+    "bound_parties",
     "delete_keys",
     "evaluate_store",
     "holders_after",
@@ -326,12 +327,24 @@ def _resolve(
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
     existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
+    if not full:
+        # The entities the compared pairs reach, with every link among their parties:
+        # a rejection between two parties of them holds even when neither is pending
+        # (A-B automatic, A-C rejected, C pending: B-C must not join C to A).
+        reached = bound_parties(store, {pid for pair in scored for pid in pair} | set(ids))
+        listed = {(row["a"], row["b"]) for row in existing}
+        existing += [
+            row
+            for row in store.read(queries.LINKS_AMONG_QUERY, ids=sorted(reached))
+            if (row["a"], row["b"]) not in listed
+        ]
     rejected = [(row["a"], row["b"]) for row in existing if row["status"] == LinkStatus.REJECTED]
     human = {(row["a"], row["b"]) for row in existing if row["status"] not in MACHINE_STATUSES}
     linked = [
         (row["a"], row["b"])
         for row in existing
         if row["status"] == LinkStatus.CONFIRMED
+        or (row["status"] == LinkStatus.UNSURE and row["binds"])
         or (row["status"] == LinkStatus.AUTO and (row["a"], row["b"]) not in compared)
     ]
     scored.update(compare_within(profiles, skipped, scored, linked))
@@ -543,6 +556,26 @@ def refresh_link_visibility(store: GraphStore, ids: Iterable[str]) -> None:
             ids=wanted[start : start + _WRITE_ROWS],
             machine=[status.value for status in MACHINE_STATUSES],
         )
+
+
+def bound_parties(store: GraphStore, around: Iterable[str]) -> set[str]:
+    """The parties bound by binding links (auto, confirmed, unsure that binds) to any
+    of `around`, these included: their entities as a whole."""
+    statuses = [status.value for status in BINDING_STATUSES]
+    seen = set(around)
+    frontier = sorted(seen)
+    while frontier:
+        found: set[str] = set()
+        for start in range(0, len(frontier), _WRITE_ROWS):
+            rows = store.read(
+                queries.BINDING_NEIGHBOURS_QUERY,
+                ids=frontier[start : start + _WRITE_ROWS],
+                statuses=statuses,
+            )
+            found.update(row["b"] for row in rows)
+        frontier = sorted(found - seen)
+        seen.update(frontier)
+    return seen
 
 
 def recluster(store: GraphStore, around: Iterable[str], collect: list[str] | None = None) -> int:

@@ -113,6 +113,9 @@ _CUSTOMS_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "st": ("state",),
     "prov": ("province",),
     "fmr": ("former",),
+    "pdr": ("people's democratic republic",),
+    "dpr": ("democratic people's republic",),
+    "dprk": ("democratic people's republic of korea",),
 }
 # Words that say only what kind of state a country is: "RUSSIA, FED" and
 # "GERMANY, FED REP" are Russia and Germany. "democratic" and "people's" are not

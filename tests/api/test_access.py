@@ -289,7 +289,7 @@ def test_a_workspace_session_opens_what_its_role_may_read_and_nothing_that_write
 
 # The workspace's pages (not in the OpenAPI document: they answer HTML to browsers).
 WORKSPACE_OPEN = {"/signin"}  # no session needed
-WORKSPACE_PARTNER = {"/", "/signin"}  # all a partner may open
+WORKSPACE_PARTNER = {"/", "/signin"}  # all a partner (or a feed's key) may open
 
 
 def test_every_workspace_page_needs_a_session_and_a_reader(
@@ -321,7 +321,7 @@ def test_every_workspace_page_needs_a_session_and_a_reader(
                 answer = client.get(call_url(path))
                 if path == "/signin":
                     assert answer.status_code == 303, (path, role)  # signed in already
-                elif role == "partner" and path not in WORKSPACE_PARTNER:
+                elif role in ("partner", "feed") and path not in WORKSPACE_PARTNER:
                     assert answer.status_code == 403, (path, role, answer.text)
                 else:
                     assert answer.status_code not in (303, 401, 403), (path, role)

@@ -81,7 +81,7 @@ def test_search_finds_a_party_by_a_misspelt_name_and_a_container_in_any_spacing(
         ({"q": "x", "limit": 101}, "limit"),
         ({"q": ""}, "q"),
         ({"q": "x", "type": "vessel"}, "type"),
-        ({"q": "x", "jurisdiction": "CHN"}, "jurisdiction"),
+        ({"q": "x", "jurisdiction": "Atlantis"}, "jurisdiction"),
     ],
 )
 def test_search_parameters_out_of_bounds_are_422_naming_the_field(

@@ -323,11 +323,25 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
                 for candidate in result["candidates"]
             ]
         )
+        # Lookups by identifier alone (issue 25): candidates only, as above.
+        by_phone = keep(client.post("/v1/match", json={"queries": [{"phone": p} for p in _PHONES]}))
+        out.append(
+            [
+                {k: v for k, v in candidate.items() if k != "explanation"}
+                for result in by_phone["results"]
+                for candidate in result["candidates"]
+            ]
+        )
+        for pid in sorted(parties):
+            out.append(keep(client.get("/v1/seizures", params={"entity": pid, "limit": 200})))
         for source, target in pairwise(sorted(parties)):
             paths = client.get(
                 "/v1/paths", params={"source": source, "target": target, "max_hops": 6}
             )
             out.append(keep(paths))
+    with world.client(agency, "analyst") as analyst:
+        queue = keep(analyst.get("/v1/suggestions", params={"limit": 200}))
+        out.append(queue)
     out += views_of(world, agency, [item["id"] for item in networks["items"]], sorted(parties))
     counts = {
         "listed": len(listed["items"]),

@@ -502,6 +502,7 @@ def test_openapi_documents_bounds_and_answers(api: httpx.Client) -> None:
     params = {param["name"]: param for param in listing["parameters"]}
     assert set(params) == {
         "party",
+        "entity",
         "container",
         "port",
         "trademark",

@@ -3,6 +3,8 @@ can be worked out by hand (values in USD, so no exchange rate is involved)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,8 @@ from tests.helpers import api_without_database, keyed_api
 
 # Reported by HK-CED unless said otherwise; seized at Hong Kong (HKHKG).
 RECORDS = [
-    # S1: China -> US through Yantian and Singapore; lines in chapters 64, 42, 64.
+    # S1: China -> US through Yantian and Singapore; lines in chapters 64, 42, 64, in
+    # pairs, pieces (written PCS) and pairs (written prs).
     seizure_record(
         record_id="S1",
         seizure_date="2024-01-15",
@@ -29,9 +32,9 @@ RECORDS = [
         transit_ports=["SGSIN"],
         port_of_discharge="USLGB",
         goods=[
-            {"hs_code": "6404.11", "quantity": 100},
-            {"hs_code": "4202.21", "quantity": 50},
-            {"hs_code": "6404.19", "quantity": 25},
+            {"hs_code": "6404.11", "quantity": 100, "unit": "pairs"},
+            {"hs_code": "4202.21", "quantity": 50, "unit": "PCS"},
+            {"hs_code": "6404.19", "quantity": 25, "unit": "prs"},
         ],
         value={"amount": 1000, "currency": "USD"},
         trademarks=[{"mark": "NIKE"}],
@@ -49,7 +52,7 @@ RECORDS = [
         transit_ports=["US LAX"],
         port_of_discharge=None,
         goods=[
-            {"hs_code": "9102.11", "quantity": 10},
+            {"hs_code": "9102.11", "quantity": 10, "unit": "pieces"},
             {"description": "boxes", "quantity": 5},
             {"hs_code": "9102.12"},
         ],
@@ -113,6 +116,10 @@ RECORDS = [
 ]
 
 PERIOD = {"from": "2024-01-01", "to": "2024-02-29"}
+# Quantities per unit of S1, of S2, of both.
+S1 = {"pairs": 125.0, "pieces": 50.0}
+S2 = {"pieces": 10.0, "unspecified": 5.0}
+S1_S2 = {"pairs": 125.0, "pieces": 60.0, "unspecified": 5.0}
 HK_US = {**PERIOD, "reporting": "HK", "partner": "US"}
 
 
@@ -157,7 +164,8 @@ def test_totals_and_handling_for_a_period_and_a_pair(api: httpx.Client) -> None:
     # US), S4 (reported by the US), S5 (before the period).
     assert body["totals"] == {
         "seizures": 3,
-        "quantity": 175.0 + 15.0,
+        # Never added across units; PCS are pieces, prs pairs.
+        "quantity": {"pairs": 125.0, "pieces": 60.0, "unspecified": 5.0},
         "value_usd": 1500.0,
         "seizures_without_value_usd": 1,
         # The strictest TLP (S6's RED); the agencies all three may go to.
@@ -171,8 +179,8 @@ def test_totals_and_handling_for_a_period_and_a_pair(api: httpx.Client) -> None:
     )
     assert body["group_by"] == "transport_mode"  # the default
     assert _figures(body) == [
-        ("sea", None, 2, 175.0, 1000.0, 1),
-        ("air", None, 1, 15.0, 500.0, 0),
+        ("sea", None, 2, {"pairs": 125.0, "pieces": 50.0}, 1000.0, 1),
+        ("air", None, 1, {"pieces": 10.0, "unspecified": 5.0}, 500.0, 0),
     ]
     assert body["groups"][1]["handling"] == {"tlp": "GREEN", "releasable_to": ["MO-CS"]}
 
@@ -185,29 +193,29 @@ def test_totals_and_handling_for_a_period_and_a_pair(api: httpx.Client) -> None:
         (
             "port",
             [
-                ("CNYTN", "Yantian", 1, 175.0, 1000.0, 0),
-                ("SGSIN", "Singapore", 1, 175.0, 1000.0, 0),
-                ("USLAX", "Los Angeles", 1, 15.0, 500.0, 0),
-                (None, None, 1, 0.0, 0.0, 1),
+                ("CNYTN", "Yantian", 1, S1, 1000.0, 0),
+                ("SGSIN", "Singapore", 1, S1, 1000.0, 0),
+                ("USLAX", "Los Angeles", 1, S2, 500.0, 0),
+                (None, None, 1, {}, 0.0, 1),
             ],
         ),
         ("trademark", [
-            ("tm:nike", "NIKE", 1, 175.0, 1000.0, 0),
-            ("tm:rolex", "Rolex", 1, 15.0, 500.0, 0),
-            (None, None, 1, 0.0, 0.0, 1),
+            ("tm:nike", "NIKE", 1, S1, 1000.0, 0),
+            ("tm:rolex", "Rolex", 1, S2, 500.0, 0),
+            (None, None, 1, {}, 0.0, 1),
         ]),
         # A chapter's quantity is that of its lines; the value is the whole seizure's.
         ("hs_chapter", [
-            ("42", None, 1, 50.0, 1000.0, 0),
-            ("64", None, 1, 125.0, 1000.0, 0),
-            ("91", None, 1, 10.0, 500.0, 0),
-            (None, None, 2, 5.0, 500.0, 1),
+            ("42", None, 1, {"pieces": 50.0}, 1000.0, 0),
+            ("64", None, 1, {"pairs": 125.0}, 1000.0, 0),
+            ("91", None, 1, {"pieces": 10.0}, 500.0, 0),
+            (None, None, 2, {"unspecified": 5.0}, 500.0, 1),
         ]),
         ("month", [
-            ("2024-01", None, 2, 190.0, 1500.0, 0),
-            ("2024-02", None, 1, 0.0, 0.0, 1),
+            ("2024-01", None, 2, S1_S2, 1500.0, 0),
+            ("2024-02", None, 1, {}, 0.0, 1),
         ]),
-        ("jurisdiction", [("HK", None, 3, 190.0, 1500.0, 1)]),
+        ("jurisdiction", [("HK", None, 3, S1_S2, 1500.0, 1)]),
     ],
 )  # fmt: skip
 def test_groups(api: httpx.Client, group_by: str, expected: list[tuple[Any, ...]]) -> None:
@@ -217,8 +225,8 @@ def test_groups(api: httpx.Client, group_by: str, expected: list[tuple[Any, ...]
 def test_jurisdiction_is_that_of_the_reporting_agency(api: httpx.Client) -> None:
     body = _stats(api, **PERIOD, partner="us", group_by="jurisdiction")
     assert _figures(body) == [
-        ("HK", None, 3, 190.0, 1500.0, 1),
-        ("US", None, 1, 30.0, 2000.0, 0),
+        ("HK", None, 3, S1_S2, 1500.0, 1),
+        ("US", None, 1, {"unspecified": 30.0}, 2000.0, 0),
     ]
     assert body["partner"] == "US"
 
@@ -255,21 +263,48 @@ def test_partner_and_reporting_select_exactly(
     assert by_month["totals"]["value_usd"] == sum(values[s] for s in seizures)
     assert by_month["totals"]["seizures_without_value_usd"] == int("S6" in seizures)
     if not seizures:
-        assert by_month["groups"] == []
+        # Every month of the period is a row, of zeros here.
+        assert [(g["key"], g["seizures"]) for g in by_month["groups"]] == [
+            ("2024-01", 0),
+            ("2024-02", 0),
+        ]
         assert by_month["totals"]["handling"] == {"tlp": None, "releasable_to": []}
 
 
-def test_csv_has_a_header_and_one_row_per_group(api: httpx.Client) -> None:
+def test_csv_has_a_header_a_row_per_group_and_a_totals_row(api: httpx.Client) -> None:
     answer = api.get("/v1/stats/seizures", params={**HK_US, "group_by": "port", "format": "csv"})
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/csv")
     assert 'filename="seizure-stats-port.csv"' in answer.headers["content-disposition"]
-    assert answer.text.splitlines() == [
-        "port,name,seizures,quantity,value_usd,seizures_without_value_usd,tlp,releasable_to",
-        "CNYTN,Yantian,1,175,1000.00,0,AMBER,MO-CS US-CBP",
-        "SGSIN,Singapore,1,175,1000.00,0,AMBER,MO-CS US-CBP",
-        "USLAX,Los Angeles,1,15,500.00,0,GREEN,MO-CS",
-        ",,1,0,0.00,1,RED,MO-CS US-CBP",
+    assert list(csv.reader(io.StringIO(answer.text))) == [
+        [
+            "port",
+            "name",
+            "seizures",
+            "quantity (pairs)",
+            "quantity (pieces)",
+            "quantity (unspecified)",
+            "value_usd",
+            "seizures_without_value_usd",
+            "tlp",
+            "releasable_to",
+        ],
+        ["CNYTN", "Yantian", "1", "125", "50", "", "1000.00", "0", "AMBER", "MO-CS US-CBP"],
+        ["SGSIN", "Singapore", "1", "125", "50", "", "1000.00", "0", "AMBER", "MO-CS US-CBP"],
+        ["USLAX", "Los Angeles", "1", "", "10", "5", "500.00", "0", "GREEN", "MO-CS"],
+        ["", "", "1", "", "", "", "0.00", "1", "RED", "MO-CS US-CBP"],
+        ["total", "", "3", "125", "60", "5", "1500.00", "1", "RED", "MO-CS"],
+    ]
+
+
+def test_months_without_a_seizure_are_rows_of_zeros(api: httpx.Client) -> None:
+    body = _stats(api, **{**HK_US, "from": "2023-10-01"}, group_by="month")
+    assert [(g["key"], g["seizures"], g["quantity"]) for g in body["groups"]] == [
+        ("2023-10", 0, {}),
+        ("2023-11", 0, {}),
+        ("2023-12", 1, {"pairs": 1200.0}),  # S5
+        ("2024-01", 2, S1_S2),
+        ("2024-02", 1, {}),
     ]
 
 

@@ -587,7 +587,9 @@ def seizure_items(draw: st.DrawFn) -> tuple[list[list[Any]], int]:
     for n in range(draw(st.integers(0, 40))):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=draw(st.integers(0, 364)))
         originating = draw(st.booleans())
-        units = draw(st.lists(st.sampled_from(["pieces", "pairs", "kg"]), max_size=2))
+        units = draw(
+            st.lists(st.sampled_from(["pieces", "PCS", "pairs", "prs", "kg", "KGS"]), max_size=2)
+        )
         items.append(
             [
                 f"S-{n}",
@@ -653,6 +655,8 @@ def test_no_suppressed_figure_can_be_worked_out_from_what_is_shown(
         for mode, n in row.transport_modes.items():
             assert n is None or n >= k, (mode, n)
         assert all(n >= k for _, n in row.ports)
+    # Units in one spelling each: PCS are pieces, never a unit of their own.
+    assert {u for r in table.rows for u in r.quantity} <= {"pieces", "pairs", "kg"}
     totals = table.totals
     assert totals.seizures == sum(r.seizures or 0 for r in shown_rows)
     for mode, n in totals.transport_modes.items():

@@ -5,7 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.normalise import PortResolver, load_port_table
-from ingest.normalise.ports import SHIPPED_PORTS, _strip_noise, fold_port_name
+from ingest.normalise.ports import (
+    _LOCODE,
+    SHIPPED_LOCODE,
+    SHIPPED_PORTS,
+    _names_in,
+    _strip_noise,
+    fold_port_name,
+)
 
 ROWS = load_port_table(SHIPPED_PORTS)
 RESOLVER = PortResolver.default()
@@ -120,3 +127,79 @@ def test_load_official_list(tmp_path: Path, encoding: str) -> None:
     assert resolver.resolve("Yantian").name == "Yantian"  # curated row kept
     # the shipped default is not changed by extending another resolver
     assert not PortResolver.default().resolve("CNXYZ").resolved
+
+
+# -- the shipped UN/LOCODE extract (ingest/reference/unlocode.csv) ------------------
+
+
+def _extract() -> list[list[str]]:
+    import csv
+
+    with SHIPPED_LOCODE.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+EXTRACT = _extract()
+
+
+def test_the_extract_is_much_larger_than_the_curated_table() -> None:
+    assert len(EXTRACT) > 80_000
+    assert len(RESOLVER.locodes) > 50 * len({row.locode for row in ROWS})
+
+
+@pytest.mark.parametrize("spacing", ["{c}{l}", "{c} {l}", "{c}-{l}"])
+def test_every_code_of_the_extract_in_any_spacing_and_case(spacing: str) -> None:
+    named: dict[str, set[str]] = {}
+    for row in EXTRACT:
+        for name in _names_in(row[3]):
+            named.setdefault(fold_port_name(name), set()).add(row[1] + row[2])
+    for row in ROWS:
+        for text in (row.name, *row.aliases):
+            named.setdefault(fold_port_name(text), set()).add(row.locode)
+    for row in EXTRACT:
+        country, location = row[1], row[2]
+        if not _LOCODE.fullmatch(country + location):
+            continue  # a few codes of the 2015 list use 0 and 1, which codes do not
+        for c, loc in ((country, location), (country.lower(), location.lower())):
+            raw = spacing.format(c=c, l=loc)
+            result = RESOLVER.resolve(raw)
+            # A code that is also a place's name ("Arica") is read as the name.
+            expected = {country + location, *named.get(fold_port_name(raw), ())}
+            assert result.resolved and result.locode in expected, raw
+
+
+def test_every_official_name_of_the_extract_that_names_one_location() -> None:
+    owners: dict[str, set[str]] = {}
+    for row in EXTRACT:
+        for name in _names_in(row[3]):
+            owners.setdefault(fold_port_name(name), set()).add(row[1] + row[2])
+    curated = {fold_port_name(text) for row in ROWS for text in (row.name, *row.aliases)}
+    checked = 0
+    for row in EXTRACT:
+        folded = fold_port_name(row[3])
+        if (
+            len(owners[folded]) > 1
+            or folded in curated
+            or _strip_noise(folded) != folded
+            or _LOCODE.fullmatch(row[3])
+        ):
+            continue  # ambiguous, a curated name that wins, or a name written as a code
+        for written in (row[3], row[3].upper(), "  " + row[3].lower() + " "):
+            assert RESOLVER.resolve(written).locode == row[1] + row[2], written
+        checked += 1
+    assert checked > 60_000
+
+
+def test_parenthesised_alternatives_of_the_extract() -> None:
+    # "Laem Chabang (Si Racha)"-style official names: the whole and each part.
+    found = 0
+    for row in EXTRACT:
+        name = row[3]
+        if "(" not in name or not name.endswith(")"):
+            continue
+        whole = RESOLVER.resolve(name)
+        if whole.locode == row[1] + row[2]:
+            found += 1
+    assert found > 500
+    assert RESOLVER.resolve("PELABUHAN KLANG").locode == "MYPKG"
+    assert RESOLVER.resolve("pissotte").locode == "FRPKG"  # a small place, not curated

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from api.serving import FULL_AFTER, YOUNG_THRESHOLD, settle_heap
+from graph.resolve.align import match_names
 from graph.resolve.profile import name_parts
-from graph.resolve.score import _name, match_names
+from graph.resolve.tokens import _name
 
 
 def test_a_cached_name_is_a_few_tracked_objects_however_long() -> None:

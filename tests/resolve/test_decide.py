@@ -161,3 +161,28 @@ def test_a_party_that_may_be_several_is_linked_after_the_others() -> None:
         [short, x1, x2, y1, y2], [p for p, d in decisions.items() if d == AUTO]
     )
     assert sorted(map(sorted, found)) == [["s", "x1", "x2"], ["y1", "y2"]]
+
+
+def test_parties_that_may_be_several_join_the_company_before_each_other() -> None:
+    # One company with two phones: three of its spellings carry both (several), two
+    # carry one. Two of the several ones score highest together; paired off first,
+    # they would form a cluster of two that the company's cluster may not join.
+    s1, s2, s3, x1, x2 = "s1", "s2", "s3", "x1", "x2"
+
+    def shared(score: float) -> Comparison:
+        return Comparison(score, {"name_similarity": score, "shared_phone": 1.0}, "")
+
+    scores = {
+        (s1, s2): shared(1.0),
+        (s1, s3): shared(0.999),
+        (s2, s3): shared(0.999),
+        (s1, x1): shared(0.995),
+        (s2, x1): shared(0.995),
+        (s3, x2): shared(0.99),
+        (x1, x2): shared(0.99),
+    }
+    decisions = decide_links(scores, several={s1, s2, s3})
+    found = connected_components(
+        [s1, s2, s3, x1, x2], [p for p, d in decisions.items() if d == AUTO]
+    )
+    assert sorted(map(sorted, found)) == [["s1", "s2", "s3", "x1", "x2"]]

@@ -4,8 +4,9 @@ their sources in several scripts, romanisations and languages
 tuned on). The whole corpus, beside OpenSanctions' logic-v2, is measured by
 `python -m bench realnames` (BENCHMARKS.md).
 
-Each floor is the figure measured on this sample when it was set, less a margin
-for an honest change elsewhere; a regression of a part below it fails here."""
+Each floor is issue 26's goal (logic-v2's recall at precision >= 0.98) where the
+sample reaches it, and never under the figure measured on the sample when it was
+set less a margin; a regression of a part below it fails here."""
 
 from __future__ import annotations
 
@@ -19,34 +20,57 @@ from graph.resolve.realnames import figures, forms_of, read_corpus, resolve_form
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "realnames" / "sample.ndjson"
 PRECISION_FLOOR = 0.98
 
-# Measured on this sample on 2026-12-06 (commit of this test), less about 0.03. A
-# part whose recall is still nil (Hebrew, and Korean on names alone) has no floor
-# yet: one of 0 could not fail. BENCHMARKS.md gives the figures of the corpus.
+# The goal of issue 26: at least OpenSanctions' logic-v2 recall (nomenklatura 4.17.4,
+# match at 0.70) on every part at precision >= 0.98, measured on the whole corpus
+# (python -m bench realnames, BENCHMARKS.md), names alone. A person's name alone
+# only suggests, so persons are held to it by their suggestions.
+LOGIC_V2_RECALL = {
+    "jp-edinet": 0.001,
+    "tw-boft": 0.000,
+    "us-ofac-sdn/company": 0.307,
+    "us-ofac-sdn/person": 0.488,
+    "wikidata-he": 0.266,
+    "wikidata-ko": 0.235,
+}
+# A floor is the goal where this sample reaches it, and never less than the figure
+# measured on it when the floor was set less a margin for an honest change
+# elsewhere (a part beyond the goal must not slide back to it unnoticed); where the
+# goal is not reached, the measured figure less the margin (BENCHMARKS.md says
+# what is short). Measured on 2026-12-06 with the commit of this test.
+MARGIN = 0.03
+
+
+def _floor(measured: float, goal: float | None = None) -> float:
+    return max(goal or 0.0, round(measured - MARGIN, 3))
+
+
 # Recall of automatic links per part, names alone (and the entity's country):
-# measured jp-edinet 0.392, tw-boft 0.038, OFAC companies 0.151, persons 0.016.
+# measured jp-edinet 0.392, tw-boft 0.037, OFAC companies 0.150 (goal not reached).
 NAMES_RECALL = {
-    "jp-edinet": 0.36,
-    "tw-boft": 0.02,
-    "us-ofac-sdn/company": 0.12,
-    "us-ofac-sdn/person": 0.008,
+    "jp-edinet": _floor(0.392, LOGIC_V2_RECALL["jp-edinet"]),
+    "tw-boft": _floor(0.037, LOGIC_V2_RECALL["tw-boft"]),
+    "us-ofac-sdn/company": _floor(0.150),
 }
-# Recall of automatic links per part when the forms of half the entities share a
-# registration number: measured 0.417, 0.063, 0.226, 0.196, Korean 0.075.
-SHARED_RECALL = {
-    "jp-edinet": 0.38,
-    "tw-boft": 0.04,
-    "us-ofac-sdn/company": 0.19,
-    "us-ofac-sdn/person": 0.16,
-    "wikidata-ko": 0.05,
-}
-# Recall of suggestions per part, names alone (what an analyst is shown, one by
-# one): measured 0.413, 0.100, 0.284, 0.472, Korean 0.175.
+# Recall of suggestions (what an analyst is shown, one by one), names alone, with
+# their precision: persons are held to the goal here. Measured OFAC persons 0.524,
+# Hebrew 0.518, Korean 0.375, jp-edinet 0.412, OFAC companies 0.260.
 SUGGESTED_RECALL = {
-    "jp-edinet": 0.38,
-    "tw-boft": 0.07,
-    "us-ofac-sdn/company": 0.25,
-    "us-ofac-sdn/person": 0.44,
-    "wikidata-ko": 0.14,
+    "us-ofac-sdn/person": _floor(0.524, LOGIC_V2_RECALL["us-ofac-sdn/person"]),
+    "wikidata-he": _floor(0.518, LOGIC_V2_RECALL["wikidata-he"]),
+    "wikidata-ko": _floor(0.375, LOGIC_V2_RECALL["wikidata-ko"]),
+    "jp-edinet": _floor(0.412),
+    "us-ofac-sdn/company": _floor(0.260),
+}
+SUGGESTED_PRECISION = ("us-ofac-sdn/person", "wikidata-he", "wikidata-ko")
+# Recall of automatic links per part when the forms of half the entities share a
+# registration number: measured 0.708, 0.350, 0.217, 0.200, Hebrew 0.420, Korean 0.375.
+SHARED_RECALL = {
+    "jp-edinet": _floor(0.708),
+    "tw-boft": _floor(0.350),
+    "us-ofac-sdn/company": _floor(0.217),
+    "us-ofac-sdn/person": _floor(0.200),
+    "wikidata-he": _floor(0.420),
+    "wikidata-ko": _floor(0.375),
 }
 
 
@@ -87,5 +111,12 @@ def test_automatic_links_with_a_shared_registration_number(
 
 def test_suggestions_on_names_alone(names_only: dict[str, Any]) -> None:
     suggested = names_only["suggested"]
+    for part in SUGGESTED_PRECISION:
+        assert suggested[part]["precision"] >= PRECISION_FLOOR, (part, suggested[part])
     for part, floor in SUGGESTED_RECALL.items():
         assert suggested[part]["recall"] >= floor, (part, suggested[part])
+
+
+def test_every_floor_can_fail() -> None:
+    floors = [*NAMES_RECALL.values(), *SUGGESTED_RECALL.values(), *SHARED_RECALL.values()]
+    assert all(floor > 0 for floor in floors)

@@ -184,7 +184,14 @@ def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = No
         nid = network_id(parties)
         for pid in parties:
             built.network_of_party[pid] = nid
-        seizure_ids = set().union(*(proj.seizures_of_entity.get(e, set()) for e in members))
+        # What its members were seized in: seizures naming a member as shipper,
+        # consignee or manufacturer (a member forwarder's other customers are not it).
+        seizure_ids = {
+            sid
+            for e in members
+            for sid in proj.seizures_of_entity.get(e, ())
+            if not proj.seizures[sid].principals.isdisjoint(members)
+        }
         seizures = [proj.seizures[sid] for sid in sorted(seizure_ids)]
         agencies = sorted({s.agency for s in seizures if s.agency})
         jurisdictions = sorted(
@@ -195,7 +202,20 @@ def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = No
         risk, inputs = risk_of(
             seizures, len(jurisdictions), confirmed_share, identity_pairs[index], as_of
         )
-        busiest = max(sorted(members), key=lambda e: len(proj.seizures_of_entity.get(e, ())))
+        # Labelled by its key player: the member its links weigh most on (weighted
+        # degree, the cheap stand-in of PageRank), then the one seized most.
+        strength: Counter[str] = Counter()
+        for link in links_of[index]:
+            strength[link["a"]] += link["weight"]
+            strength[link["b"]] += link["weight"]
+        busiest = max(
+            sorted(members),
+            key=lambda e: (
+                e in proj.principals,
+                round(strength[e], 4),
+                len(proj.seizures_of_entity.get(e, ())),
+            ),
+        )
         head = busiest if busiest in proj.names else parties_of_entity[busiest][0]
         # The strongest links, at most MAX_STORED_LINKS (a Bolt message has a size cap).
         links = sorted(links_of[index], key=lambda link: (-link["weight"], link["a"], link["b"]))

@@ -19,6 +19,7 @@ from graph.analysis.networks.rules import (
     PENDANT_MIN,
     PENDANT_ROUNDS,
     STRONG,
+    WEAK_KINDS,
     pair_weight,
 )
 
@@ -130,7 +131,10 @@ def group_networks(proj: Projection) -> Grouping:
     for (a, b), kinds in counts.items():
         if weights[(a, b)] >= STRONG and a not in proj.several and b not in proj.several:
             strong.add_edge(a, b)
-        if set(kinds) != {"container"}:
+        # Weak links only corroborate: a container, a forwarder, or both, never bring
+        # an entity into a network on their own (a forwarder named with two fronts
+        # weighed 0.51 and joined, bringing its other customers' seizures along).
+        if not set(kinds) <= WEAK_KINDS:
             attach[a][b] = attach[b][a] = weights[(a, b)]
     # A core needs two entities that shipped, received or made goods: forwarders
     # alone (the offices of one logistics group, sharing a phone) are no network.

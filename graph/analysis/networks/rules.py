@@ -14,8 +14,10 @@ LINK_WEIGHTS: dict[str, float] = {
     "forwarder": 0.3,
     "container": 0.2,
 }
-# Corroborating kinds: capped so that together they stay below STRONG.
+# Corroborating kinds: capped so that together they stay below STRONG, and never
+# enough alone to bring an entity into a network.
 KIND_CAPS: dict[str, float] = {"forwarder": 0.3, "container": 0.35}
+WEAK_KINDS = frozenset(KIND_CAPS)
 STRONG = 0.6
 # What the links of an entity outside every core must weigh together for it to join
 # the one core they all lead into: more than a single seizure together.

@@ -1,0 +1,121 @@
+"""Person names across scripts and romanisations, and what a party's name may say
+on its own: the cases of issue 26, each from the field's reference tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.resolve.blocking import blocking_keys
+from graph.resolve.persons import match_persons
+from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
+from ingest.normalise.cyrillic import canonical_reading, same_word
+from ingest.normalise.readings import KOREAN_MR, KOREAN_RR, hangul_readings
+from tests.resolve import party
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "letter"),
+    [
+        ("Kalashov", "Kalaschow", "ш"),  # BGN/PCGN and German
+        ("Kalashov", "Kalachov", "ш"),  # French (MVD 310)
+        ("Zakhar", "Zaxar", "х"),  # Belarusian Latin alphabet
+        ("Ivanovich", "Ivanovych", "и"),  # Russian and Ukrainian
+        ("Milskaia", "Milskaya", "я"),
+        ("Petrov", "Петров", "п"),  # Cyrillic reads as itself
+    ],
+)
+def test_romanisations_of_one_cyrillic_word(one: str, other: str, letter: str) -> None:
+    found = same_word(one, other)
+    assert found is not None
+    assert letter in {unit for unit, _, _ in found.differences}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Ivanov", "Ivanova"), ("Lena", "Lina"), ("Kimura", "Imura"), ("Popov", "Popova")],
+)
+def test_other_words_are_not_romanisations_of_one(one: str, other: str) -> None:
+    assert same_word(one, other) is None
+
+
+def test_romanisations_read_back_alike_for_blocking() -> None:
+    assert canonical_reading("Kalaschov") == canonical_reading("Kalaschow")
+    assert canonical_reading("Yelena") == canonical_reading("Elena")
+    assert canonical_reading("ab") is None
+
+
+def test_hangul_syllables_in_both_systems() -> None:
+    jeong = hangul_readings("정")
+    assert jeong[KOREAN_RR] == {"jeong"}
+    assert {"chong", "jong"} <= jeong[KOREAN_MR]  # alone, and voiced inside a word
+    assert hangul_readings("a") == {}
+
+
+def test_a_korean_name_read_in_either_system_and_the_reading_said() -> None:
+    revised = match_persons("하병옥", "Ha Byeong-ok")
+    assert revised is not None and revised.similarity >= 0.9
+    assert "Revised Romanization" in revised.readings[0]
+    mccune = match_persons("김정은", "Kim Jong-un")
+    assert mccune is not None and "McCune-Reischauer" in mccune.readings[0]
+    assert "KIM JONG UN" in mccune.readings[0]
+    # Family name last in the Latin name.
+    assert match_persons("기무라 다모쓰", "Tamotsu Kimura").similarity >= 0.9  # type: ignore[union-attr]
+
+
+def test_hebrew_and_latin_through_rigours_name_table_and_consonants() -> None:
+    found = match_persons("Abdallah Somekh", "עבדאללה סומך")
+    assert found is not None and found.similarity >= REVIEW_THRESHOLD
+    assert any("rigour's name table" in r for r in found.readings)
+    assert any("same consonants" in r for r in found.readings)
+    # Consonants alone, with no surer part beside them, say nothing.
+    alone = match_persons("Serge Ankri", "סרג' יונכור")
+    assert alone is not None and alone.similarity < REVIEW_THRESHOLD
+
+
+def test_a_persons_name_alone_suggests_and_a_shared_identifier_links() -> None:
+    one, other = "MILSKAIA, Elena Igorevna", "MILSKAYA, Yelena"
+    alone = compare(party(one, "RU"), party(other, "RU"))
+    assert REVIEW_THRESHOLD <= alone.score < AUTO_THRESHOLD
+    assert "person_name" in alone.features
+    assert "YELENA = ELENA" in alone.explanation or "ELENA = YELENA" in alone.explanation
+    assert "romanisations of one Cyrillic name" in alone.explanation
+    linked = compare(
+        party(one, "RU", identifiers=("770123",)), party(other, "RU", identifiers=("770123",))
+    )
+    assert linked.score >= AUTO_THRESHOLD
+    phone = compare(party(one, "RU", phones=("+7495",)), party(other, "RU", phones=("+7495",)))
+    assert phone.score >= AUTO_THRESHOLD
+
+
+def test_patronymics_written_differently_with_a_shared_number_link() -> None:
+    result = compare(
+        party("KALASHOV, Zakhar Knyazevich", "RU", identifiers=("1",)),
+        party("KALASCHOW, Sachary Knyasevich", "RU", identifiers=("1",)),
+    )
+    assert result.score >= AUTO_THRESHOLD
+
+
+def test_other_given_names_hold_apart_whatever_is_shared() -> None:
+    result = compare(
+        party("Ivan Petrov", "RU", phones=("+7495",)),
+        party("Sergei Petrov", "RU", phones=("+7495",)),
+    )
+    assert result.score < REVIEW_THRESHOLD
+    assert "name_conflict" in result.features
+
+
+def test_a_person_and_the_company_named_after_them_are_two_entities() -> None:
+    result = compare(
+        party("NAJIBI, Seyyed Mohammad Masnaei", "IR"),
+        party("SEYYED MOHAMMAD MASNAEI NAJIBI & CO. COMPANY", "IR"),
+    )
+    assert result.score < REVIEW_THRESHOLD
+    assert "person_company" in result.features
+
+
+def test_person_keys_meet_across_scripts_and_spellings() -> None:
+    hebrew = blocking_keys(party("ארנסט בלוך", None))
+    latin = blocking_keys(party("Ernst Bloch", None))
+    assert {k for k in hebrew & latin if k.startswith("sym2:")}
+    korean = blocking_keys(party("김정은", None))
+    assert "read:kimjongun" in korean
