@@ -24,6 +24,7 @@ from api.middleware import GuardMiddleware
 from api.params import TextDep
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
+    alerts,
     analysis,
     entities,
     exchange,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         principals.router,
         records.router,
         exchange.router,
+        alerts.router,
     ):
         # Text that is not text is refused before anything reads it; heavy calls
         # hold one of their principal's slots (`api.limits`).

@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     # larger loads go through `iprgraph ingest`.
     api_max_push_bytes: int = Field(default=8 << 20, ge=1024)
     api_max_push_records: int = Field(default=5000, ge=1)
+    # Alerts (`graph.live.alerts`): the network risk worth an alert when a watch
+    # sets none, and how webhooks are tried (`graph.live.webhooks`).
+    alert_risk_threshold: float = Field(default=50.0, ge=0, le=100)
+    webhook_attempts: int = Field(default=5, ge=1, le=20)
+    webhook_backoff_s: float = Field(default=2.0, ge=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
     # Sync every audit entry to disk before the answer leaves (a disk flush per
     # call); off, entries are written but a power loss may take the last ones.
     audit_fsync: bool = False

@@ -40,6 +40,11 @@ class Label(StrEnum):
     AGREEMENT = "Agreement"
     REQUEST = "Request"
     QUOTA = "Quota"
+    # Live intelligence (`graph.live`): what an agency watches, the alerts raised
+    # for it, and where its alerts are delivered.
+    WATCH = "Watch"
+    ALERT = "Alert"
+    WEBHOOK = "Webhook"
 
 
 # iprgraph's own bookkeeping: never a fact of a record.
@@ -51,6 +56,9 @@ SYSTEM_LABELS: frozenset[Label] = frozenset(
         Label.AGREEMENT,
         Label.REQUEST,
         Label.QUOTA,
+        Label.WATCH,
+        Label.ALERT,
+        Label.WEBHOOK,
     }
 )
 # Labels of what the records say (the graph an agency sees, counts and walks).
@@ -184,6 +192,9 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.PRINCIPAL, "key_hash"),
     # A partner's detailed request names a seizure by the reference a hit gave.
     (Label.SEIZURE, "reference"),
+    # An agency lists its watches and its alerts.
+    (Label.WATCH, "agency"),
+    (Label.ALERT, "agency"),
 )
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
 from graph.errors import IprgraphError
+from graph.live import alerts, webhooks
 from graph.live import queries as live
 from graph.load import Loader, LoadInterrupted
 from graph.resolve.entities import Judgement, judge
@@ -64,6 +65,7 @@ class PipelineReport:
     files: list[FileReport] = field(default_factory=list)
     resolution: ResolveReport | None = None
     networks: UpdateReport | None = None
+    alerts: alerts.AlertReport | None = None
     # What stopped the run before its end (the database went away), if anything:
     # the files not loaded are reported failed, and no resolution ran.
     stopped: Exception | None = None
@@ -81,6 +83,8 @@ class PipelineReport:
             out["resolution"] = self.resolution.as_dict()
         if self.networks is not None:
             out["networks"] = self.networks.as_dict()
+        if self.alerts is not None:
+            out["alerts"] = self.alerts.as_dict()
         return out
 
 
@@ -167,11 +171,28 @@ def refresh(
     progress: Progress | None = None,
     lock: Path | None = None,
 ) -> tuple[ResolveReport, UpdateReport]:
+    """`refresh_and_alert`, for callers that show no alerts."""
+    resolution, networks, _ = refresh_and_alert(store, full=full, progress=progress, lock=lock)
+    return resolution, networks
+
+
+def refresh_and_alert(
+    store: GraphStore,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    lock: Path | None = None,
+    alerting: alerts.AlertConfig | None = None,
+) -> tuple[ResolveReport, UpdateReport, alerts.AlertReport]:
     """What follows a load: resolve the queued parties (all with `full`), then update
     the networks around the parties resolution compared or moved to another entity
-    (a full build after a full resolution)."""
+    (a full build after a full resolution), then raise the alerts of the seizures
+    loaded since the last run (`graph.live.alerts`). Webhook deliveries of those
+    alerts start in the background and are not waited for."""
     progress = progress or Progress()
+    alerting = alerting or alerts.AlertConfig()
     with pipeline_lock(lock):
+        found = alerts.before(store)
         resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
         progress.building_networks()
         if full:
@@ -180,7 +201,11 @@ def refresh(
             networks.seconds = networks.full.seconds
         else:
             networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
-    return resolution, networks
+        hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
+        raised = alerts.raise_alerts(store, found, alerting, hooked=hooked)
+    if raised.raised and hooked:
+        webhooks.deliver_soon(store, alerting.delivery)
+    return resolution, networks, raised
 
 
 def judge_and_update(
@@ -209,6 +234,7 @@ def run(
     resolve: bool = True,
     progress: Progress | None = None,
     lock: Path | None = None,
+    alerting: alerts.AlertConfig | None = None,
 ) -> PipelineReport:
     """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks.
 
@@ -220,7 +246,9 @@ def run(
     report = PipelineReport(files=files, stopped=stopped)
     if resolve and stopped is None:
         try:
-            report.resolution, report.networks = refresh(store, progress=progress, lock=lock)
+            report.resolution, report.networks, report.alerts = refresh_and_alert(
+                store, progress=progress, lock=lock, alerting=alerting
+            )
         except Exception as exc:  # the caller shows the files' summary, then this
             report.stopped = exc
     return report
@@ -270,9 +298,11 @@ def push(
     data_dir: Path,
     normaliser: Normaliser | None = None,
     lock: Path | None = None,
+    alerting: alerts.AlertConfig | None = None,
 ) -> PushReport:
     """Load a batch of canonical records sent by `agency` (a JSON array, or NDJSON),
-    then resolve and update networks, as `iprgraph ingest` does for a file.
+    then resolve, update networks and raise alerts, as `iprgraph ingest` does for a
+    file.
 
     The batch is kept first, as it came, under `data_dir/pushed/<agency>/` (named by
     its SHA-256: the same batch again is the same file, and loads nothing new); a
@@ -294,5 +324,6 @@ def push(
         data_dir / "quarantine" / "pushed" / agency,
         normaliser=normaliser,
         lock=lock,
+        alerting=alerting,
     )
     return PushReport(report, _rejected(report.files[0]))

@@ -192,11 +192,12 @@ RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source 
 # embedded engine as a lookup in the id index (both engines keep an element id
 # valid within a transaction).
 # A seizure's `vis` is its record's tokens, and the agencies it was released to by
-# approved detailed requests (`released_to`), which a corrected version keeps.
+# approved detailed requests (`released_to`), which a corrected version keeps. A new
+# or corrected seizure is queued for the alerts step (`alert_queued`, `graph.live`).
 UPSERT_SEIZURES_QUERY = """
 UNWIND $rows AS r
 MERGE (s:Seizure {id: r.id})
-SET s += r.props
+SET s += r.props, s.alert_queued = true
 SET s.history = coalesce(s.history, []) + r.history,
     s.vis = r.props.vis + [a IN coalesce(s.released_to, []) WHERE NOT a IN r.props.vis],
     s.reference = coalesce(s.reference, r.reference)

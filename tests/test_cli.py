@@ -136,3 +136,35 @@ def test_load_locode_extends_port_resolution(data_dir: Path, tmp_path: Path) -> 
     bad = run_cli("reference", "load-locode", str(feed), data_dir=data_dir)
     assert bad.returncode == 1
     assert "could not be read as a UN/LOCODE code list" in bad.stderr
+
+
+def test_watches_and_alerts_at_the_command_line(data_dir: Path, tmp_path: Path) -> None:
+    """An operator watches a mark for HK-CED; an ingest raises the alert; `alerts
+    list` shows it to the operator and under HK-CED, and not under US-CBP, which may
+    not see the record."""
+    added = run_cli(
+        "watches", "add", "--agency", "HK-CED", "--kind", "mark", "--value", "Cartier",
+        data_dir=data_dir,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "HK-CED watches mark tm:cartier" in added.stdout
+    record = seizure_record(
+        trademarks=[{"mark": "CARTIER", "rights_holder": "Richemont"}],
+        handling={"tlp": "AMBER", "releasable_to": []},
+    )
+    feed = write_ndjson(tmp_path / "cartier.ndjson", [record])
+    ingested = run_cli("ingest", str(feed), data_dir=data_dir)
+    assert ingested.returncode == 0, ingested.stderr
+    assert "Alerts: 1 raised for 1 agencies (1 watched-item)" in ingested.stdout
+    listed = run_cli("alerts", "list", "--agency", "HK-CED", "--json", data_dir=data_dir)
+    [alert] = json.loads(listed.stdout)["items"]
+    assert alert["rule"] == "watched-item" and "mark Cartier" in alert["explanation"]
+    assert record["record_id"] in alert["explanation"]
+    table = run_cli("alerts", "list", data_dir=data_dir)
+    assert "watched-item" in table.stdout and "HK-CED" in table.stdout
+    other = run_cli("alerts", "list", "--agency", "US-CBP", data_dir=data_dir)
+    assert other.returncode == 0 and "No alerts for US-CBP." in other.stdout
+    watch_id = added.stdout.split(":", 1)[0]
+    removed = run_cli("watches", "remove", "--agency", "HK-CED", watch_id, data_dir=data_dir)
+    assert removed.returncode == 0, removed.stderr
+    assert "No watches." in run_cli("watches", "list", data_dir=data_dir).stdout

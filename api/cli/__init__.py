@@ -11,6 +11,7 @@ import sys
 
 from api.cli import (  # noqa: F401  (they register their commands)
     access,
+    alerts,
     data,
     db,
     exchange,

@@ -30,6 +30,8 @@ from graph.analysis.networks import BuildReport, build_networks
 from graph.analysis.networks.incremental import UpdateReport
 from graph.config import Settings
 from graph.errors import IprgraphError
+from graph.live import webhooks
+from graph.live.alerts import AlertConfig, AlertReport
 from graph.model import LinkStatus
 from graph.resolve.entities import Judgement
 from graph.resolve.service import ResolveReport, evaluate_store
@@ -211,7 +213,9 @@ def ingest(
             resolve=resolve_after,
             progress=progress,
             lock=pipeline_lock_file(settings),
+            alerting=AlertConfig.from_settings(settings),
         )
+        _wait_for_webhooks()
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -228,6 +232,34 @@ def print_pipeline(report: pipeline.PipelineReport) -> None:
         print_resolution(report.resolution)
     if report.networks is not None:
         print_update(report.networks)
+    if report.alerts is not None:
+        print_alerts(report.alerts)
+
+
+# How long a command waits, at its end, for the webhook deliveries of the alerts
+# it raised (the API's process delivers in the background as long as it runs).
+WEBHOOK_WAIT_S = 60.0
+
+
+def _wait_for_webhooks() -> None:
+    if not webhooks.wait_for_deliveries(WEBHOOK_WAIT_S):
+        err_console.print(
+            "Some alerts are still being delivered to webhooks; those not delivered stay "
+            "pending for the next run ('iprgraph alerts list' shows their delivery)."
+        )
+
+
+def print_alerts(report: AlertReport) -> None:
+    if not report.watches:
+        return
+    rules = ", ".join(f"{count} {rule}" for rule, count in sorted(report.by_rule.items()))
+    console.print(
+        f"Alerts: {report.raised} raised for {len(report.by_agency)} agencies"
+        + (f" ({rules})" if rules else "")
+        + f" over {report.seizures} new or corrected seizures and {report.watches} watches "
+        f"({report.seconds:.1f} s); 'iprgraph alerts list' shows them.",
+        highlight=False,
+    )
 
 
 def print_resolution(report: ResolveReport) -> None:
@@ -317,14 +349,25 @@ def resolve(
     """
     settings = read_settings()
     with open_store(settings) as store, ingest_progress() as progress:
-        report, networks = pipeline.refresh(
-            store, full=full, progress=progress, lock=pipeline_lock_file(settings)
+        report, networks, alerts = pipeline.refresh_and_alert(
+            store,
+            full=full,
+            progress=progress,
+            lock=pipeline_lock_file(settings),
+            alerting=AlertConfig.from_settings(settings),
         )
+        _wait_for_webhooks()
     if as_json:
-        typer.echo(json.dumps({**report.as_dict(), "networks": networks.as_dict()}, indent=2))
+        typer.echo(
+            json.dumps(
+                {**report.as_dict(), "networks": networks.as_dict(), "alerts": alerts.as_dict()},
+                indent=2,
+            )
+        )
     else:
         print_resolution(report)
         print_update(networks)
+        print_alerts(alerts)
 
 
 class Decision(StrEnum):

@@ -20,6 +20,7 @@ from api.deps import PortsDep, SettingsDep, StoreDep
 from api.problems import ApiProblem, Problem
 from graph import pipeline
 from graph.errors import InvalidInput
+from graph.live.alerts import AlertConfig, AlertReport
 from ingest.agencies import AgencyRegistry
 from ingest.normalised import Normaliser
 
@@ -45,6 +46,20 @@ class PushAnswer(BaseModel):
     failed: str | None = Field(None, description="Why the batch could not be read (to its end).")
     resolution: dict[str, Any] | None = None
     networks: dict[str, Any] | None = None
+    alerts: dict[str, Any] | None = Field(
+        None, description="The alerts the batch raised, for the agencies watching what it touches."
+    )
+
+
+def _alerts_of(report: AlertReport | None, agency: str) -> dict[str, Any] | None:
+    """What the pusher may know of the alerts step: the alerts raised for its own
+    agency, never what other agencies' watches raised."""
+    if report is None:
+        return None
+    return {
+        "raised_for_your_agency": report.by_agency.get(agency, 0),
+        "seconds": round(report.seconds, 2),
+    }
 
 
 def _records_in(body: bytes, ndjson: bool) -> int:
@@ -73,7 +88,8 @@ def _records_in(body: bytes, ndjson: bool) -> int:
     "the caller's agency's (one naming none is taken as the caller's); another agency's is "
     "refused with its reason. read = loaded + quarantined + unchanged; sending the same batch "
     "again loads nothing. When the answer comes the records are loaded, resolved and in their "
-    "networks. Roles: feed, analyst.",
+    "networks, and the alerts they raise for the agencies watching what they touch are listed "
+    "(`GET /v1/alerts`). Roles: feed, analyst.",
     responses={413: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
 )
 async def push_records(
@@ -111,6 +127,7 @@ async def push_records(
             data_dir=settings.data_dir,
             normaliser=normaliser,
             lock=settings.data_dir / "pipeline.lock",
+            alerting=AlertConfig.from_settings(settings),
         )
         if report.pipeline.stopped is not None:
             raise report.pipeline.stopped
@@ -126,6 +143,7 @@ async def push_records(
             failed=file.failed.replace(str(settings.data_dir), "<data>") if file.failed else None,
             resolution=report.pipeline.resolution.as_dict() if report.pipeline.resolution else None,
             networks=report.pipeline.networks.as_dict() if report.pipeline.networks else None,
+            alerts=_alerts_of(report.pipeline.alerts, agency),
         )
         request.state.items = file.read
         return answer.model_dump_json().encode()

@@ -33,7 +33,17 @@ PARTNER_ROUTES = {
 }
 # Filed by partners only (handling contract: detailed requests).
 PARTNER_ONLY_ROUTES = {("post", "/v1/requests")}
-ANALYST_ROUTES = {("post", "/v1/judgements"), ("post", "/v1/requests/{request_id}/decision")}
+ANALYST_ROUTES = {
+    ("post", "/v1/judgements"),
+    ("post", "/v1/requests/{request_id}/decision"),
+    # Watch lists and the webhook alerts go to (reading watches and alerts, and
+    # acknowledging an alert, are for every reader).
+    ("post", "/v1/watches"),
+    ("delete", "/v1/watches/{watch_id}"),
+    ("put", "/v1/webhook"),
+    ("get", "/v1/webhook"),
+    ("delete", "/v1/webhook"),
+}
 ADMIN_ROUTES = {
     ("post", "/v1/principals"),
     ("get", "/v1/principals"),
@@ -88,6 +98,8 @@ def call_url(path: str) -> str:
         .replace("{entity_id}", "party:none")
         .replace("{node_id}", "party:none")
         .replace("{request_id}", "req:none")
+        .replace("{watch_id}", "watch:none")
+        .replace("{alert_id}", "alert:none")
     )
 
 
@@ -100,6 +112,8 @@ def call_body(method: str, path: str) -> Any:
         "/v1/records": [],
         "/v1/requests": {"reference": "ref-none"},
         "/v1/requests/{request_id}/decision": {"decision": "deny", "reason": "a test"},
+        "/v1/watches": {"kind": "mark", "value": "Rolex"},
+        "/v1/webhook": {"url": "https://soc.example.org/hook"},
     }
     return bodies.get(path) if method in ("post", "put") else None
 

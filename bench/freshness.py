@@ -1,0 +1,298 @@
+"""Freshness: how long new seizures take to be loaded, resolved, in their networks
+and to raise their alerts, in a graph of 100k records (issue 27).
+
+    python -m bench.freshness --source /tmp/iprgraph-bench-lookups-100000-5/data \
+        --copy /tmp/bench27-data --records 1000
+
+The source data directory (a graph loaded by `python -m bench.lookups`) is copied
+first (`cp -a`) and never written to; the copy's embedded server is stopped at the
+end. New records continue the loaded world: records drawn from the graph (with a
+fixed seed) are given new record ids and later dates, the same parties; one in ten
+is loaded at another port (a new route), one in twenty has its shipper renamed,
+keeping its phone and address (a rotation). Each agency of the drawn records
+watches the entities of 30 drawn shippers. Measured, once:
+
+1. `push`: the batch pushed over HTTP (`POST /v1/records`, one call per agency, all
+   at once) to the API served in this process, until the last call answers
+   (loaded, resolved, in networks, alerts raised), with the pipeline's phases;
+2. `cli`: another such batch ingested by `iprgraph ingest` (one NDJSON file);
+3. `one record`: a record of a watched entity pushed alone, until its alert is
+   listed by `GET /v1/alerts` (`SINGLES` times);
+4. the incremental network updates of 1 and 2 against one full rebuild.
+
+Writes bench/results/freshness-<records>.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from bench import percentiles
+from graph import queries
+from graph.access import Viewer
+from graph.analysis.networks import build_networks
+from graph.config import Settings
+from graph.errors import NotFound
+from graph.live import queries as live
+from graph.live.watches import WatchKind, create_watch
+from graph.principals import create_principal
+from graph.schema import ensure_schema
+from graph.store import GraphStore
+from ingest.normalised import party_identity
+
+RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+console = Console()
+
+
+def _drawn(store: GraphStore, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """`count` canonical records of the graph, in pages of 20 from random seizures."""
+    ids = sorted(
+        item[0] for row in store.read(queries.NETWORK_SEIZURES_QUERY) for item in row["rows"]
+    )
+    out: dict[str, dict[str, Any]] = {}
+    while len(out) < count:
+        after = ids[rng.randrange(1, len(ids)) - 1]
+        for row in store.read(queries.EXPORT_SEIZURES_QUERY, after=after, limit=20):
+            if row["record"] and len(out) < count:
+                out[row["id"]] = json.loads(row["record"])
+    return list(out.values())
+
+
+def _continued(
+    records: list[dict[str, Any]], tag: str, newest: dt.date, rng: random.Random
+) -> list[dict[str, Any]]:
+    ports = [r["port_of_loading"] for r in records if r.get("port_of_loading")]
+    out = []
+    for number, original in enumerate(records):
+        record = copy.deepcopy(original)
+        record["record_id"] = f"{record['record_id']}-{tag}"
+        record["seizure_date"] = (newest + dt.timedelta(days=1 + number % 60)).isoformat()
+        record.pop("case_ref", None)
+        if number % 10 == 3 and ports:
+            record["port_of_loading"] = rng.choice(ports)
+        if number % 20 == 7 and record.get("shipper"):
+            record["shipper"]["name"] = f"Rotated {tag} Trading {number} Co"
+        out.append(record)
+    return out
+
+
+# Records pushed alone until their alert is listed: each push runs the whole
+# pipeline, minutes when its network update is a full build.
+SINGLES = 3
+
+
+def _save(out: dict[str, Any]) -> None:
+    """The figures so far (a long run that stops keeps what it measured)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"freshness-{out['records']}.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+def _newest(store: GraphStore) -> dt.date:
+    rows = store.read(live.NEWEST_SEIZURE_QUERY)
+    return dt.date.fromisoformat(max(str(row["newest"])[:10] for row in rows if row["newest"]))
+
+
+def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, Any]:
+    from api.app import create_app
+    from tests.helpers import serve_in_thread
+
+    if not target.exists():
+        started = time.perf_counter()
+        subprocess.run(["cp", "-a", str(source), str(target)], check=True)
+        console.print(f"copied {source} in {time.perf_counter() - started:.0f} s")
+    settings = Settings(data_dir=target)
+    rng = random.Random(seed)
+    out: dict[str, Any] = {"records": records}
+    with GraphStore.open(settings) as store:
+        ensure_schema(store)
+        newest = _newest(store)
+        drawn = _drawn(store, 2 * records + 10, rng)
+        pushed = _continued(drawn[:records], "C1", newest, rng)
+        ingested = _continued(drawn[records : 2 * records], "C2", newest, rng)
+        singles = _continued(drawn[2 * records :], "C3", newest, rng)
+        by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in pushed:
+            by_agency[record["agency"]].append(record)
+        watched = 0
+        for agency, items in sorted(by_agency.items()):
+            viewer = Viewer(agency=agency, principal="bench")
+            for record in items[:30] + singles:
+                shipper = record.get("shipper")
+                if not shipper:
+                    continue
+                ident = party_identity(shipper["name"], shipper.get("country"))
+                try:
+                    create_watch(store, viewer, WatchKind.ENTITY, ident.id)
+                    watched += 1
+                except NotFound:
+                    pass
+        out["watches"] = watched
+        keys = {
+            agency: create_principal(store, name="bench feed", agency=agency, role="feed").key
+            for agency in {*by_agency, *(r["agency"] for r in singles)}
+        }
+        reader = {
+            agency: create_principal(
+                store, name="bench reader", agency=agency, role="investigator"
+            ).key
+            for agency in {r["agency"] for r in singles}
+        }
+
+    app = create_app(settings.model_copy(update={"api_max_push_records": max(5000, records)}))
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=900) as client:
+        # 1. The batch pushed, one call per agency, all at once (as agencies do:
+        # loads run side by side, what follows them works on what is queued).
+        answers: list[dict[str, Any]] = []
+
+        def push(agency: str, items: list[dict[str, Any]]) -> None:
+            with httpx.Client(base_url=base_url, timeout=1800) as own:
+                answer = own.post(
+                    "/v1/records", json=items, headers={"Authorization": f"Bearer {keys[agency]}"}
+                )
+            answer.raise_for_status()
+            answers.append({**answer.json(), "agency": agency, "at_s": time.perf_counter()})
+
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=push, args=(agency, items))
+            for agency, items in sorted(by_agency.items())
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        out["push_s"] = round(time.perf_counter() - started, 2)
+        out["push_calls"] = [
+            {
+                "agency": a["agency"],
+                "answered_after_s": round(a["at_s"] - started, 2),
+                "loaded": a["loaded"],
+                "read": a["read"],
+                "resolution_s": a["resolution"]["seconds"],
+                "networks": {
+                    k: a["networks"].get(k)
+                    for k in (
+                        "mode",
+                        "full_build",
+                        "seconds",
+                        "region_parties",
+                        "networks_written",
+                        "phases_s",
+                    )
+                },
+                "alerts": a["alerts"],
+            }
+            for a in answers
+        ]
+        _save(out)
+        console.print(f"push of {records} records: {out['push_s']} s")
+        # 3. One record of a watched entity, until its alert is listed.
+        latencies = []
+        for record in singles[:SINGLES]:
+            agency = record["agency"]
+            before = client.get(
+                "/v1/alerts", headers={"Authorization": f"Bearer {reader[agency]}"}
+            ).json()["items"]
+            seen = {a["id"] for a in before}
+            started = time.perf_counter()
+            client.post(
+                "/v1/records", json=[record], headers={"Authorization": f"Bearer {keys[agency]}"}
+            ).raise_for_status()
+            listed = client.get(
+                "/v1/alerts", headers={"Authorization": f"Bearer {reader[agency]}"}
+            ).json()["items"]
+            took = time.perf_counter() - started
+            if any(a["id"] not in seen and record["record_id"] in a["explanation"] for a in listed):
+                latencies.append(took * 1000)
+        out["one_record_to_alert_ms"] = percentiles(latencies) if latencies else None
+        out["one_record_alerted"] = len(latencies)
+        _save(out)
+
+    # 2. Another batch through the command line.
+    feed = target.parent / f"bench27-continued-{records}.ndjson"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in ingested), encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", str(feed), "--json"],
+        cwd=REPO,
+        env={**os.environ, "IPRGRAPH_DATA_DIR": str(target)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    out["cli_s"] = round(time.perf_counter() - started, 2)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    report = json.loads(result.stdout)
+    out["cli"] = {
+        "loaded": report["files"][0]["loaded"],
+        "resolution_s": report["resolution"]["seconds"],
+        "networks": {
+            k: report["networks"].get(k)
+            for k in ("mode", "full_build", "seconds", "region_parties")
+        },
+        "alerts": report.get("alerts"),
+    }
+    console.print(f"cli ingest of {records} records: {out['cli_s']} s")
+    _save(out)
+
+    # 4. A full rebuild, for comparison with the incremental updates above.
+    with GraphStore.open(settings) as store:
+        full = build_networks(store)
+    out["full_networks_s"] = round(full.seconds, 2)
+    out["full_networks_phases_s"] = {k: round(v, 2) for k, v in full.phases.items()}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, required=True)
+    parser.add_argument("--copy", type=Path, required=True)
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=27)
+    args = parser.parse_args()
+    try:
+        result = measure(args.source, args.copy, args.records, args.seed)
+    finally:
+        subprocess.run(
+            [sys.executable, "-m", "api.cli", "db", "stop"],
+            cwd=REPO,
+            env={**os.environ, "IPRGRAPH_DATA_DIR": str(args.copy)},
+            check=False,
+        )
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"freshness-{args.records}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    table = Table(title=f"freshness, {args.records} new records into the loaded graph")
+    table.add_column("what")
+    table.add_column("figure", justify="right")
+    table.add_row("push (HTTP, all agencies), s", str(result["push_s"]))
+    table.add_row("cli ingest, s", str(result["cli_s"]))
+    one = result["one_record_to_alert_ms"]
+    if one:
+        table.add_row("one record to alert listed, p50 ms", f"{one['p50_ms']:.0f}")
+    table.add_row("full networks rebuild, s", str(result["full_networks_s"]))
+    console.print(table)
+    console.print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
