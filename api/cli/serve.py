@@ -131,18 +131,23 @@ def demo(
         f"The web workspace: http://{host}:{api_port}/ (sign in with one of these keys"
         + (")." if serve_api else "; 'iprgraph serve' serves it).")
     )
+    # The curl lines are echoed unwrapped: a key broken over two lines does not paste.
     console.print(
         "Every /v1 route needs a key. Try Hong Kong's investigator, who sees its own records "
-        "and those released to it (Macao's and CBP's partner keys see less):\n"
+        "and those released to it (Macao's and CBP's investigators see less):"
+    )
+    typer.echo(
         f"  curl -H 'Authorization: Bearer {investigator}' "
         f"'http://{host}:{api_port}/v1/entities?q=Huaxin'"
     )
     partner = keys[[role for _, role, _ in DEMO_PRINCIPALS].index("partner")]
     console.print(
-        "GACC's partner key looks names up under the memorandum (hit, no hit, or who holds "
-        "a record it may not see):\n"
+        "GACC's partner key looks names up under the memorandum: a hit with the records "
+        "GACC may see, and who holds a record it may not see (Hong Kong's, here):"
+    )
+    typer.echo(
         f"  curl -H 'Authorization: Bearer {partner}' -H 'Content-Type: application/json' "
-        f'-d \'{{"queries": [{{"name": "Huaxin Trading", "country": "CN"}}]}}\' '
+        f'-d \'{{"queries": [{{"name": "Shenzhen Huaxin Trading Co., Ltd.", "country": "CN"}}]}}\' '
         f"'http://{host}:{api_port}/v1/match'"
     )
     if not serve_api:
