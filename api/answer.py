@@ -17,7 +17,17 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 # The list fields an answer's items are counted from, for the audit, first found.
-_ITEM_FIELDS = ("items", "hits", "results", "paths", "nodes", "groups", "members", "entries")
+_ITEM_FIELDS = (
+    "items",
+    "hits",
+    "results",
+    "paths",
+    "nodes",
+    "groups",
+    "members",
+    "entries",
+    "versions",
+)
 
 
 def count_items(answer: Any) -> int:

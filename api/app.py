@@ -2,10 +2,11 @@
 
 Routes hold HTTP only and call services in `graph/`; no route sees a driver
 exception. Every route but the probes and the documentation needs an API key
-(`api.auth`), every call is audited before its answer leaves and bodies are bounded
-(`api.middleware`), every error is an RFC 9457 problem (`api.problems`). A
-database that is away gives 503 with `Retry-After`, never a 500 or a hang (the
-store's timeouts bound every call).
+(`api.auth`), heavy calls are limited per principal (`api.limits`), every call is
+audited before its answer leaves and bodies are bounded (`api.middleware`), every
+error is an RFC 9457 problem (`api.problems`). A database that is away gives 503
+with `Retry-After`, never a 500 or a hang (the store's timeouts bound every call,
+`api.stall` a database that is frozen).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from fastapi import FastAPI
 from api.audit import AuditLog
 from api.auth import PrincipalCache
 from api.docs import serve_docs_offline
+from api.limits import HeavyCallDep, HeavyCallLimits
 from api.middleware import GuardMiddleware
+from api.params import TextDep
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_RESPONSES
 from api.routes import (
     alerts,
@@ -37,6 +40,7 @@ from api.routes import (
     stats,
     suggestions,
 )
+from api.stall import DatabaseCheck, StallGuard
 from api.workspace import mount_workspace
 from graph.config import Settings, get_settings
 from graph.store import GraphStore
@@ -64,10 +68,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             yield
         finally:
             audit.close()
+            check.close()
             if owned:
                 app.state.store.close()
 
     audit = AuditLog(settings.audit_dir, fsync=settings.audit_fsync)
+    check = DatabaseCheck()
 
     app = FastAPI(
         title="iprgraph",
@@ -80,6 +86,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.audit = audit
     app.state.principals = PrincipalCache(settings.data_dir)
+    app.state.limits = HeavyCallLimits(
+        settings.data_dir / "limits",
+        concurrent=settings.api_heavy_concurrent,
+        per_minute=settings.api_heavy_per_minute,
+    )
+    # Inside the audit's middleware, so that a call answered 503 for a frozen
+    # database is audited as such.
+    app.add_middleware(StallGuard, check_after_s=settings.api_stall_check_s, check=check)
     app.add_middleware(
         GuardMiddleware,
         audit=audit,
@@ -103,7 +117,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         exchange.router,
         alerts.router,
     ):
-        app.include_router(router, prefix="/v1", responses=PROBLEM_RESPONSES)
+        # Text that is not text is refused before anything reads it; heavy calls
+        # hold one of their principal's slots (`api.limits`).
+        app.include_router(
+            router,
+            prefix="/v1",
+            responses=PROBLEM_RESPONSES,
+            dependencies=[TextDep, HeavyCallDep],
+        )
     serve_docs_offline(app)
     mount_workspace(app, settings)
     return app

@@ -69,9 +69,13 @@ def _body_for_audit(body: bytearray, total: int, path: str = "") -> Any:
     text = _KEY.sub(_KEY_WITHHELD, body.decode("utf-8", "replace"))
     if total <= BODY_KEPT:
         try:
-            return json.loads(text)
-        except ValueError:
+            parsed = json.loads(text)
+            # A lone surrogate (`"\ud800"`) parses but cannot be written as UTF-8:
+            # such a body is kept as the text that was sent.
+            json.dumps(parsed, ensure_ascii=False).encode()
+        except ValueError:  # UnicodeEncodeError included
             return text
+        return parsed
     return {"cut": True, "bytes": total, "start": text}
 
 

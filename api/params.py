@@ -8,6 +8,9 @@ be between 1 and 200"), not only the side that was crossed.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -37,6 +40,27 @@ def blank_is_none(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(name: str) -> BeforeValidator:
+    """A validator for a date parameter `name`: an ISO 8601 calendar date
+    (`2024-01-31`) and nothing else. pydantic alone reads a number as seconds since
+    1970 (`to=0` became 1970-01-01, `from=20240101` a day of August 1970)."""
+
+    def check(value: Any) -> Any:
+        if value is None or isinstance(value, dt.date):
+            return value
+        text = value.strip() if isinstance(value, str) else value
+        if text == "":
+            return None
+        if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+            raise ValueError(f"{name} must be a date written YYYY-MM-DD, such as 2024-01-31")
+        return text
+
+    return BeforeValidator(check)
+
+
 def invalid_parameter(name: str, message: str, value: Any) -> RequestValidationError:
     """A 422 about query parameter `name`, in the shape FastAPI gives every other one."""
     return RequestValidationError(
@@ -50,11 +74,11 @@ class Period(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date_from: dt.date | None = Field(
-        default=None, alias="from", description="First seizure date, inclusive (ISO 8601)."
+    date_from: Annotated[dt.date | None, iso_date("from")] = Field(
+        default=None, alias="from", description="First seizure date, inclusive (YYYY-MM-DD)."
     )
-    date_to: dt.date | None = Field(
-        default=None, alias="to", description="Last seizure date, inclusive (ISO 8601)."
+    date_to: Annotated[dt.date | None, iso_date("to")] = Field(
+        default=None, alias="to", description="Last seizure date, inclusive (YYYY-MM-DD)."
     )
 
     @field_validator("date_to")
@@ -126,3 +150,58 @@ def country_parameter(name: str, value: str | None) -> str | None:
             value,
         )
     return code
+
+
+# In a JSON body: the escape of a NUL, or of a surrogate (a lone one is not text; a
+# pair is, and is checked once decoded).
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_NOT_TEXT = "holds a NUL character or a lone surrogate, which is not text"
+
+
+def _unencodable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_strings(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, str):
+        if _unencodable(value):
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _bad_strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bad_strings(item, (*loc, index))
+
+
+async def refuse_unencodable_text(request: Request) -> None:
+    """A dependency of every `/v1` route: a NUL or a lone surrogate in a path or
+    query parameter, or in a string of a JSON body, is a 422 naming where it is,
+    never a 500 from the database driver (which cannot encode it) or the database."""
+    errors: list[dict[str, Any]] = []
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and _unencodable(value):
+            errors.append({"type": "value_error", "loc": ("path", name), "msg": _NOT_TEXT})
+    for name, value in request.query_params.multi_items():
+        if _unencodable(value) or _unencodable(name):
+            errors.append({"type": "value_error", "loc": ("query", name), "msg": _NOT_TEXT})
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = await request.body()  # kept by the request: the route reads it again
+        if _SUSPECT_ESCAPE.search(body):
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = None  # not JSON: the route's own validation says so
+            for loc in _bad_strings(parsed, ("body",)):
+                errors.append({"type": "value_error", "loc": loc, "msg": _NOT_TEXT})
+    if errors:
+        raise RequestValidationError(errors[:20])
+
+
+TextDep = Depends(refuse_unencodable_text)

@@ -318,5 +318,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "No key, an unknown key or a revoked key."},
     403: {"model": Problem, "description": "The key's role may not use this route."},
     422: {"model": Problem, "description": "A parameter is not valid, or the query too broad."},
+    429: {
+        "model": Problem,
+        "description": "The key runs or started too many heavy calls (paths, deep "
+        "neighbourhoods, statistics, network details, pictures, exports); `Retry-After` "
+        "says when to send it again.",
+    },
     503: {"model": Problem, "description": "The database is away, or the audit cannot be written."},
 }

@@ -49,7 +49,14 @@ def main(root: str) -> int:
             # Created at first start, owned by root; Bolt sessions name it as database.
             "server_defaultDatabases": f"{launch['database']}[{credentials.user}]",
         },
-        jvm_kwargs={"heap_size": launch["heap"]},
+        jvm_kwargs={
+            "heap_size": launch["heap"],
+            # The server's own cap on one statement (ms; 0: none). ArcadeDB's Bolt
+            # plugin ignores the transaction timeout a driver sends, so the cap is
+            # set here, for every statement, and the database stops a statement
+            # that runs past it.
+            "jvm_args": [f"-Darcadedb.command.timeout={int(launch.get('command_timeout_ms', 0))}"],
+        },
     )
     server.start()
     write_json_atomically(

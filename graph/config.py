@@ -48,8 +48,10 @@ class Settings(BaseSettings):
     api_transaction_retry_time_s: float = 2.0
     # Bolt connect timeout: a database that is away must answer /readyz quickly.
     connection_timeout_s: float = 3.0
-    # Server-side cap on one statement, so a runaway query cannot hold the API.
-    query_timeout_s: float = 30.0
+    # Server-side cap on one statement, so a runaway query cannot hold the API: sent
+    # with every transaction (Neo4j stops it), and the embedded server's own
+    # statement timeout (ArcadeDB ignores what a driver sends).
+    query_timeout_s: float = Field(default=30.0, gt=0)
     # A walk of link analysis (neighbourhood, paths) that runs longer is stopped
     # between two of its statements and answered with 503: ArcadeDB does not stop a
     # statement at the driver's timeout, so the API keeps this bound itself.
@@ -70,6 +72,19 @@ class Settings(BaseSettings):
     # The largest request body the API reads (1 MiB: a hundred /match queries take a
     # few kilobytes); a larger one is refused with 413 before it is parsed.
     api_max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    # A call not answered after this long has the database checked (a new
+    # connection must complete its handshake within `connection_timeout_s`): a
+    # database that is frozen, not dead, accepts connections and never answers, so
+    # without the check a call would wait on it without end. A slow statement of a
+    # database that answers is left to run. 0 turns the check off.
+    api_stall_check_s: float = Field(default=2.0, ge=0)
+    # Heavy calls (paths, neighbourhoods of depth 2 or more, statistics, network
+    # details, pictures, exports) a principal may have running at once on this host,
+    # and how many it may start per minute (with a burst of as many at once); past
+    # either, 429 with Retry-After. One principal's flood then leaves the rest of the
+    # API to the others (BENCHMARKS.md).
+    api_heavy_concurrent: int = Field(default=2, ge=1, le=64)
+    api_heavy_per_minute: int = Field(default=30, ge=1, le=10_000)
     # `POST /v1/records`: the largest batch of pushed records (bytes and records);
     # larger loads go through `iprgraph ingest`.
     api_max_push_bytes: int = Field(default=8 << 20, ge=1024)

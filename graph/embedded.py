@@ -174,11 +174,14 @@ class EmbeddedServer:
         database: str = "iprgraph",
         heap: str = "2g",
         start_timeout_s: float = 90.0,
+        statement_timeout_s: float | None = None,
     ) -> None:
         self.layout = EmbeddedLayout(root.resolve())
         self.database = database
         self.heap = heap
         self.start_timeout_s = start_timeout_s
+        # The server stops a statement that runs longer (None: never).
+        self.statement_timeout_s = statement_timeout_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EmbeddedServer:
@@ -188,6 +191,7 @@ class EmbeddedServer:
             database=settings.embedded_database,
             heap=settings.embedded_heap,
             start_timeout_s=settings.embedded_start_timeout_s,
+            statement_timeout_s=settings.query_timeout_s,
         )
 
     def recorded_bolt_port(self) -> int:
@@ -281,6 +285,7 @@ class EmbeddedServer:
                     "http_port": http_port,
                     "database": self.database,
                     "heap": self.heap,
+                    "command_timeout_ms": round((self.statement_timeout_s or 0) * 1000),
                 },
             )
             self.layout.server_file.unlink(missing_ok=True)

@@ -1067,6 +1067,17 @@ RETURN s.id AS id, s.record_id AS record_id, s.agency AS agency, a.name AS agenc
        s.flags AS flags, s.record AS record
 """.strip()
 
+# A seizure the viewer may see, with its current version (`record`, `source`) and
+# the earlier ones the loader kept in `history` (JSON, oldest first); which of
+# those the viewer may see is told by each version's own handling
+# (`graph.history`).
+SEIZURE_HISTORY_QUERY = f"""
+MATCH (s:{Label.SEIZURE} {{id: $id}})
+WHERE {visible("s")}
+RETURN s.id AS id, s.agency AS agency, s.record AS record, s.source AS source,
+       s.tlp AS tlp, s.releasable_to AS releasable_to, s.history AS history
+""".strip()
+
 # Everything a seizure links to (ports, parties, containers, ...), with what the
 # record wrote (`raw`, `name_as_written`) and the order of transit ports and
 # manufacturers. One row per relationship; `graph.seizures` sorts them by type.

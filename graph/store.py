@@ -141,6 +141,8 @@ class GraphStore:
         self.uri = uri
         self.database = database
         self.query_timeout_s = query_timeout_s
+        self.connection_timeout_s = connection_timeout_s
+        self._auth = (user, password)
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -267,6 +269,32 @@ class GraphStore:
             return work(Tx(tx))
 
         return run
+
+    def answers_within(self, timeout_s: float | None = None) -> bool:
+        """Whether the database completes a new connection (Bolt handshake and
+        login) within `timeout_s` (default: the connection timeout).
+
+        Tells a database that is frozen (a stopped process, a hung machine: the
+        kernel still accepts the connection, nothing answers) from one that runs a
+        slow statement: the server answers new connections while its statements
+        run. A connection of its own, not one of the pool, whose statements may be
+        waiting on the frozen server."""
+        timeout = timeout_s if timeout_s is not None else self.connection_timeout_s
+        probe = GraphDatabase.driver(
+            self.uri,
+            auth=self._auth,
+            user_agent=_USER_AGENT,
+            connection_timeout=timeout,
+            connection_acquisition_timeout=timeout,
+            max_connection_pool_size=1,
+        )
+        try:
+            probe.verify_connectivity()
+            return True
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+            return False
+        finally:
+            probe.close()
 
     def ping(self) -> None:
         """Raise GraphUnavailable unless the database answers a trivial query."""

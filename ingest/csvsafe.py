@@ -6,14 +6,17 @@ and a leading tab or carriage return can hide such a start. As OWASP's "CSV
 Injection" page describes, such a text cell is written with a single quote in
 front, which spreadsheets show as text and hide, and every cell is quoted with
 its double quotes doubled. Numbers are written as numbers: only text can carry a
-formula. Every CSV that iprgraph writes for people goes through `writer` (or
-`neutralise` for a writer of its own).
+formula. Every CSV that iprgraph writes goes through this module: `writer` (the
+quarantine reports, the statistics of the API), `csv_bytes` (the i2 export of
+`viz/`), or `neutralise` for a writer of its own. It lives in `ingest/`, the layer
+below every other, so that `api/` and `viz/` both import it.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 # OWASP's list: equals, plus, minus, at, tab (0x09), carriage return (0x0D).
@@ -51,3 +54,13 @@ def writer(handle: _Writable, **options: Any) -> SafeWriter:
     """A CSV writer over `handle` (options as for `csv.writer`) that neutralises
     formula cells and quotes every cell."""
     return SafeWriter(handle, **options)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A whole CSV file: UTF-8 with a byte order mark (which Excel and i2 read as
+    UTF-8), CRLF line ends, every cell quoted and neutralised, None an empty cell."""
+    buffer = io.StringIO()
+    out = writer(buffer, lineterminator="\r\n")
+    out.writerow(header)
+    out.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

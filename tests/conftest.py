@@ -33,6 +33,12 @@ settings.register_profile("repeatable", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None, max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+# The suite calls heavy routes (pictures, exports, paths) far faster than a person:
+# the API's per-principal limits are out of its way, except where a test sets them
+# (tests/api/test_limits.py). Processes of the CLI start without IPRGRAPH_ variables.
+os.environ.setdefault("IPRGRAPH_API_HEAVY_CONCURRENT", "64")
+os.environ.setdefault("IPRGRAPH_API_HEAVY_PER_MINUTE", "10000")
+
 
 def _record(original):  # type: ignore[no-untyped-def]
     def wrapper(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]

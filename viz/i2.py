@@ -47,13 +47,13 @@ links.csv (a "Links" specification: both ends and the link on each row)
 
 Identities are the same in both files, so the second import merges onto the
 entities of the first. Cells are neutralised against spreadsheet formulas
-(`viz.csvsafe`). README.txt in the pair repeats the handling of the whole export.
+(`ingest.csvsafe`). README.txt in the pair repeats the handling of the whole export.
 """
 
 from __future__ import annotations
 
 from graph.analysis.subgraph import GraphNode
-from viz.csvsafe import csv_bytes
+from ingest.csvsafe import csv_bytes
 from viz.picture import Picture, most_restrictive
 from viz.style import edge_kind
 

@@ -16,7 +16,7 @@ from pydantic import Field
 from api.answer import json_answer, noted
 from api.auth import ReaderDep
 from api.deps import StoreDep
-from api.params import Page, invalid_parameter, within
+from api.params import Page, invalid_parameter, iso_date, within
 from api.problems import Problem
 from api.schemas import NetworkDetailOut, NetworkOut, NetworkPageOut
 from graph.analysis import networks as service
@@ -45,9 +45,9 @@ class NetworkListQuery(Page):
         ),
         within("min_jurisdictions", 1, MAX_JURISDICTIONS),
     ] = 1
-    since: dt.date | None = Field(
+    since: Annotated[dt.date | None, iso_date("since")] = Field(
         default=None,
-        description="Only networks with a seizure on or after this date (ISO 8601).",
+        description="Only networks with a seizure on or after this date (YYYY-MM-DD).",
         examples=["2024-01-01"],
     )
     sort: service.NetworkSort = Field(

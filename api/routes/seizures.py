@@ -8,10 +8,11 @@ trademarks by mark in any case.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import (
+    BaseModel,
     BeforeValidator,
     Field,
     StringConstraints,
@@ -24,6 +25,7 @@ from api.params import Page, Period, blank_is_none, invalid_parameter
 from api.problems import Problem
 from api.schemas import SeizureOut, SeizurePage
 from graph import seizures as service
+from graph.history import seizure_history
 from ingest.normalise import PortResolver, normalise_container
 from ingest.normalised import port_node_id, trademark_id
 
@@ -151,6 +153,53 @@ def list_seizures(
     except service.InvalidCursor as exc:
         raise invalid_parameter("cursor", str(exc), query.cursor) from exc
     return noted(request, SeizurePage.model_validate(page, from_attributes=True))
+
+
+class SeizureVersionOut(BaseModel):
+    version: int = Field(description="1 for the oldest version shown.")
+    current: bool = Field(description="The version the graph holds now.")
+    source: str | None = Field(
+        description="The file's sha256 and the line that gave this version.",
+        examples=["9f2c...e1:000000004"],
+    )
+    tlp: str | None = Field(examples=["AMBER"])
+    releasable_to: list[str]
+    record: dict[str, Any] = Field(description="The canonical record as this version said it.")
+
+
+class SeizureHistoryOut(BaseModel):
+    id: str
+    versions: list[SeizureVersionOut] = Field(description="Oldest first; the last is current.")
+
+
+# Declared before `/seizures/{seizure_id:path}`, which would take `.../history` as
+# part of an id.
+@router.get(
+    "/seizures/{seizure_id:path}/history",
+    response_model=SeizureHistoryOut,
+    summary="The versions of one seizure record",
+    responses={
+        404: {"model": Problem, "description": "No seizure has this id."},
+        503: {"model": Problem, "description": "The database is away or too slow."},
+    },
+)
+def get_seizure_history(
+    request: Request, seizure_id: str, viewer: ReaderDep, store: StoreDep
+) -> SeizureHistoryOut:
+    """Every version of the record that the caller's agency may see, oldest first:
+    a record sent again with other content (a correction, another handling) keeps
+    the version it replaced. Each version is shown by its own handling: a version
+    the caller's agency may not see (a RED first report later released GREEN) is
+    neither shown nor counted, and the versions shown are numbered among themselves.
+    A seizure the caller may not see is answered as one that does not exist."""
+    history = seizure_history(store, viewer, seizure_id)
+    return noted(
+        request,
+        SeizureHistoryOut(
+            id=history.id,
+            versions=[SeizureVersionOut(**vars(version)) for version in history.versions],
+        ),
+    )
 
 
 @router.get(

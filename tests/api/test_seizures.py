@@ -462,7 +462,7 @@ def test_port_names_resolve_against_the_loaded_locode_list(
         ({"limit": "201"}, "limit", "limit must be between 1 and 200 (got 201)"),
         ({"limit": "ten"}, "limit", "valid integer"),
         ({"from": "2024-02-30"}, "from", "valid date"),
-        ({"to": "yesterday"}, "to", "valid date"),
+        ({"to": "yesterday"}, "to", "YYYY-MM-DD"),
         ({"from": "2024-03-01", "to": "2024-02-01"}, "to", "to (2024-02-01) is before from"),
         ({"cursor": "not-a-cursor"}, "cursor", "not a cursor that a page of seizures handed"),
         ({"container": "- -"}, "container", "a container number needs letters or digits"),

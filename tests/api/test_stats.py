@@ -314,7 +314,7 @@ def test_months_without_a_seizure_are_rows_of_zeros(api: httpx.Client) -> None:
         ({"group_by": "agency"}, "group_by", "'transport_mode', 'port', 'jurisdiction'"),
         ({"reporting": "HKG"}, "reporting", "not an ISO 3166 alpha-2 code"),
         ({"partner": "U1"}, "partner", "not an ISO 3166 alpha-2 code"),
-        ({"from": "2024-1-1"}, "from", "valid date"),
+        ({"from": "2024-1-1"}, "from", "YYYY-MM-DD"),
         ({"from": "2024-03-01", "to": "2024-01-01"}, "to", "to (2024-01-01) is before from"),
         ({"format": "xlsx"}, "format", "'json' or 'csv'"),
         ({"group": "port"}, "group", "unknown parameter"),

@@ -15,9 +15,9 @@ from followthemoney import model as ftm_model
 
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
 from graph.answers import Answer
+from ingest.csvsafe import csv_bytes, neutralise
 from tests.viz.conftest import FORMULA, HOSTILE, World
 from viz import ExportFormat, export, picture_of
-from viz.csvsafe import neutralise
 from viz.i2 import ENTITY_COLUMNS, LINK_COLUMNS
 from viz.style import edge_kind
 
@@ -173,7 +173,7 @@ def test_a_cell_that_a_spreadsheet_reads_as_a_formula_is_quoted() -> None:
     for text in ("=1+1", "+86 755", "-2", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(text) == "'" + text
     assert neutralise("Acme =1") == "Acme =1"
-    assert neutralise(None) == ""
+    assert csv_bytes(["a", "b"], [[None, "=1"]]) == '\ufeff"a","b"\r\n"","\'=1"\r\n'.encode()
 
 
 def test_an_entity_holds_every_seizure_of_its_members_read_page_by_page(
