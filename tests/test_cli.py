@@ -164,7 +164,7 @@ def test_watches_and_alerts_at_the_command_line(data_dir: Path, tmp_path: Path) 
     assert "watched-item" in table.stdout and "HK-CED" in table.stdout
     other = run_cli("alerts", "list", "--agency", "US-CBP", data_dir=data_dir)
     assert other.returncode == 0 and "No alerts for US-CBP." in other.stdout
-    watch_id = added.stdout.split(":", 1)[0]
+    watch_id = added.stdout.split(": ", 1)[0]
     removed = run_cli("watches", "remove", "--agency", "HK-CED", watch_id, data_dir=data_dir)
     assert removed.returncode == 0, removed.stderr
     assert "No watches." in run_cli("watches", "list", data_dir=data_dir).stdout
