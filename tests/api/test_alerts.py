@@ -183,6 +183,52 @@ def test_shipper_rotation_raises_an_alert_for_the_watcher_of_the_network_once(ap
         assert cbp.get("/v1/watches").json()["items"] == []
 
 
+def test_shipper_rotation_through_an_address_or_a_registration_number(api: Api) -> None:
+    """A new name giving the address a party seized before gave is rotation; one
+    giving its registration number is checked the same way (resolution may make it
+    the same company, and then it is no rotation: a company is not its own front)."""
+    pearl = {
+        "name": "Pearl Delta Export Co",
+        "country": "CN",
+        "address": "Room 1203, 88 Shennan Road, Futian, Shenzhen",
+        "registration_id": "91440300MA5PEARL01",
+    }
+    api.push("US-CBP", [_cbp(5, shipper=pearl), _cbp(6, shipper=pearl)])
+    earlier = party_identity(pearl["name"], "CN").id
+    with api.client("HK-CED", "analyst") as analyst:
+        made = analyst.post("/v1/watches", json={"kind": "entity", "value": earlier})
+        assert made.status_code == 201, made.text
+        by_address = _hk(
+            7,
+            shipper={
+                "name": "Azure Gate Trading Ltd",
+                "country": "CN",
+                "address": pearl["address"],
+            },
+        )
+        by_number = _hk(
+            8,
+            shipper={
+                "name": "Shenzhen Lantern Bay Goods Co",
+                "country": "CN",
+                "registration_id": pearl["registration_id"],
+            },
+        )
+        api.push("HK-CED", [by_address, by_number])
+        rotations = [a for a in _alerts(analyst) if a["rule"] == "shipper-rotation"]
+        said = {a["seizures"][0]: a["explanation"] for a in rotations}
+        text = said["HK-CED:HK-LIVE-7"]
+        for words in ("Azure Gate Trading Ltd", "an address", "Pearl Delta Export Co", "CBP-"):
+            assert words in text, text
+        lantern = party_identity("Shenzhen Lantern Bay Goods Co", "CN").id
+        with api.client("HK-CED", "investigator") as reader:
+            members = {m["id"] for m in reader.get(f"/v1/entities/{lantern}").json()["members"]}
+        if earlier in members:
+            assert "HK-CED:HK-LIVE-8" not in said  # one company under two names
+        else:
+            assert "91440300MA5PEARL01" in said["HK-CED:HK-LIVE-8"], said
+
+
 def test_watched_items_new_routes_and_what_a_watch_accepts(api: Api) -> None:
     api.push("US-CBP", [_cbp(3), _cbp(4)])
     huaxin = party_identity("Huaxin Trading Co", "CN").id
