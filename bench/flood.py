@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import percentiles
+from bench.governed import _serve
 from bench.lookups import _cli
 from graph import queries
 from graph.config import Settings
@@ -57,26 +57,7 @@ def prepare(records: int, seed: int) -> Path:
 
 
 def serve(data_dir: Path, port: int, **env_extra: str) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPRGRAPH_")}
-    env["IPRGRAPH_DATA_DIR"] = str(data_dir)
-    env.update(env_extra)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the API did not become ready within 120 s")
+    return _serve(Path(sys.executable), REPO, data_dir, port, workers=None, **env_extra)
 
 
 def seizure_ids(port: int, data_dir: Path, key: str, count: int) -> list[str]:

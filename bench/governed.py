@@ -54,15 +54,19 @@ REPO = Path(__file__).resolve().parent.parent
 console = Console()
 
 
-def _serve(python: Path, cwd: Path, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(
+    python: Path, cwd: Path, data_dir: Path, port: int, workers: int | None = 1, **env_extra: str
+) -> subprocess.Popen[bytes]:
+    """`iprgraph serve` of the checkout `cwd` on `data_dir`, once it answers
+    /readyz (`workers` None: the default, one process per core)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPRGRAPH_")}
     env["IPRGRAPH_DATA_DIR"] = str(data_dir)
+    env.update(env_extra)
+    command = [str(python), "-m", "api.cli", "serve", "--port", str(port)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(
-        [str(python), "-m", "api.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
