@@ -45,6 +45,10 @@ class Label(StrEnum):
     WATCH = "Watch"
     ALERT = "Alert"
     WEBHOOK = "Webhook"
+    # Seizure statistics kept per month, reporting agency, partner jurisdiction and
+    # handling (`graph.stats_cells`), and whether they are complete for this graph.
+    STATS_CELL = "StatsCell"
+    STATS_STATE = "StatsState"
 
 
 # iprgraph's own bookkeeping: never a fact of a record.
@@ -59,6 +63,8 @@ SYSTEM_LABELS: frozenset[Label] = frozenset(
         Label.WATCH,
         Label.ALERT,
         Label.WEBHOOK,
+        Label.STATS_CELL,
+        Label.STATS_STATE,
     }
 )
 # Labels of what the records say (the graph an agency sees, counts and walks).
@@ -195,6 +201,10 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     # An agency lists its watches and its alerts.
     (Label.WATCH, "agency"),
     (Label.ALERT, "agency"),
+    # Kept seizure statistics are read per partner jurisdiction ('*': any) and year
+    # (`slot`, "US|2025"), or per partner alone for a period without bounds.
+    (Label.STATS_CELL, "slot"),
+    (Label.STATS_CELL, "partner"),
 )
 
 

@@ -167,6 +167,8 @@ def all_queries() -> dict[str, str]:
         found[f"list_seizures_query({anchor and anchor.name})"] = list_seizures_query(anchor)
     for group in (None, *SeizureGroup):
         found[f"seizure_stats_query({group and group.name})"] = seizure_stats_query(group)
+    for by_partner in (False, True):
+        found[f"stats_cells_query(by_partner={by_partner})"] = stats_cells_query(by_partner)
     from graph.live import queries as live  # it imports this module
 
     found.update(live.all_queries())
@@ -1257,6 +1259,174 @@ WHERE s.seizure_date >= $from AND s.seizure_date <= $to AND {visible("s")}
 RETURN key, name, name_vis, count(s) AS seizures, collect(quantity) AS quantities,
        sum(s.value_usd) AS value_usd, count(s.value_usd) AS valued,
        collect(DISTINCT s.tlp) AS tlp_levels, collect(DISTINCT s.releasable_to) AS releasable_to
+""".strip()
+
+
+# --- Kept seizure statistics (`graph.stats_cells`) ---
+# What one seizure adds to the kept statistics, as the statistics statement above
+# reads it: [id, seizure_date, agency, the agency's jurisdiction, transport_mode,
+# quantities, units, hs_codes, value_usd, tlp, releasable_to, vis, the partner
+# jurisdictions (origin, destination, and those of the ports of loading, transit
+# and discharge; repeats possible)].
+_STATS_CONTRIBUTION = f"""
+[s.id, s.seizure_date, s.agency,
+ head([(s)-[:{RelType.REPORTED_BY}]->(:{Label.AGENCY})
+        -[:{RelType.IN}]->(j:{Label.JURISDICTION}) | j.id]),
+ s.transport_mode, s.quantities, s.units, s.hs_codes, s.value_usd, s.tlp, s.releasable_to,
+ s.vis,
+ [(s)-[:{RelType.ORIGIN}|{RelType.DESTINATION}]->(j:{Label.JURISDICTION}) | j.id]
+ + [(s)-[:{_PARTNER_PORT_RELS}]->(:{Label.PORT})-[:{RelType.IN}]->(j:{Label.JURISDICTION}) | j.id]]
+""".strip()
+
+# The contributions of the seizures `$ids` (those that exist), in one row.
+STATS_CONTRIBUTIONS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (s:{Label.SEIZURE} {{id: id}})
+RETURN collect({_STATS_CONTRIBUTION}) AS rows
+""".strip()
+
+# The contributions of the seizures of a period (`$from`, `$to`, inclusive), in one
+# row: what a rebuild reads, a month at a time.
+STATS_CONTRIBUTIONS_BY_DATE_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+WHERE s.seizure_date >= $from AND s.seizure_date <= $to
+RETURN collect({_STATS_CONTRIBUTION}) AS rows
+""".strip()
+
+# The first and the last seizure date of the graph (nulls when it holds none).
+SEIZURE_DATE_SPAN_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+RETURN min(s.seizure_date) AS first, max(s.seizure_date) AS last
+""".strip()
+
+# Whether the graph holds a seizure at all.
+ANY_SEIZURE_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+RETURN s.id AS id
+LIMIT 1
+""".strip()
+
+# The kept figures of the cells `$ids` that exist: [[id, figures], ...] in one row.
+STATS_CELLS_BY_ID_QUERY = f"""
+UNWIND $ids AS id
+MATCH (c:{Label.STATS_CELL} {{id: id}})
+RETURN collect([c.id, c.figures]) AS cells
+""".strip()
+
+UPSERT_STATS_CELLS_QUERY = f"""
+UNWIND $rows AS r
+MERGE (c:{Label.STATS_CELL} {{id: r.id}})
+SET c += r.props
+""".strip()
+
+DELETE_STATS_CELLS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (c:{Label.STATS_CELL} {{id: id}})
+DELETE c
+""".strip()
+
+# Up to `$limit` kept cells deleted (a rebuild starts from none).
+CLEAR_STATS_CELLS_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+WITH c LIMIT $limit
+DELETE c
+RETURN count(*) AS deleted
+""".strip()
+
+# Every kept cell: [[id, figures], ...] in one row (what `graph.stats_cells.kept`
+# compares with the seizures).
+ALL_STATS_CELLS_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+RETURN collect([c.id, c.figures]) AS cells
+""".strip()
+
+STATS_STATE_QUERY = f"""
+MATCH (m:{Label.STATS_STATE} {{id: $id}})
+RETURN m.complete AS complete
+""".strip()
+
+DELETE_STATS_STATE_QUERY = f"""
+MATCH (m:{Label.STATS_STATE} {{id: $id}})
+DELETE m
+""".strip()
+
+SET_STATS_STATE_QUERY = f"""
+MERGE (m:{Label.STATS_STATE} {{id: $id}})
+SET m.complete = $complete, m.at = $at
+""".strip()
+
+
+# The kept cells of partner `$partner` ('*': any) for the months `$from`..`$to`
+# (YYYY-MM, inclusive) of reporting jurisdiction `$reporting` (null: any) that the
+# viewer `$see` may see, in one row: [month, reporting, tlp, releasable_to,
+# figures]. Every seizure a cell counts carries exactly the cell's tokens. The cells
+# are looked up by the slots (partner and year) of the period, `$slots`, or, with
+# `by_partner`, by the partner alone (a period without bounds); the months and the
+# rest are tested after the `WITH`, so that the engine does not plan around them.
+def stats_cells_query(by_partner: bool = False) -> str:
+    find = (
+        f"MATCH (c:{Label.STATS_CELL})\nWHERE c.partner = $partner"
+        if by_partner
+        else f"UNWIND $slots AS slot\nMATCH (c:{Label.STATS_CELL} {{slot: slot}})"
+    )
+    return f"""
+{find}
+WITH c
+WHERE c.month >= $from AND c.month <= $to
+  AND ($reporting IS NULL OR c.reporting = $reporting) AND {visible("c")}
+RETURN collect([c.month, c.reporting, c.tlp, c.releasable_to, c.figures]) AS cells
+""".strip()
+
+
+DELETE_STATS_CELLS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (c:{Label.STATS_CELL} {{id: id}})
+DELETE c
+""".strip()
+
+# Up to `$limit` kept cells deleted (a rebuild starts from none).
+CLEAR_STATS_CELLS_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+WITH c LIMIT $limit
+DELETE c
+RETURN count(*) AS deleted
+""".strip()
+
+# Every kept cell: [[id, figures], ...] in one row (what `graph.stats_cells.kept`
+# compares with the seizures).
+ALL_STATS_CELLS_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+RETURN collect([c.id, c.figures]) AS cells
+""".strip()
+
+STATS_STATE_QUERY = f"""
+MATCH (m:{Label.STATS_STATE} {{id: $id}})
+RETURN m.complete AS complete
+""".strip()
+
+DELETE_STATS_STATE_QUERY = f"""
+MATCH (m:{Label.STATS_STATE} {{id: $id}})
+DELETE m
+""".strip()
+
+SET_STATS_STATE_QUERY = f"""
+MERGE (m:{Label.STATS_STATE} {{id: $id}})
+SET m.complete = $complete, m.at = $at
+""".strip()
+
+# The kept cells of partner `$partner` ('*': any) for the months `$from`..`$to`
+# (YYYY-MM, inclusive) of reporting jurisdiction `$reporting` (null: any) that the
+# viewer `$see` may see, in one row: [month, reporting, tlp, releasable_to,
+# figures]. Every seizure a cell counts carries exactly the cell's tokens. The
+# partner is looked up in its index; the months and the rest are tested after the
+# `WITH`, so that the engine does not plan around them.
+STATS_CELLS_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+WHERE c.partner = $partner
+WITH c
+WHERE c.month >= $from AND c.month <= $to
+  AND ($reporting IS NULL OR c.reporting = $reporting) AND {visible("c")}
+RETURN collect([c.month, c.reporting, c.tlp, c.releasable_to, c.figures]) AS cells
 """.strip()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph import queries
+from graph import queries, stats_cells
 from graph.store import GraphStore
 
 
@@ -10,9 +10,12 @@ def ensure_schema(store: GraphStore) -> int:
     """Create every constraint and index that does not exist yet.
 
     Safe to run at every start: each statement says IF NOT EXISTS. Schema
-    statements run one per transaction, as Neo4j requires.
+    statements run one per transaction, as Neo4j requires. A graph that holds no
+    seizure yet is marked to keep its statistics from the first record on
+    (`graph.stats_cells.init_state`).
     """
     statements = queries.schema_queries()
     for statement in statements:
         store.write(statement)
+    stats_cells.init_state(store)
     return len(statements)

@@ -1,5 +1,5 @@
-"""Seizures one at a time, in filtered pages, and counted: the services behind
-`/v1/seizures` and `/v1/stats/seizures`.
+"""Seizures one at a time and in filtered pages: the services behind `/v1/seizures`
+(their statistics, `/v1/stats/seizures`, are `graph.stats`).
 
 Filters arrive as node ids (the API normalises what a caller typed the way ingest
 does); every statement is in `graph.queries`. Every answer is computed over the
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,10 +21,9 @@ from graph.access import Viewer
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import RelType
-from graph.queries import SeizureFilter, SeizureGroup
+from graph.queries import SeizureFilter
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import display_props
-from ingest.normalise.units import normalise_unit
 
 __all__ = [
     "TLP_LEVELS",
@@ -45,19 +43,14 @@ __all__ = [
     "SeizureDetail",
     "SeizureFilter",
     "SeizureFilters",
-    "SeizureGroup",
     "SeizurePage",
-    "SeizureStats",
     "SeizureSummary",
-    "StatsFigure",
-    "StatsGroupRow",
     "TrademarkRef",
     "Value",
     "decode_cursor",
     "encode_cursor",
     "get_seizure",
     "list_seizures",
-    "seizure_stats",
 ]
 
 # TLP 2.0 from least to most restrictive: a figure derived from several records is
@@ -238,34 +231,6 @@ class SeizurePage:
     next_cursor: str | None
     limit: int
     filters: SeizureFilters
-
-
-@dataclass(frozen=True)
-class StatsFigure:
-    seizures: int
-    # Per unit (`ingest.normalise.units`; "unspecified" for lines without one): never
-    # added across units.
-    quantity: dict[str, float]
-    value_usd: float
-    seizures_without_value_usd: int
-    handling: Handling
-
-
-@dataclass(frozen=True)
-class StatsGroupRow(StatsFigure):
-    key: str | None = None
-    name: str | None = None
-
-
-@dataclass(frozen=True)
-class SeizureStats:
-    group_by: SeizureGroup
-    date_from: dt.date | None
-    date_to: dt.date | None
-    reporting: str | None
-    partner: str | None
-    totals: StatsFigure
-    groups: list[StatsGroupRow]
 
 
 # --- one seizure ------------------------------------------------------------------
@@ -585,147 +550,3 @@ def list_entity_seizures(
     if len(ordered) > limit or (more and items):
         next_cursor = encode_cursor(items[-1].seizure_date, items[-1].id)
     return SeizurePage(items=items, next_cursor=next_cursor, limit=limit, filters=filters)
-
-
-# --- statistics ---------------------------------------------------------------------
-
-
-def _figure_handling(row: Row) -> Handling:
-    """The handling of a figure: the most restrictive TLP of the records counted, and
-    the agencies that every one of them may be released to."""
-    levels = [level for level in row["tlp_levels"] or [] if level]
-    # An unknown level is treated as the most restrictive.
-    tlp = (
-        max(levels, key=lambda level: TLP_LEVELS.index(level) if level in TLP_LEVELS else 99)
-        if levels
-        else None
-    )
-    lists = [set(agencies or []) for agencies in row["releasable_to"] or []]
-    releasable = set.intersection(*lists) if lists else set()
-    return Handling(tlp=tlp, releasable_to=sorted(releasable))
-
-
-NO_UNIT = "unspecified"
-
-
-def per_unit(lines: Iterable[Iterable[Any]]) -> dict[str, float]:
-    """Quantities of goods lines ([quantity, unit] pairs; a quantity of -1 or null is
-    not given) added up per unit, in one spelling per unit."""
-    totals: dict[str, float] = {}
-    for quantity, unit in lines:
-        if quantity is None or quantity < 0:
-            continue
-        key = normalise_unit(unit) or NO_UNIT
-        totals[key] = totals.get(key, 0.0) + float(quantity)
-    return {unit: round(total, 3) for unit, total in sorted(totals.items())}
-
-
-def _figure_values(row: Row) -> dict[str, Any]:
-    seizures = int(row["seizures"])
-    return {
-        "seizures": seizures,
-        "quantity": per_unit(line for lines in row["quantities"] for line in lines or ()),
-        "value_usd": round(float(row["value_usd"] or 0), 2),
-        "seizures_without_value_usd": seizures - int(row["valued"]),
-        "handling": _figure_handling(row),
-    }
-
-
-def _group_name(viewer: Viewer, row: Row) -> str | None:
-    """A group's name (a port's, a mark) as the viewer may see it."""
-    if row["name"] is None or row["key"] is None or viewer.sees(row["name_vis"]):
-        return row["name"]
-    label = "Trademark" if str(row["key"]).startswith("tm:") else "Port"
-    shown = display_props(
-        viewer,
-        label,
-        {"id": row["key"], "name": row["name"], "mark": row["name"], "label_vis": row["name_vis"]},
-    )
-    return str(shown["mark"] if label == "Trademark" else shown["name"])
-
-
-MAX_MONTHS = 1200
-
-
-def _empty_months(
-    groups: list[StatsGroupRow], date_from: dt.date | None, date_to: dt.date | None
-) -> list[StatsGroupRow]:
-    """The months of the period (or, unbounded, between the first and the last with
-    a seizure) that no seizure fell in, each with zeros: a month without seizures is
-    a figure too."""
-    found = {row.key for row in groups if row.key}
-    if not found and (date_from is None or date_to is None):
-        return []
-    first = date_from or dt.date.fromisoformat(min(found) + "-01")
-    last = date_to or dt.date.fromisoformat(max(found) + "-01")
-    year, month = first.year, first.month
-    empty: list[StatsGroupRow] = []
-    while (year, month) <= (last.year, last.month) and len(empty) < MAX_MONTHS:
-        key = f"{year:04d}-{month:02d}"
-        if key not in found:
-            empty.append(
-                StatsGroupRow(0, {}, 0.0, 0, Handling(tlp=None, releasable_to=[]), key=key)
-            )
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return empty
-
-
-def _group_order(group_by: SeizureGroup, row: StatsGroupRow) -> tuple[Any, ...]:
-    # Months in time order; everything else by seizures, most first. Ties by key;
-    # the null group (nothing recorded) last.
-    if group_by is SeizureGroup.MONTH:
-        return (row.key is None, row.key or "")
-    return (row.key is None, -row.seizures, row.key or "")
-
-
-def seizure_stats(
-    store: GraphStore,
-    viewer: Viewer,
-    group_by: SeizureGroup,
-    *,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    reporting: str | None = None,
-    partner: str | None = None,
-) -> SeizureStats:
-    """Seizures, quantity and value in USD per group, and over all, for a period, a
-    reporting jurisdiction and a partner jurisdiction (see `seizure_stats_query`),
-    over the seizures the viewer may see.
-
-    Totals and groups are read in one transaction, so they agree. Where a seizure
-    falls in several groups (ports, trademarks, HS chapters) it counts in each, and
-    the groups add up to more than the totals.
-    """
-    params = {
-        **_period(date_from, date_to),
-        "reporting": reporting,
-        "partner": partner,
-        "see": viewer.see,
-    }
-
-    def work(tx: Tx) -> tuple[list[Row], list[Row]]:
-        totals = tx.run(queries.seizure_stats_query(None), **params)
-        groups = tx.run(queries.seizure_stats_query(group_by), **params)
-        return totals, groups
-
-    total_rows, group_rows = store.execute_read(work)
-    if total_rows:
-        totals = StatsFigure(**_figure_values(total_rows[0]))
-    else:
-        totals = StatsFigure(0, {}, 0.0, 0, Handling(tlp=None, releasable_to=[]))
-    groups = [
-        StatsGroupRow(key=row["key"], name=_group_name(viewer, row), **_figure_values(row))
-        for row in group_rows
-    ]
-    if group_by is SeizureGroup.MONTH:
-        groups += _empty_months(groups, date_from, date_to)
-    groups.sort(key=lambda row: _group_order(group_by, row))
-    return SeizureStats(
-        group_by=group_by,
-        date_from=date_from,
-        date_to=date_to,
-        reporting=reporting,
-        partner=partner,
-        totals=totals,
-        groups=groups,
-    )

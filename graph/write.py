@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graph import queries
+from graph import queries, stats_cells
 from graph.errors import ConstraintViolation
 from graph.live import queries as live_queries
 from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
@@ -320,6 +320,8 @@ def _write(
         )
     if not to_write:
         return outcome, new_roles
+    # What the versions written over added to the kept statistics: taken back below.
+    counted_before = stats_cells.contributions(tx, [s.id for s in to_write if s.id in existing])
     # Element ids of the nodes written, by label and id: the links find their
     # ends by them.
     element_ids = {Label.SEIZURE: _written(tx, queries.UPSERT_SEIZURES_QUERY, rows)}
@@ -364,4 +366,6 @@ def _write(
         dropped = sorted({target for labels, target in superseded if Label.PARTY in labels})
         if dropped:
             tx.run(live_queries.QUEUE_PARTIES_QUERY, ids=dropped)
+    after = stats_cells.contributions(tx, [s.id for s in to_write])
+    stats_cells.apply(tx, stats_cells.Delta().add(counted_before, -1).add(after))
     return outcome, new_roles

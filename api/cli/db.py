@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from api.cli.common import app, console, open_store, read_settings, require_embedded
+from api.cli.common import app, console, err_console, open_store, read_settings, require_embedded
+from graph import stats_cells
 from graph.embedded import EmbeddedServer
 from graph.errors import GraphUnavailable
 from graph.exchange.lookups import give_references
@@ -31,13 +33,43 @@ def db_start() -> None:
 
 
 @db_app.command("migrate")
-def db_migrate() -> None:
+def db_migrate(
+    statistics: bool = typer.Option(
+        False, "--statistics", help="Build the kept seizure statistics again even if complete."
+    ),
+) -> None:
     """Bring a graph loaded by an earlier version of iprgraph up to date: each
-    seizure gets the reference a partner's "held by" answer names it by."""
+    seizure gets the reference a partner's "held by" answer names it by, and the
+    seizure statistics kept per month are built from the seizures (until then
+    `/v1/stats/seizures` counts the seizures themselves, more slowly). Run it while
+    no loader writes to the graph."""
     settings = read_settings()
-    with open_store(settings) as store, console.status("Giving seizures their references..."):
-        given = give_references(store)
-    console.print(f"{given} seizures were given a reference; the graph is up to date.")
+    with open_store(settings) as store:
+        with console.status("Giving seizures their references..."):
+            given = give_references(store)
+        console.print(f"{given} seizures were given a reference.")
+        complete = store.execute_read(stats_cells.is_complete)
+        if complete and not statistics:
+            console.print("The kept seizure statistics are complete.")
+        else:
+            bars = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("months"),
+                TimeRemainingColumn(),
+                console=err_console,
+                disable=not err_console.is_terminal,
+            )
+            with bars:
+                task = bars.add_task("building seizure statistics", total=None)
+
+                def progress(done: int, total: int) -> None:
+                    bars.update(task, completed=done, total=total)
+
+                cells = stats_cells.rebuild(store, progress)
+            console.print(f"Seizure statistics built: {cells} cells kept.")
+    console.print("The graph is up to date.")
 
 
 @db_app.command("stop")

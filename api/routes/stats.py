@@ -16,8 +16,8 @@ from api.deps import StoreDep
 from api.params import Period, blank_is_none
 from api.problems import Problem
 from api.schemas import SeizureStatistics
-from graph import seizures as service
-from graph.seizures import SeizureGroup
+from graph import stats as service
+from graph.stats import SeizureGroup
 from ingest.csvsafe import writer as csv_writer
 
 router = APIRouter(tags=["statistics"])

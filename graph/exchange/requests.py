@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import queries
+from graph import queries, stats_cells
 from graph.access import Viewer
 from graph.errors import Conflict, ConstraintViolation, InvalidInput, IprgraphError, NotFound
 from graph.exchange.agreements import NotAllowed, agreement_between, get_agreement, period_of
@@ -312,6 +312,8 @@ def _release(tx: Tx, props: dict[str, Any], by: str, at: str) -> None:
         },
         sort_keys=True,
     )
+    # The seizure moves to the kept statistics' cells of its new tokens.
+    before = stats_cells.contributions(tx, [props["seizure"]])
     tx.run(
         queries.RELEASE_SEIZURE_QUERY,
         id=props["seizure"],
@@ -320,3 +322,5 @@ def _release(tx: Tx, props: dict[str, Any], by: str, at: str) -> None:
     )
     [row] = tx.run(queries.RELEASE_LINKS_QUERY, id=props["seizure"], agency=props["requester"])
     refresh_after_correction(tx, row["targets"])
+    after = stats_cells.contributions(tx, [props["seizure"]])
+    stats_cells.apply(tx, stats_cells.Delta().add(before, -1).add(after))
