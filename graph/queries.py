@@ -1306,23 +1306,40 @@ RETURN s.id AS id
 LIMIT 1
 """.strip()
 
-# The kept figures of the cells `$ids` that exist: [[id, figures], ...] in one row.
+# The cells `$ids` that exist: [[id, element id, figures], ...] in one row.
 STATS_CELLS_BY_ID_QUERY = f"""
 UNWIND $ids AS id
 MATCH (c:{Label.STATS_CELL} {{id: id}})
-RETURN collect([c.id, c.figures]) AS cells
+RETURN collect([c.id, elementId(c), c.figures]) AS cells
 """.strip()
 
-UPSERT_STATS_CELLS_QUERY = f"""
+# New cells (`$rows`: {id, props}). A loader alongside that creates the same cell
+# fails the uniqueness constraint, and its batch runs again (`graph.write`).
+CREATE_STATS_CELLS_QUERY = f"""
 UNWIND $rows AS r
-MERGE (c:{Label.STATS_CELL} {{id: r.id}})
+CREATE (c:{Label.STATS_CELL} {{id: r.id}})
 SET c += r.props
 """.strip()
 
-DELETE_STATS_CELLS_QUERY = f"""
-UNWIND $ids AS id
-MATCH (c:{Label.STATS_CELL} {{id: id}})
+# New figures of cells read in the same transaction (`$rows`: {eid, seizures, figures}).
+UPDATE_STATS_CELLS_QUERY = """
+UNWIND $rows AS r
+MATCH (c) WHERE elementId(c) = r.eid
+SET c.seizures = r.seizures, c.figures = r.figures
+""".strip()
+
+# Cells that count no seizure any more, by element id.
+DELETE_STATS_CELLS_QUERY = """
+UNWIND $eids AS e
+MATCH (c) WHERE elementId(c) = e
 DELETE c
+""".strip()
+
+# Whether the graph keeps any cell.
+ANY_STATS_CELL_QUERY = f"""
+MATCH (c:{Label.STATS_CELL})
+RETURN c.id AS id
+LIMIT 1
 """.strip()
 
 # Up to `$limit` kept cells deleted (a rebuild starts from none).
@@ -1371,58 +1388,6 @@ def stats_cells_query(by_partner: bool = False) -> str:
     )
     return f"""
 {find}
-WITH c
-WHERE c.month >= $from AND c.month <= $to
-  AND ($reporting IS NULL OR c.reporting = $reporting) AND {visible("c")}
-RETURN collect([c.month, c.reporting, c.tlp, c.releasable_to, c.figures]) AS cells
-""".strip()
-
-
-DELETE_STATS_CELLS_QUERY = f"""
-UNWIND $ids AS id
-MATCH (c:{Label.STATS_CELL} {{id: id}})
-DELETE c
-""".strip()
-
-# Up to `$limit` kept cells deleted (a rebuild starts from none).
-CLEAR_STATS_CELLS_QUERY = f"""
-MATCH (c:{Label.STATS_CELL})
-WITH c LIMIT $limit
-DELETE c
-RETURN count(*) AS deleted
-""".strip()
-
-# Every kept cell: [[id, figures], ...] in one row (what `graph.stats_cells.kept`
-# compares with the seizures).
-ALL_STATS_CELLS_QUERY = f"""
-MATCH (c:{Label.STATS_CELL})
-RETURN collect([c.id, c.figures]) AS cells
-""".strip()
-
-STATS_STATE_QUERY = f"""
-MATCH (m:{Label.STATS_STATE} {{id: $id}})
-RETURN m.complete AS complete
-""".strip()
-
-DELETE_STATS_STATE_QUERY = f"""
-MATCH (m:{Label.STATS_STATE} {{id: $id}})
-DELETE m
-""".strip()
-
-SET_STATS_STATE_QUERY = f"""
-MERGE (m:{Label.STATS_STATE} {{id: $id}})
-SET m.complete = $complete, m.at = $at
-""".strip()
-
-# The kept cells of partner `$partner` ('*': any) for the months `$from`..`$to`
-# (YYYY-MM, inclusive) of reporting jurisdiction `$reporting` (null: any) that the
-# viewer `$see` may see, in one row: [month, reporting, tlp, releasable_to,
-# figures]. Every seizure a cell counts carries exactly the cell's tokens. The
-# partner is looked up in its index; the months and the rest are tested after the
-# `WITH`, so that the engine does not plan around them.
-STATS_CELLS_QUERY = f"""
-MATCH (c:{Label.STATS_CELL})
-WHERE c.partner = $partner
 WITH c
 WHERE c.month >= $from AND c.month <= $to
   AND ($reporting IS NULL OR c.reporting = $reporting) AND {visible("c")}

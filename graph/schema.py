@@ -10,8 +10,8 @@ def ensure_schema(store: GraphStore) -> int:
     """Create every constraint and index that does not exist yet.
 
     Safe to run at every start: each statement says IF NOT EXISTS. Schema
-    statements run one per transaction, as Neo4j requires. A graph that holds no
-    seizure yet is marked to keep its statistics from the first record on
+    statements run one per transaction, as Neo4j requires. A graph loaded by an
+    earlier version is marked as having no kept statistics yet
     (`graph.stats_cells.init_state`).
     """
     statements = queries.schema_queries()

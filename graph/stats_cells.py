@@ -17,10 +17,11 @@ request (`graph.exchange.requests`). Each reads what the seizures added before t
 change and after it (`contributions`, from the graph, as the statistics statement
 would see them) and applies the difference (`apply`).
 
-A graph loaded before cells existed has none: `StatsState` says whether the cells
-are complete. A new, empty graph is complete from the start (`init_state`, run with
-the schema); an older one becomes so with `iprgraph db migrate` (`rebuild`); until
-then the statistics are computed from the seizures, as before.
+A graph loaded before cells existed has none: `init_state`, run with the schema,
+finds seizures and no cell and marks it not complete (`StatsState`); it becomes
+complete with `iprgraph db migrate` (`rebuild`), and until then the statistics are
+computed from the seizures, as before. A graph loaded by this version keeps its
+cells from the first record on and needs no state.
 """
 
 from __future__ import annotations
@@ -183,10 +184,8 @@ def encode(figures: dict[FigureKey, Figure]) -> str:
 
 
 def decode(text: str | None) -> dict[FigureKey, Figure]:
-    return {
-        (group, key): [seizures, value, valued, {unit: list(q) for unit, q in quantity.items()}]
-        for group, key, seizures, value, valued, quantity in json.loads(text or "[]")
-    }
+    """A cell's figures as `encode` kept them (fresh lists: callers change them)."""
+    return {(entry[0], entry[1]): entry[2:] for entry in json.loads(text or "[]")}
 
 
 def apply(tx: Tx, delta: Delta) -> None:
@@ -198,28 +197,32 @@ def apply(tx: Tx, delta: Delta) -> None:
         for cell, figures in delta.figures.items()
         if any(f[0] or f[1] or f[2] or f[3] for f in figures.values())
     ]
-    if not changed:
-        return
-    upserts: list[dict[str, Any]] = []
+    created: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
     gone: list[str] = []
     for start in range(0, len(changed), _BATCH):
         chunk = changed[start : start + _BATCH]
         [row] = tx.run(queries.STATS_CELLS_BY_ID_QUERY, ids=chunk)
-        kept = {cell: decode(figures) for cell, figures in row["cells"]}
+        kept = {cell: (eid, decode(figures)) for cell, eid, figures in row["cells"]}
         for cell in chunk:
-            figures = kept.get(cell, {})
+            eid, figures = kept.get(cell, (None, {}))
             _merge(figures, delta.figures[cell], 1)
             total = figures.get((ALL, None), [0])[0]
-            if total <= 0:
-                if cell in kept:
-                    gone.append(cell)
-                continue
-            props = {**delta.props[cell], "seizures": total, "figures": encode(figures)}
-            upserts.append({"id": cell, "props": props})
-    for start in range(0, len(upserts), _BATCH):
-        tx.run(queries.UPSERT_STATS_CELLS_QUERY, rows=upserts[start : start + _BATCH])
-    for start in range(0, len(gone), _BATCH):
-        tx.run(queries.DELETE_STATS_CELLS_QUERY, ids=gone[start : start + _BATCH])
+            if eid is None:
+                if total > 0:
+                    props = {**delta.props[cell], "seizures": total, "figures": encode(figures)}
+                    created.append({"id": cell, "props": props})
+            elif total > 0:
+                updated.append({"eid": eid, "seizures": total, "figures": encode(figures)})
+            else:
+                gone.append(eid)
+    for query, key, rows in (
+        (queries.UPDATE_STATS_CELLS_QUERY, "rows", updated),
+        (queries.CREATE_STATS_CELLS_QUERY, "rows", created),
+        (queries.DELETE_STATS_CELLS_QUERY, "eids", gone),
+    ):
+        for start in range(0, len(rows), _BATCH):
+            tx.run(query, **{key: rows[start : start + _BATCH]})
 
 
 # --- whether the cells are complete, and building them ---------------------------
@@ -230,21 +233,24 @@ def _now() -> str:
 
 
 def is_complete(tx: Tx) -> bool:
+    """Whether the kept cells count every seizure: yes unless the state says
+    otherwise (a graph loaded by an earlier version, or being rebuilt)."""
     rows = tx.run(queries.STATS_STATE_QUERY, id=STATE_ID)
-    return bool(rows and rows[0]["complete"])
+    return not rows or bool(rows[0]["complete"])
 
 
 def init_state(store: GraphStore) -> bool:
-    """A graph that holds no seizure yet keeps its cells from the first record on:
-    mark it complete. A graph loaded by an earlier version (seizures, no state)
-    stays incomplete until `rebuild`. Whether the cells are complete."""
+    """Mark a graph loaded by an earlier version (seizures but no cell, no state)
+    as not complete, so that the statistics count seizures until `rebuild`; a
+    graph loaded by this version keeps its cells from the first record on and
+    needs nothing. Whether the cells are complete."""
 
     def work(tx: Tx) -> bool:
         if tx.run(queries.STATS_STATE_QUERY, id=STATE_ID):
             return is_complete(tx)
-        if tx.run(queries.ANY_SEIZURE_QUERY):
+        if tx.run(queries.ANY_SEIZURE_QUERY) and not tx.run(queries.ANY_STATS_CELL_QUERY):
+            tx.run(queries.SET_STATS_STATE_QUERY, id=STATE_ID, complete=False, at=_now())
             return False
-        tx.run(queries.SET_STATS_STATE_QUERY, id=STATE_ID, complete=True, at=_now())
         return True
 
     return store.execute_write(work)
@@ -264,8 +270,8 @@ def _months(first: str, last: str) -> list[tuple[str, str]]:
 
 
 def drop(store: GraphStore) -> None:
-    """Forget the kept cells and their state: the statistics are computed from the
-    seizures, as in a graph loaded before cells existed, until `rebuild`."""
+    """Forget the kept cells and their state, as in a graph loaded before cells
+    existed (`init_state` then marks it not complete)."""
     store.write(queries.SET_STATS_STATE_QUERY, id=STATE_ID, complete=False, at=_now())
     while store.write(queries.CLEAR_STATS_CELLS_QUERY, limit=5000)[0]["deleted"]:
         pass
@@ -278,8 +284,9 @@ def rebuild(store: GraphStore, progress: Callable[[int, int], None] | None = Non
     Run it with no loader writing (`iprgraph db migrate` says so): a record loaded
     during the rebuild could be counted twice or not at all until the next one.
     `progress(done, total)` is called after each month."""
-    drop(store)
     store.write(queries.SET_STATS_STATE_QUERY, id=STATE_ID, complete=False, at=_now())
+    while store.write(queries.CLEAR_STATS_CELLS_QUERY, limit=5000)[0]["deleted"]:
+        pass
     [span] = store.read(queries.SEIZURE_DATE_SPAN_QUERY)
     months = _months(span["first"], span["last"]) if span["first"] else []
     cells = 0

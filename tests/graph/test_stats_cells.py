@@ -223,7 +223,10 @@ def test_a_graph_without_kept_cells_counts_seizures_until_rebuilt(
 
 
 def test_a_new_graph_keeps_its_cells_from_the_start(store: GraphStore, tmp_path: Path) -> None:
-    # The schema was created on an empty graph: complete from the first record on.
+    # Nothing is written to an empty graph: it is complete from the first record on.
     assert stats_cells.init_state(store) is True
+    assert stats_cells.kept(store) == {}
     load_records(store, tmp_path, MORE)
+    assert stats_cells.init_state(store) is True  # seizures, and their cells
+    assert store.execute_read(stats_cells.is_complete)
     assert stats_cells.kept(store) == stats_cells.recomputed(store) != {}
