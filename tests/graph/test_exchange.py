@@ -27,6 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph import stats_cells
 from graph.access import Role, Viewer
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.exchange.agreements import (
@@ -405,11 +406,14 @@ def test_an_approval_releases_that_one_record_and_a_denial_nothing(world: GraphS
     assert no.status == "denied" and no.decision_reason == "ongoing operation"
     with pytest.raises(NotFound):
         get_seizure(world, GACC, "HK-CED:HELD-1")
+    cells_before = stats_cells.kept(world)
     yes = decide_request(world, HK_ANALYST, asked.id, approve=True, reason="joint case")
     assert (yes.status, yes.decided_by) == ("approved", "prn:hk")
     with pytest.raises(Conflict, match="was approved"):
         decide_request(world, HK_ANALYST, asked.id, approve=False, reason="changed my mind")
-    # GACC sees the record from now on, and the request shows the agreed fields.
+    # GACC sees the record from now on, and the request shows the agreed fields;
+    # the kept statistics moved it to the cells of its new tokens.
+    assert stats_cells.kept(world) == stats_cells.recomputed(world) != cells_before
     seen = get_seizure(world, GACC, "HK-CED:HELD-1")
     assert seen.parties.shipper is not None
     shown = get_request(world, GACC, asked.id)
