@@ -276,14 +276,14 @@ def seizure_stats(
 
     def kept(tx: Tx, first: str, last: str) -> None:
         """The whole months `first`..`last`, from the kept cells."""
-        side = partner or stats_cells.ANY_PARTNER
+        other = partner or stats_cells.ANY_PARTNER
         years = range(int(first[:4]), int(last[:4]) + 1)
         [row] = tx.run(
             queries.stats_cells_query(by_partner=len(years) > _MAX_SLOT_YEARS),
             **{"from": first, "to": last},
-            slots=[stats_cells.slot(side, str(year)) for year in years][:_MAX_SLOT_YEARS],
+            slots=[stats_cells.slot(other, str(year)) for year in years][:_MAX_SLOT_YEARS],
             reporting=reporting,
-            partner=side,
+            partner=other,
             see=viewer.see,
         )
         inside = _CELL_GROUPS[group_by]
