@@ -57,11 +57,7 @@ QUEUE_LIMIT = 25
 MAX_LIMIT = 200
 # Where the analyst's form posts (the audit withholds its cross-site token).
 JUDGEMENT_FORM = "/review/judgements"
-DECISIONS = {
-    LinkStatus.CONFIRMED.value: "confirmed",
-    LinkStatus.REJECTED.value: "rejected",
-    LinkStatus.UNSURE.value: "marked unsure",
-}
+DECISIONS = (LinkStatus.CONFIRMED.value, LinkStatus.REJECTED.value, LinkStatus.UNSURE.value)
 # The queue's own parameters, which a judgement's form carries back.
 
 router = APIRouter(include_in_schema=False)
@@ -102,17 +98,19 @@ def _filters(request: Request) -> dict[str, Any]:
     }
 
 
-def _standing(store: GraphStore, viewer: Viewer, parties: list[str]) -> list[dict[str, Any]]:
-    """Where each of `parties` stands now: its entity's id, name and size (read again:
-    the answer to a judgement just made)."""
-    out = []
-    for pid in parties:
+def _standing(store: GraphStore, viewer: Viewer, a: str, b: str) -> dict[str, Any] | None:
+    """The link between `a` and `b` as it stands now (its status, who decided and
+    when) and the entity each party is in (id, name, size): read from the graph again,
+    the answer to a judgement just made; None when the viewer sees no such link."""
+    sides = []
+    link = None
+    for pid in (a, b):
         try:
             view = entity(store, viewer, pid)
         except NotFound:
-            continue
+            return None
         names = {row["id"]: row["name"] for row in view.members}
-        out.append(
+        sides.append(
             {
                 "party": pid,
                 "name": names.get(pid, pid),
@@ -120,7 +118,12 @@ def _standing(store: GraphStore, viewer: Viewer, parties: list[str]) -> list[dic
                 "members": len(view.members),
             }
         )
-    return out
+        for row in view.links + view.suggestions:
+            if {row["a"], row["b"]} == {a, b}:
+                link = row
+    if link is None:
+        return None
+    return {"link": link, "sides": sides, "one_entity": sides[0]["entity"] == sides[1]["entity"]}
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -128,8 +131,10 @@ async def review_page(request: Request, signed: ReaderPage, store: StoreDep) -> 
     filters = _filters(request)
     viewer = signed.viewer
     params = request.query_params
-    judged = params.get("judged") or ""
+    # Sent back here by a judgement: the pair it was on (what the page then says of
+    # it is read from the graph, not from these parameters).
     pair = [p for p in (params.get("a"), params.get("b")) if p and len(p) <= 300]
+    judged = params.get("judged") is not None and len(pair) == 2 and pair[0] != pair[1]
 
     def build() -> dict[str, Any]:
         try:
@@ -144,7 +149,7 @@ async def review_page(request: Request, signed: ReaderPage, store: StoreDep) -> 
             )
         except InvalidCursor as exc:
             raise PageError(422, "This page cannot be shown", f"cursor: {exc}.") from exc
-        standing = _standing(store, viewer, pair) if judged in DECISIONS and pair else []
+        standing = _standing(store, viewer, pair[0], pair[1]) if judged else None
         return {"page": page, "standing": standing}
 
     context = await _run(request, build)
@@ -167,7 +172,6 @@ async def review_page(request: Request, signed: ReaderPage, store: StoreDep) -> 
             if page.next_cursor
             else None,
             "first_link": "/review?" + _query(kept) if filters["cursor"] else None,
-            "judged": DECISIONS.get(judged),
         },
     )
 
@@ -226,6 +230,6 @@ async def judge_from_page(
     # good after the decided link left the queue).
     back = {k: v for k, v in back.items() if v}
     target = "/review?" + _query(
-        {**back, "cursor": cursor, "judged": decision, "a": result["a"], "b": result["b"]}
+        {**back, "cursor": cursor, "judged": "1", "a": result["a"], "b": result["b"]}
     )
     return RedirectResponse(target, status_code=303)

@@ -351,7 +351,7 @@ def test_a_confirmation_from_the_page_joins_and_is_audited_without_its_token(
         )
         assert judged.status_code == 303, judged.text
         location = judged.headers["location"]
-        assert location.startswith("/review?sort=score&judged=confirmed"), location
+        assert location.startswith("/review?sort=score&judged=1&a="), location
         entry = fresh.audit_of(judged)
         assert entry["route"] == "/review/judgements" and entry["role"] == "analyst"
         assert entry["body"]["decision"] == "confirmed" and entry["body"]["a"] == left
@@ -360,10 +360,15 @@ def test_a_confirmation_from_the_page_joins_and_is_audited_without_its_token(
         assert token not in str(entry) and web.cookies[SESSION_COOKIE] not in str(entry)
         after = web.get(location)
         text = unescape(after.text)
-        assert "the link was <strong>confirmed</strong>" in text
+        assert "is now <strong>confirmed</strong>, decided by prn:" in text
         assert "The two are one entity." in text
         assert (left, right) not in listed(after.text)
         assert fresh.audit_of(after)["items"] == len(listed(after.text)) == 1
+        # What the page says of a judgement is read from the graph: a pair with no
+        # link between them gets no word, whatever the address says.
+        front = pid(FRONT[1])
+        crafted = web.get("/review", params={"judged": "1", "a": left, "b": front})
+        assert crafted.status_code == 200 and 'id="judged"' not in crafted.text
     assert right in members(fresh, left)
     with fresh.api() as api:
         item = api.get(f"/v1/entities/{left}").json()
@@ -400,7 +405,7 @@ def test_an_analyst_rejects_from_the_page_and_the_entity_page_shows_the_split(
         assert "a rejection splits it" in card.locator(".impact").inner_text()
         card.locator(".reason").fill("Different registration numbers on the invoices.")
         card.locator("button[value=rejected]").click()
-        assert page.url.startswith(f"{origin}/review?") and "judged=rejected" in page.url
+        assert page.url.startswith(f"{origin}/review?") and "judged=1" in page.url
         notice = page.locator("#judged").inner_text()
         assert "rejected" in notice and "The two are separate entities." in notice
         shown_pairs = page.locator("li.suggestion").evaluate_all(
