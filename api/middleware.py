@@ -37,6 +37,10 @@ UNAUDITED = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json"
 # Routes whose body carries a secret (the workspace's sign-in form holds a key, its
 # forms a cross-site token): the audit records its size only.
 SECRET_BODIES = frozenset({"/signin", "/signout"})
+# Workspace forms whose fields are the decision itself (an analyst's judgement): the
+# audit keeps the fields, with the cross-site token withheld.
+TOKEN_FORMS = frozenset({"/review/judgements"})
+_TOKEN_FIELD = "csrf_token"  # noqa: S105 (a field name, not a secret)
 # An API key pasted where it does not belong (a search box, a query string) is
 # never written to the audit either.
 _KEY = re.compile(r"ipr_[A-Za-z0-9_-]{8,}")
@@ -67,6 +71,14 @@ def _body_for_audit(body: bytearray, total: int, path: str = "") -> Any:
     if path in SECRET_BODIES:
         return {"withheld": True, "bytes": total}
     text = _KEY.sub(_KEY_WITHHELD, body.decode("utf-8", "replace"))
+    if path in TOKEN_FORMS:
+        if total > BODY_KEPT:
+            return {"cut": True, "bytes": total}
+        fields = parse_qs(text, keep_blank_values=True)
+        return {
+            key: "(withheld)" if key == _TOKEN_FIELD else values[0] if len(values) == 1 else values
+            for key, values in fields.items()
+        }
     if total <= BODY_KEPT:
         try:
             parsed = json.loads(text)

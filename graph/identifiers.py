@@ -30,7 +30,14 @@ from ingest.normalise.contacts import (
 )
 from ingest.normalised import party_identity
 
-__all__ = ["Reading", "agency_region", "artefact_holders", "read_identifiers", "read_phone"]
+__all__ = [
+    "Reading",
+    "agency_region",
+    "artefact_holders",
+    "may_be_a_name",
+    "read_identifiers",
+    "read_phone",
+]
 
 # Every code a registration number or an address may be keyed by: ISO 3166 alpha-2,
 # the jurisdictions of their own, and "XX" (no country written).
@@ -73,6 +80,23 @@ def read_phone(text: str, country: str | None, fallback: str | None) -> tuple[st
     return None, "without a country code, and no country to read it in"
 
 
+def may_be_a_name(text: str) -> bool:
+    """Whether `text` may be a party's name, as well as what `read_identifiers` reads:
+    not an email, not a number without a letter (a phone, a registration or document
+    number), not one word holding more digits than letters ("91440300MA5F7XYZ12";
+    "3M" and "7-Eleven" are names). The search box reads a name with entity
+    resolution's name analysis, whose first use in a process loads rigour's tables
+    of given and family names: many seconds spent for a number no party is named."""
+    text = text.strip()
+    if "@" in text and normalise_email(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    if not letters:
+        return False
+    return not (len(text.split()) == 1 and digits > letters)
+
+
 def read_identifiers(text: str, country: str | None, fallback: str | None) -> list[Reading]:
     """Every artefact `text` may be: a phone, an email, a registration number, an
     address (an email is only an email)."""
@@ -100,7 +124,10 @@ def read_identifiers(text: str, country: str | None, fallback: str | None) -> li
                 f"registration number {registration.value}",
             )
         )
-    if len(text.split()) >= 3 and any(ch.isdigit() for ch in text):
+    # An address has a street or a building, in letters: a phone written in groups
+    # ("+86 755 2995 8198") is not read as one (which tries every country).
+    has_letter = any(ch.isalpha() for ch in text)
+    if len(text.split()) >= 3 and has_letter and any(ch.isdigit() for ch in text):
         address = normalise_address(text)
         codes = [country] if country else ["", *_ALL_CODES]
         ids = []

@@ -7,6 +7,9 @@ script-tolerant, through entity resolution's blocking keys and scores), a
 trademark (case and spacing folded; close spellings by rapidfuzz), an ISO 6346
 container number in any spacing, a port (UN/LOCODE in any spacing, or a name the
 port table knows), and a transport document number (letters and digits only).
+An email, or a number without a letter, is not read as a name: no party is named
+so, and a name's first reading in a process loads rigour's name tables, which took
+seconds (`graph.identifiers.may_be_a_name`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from graph import queries
 from graph.access import Viewer
-from graph.identifiers import agency_region, artefact_holders, read_identifiers
+from graph.identifiers import agency_region, artefact_holders, may_be_a_name, read_identifiers
 from graph.model import Label
 from graph.resolve.match import QueryParty, match_parties
 from graph.store import GraphStore
@@ -98,7 +101,9 @@ def search(
     text = text.strip()
     wanted = types or list(SEARCH_TYPES)
     hits: list[Hit] = []
-    if "party" in wanted:
+    # An email, a phone or a registration number is looked up as what parties hold,
+    # not matched as a name (`may_be_a_name`).
+    if "party" in wanted and may_be_a_name(text):
         (candidates,) = match_parties(
             store,
             viewer,

@@ -75,6 +75,10 @@ def _serve(settings: Settings, store: GraphStore, host: str, port: int, workers:
             port=port,
             workers=workers,
             log_level="warning",
+            # A worker's start-up (imports, the graph connection, the frozen heap) took
+            # longer than uvicorn's 5 s health check on a loaded machine: it was killed
+            # and started again, again and again.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return
     try:
@@ -174,6 +178,10 @@ DEMO_PRINCIPALS: tuple[tuple[str, str, str], ...] = (
     ("CN-GACC", "partner", "GACC IPR liaison"),
 )
 _DEMO_KEYS = "demo-keys.json"
+# How long uvicorn waits for a worker of `iprgraph serve --workers N` to answer its
+# health check (its default, 5 s, is shorter than a worker's start-up on a loaded
+# machine).
+WORKER_HEALTHCHECK_S = 60
 
 # The demo's agreements: (name, agencies, terms as `iprgraph agreements set --terms`
 # writes them, contact points).

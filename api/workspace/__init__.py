@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.workspace import review
 from api.workspace.pages import (
     PageError,
     SignInNeeded,
@@ -28,5 +29,6 @@ __all__ = ["mount_workspace"]
 def mount_workspace(app: FastAPI, settings: Settings) -> None:
     app.state.sessions = workspace_store(settings.data_dir)
     app.include_router(router)
+    app.include_router(review.router)
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(SignInNeeded, sign_in_needed)

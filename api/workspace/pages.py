@@ -17,6 +17,7 @@ Pages and what they call:
 | `/networks/{id}` | `graph.analysis.networks.get_network` |
 | `/neighborhood/{node}` | `graph.analysis.neighbourhood.neighbourhood` |
 | `/paths?source=&target=` | `graph.analysis.paths.find_paths` |
+| `/review?sort=&jurisdiction=&entity=&cursor=` | `review_queue` (in `api.workspace.review`) |
 
 Each page with a graph frames its picture (`/v1/pictures/...`, drawn from the same
 answer) and links its exports (`/v1/export?...`); the session cookie authenticates
@@ -53,7 +54,7 @@ from api.workspace.sessions import (
     set_cookie,
     signed_in,
 )
-from graph.access import READERS, Viewer
+from graph.access import READERS, Role, Viewer
 from graph.analysis import networks
 from graph.analysis.expand import NODE_TYPES
 from graph.analysis.neighbourhood import DEFAULT_LIMIT, MAX_DEPTH, neighbourhood
@@ -144,6 +145,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
         "me": signed,
         "csrf": session.csrf if session is not None else None,
         "reader": signed is not None and signed.role in READERS,
+        "analyst": signed is not None and signed.role == Role.ANALYST,
     }
     return templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status, headers=page_headers()

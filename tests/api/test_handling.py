@@ -414,6 +414,8 @@ def views_of(world: World, agency: str, networks: list[str], parties: list[str])
     sids = [sid(record) for record in world.records]
     with world.client(agency) as api, workspace_client(world.base_url, world.key(agency)) as web:
         keep(web.get("/"))
+        for sort in ("risk", "score", "recent"):
+            keep(web.get("/review", params={"sort": sort, "limit": 200}))
         for network in networks:
             keep(api.get(f"/v1/pictures/network/{network}"))
             keep(web.get(f"/networks/{network}"))
@@ -421,6 +423,7 @@ def views_of(world: World, agency: str, networks: list[str], parties: list[str])
         for pid in parties:
             keep(api.get(f"/v1/pictures/entity/{pid}"))
             keep(web.get(f"/entities/{pid}"))
+            keep(web.get("/review", params={"entity": pid}))
             export(api, entity=pid)
             keep(api.get(f"/v1/pictures/neighborhood/{pid}", params={"depth": 3}))
             keep(web.get(f"/neighborhood/{pid}", params={"depth": 3}))

@@ -36,6 +36,8 @@ def pages(site: Site) -> list[str]:
         f"/paths?source={site.hostile}&target={site.front_b}&max_hops=6",
         "/paths",
         f"/seizures/{seizure_of(site)}",
+        "/review",
+        f"/review?sort=score&entity={site.front_a}",
     ]
 
 
