@@ -46,8 +46,7 @@ def _records() -> list[dict[str, Any]]:
     ]
     records += [seizure_record(shipper=_party(name, "HK", **OFFICE)) for name in PERSON]
     records += [
-        seizure_record(shipper=_party(name, "CN", registration_id=FRONT_NUMBER))
-        for name in FRONTED
+        seizure_record(shipper=_party(name, "CN", registration_id=FRONT_NUMBER)) for name in FRONTED
     ]
     owner_office = {"phone": "+852 3111 2222", "address": "Room 5, 1 Queen's Road Central"}
     records += [seizure_record(shipper=_party(name, "HK", **owner_office)) for name in OWNER]
@@ -104,9 +103,7 @@ def test_one_registration_number_does_not_join_names_that_clearly_conflict(
     assert clusters[a] != clusters[b]
     link = _link(resolved, a, b)
     # At most a suggestion below the review threshold: another company's name.
-    assert link is None or (
-        link["status"] != LinkStatus.AUTO and link["score"] < REVIEW_THRESHOLD
-    )
+    assert link is None or (link["status"] != LinkStatus.AUTO and link["score"] < REVIEW_THRESHOLD)
 
 
 def test_a_person_and_the_company_named_after_them_stay_apart_at_one_office(
@@ -121,9 +118,7 @@ def test_a_rejection_outlasts_a_shared_registration_number(resolved: GraphStore)
     a, b = (_pid(name, "DE") for name, _ in GERMAN)
     judge(
         resolved,
-        Judgement(
-            a=a, b=b, status=LinkStatus.REJECTED, decided_by="analyst-7", reason="two firms"
-        ),
+        Judgement(a=a, b=b, status=LinkStatus.REJECTED, decided_by="analyst-7", reason="two firms"),
     )
     assert party_clusters(resolved)[a] != party_clusters(resolved)[b]
     resolve(resolved, full=True)

@@ -342,6 +342,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
         "growth",
         "confirmed_infringers",
         "shared_identity",
+        "corroborated_links",
     }
     # Retailers named with one maker share no phone, email, number or address.
     assert next(i for i in detail.risk_inputs if i.name == "shared_identity").score == 0.0
