@@ -323,8 +323,9 @@ class RiskInputOut(_FromGraph):
         description="seizures, value_usd, jurisdictions, recency (days since the last "
         "seizure, counted from the newest seizure in the graph), growth, "
         "confirmed_infringers (share of entities named in a Case or analyst-confirmed) "
-        "or shared_identity (pairs of its entities sharing a phone, email, registration "
-        "number or address).",
+        "shared_identity (pairs of its entities sharing a phone, email, registration "
+        "number or address) or corroborated_links (binding links that rest on more than "
+        "seizures together).",
         examples=["jurisdictions"],
     )
     value: float = Field(description="The network's figure for this input.", examples=[3])

@@ -57,6 +57,9 @@ def test_networks_meet_the_floors_on_the_ground_truth(loaded: tuple[Path, Path, 
     assert figures["recovery_rate"] >= RECOVERY_FLOOR, figures
     assert figures["purity"]["mean"] >= PURITY_FLOOR, figures
     assert figures["ranking"]["auc_cross_jurisdiction_vs_background"] >= AUC_FLOOR, figures
+    # Five planted networks cannot fill a top 10; the figure is reported (BENCHMARKS.md
+    # has it at 10k records, where none of the ten is background).
+    assert figures["ranking"]["background_in_top_10"] in range(11), figures
     table = run_cli("evaluate-networks", "--truth", str(feeds / "truth.json"), data_dir=data_dir)
     assert table.returncode == 0, table.stderr
     assert "planted networks recovered" in table.stdout

@@ -500,6 +500,7 @@ def evaluate_networks_command(
                 ranking["auc_cross_jurisdiction_vs_background"],
             ),
             (f"planted cross-jurisdiction in the top {ranking['top_k']}", ranking["top_k_share"]),
+            ("networks with no planted member in the top 10", ranking["background_in_top_10"]),
         ]
 
     _evaluate(truth, ("mentions", "networks"), evaluate_networks, as_json, "Networks", rows)

@@ -18,7 +18,8 @@ computed network's *truth members* are the true entities of its parties.
   none holds any) outranks a background network (ties count half).
   `top_k_share`: of the k highest-risk computed networks, k being the number of
   planted cross-jurisdiction networks, the share whose dominant planted network is
-  cross-jurisdiction with purity at least 0.5.
+  cross-jurisdiction with purity at least 0.5. `background_in_top_10`: how many of
+  the ten highest-risk computed networks hold no planted member at all.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ __all__ = ["PURITY", "RECOVERY", "evaluate_networks"]
 
 RECOVERY = 0.8
 PURITY = 0.8
+# The networks an analyst triages first: none of them should be background.
+TOP_SHOWN = 10
 
 
 def _all_networks(store: GraphStore) -> dict[str, NetworkSummary]:
@@ -111,6 +114,7 @@ def evaluate_networks(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any
     k = len(cross)
     highest = ranked[:k]
     hits = sum(1 for n in highest if dominant[n.id][0] in cross and dominant[n.id][1] >= 0.5)
+    background_top = sum(1 for n in ranked[:TOP_SHOWN] if dominant[n.id][0] is None)
     auc = _auc(
         [best_risk.get(pid, 0.0) for pid in sorted(cross)],
         [summaries[nid].risk for nid in background],
@@ -140,5 +144,6 @@ def evaluate_networks(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any
             "auc_cross_jurisdiction_vs_background": round(auc, 4) if auc is not None else None,
             "top_k": k,
             "top_k_share": round(hits / k, 4) if k else None,
+            "background_in_top_10": background_top,
         },
     }

@@ -56,6 +56,7 @@ __all__ = [
     "match_persons",
     "person_block_keys",
     "person_shaped",
+    "surely_person",
 ]
 
 # Similarity of two parts that are one name part, by how they were found to be.
@@ -135,6 +136,16 @@ def looks_like_person(name: str) -> bool:
     Priborostroitelnoye Konstruktorskoye Byuro": no)."""
     parts = _parts(name)
     return len(parts) >= 2 and 2 * sum(bool(p.symbols) for p in parts) >= len(parts)
+
+
+def surely_person(name: str) -> bool:
+    """Whether the parts of a name are given or family names in rigour's name table,
+    all of two, all but one of three or more ("Wong Ka Ming", "NAJIBI, Seyyed
+    Mohammad": yes; "Prime Deals", "Urban Outlet": no, where `looks_like_person`
+    says yes on half the parts)."""
+    parts = _parts(name)
+    unknown = sum(1 for p in parts if not (p.symbols or p.stop))
+    return len(parts) >= 2 and (unknown == 0 or (len(parts) >= 3 and unknown == 1))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -122,7 +122,7 @@ def test_two_fronts_sharing_a_phone_form_one_network(store: GraphStore, tmp_path
     assert {e.agency for e in phone_links[0].evidence} == {"HK-CED", "US-CBP"}
     # The two fronts sharing a phone are one pair sharing an identity: half its score.
     shared = next(i for i in view.risk_inputs if i.name == "shared_identity")
-    assert (shared.value, shared.score, shared.points) == (1.0, 0.5, 10.0)
+    assert (shared.value, shared.score, shared.points) == (1.0, 0.5, 7.5)
     assert "pairs of its entities sharing a phone, email, registration number or address: 1" in (
         view.summary.risk_explanation
     )
@@ -342,6 +342,7 @@ def test_network_detail_has_key_players_communities_and_a_timeline(
         "growth",
         "confirmed_infringers",
         "shared_identity",
+        "corroborated_links",
     }
     # Retailers named with one maker share no phone, email, number or address.
     assert next(i for i in detail.risk_inputs if i.name == "shared_identity").score == 0.0

@@ -39,6 +39,7 @@ from graph.analysis.networks.rules import (
     IDENTITY_KINDS,
     KIND_ORDER,
     MAX_STORED_LINKS,
+    SEIZED_TOGETHER_KINDS,
     STRONG,
 )
 from graph.store import GraphStore
@@ -170,11 +171,13 @@ def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = No
 
     links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     identity_pairs: Counter[int] = Counter()
+    corroborated: Counter[int] = Counter()
     for (a, b), kinds in grouping.counts.items():
         index = network_of_entity.get(a)
         if index is not None and network_of_entity.get(b) == index:
             identity_pairs[index] += not IDENTITY_KINDS.isdisjoint(kinds)
             weight = grouping.weights[(a, b)]
+            corroborated[index] += weight >= STRONG and not set(kinds) <= SEIZED_TOGETHER_KINDS
             links_of[index].append(
                 _link_record(a, b, kinds, weight, evidence[(a, b)], via[(a, b)], proj)
             )
@@ -200,7 +203,12 @@ def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = No
         dates = sorted(s.date for s in seizures if s.date)
         confirmed_share = len(members & proj.confirmed) / len(members)
         risk, inputs = risk_of(
-            seizures, len(jurisdictions), confirmed_share, identity_pairs[index], as_of
+            seizures,
+            len(jurisdictions),
+            confirmed_share,
+            identity_pairs[index],
+            as_of,
+            corroborated[index],
         )
         # Labelled by its key player: the member its links weigh most on (weighted
         # degree, the cheap stand-in of PageRank), then the one seized most.

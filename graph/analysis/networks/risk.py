@@ -27,6 +27,7 @@ def risk_of(
     confirmed_share: float,
     identity_pairs: int,
     as_of: int | None,
+    corroborated_links: int = 0,
 ) -> tuple[float, list[RiskInput]]:
     days = sorted(d for s in seizures if (d := day(s.date)) is not None)
     value = sum(s.value_usd or 0.0 for s in seizures)
@@ -45,6 +46,7 @@ def risk_of(
         "growth": (round(growth, 3), max(0.0, growth)),
         "confirmed_infringers": (round(confirmed_share, 3), confirmed_share),
         "shared_identity": (identity_pairs, 1.0 - 0.5**identity_pairs),
+        "corroborated_links": (corroborated_links, 1.0 - 0.5**corroborated_links),
     }
     inputs = [
         RiskInput(
@@ -68,6 +70,8 @@ _RISK_WORDS = {
     "confirmed_infringers": "{v:.0%} of its entities confirmed infringers",
     "shared_identity": "pairs of its entities sharing a phone, email, registration "
     "number or address: {v:.0f}",
+    "corroborated_links": "links that bind on more than seizures together (a transport "
+    "document, phone, email, registration number or address): {v:.0f}",
 }
 
 

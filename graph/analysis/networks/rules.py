@@ -39,19 +39,24 @@ _WRITE_BYTES = 4_000_000
 MAX_STORED_LINKS = 5000
 
 RISK_WEIGHTS: dict[str, float] = {
-    "seizures": 0.15,
-    "value_usd": 0.15,
+    "seizures": 0.10,
+    "value_usd": 0.10,
     "jurisdictions": 0.15,
     "recency": 0.10,
     "growth": 0.10,
     "confirmed_infringers": 0.15,
-    "shared_identity": 0.20,
+    "shared_identity": 0.15,
+    "corroborated_links": 0.15,
 }
 
 # The roles that make an entity a principal of a seizure (not its forwarder).
 PRINCIPAL_RELS = frozenset({RelType.SHIPPED_BY, RelType.CONSIGNED_TO, RelType.MANUFACTURED_BY})
 # Evidence that two distinct entities share an identity (the risk input above).
 IDENTITY_KINDS = frozenset({"address", "phone", "email", "identifier"})
+# Kinds that bind entities by being seized together, not by what they hold: a link
+# with no other kind is a trade lane, not evidence of an organisation (the risk
+# input `corroborated_links`).
+SEIZED_TOGETHER_KINDS = frozenset({"co_seizure", *WEAK_KINDS})
 # The kind named first when a link has several (the strongest sort of evidence).
 KIND_ORDER = list(LINK_WEIGHTS)
 
