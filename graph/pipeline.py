@@ -30,7 +30,7 @@ from typing import Any
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
 from graph.errors import IprgraphError
-from graph.live import alerts, webhooks
+from graph.live import alerts, judged, webhooks
 from graph.live import queries as live
 from graph.load import Loader, LoadInterrupted
 from graph.resolve.entities import Judgement, judge
@@ -209,20 +209,40 @@ def refresh_and_alert(
 
 
 def judge_and_update(
-    store: GraphStore, judgement: Judgement, *, lock: Path | None = None, **kwargs: Any
+    store: GraphStore,
+    judgement: Judgement,
+    *,
+    lock: Path | None = None,
+    alerting: alerts.AlertConfig | None = None,
+    **kwargs: Any,
 ) -> tuple[dict[str, Any], UpdateReport]:
-    """Record an analyst's decision (`graph.resolve.entities.judge`) and update the
-    networks of the two parties' entities, before and after it."""
+    """Record an analyst's decision (`graph.resolve.entities.judge`), update the
+    networks of the two parties' entities, before and after it, and raise the
+    alerts about networks and watched entities it changed (`graph.live.judged`),
+    in the result's `alerts`. Webhook deliveries start in the background."""
+    alerting = alerting or alerts.AlertConfig()
     with pipeline_lock(lock):
         ids = [judgement.a, judgement.b]
-        before = {
-            row["cluster"] or row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
-        }
-        mates = {
-            row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=sorted(before))
-        }
+        mates = _around(store, ids)
+        found = judged.before(store, mates)
         result = judge(store, judgement, **kwargs)
-        return result, update_networks(store, {*ids, *mates})
+        networks = update_networks(store, mates)
+        hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
+        raised = judged.raise_after(
+            store, found, judgement, _around(store, ids), alerting, hooked=hooked
+        )
+    if raised.raised and hooked:
+        webhooks.deliver_soon(store, alerting.delivery)
+    return {**result, "alerts": raised}, networks
+
+
+def _around(store: GraphStore, ids: list[str]) -> set[str]:
+    """The parties `ids` and every party of their entities."""
+    clusters = {
+        row["cluster"] or row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
+    }
+    mates = {row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=sorted(clusters))}
+    return {*ids, *mates}
 
 
 def run(

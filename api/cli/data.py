@@ -396,18 +396,25 @@ def judge_pair(
         judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
         with open_store(settings) as store:
             result, networks = pipeline.judge_and_update(
-                store, judgement, lock=pipeline_lock_file(settings)
+                store,
+                judgement,
+                lock=pipeline_lock_file(settings),
+                alerting=AlertConfig.from_settings(settings),
             )
     except ValueError as exc:
         raise IprgraphError(str(exc)) from exc
+    raised = result.pop("alerts")
     if as_json:
-        typer.echo(json.dumps({**result, "networks": networks.as_dict()}, indent=2))
+        out = {**result, "networks": networks.as_dict(), "alerts": raised.as_dict()}
+        typer.echo(json.dumps(out, indent=2))
     else:
         console.print(
             f"{result['a']} and {result['b']}: {result['status']} by {result['decided_by']} "
             f"(score {result['score']})."
         )
         print_update(networks)
+        if raised.raised:
+            console.print(f"{raised.raised} alert(s) raised for the agencies watching them.")
 
 
 def _evaluate(
