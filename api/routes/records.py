@@ -117,6 +117,7 @@ async def push_records(
             normaliser=normaliser,
             lock=settings.data_dir / "pipeline.lock",
             alerting=AlertConfig.from_settings(settings),
+            queue_wait_s=settings.api_push_wait_s,
         )
         if report.pipeline.stopped is not None:
             raise report.pipeline.stopped
