@@ -6,11 +6,12 @@ and to raise their alerts, in a graph of 100k records (issue 27).
 
 The source data directory (a graph loaded by `python -m bench.lookups`) is copied
 first (`cp -a`) and never written to; the copy's embedded server is stopped at the
-end. New records continue the loaded world: records drawn from the graph (with a
-fixed seed) are given new record ids and later dates, the same parties; one in ten
-is loaded at another port (a new route), one in twenty has its shipper renamed,
-keeping its phone and address (a rotation). Each agency of the drawn records
-watches the entities of 30 drawn shippers. Measured, once:
+end. New records continue the loaded world: `iprgraph generate --continue` on the
+folder the source graph was loaded from (`--feeds`, by default the `feeds` folder
+next to the source) writes seizures dated after its newest, with new record ids,
+about the same parties and planted networks (some rotating to a new front, some
+seized in a new jurisdiction or on a new route) and new parties. Each agency of the
+pushed records watches the entities of 30 of their shippers. Measured, once:
 
 1. `push`: the batch pushed over HTTP (`POST /v1/records`, one call per agency, all
    at once) to the API served in this process, until the last call answers
@@ -26,11 +27,9 @@ Writes bench/results/freshness-<records>.json and prints a table.
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
 import json
 import os
-import random
 import subprocess
 import sys
 import threading
@@ -44,7 +43,6 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import percentiles
-from graph import queries
 from graph.access import Viewer
 from graph.analysis.networks import build_networks
 from graph.config import Settings
@@ -52,6 +50,7 @@ from graph.errors import NotFound
 from graph.live import queries as live
 from graph.live.watches import WatchKind, create_watch
 from graph.principals import create_principal
+from graph.resolve.evaluate import read_writes
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from ingest.normalised import party_identity
@@ -61,36 +60,26 @@ REPO = Path(__file__).resolve().parent.parent
 console = Console()
 
 
-def _drawn(store: GraphStore, count: int, rng: random.Random) -> list[dict[str, Any]]:
-    """`count` canonical records of the graph, in pages of 20 from random seizures."""
-    ids = sorted(
-        item[0] for row in store.read(queries.NETWORK_SEIZURES_QUERY) for item in row["rows"]
-    )
-    out: dict[str, dict[str, Any]] = {}
-    while len(out) < count:
-        after = ids[rng.randrange(1, len(ids)) - 1]
-        for row in store.read(queries.EXPORT_SEIZURES_QUERY, after=after, limit=20):
-            if row["record"] and len(out) < count:
-                out[row["id"]] = json.loads(row["record"])
-    return list(out.values())
-
-
-def _continued(
-    records: list[dict[str, Any]], tag: str, newest: dt.date, rng: random.Random
-) -> list[dict[str, Any]]:
-    ports = [r["port_of_loading"] for r in records if r.get("port_of_loading")]
-    out = []
-    for number, original in enumerate(records):
-        record = copy.deepcopy(original)
-        record["record_id"] = f"{record['record_id']}-{tag}"
-        record["seizure_date"] = (newest + dt.timedelta(days=1 + number % 60)).isoformat()
-        record.pop("case_ref", None)
-        if number % 10 == 3 and ports:
-            record["port_of_loading"] = rng.choice(ports)
-        if number % 20 == 7 and record.get("shipper"):
-            record["shipper"]["name"] = f"Rotated {tag} Trading {number} Co"
-        out.append(record)
-    return out
+def _continued(feeds: Path, out: Path, count: int, seed: int) -> list[dict[str, Any]]:
+    """`count` new seizures of the world of `feeds` (`iprgraph generate --continue`),
+    as canonical records in date order; the malformed rows it plants are left out."""
+    if not (out / "truth.json").exists():
+        started = time.perf_counter()
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "api.cli", "generate", "--continue", str(feeds)),
+                *("--records", str(count), "--seed", str(seed), "--out", str(out)),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"generate --continue failed:\n{done.stderr}")
+        console.print(f"continued the world of {feeds} in {time.perf_counter() - started:.0f} s")
+    writes = sorted(read_writes(out), key=lambda w: (w.props["seizure_date"], w.id))
+    return [json.loads(w.props["record"]) for w in writes]
 
 
 # Records pushed alone until their alert is listed: each push runs the whole
@@ -110,7 +99,9 @@ def _newest(store: GraphStore) -> dt.date:
     return dt.date.fromisoformat(max(str(row["newest"])[:10] for row in rows if row["newest"]))
 
 
-def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, Any]:
+def measure(
+    source: Path, target: Path, records: int, seed: int, feeds: Path | None = None
+) -> dict[str, Any]:
     from api.app import create_app
     from tests.helpers import serve_in_thread
 
@@ -119,15 +110,18 @@ def measure(source: Path, target: Path, records: int, seed: int) -> dict[str, An
         subprocess.run(["cp", "-a", str(source), str(target)], check=True)
         console.print(f"copied {source} in {time.perf_counter() - started:.0f} s")
     settings = Settings(data_dir=target)
-    rng = random.Random(seed)
+    feeds = feeds or source.parent / "feeds"
+    continuation = target.parent / f"bench27-continued-{records}-{seed}"
     out: dict[str, Any] = {"records": records}
     with GraphStore.open(settings) as store:
         ensure_schema(store)
         newest = _newest(store)
-        drawn = _drawn(store, 2 * records + 10, rng)
-        pushed = _continued(drawn[:records], "C1", newest, rng)
-        ingested = _continued(drawn[records : 2 * records], "C2", newest, rng)
-        singles = _continued(drawn[2 * records :], "C3", newest, rng)
+        # Two batches and a few singles, with room for the malformed rows left out.
+        wanted = 2 * records + 2 * SINGLES
+        drawn = _continued(feeds, continuation, wanted + wanted // 50 + 20, seed)
+        assert drawn[0]["seizure_date"] > newest.isoformat(), "not after the graph's newest"
+        pushed, ingested = drawn[:records], drawn[records : 2 * records]
+        singles = drawn[-2 * SINGLES :]
         by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record in pushed:
             by_agency[record["agency"]].append(record)
@@ -267,10 +261,16 @@ def main() -> None:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--copy", type=Path, required=True)
     parser.add_argument("--records", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=27)
+    parser.add_argument("--seed", type=int, default=27, help="the continuation's seed")
+    parser.add_argument(
+        "--feeds",
+        type=Path,
+        help="the generated folder the source graph was loaded from (default: "
+        "SOURCE/../feeds, where bench.lookups writes it)",
+    )
     args = parser.parse_args()
     try:
-        result = measure(args.source, args.copy, args.records, args.seed)
+        result = measure(args.source, args.copy, args.records, args.seed, args.feeds)
     finally:
         subprocess.run(
             [sys.executable, "-m", "api.cli", "db", "stop"],

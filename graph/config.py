@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     # larger loads go through `iprgraph ingest`.
     api_max_push_bytes: int = Field(default=8 << 20, ge=1024)
     api_max_push_records: int = Field(default=5000, ge=1)
+    # Pushes queue: each loads, resolves and updates networks holding the pipeline's
+    # lock, and waits at most this long for its turn (then 503 with Retry-After, the
+    # batch kept). A full push at 100k records takes about a minute; a handful of
+    # agencies pushing at once wait a few of those.
+    api_push_wait_s: float = Field(default=600.0, ge=0)
     # Alerts (`graph.live.alerts`): the network risk worth an alert when a watch
     # sets none, and how webhooks are tried (`graph.live.webhooks`).
     alert_risk_threshold: float = Field(default=50.0, ge=0, le=100)

@@ -32,6 +32,16 @@ class GraphUnavailable(IprgraphError):
     retry_after_s = 5
 
 
+class Busy(IprgraphError):
+    """Earlier work holds what this call needs for longer than the call may wait
+    (pushes queue behind one another: `graph.pipeline.push`); worth retrying later."""
+
+    status_code = 503
+    kind = "busy"
+    title = "Busy with earlier work"
+    retry_after_s = 30
+
+
 class QueryTimeout(IprgraphError):
     """A statement or a walk ran past the server's time limit and was stopped: the
     question was too broad for the time allowed, which is no outage (the database

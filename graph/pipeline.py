@@ -6,10 +6,13 @@ The command line (`iprgraph ingest`, `resolve`, `judge`, `demo`) and the API
 network by the same sequence. Presentation stays with the caller: progress is
 reported through the optional callbacks of `Progress`.
 
-Loads run side by side (every write is an idempotent MERGE, `graph.write`); what
-follows a load (resolution, networks, alerts) runs one at a time, under a lock file
-in the data directory (`PipelineLock`), and works on whatever is queued when it
-starts, whoever loaded it. So two pushes at once, or a push during an ingest, end in
+Loads of the command line run side by side (every write is an idempotent MERGE,
+`graph.write`); what follows a load (resolution, networks, alerts) runs one at a
+time, under a lock file in the data directory (`pipeline_lock`), and works on
+whatever is queued when it starts, whoever loaded it. Pushes queue whole, load
+included, behind that lock, waiting at most `IPRGRAPH_API_PUSH_WAIT_S` (`push`):
+small loads side by side met the embedded engine's page conflicts beyond a
+request's retry budget. So two pushes at once, or a push during an ingest, end in
 the graph of one after the other. (Processes on other hosts sharing one Neo4j
 server do not share the lock file.)
 """
@@ -21,6 +24,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,8 +33,8 @@ from typing import Any
 
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
-from graph.errors import IprgraphError
-from graph.live import alerts, webhooks
+from graph.errors import Busy, IprgraphError
+from graph.live import alerts, judged, webhooks
 from graph.live import queries as live
 from graph.load import Loader, LoadInterrupted
 from graph.resolve.entities import Judgement, judge
@@ -144,24 +148,52 @@ _LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
+# How often a wait for the lock file looks again (`pipeline_lock` with `wait_s`).
+_POLL_S = 0.05
+
+
 @contextmanager
-def pipeline_lock(path: Path | None) -> Iterator[None]:
+def pipeline_lock(path: Path | None, wait_s: float | None = None) -> Iterator[None]:
     """Hold the pipeline's lock (`path`, a file in the data directory; None: this
-    process only)."""
+    process only). With `wait_s`, wait at most that long for it, then raise `Busy`
+    (without: as long as it takes)."""
     key = path or Path("/")
     with _LOCKS_GUARD:
         local = _LOCKS.setdefault(key, threading.Lock())
-    with local:
+    deadline = None if wait_s is None else time.monotonic() + wait_s
+    if not local.acquire(timeout=-1 if wait_s is None else max(wait_s, 0.0)):
+        raise _busy(wait_s)
+    try:
         if path is None:
             yield
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            if deadline is None:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            else:
+                while True:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise _busy(wait_s) from None
+                        time.sleep(_POLL_S)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        local.release()
+
+
+def _busy(wait_s: float | None) -> Busy:
+    return Busy(
+        f"Earlier loads are still being processed: this one waited {wait_s:g} s for its "
+        "turn (IPRGRAPH_API_PUSH_WAIT_S). Nothing was loaded; send the same batch again "
+        "later (it is kept, and loading it twice changes nothing)."
+    )
 
 
 def refresh(
@@ -189,40 +221,71 @@ def refresh_and_alert(
     (a full build after a full resolution), then raise the alerts of the seizures
     loaded since the last run (`graph.live.alerts`). Webhook deliveries of those
     alerts start in the background and are not waited for."""
+    with pipeline_lock(lock):
+        return _refresh_and_alert(store, full=full, progress=progress, alerting=alerting)
+
+
+def _refresh_and_alert(
+    store: GraphStore,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    alerting: alerts.AlertConfig | None = None,
+) -> tuple[ResolveReport, UpdateReport, alerts.AlertReport]:
+    """`refresh_and_alert`, the pipeline's lock held by the caller."""
     progress = progress or Progress()
     alerting = alerting or alerts.AlertConfig()
-    with pipeline_lock(lock):
-        found = alerts.before(store)
-        resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
-        progress.building_networks()
-        if full:
-            networks = UpdateReport(full_build="every party was resolved again")
-            networks.full = build_networks(store)
-            networks.seconds = networks.full.seconds
-        else:
-            networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
-        hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
-        raised = alerts.raise_alerts(store, found, alerting, hooked=hooked)
+    found = alerts.before(store)
+    resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
+    progress.building_networks()
+    if full:
+        networks = UpdateReport(full_build="every party was resolved again")
+        networks.full = build_networks(store)
+        networks.seconds = networks.full.seconds
+    else:
+        networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
+    hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
+    raised = alerts.raise_alerts(store, found, alerting, hooked=hooked)
     if raised.raised and hooked:
         webhooks.deliver_soon(store, alerting.delivery)
     return resolution, networks, raised
 
 
 def judge_and_update(
-    store: GraphStore, judgement: Judgement, *, lock: Path | None = None, **kwargs: Any
+    store: GraphStore,
+    judgement: Judgement,
+    *,
+    lock: Path | None = None,
+    alerting: alerts.AlertConfig | None = None,
+    **kwargs: Any,
 ) -> tuple[dict[str, Any], UpdateReport]:
-    """Record an analyst's decision (`graph.resolve.entities.judge`) and update the
-    networks of the two parties' entities, before and after it."""
+    """Record an analyst's decision (`graph.resolve.entities.judge`), update the
+    networks of the two parties' entities, before and after it, and raise the
+    alerts about networks and watched entities it changed (`graph.live.judged`),
+    in the result's `alerts`. Webhook deliveries start in the background."""
+    alerting = alerting or alerts.AlertConfig()
     with pipeline_lock(lock):
         ids = [judgement.a, judgement.b]
-        before = {
-            row["cluster"] or row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
-        }
-        mates = {
-            row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=sorted(before))
-        }
+        mates = _around(store, ids)
+        found = judged.before(store, mates)
         result = judge(store, judgement, **kwargs)
-        return result, update_networks(store, {*ids, *mates})
+        networks = update_networks(store, mates)
+        hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
+        raised = judged.raise_after(
+            store, found, judgement, _around(store, ids), alerting, hooked=hooked
+        )
+    if raised.raised and hooked:
+        webhooks.deliver_soon(store, alerting.delivery)
+    return {**result, "alerts": raised}, networks
+
+
+def _around(store: GraphStore, ids: list[str]) -> set[str]:
+    """The parties `ids` and every party of their entities."""
+    clusters = {
+        row["cluster"] or row["id"] for row in store.read(live.PARTY_CLUSTERS_OF_QUERY, ids=ids)
+    }
+    mates = {row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=sorted(clusters))}
+    return {*ids, *mates}
 
 
 def run(
@@ -235,11 +298,20 @@ def run(
     progress: Progress | None = None,
     lock: Path | None = None,
     alerting: alerts.AlertConfig | None = None,
+    queue_wait_s: float | None = None,
 ) -> PipelineReport:
     """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks.
 
+    The load runs side by side with other loads, unless `queue_wait_s` is given:
+    then the whole run, load included, waits for the pipeline's lock (at most that
+    long, else `Busy`) and holds it, so that runs queue behind one another.
+
     Never raises for what the feeds hold or for the database: what stopped the run
-    is the report's `stopped`, for the caller to raise after showing the report."""
+    is the report's `stopped`, for the caller to raise after showing the report
+    (`Busy` is raised: nothing was read)."""
+    if queue_wait_s is not None:
+        with pipeline_lock(lock, queue_wait_s):
+            return _run(store, feeds, quarantine_dir, normaliser, resolve, progress, alerting)
     files, stopped = load_feeds(
         store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
     )
@@ -248,6 +320,30 @@ def run(
         try:
             report.resolution, report.networks, report.alerts = refresh_and_alert(
                 store, progress=progress, lock=lock, alerting=alerting
+            )
+        except Exception as exc:  # the caller shows the files' summary, then this
+            report.stopped = exc
+    return report
+
+
+def _run(
+    store: GraphStore,
+    feeds: list[Feed],
+    quarantine_dir: Path,
+    normaliser: Normaliser | None,
+    resolve: bool,
+    progress: Progress | None,
+    alerting: alerts.AlertConfig | None,
+) -> PipelineReport:
+    """`run`, the pipeline's lock held by the caller."""
+    files, stopped = load_feeds(
+        store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
+    )
+    report = PipelineReport(files=files, stopped=stopped)
+    if resolve and stopped is None:
+        try:
+            report.resolution, report.networks, report.alerts = _refresh_and_alert(
+                store, progress=progress, alerting=alerting
             )
         except Exception as exc:  # the caller shows the files' summary, then this
             report.stopped = exc
@@ -299,6 +395,7 @@ def push(
     normaliser: Normaliser | None = None,
     lock: Path | None = None,
     alerting: alerts.AlertConfig | None = None,
+    queue_wait_s: float | None = None,
 ) -> PushReport:
     """Load a batch of canonical records sent by `agency` (a JSON array, or NDJSON),
     then resolve, update networks and raise alerts, as `iprgraph ingest` does for a
@@ -307,7 +404,13 @@ def push(
     The batch is kept first, as it came, under `data_dir/pushed/<agency>/` (named by
     its SHA-256: the same batch again is the same file, and loads nothing new); a
     record that names another agency is refused with its reason, like every
-    rejected record, in the quarantine."""
+    rejected record, in the quarantine.
+
+    With `queue_wait_s`, pushes queue: each waits (at most that long, else `Busy`)
+    for the pipeline's lock and loads under it. Loads of small batches side by side
+    met the embedded engine's page-level conflicts (DeadlockDetected) more often
+    than a request's short retry budget absorbs; one after the other they do not
+    conflict, and each answer still comes when its records are in their networks."""
     digest = hashlib.sha256(body).hexdigest()
     folder = data_dir / "pushed" / agency
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -325,5 +428,6 @@ def push(
         normaliser=normaliser,
         lock=lock,
         alerting=alerting,
+        queue_wait_s=queue_wait_s,
     )
     return PushReport(report, _rejected(report.files[0]))

@@ -39,6 +39,7 @@ from graph.store import GraphStore
 from ingest.agencies import AgencyRegistry, RegistryFileError, UnknownAgency
 from ingest.feed import FileReport
 from ingest.generate import generate as generate_feeds
+from ingest.generate.continuation import ContinuationError, continue_world
 from ingest.manifest import MANIFEST, Feed, manifest_feeds
 from ingest.normalised import Normaliser
 from ingest.ports import install_locode_list, ports_for
@@ -395,18 +396,25 @@ def judge_pair(
         judgement = Judgement(a=a, b=b, status=status, decided_by=by, reason=reason)
         with open_store(settings) as store:
             result, networks = pipeline.judge_and_update(
-                store, judgement, lock=pipeline_lock_file(settings)
+                store,
+                judgement,
+                lock=pipeline_lock_file(settings),
+                alerting=AlertConfig.from_settings(settings),
             )
     except ValueError as exc:
         raise IprgraphError(str(exc)) from exc
+    raised = result.pop("alerts")
     if as_json:
-        typer.echo(json.dumps({**result, "networks": networks.as_dict()}, indent=2))
+        out = {**result, "networks": networks.as_dict(), "alerts": raised.as_dict()}
+        typer.echo(json.dumps(out, indent=2))
     else:
         console.print(
             f"{result['a']} and {result['b']}: {result['status']} by {result['decided_by']} "
             f"(score {result['score']})."
         )
         print_update(networks)
+        if raised.raised:
+            console.print(f"{raised.raised} alert(s) raised for the agencies watching them.")
 
 
 def _evaluate(
@@ -532,6 +540,15 @@ def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the feeds into.")],
     records: Annotated[int, typer.Option(min=0, help="How many seizure records.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 1,
+    continue_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--continue",
+            help="A folder `iprgraph generate` wrote (first or continued): write new "
+            "seizures of the same world, dated after its newest, with new record ids and "
+            "a truth.json extending its truth. --seed then picks one continuation.",
+        ),
+    ] = None,
 ) -> None:
     """Write realistic multi-agency feeds with their profiles, a manifest and truth.json."""
     progress = Progress(
@@ -543,13 +560,33 @@ def generate(
         disable=not err_console.is_terminal,
     )
     with progress:
-        task = progress.add_task("generate", total=records)
-        result = generate_feeds(
-            records, seed, out, progress=lambda done: progress.update(task, completed=done)
-        )
+        if continue_from is None:
+            task = progress.add_task("generate", total=records)
+            result = generate_feeds(
+                records, seed, out, progress=lambda done: progress.update(task, completed=done)
+            )
+        else:
+            rebuilding = progress.add_task("rebuilding the world", total=None)
+
+            def rebuilt() -> None:
+                progress.update(rebuilding, total=1, completed=1)
+
+            task = progress.add_task("generate", total=records)
+            try:
+                result = continue_world(
+                    continue_from,
+                    records,
+                    out,
+                    seed,
+                    progress=lambda done: progress.update(task, completed=done),
+                    rebuilt=rebuilt,
+                )
+            except ContinuationError as exc:
+                raise IprgraphError(str(exc)) from exc
+    what = f" continuing the world of {continue_from}" if continue_from else ""
     console.print(
         f"Wrote {sum(result.records_per_file.values())} rows in {len(result.files)} feeds "
-        f"({result.malformed} malformed on purpose), {result.entities} true entities and "
+        f"({result.malformed} malformed on purpose){what}, {result.entities} true entities and "
         f"{result.networks} planted networks to {out}. Load them with "
         f"'iprgraph ingest {out}'."
     )

@@ -72,7 +72,8 @@ class WatchList(BaseModel):
 class AlertOut(BaseModel):
     id: str
     rule: Rule = Field(
-        description="watched-item, risk-threshold, new-jurisdiction, shipper-rotation, new-route."
+        description="watched-item, risk-threshold, new-jurisdiction, shipper-rotation, new-route, "
+        "watched-changed (a judgement changed a watched entity or network)."
     )
     title: str
     explanation: str = Field(description="What happened and why it matters, in a sentence.")

@@ -20,7 +20,7 @@ from api.deps import PortsDep, SettingsDep, StoreDep
 from api.problems import ApiProblem, Problem
 from graph import pipeline
 from graph.errors import InvalidInput
-from graph.live.alerts import AlertConfig, AlertReport
+from graph.live.alerts import AlertConfig
 from ingest.agencies import AgencyRegistry
 from ingest.normalised import Normaliser
 
@@ -49,17 +49,6 @@ class PushAnswer(BaseModel):
     alerts: dict[str, Any] | None = Field(
         None, description="The alerts the batch raised, for the agencies watching what it touches."
     )
-
-
-def _alerts_of(report: AlertReport | None, agency: str) -> dict[str, Any] | None:
-    """What the pusher may know of the alerts step: the alerts raised for its own
-    agency, never what other agencies' watches raised."""
-    if report is None:
-        return None
-    return {
-        "raised_for_your_agency": report.by_agency.get(agency, 0),
-        "seconds": round(report.seconds, 2),
-    }
 
 
 def _records_in(body: bytes, ndjson: bool) -> int:
@@ -128,6 +117,7 @@ async def push_records(
             normaliser=normaliser,
             lock=settings.data_dir / "pipeline.lock",
             alerting=AlertConfig.from_settings(settings),
+            queue_wait_s=settings.api_push_wait_s,
         )
         if report.pipeline.stopped is not None:
             raise report.pipeline.stopped
@@ -143,7 +133,7 @@ async def push_records(
             failed=file.failed.replace(str(settings.data_dir), "<data>") if file.failed else None,
             resolution=report.pipeline.resolution.as_dict() if report.pipeline.resolution else None,
             networks=report.pipeline.networks.as_dict() if report.pipeline.networks else None,
-            alerts=_alerts_of(report.pipeline.alerts, agency),
+            alerts=report.pipeline.alerts.for_agency(agency) if report.pipeline.alerts else None,
         )
         request.state.items = file.read
         return answer.model_dump_json().encode()

@@ -16,6 +16,7 @@ from graph.access import Role
 from graph.errors import InvalidInput
 from graph.exchange.lookups import lookup
 from graph.identifiers import agency_region, read_phone
+from graph.live.alerts import AlertConfig
 from graph.model import LinkStatus
 from graph.pipeline import judge_and_update
 from graph.resolve.entities import Judgement
@@ -226,6 +227,12 @@ class JudgementOut(BaseModel):
         description="How the networks around the two parties' entities were updated: "
         "mode (incremental, or full and why), networks written and deleted, seconds.",
     )
+    alerts: dict[str, Any] | None = Field(
+        None,
+        description="The alerts the judgement raised for the caller's agency (a watched "
+        "network crossing its risk threshold or reaching a new jurisdiction, a watched "
+        "entity or network gaining or losing parties: GET /v1/alerts), and seconds.",
+    )
 
 
 @router.post(
@@ -262,6 +269,13 @@ def post_judgement(
             agency=viewer.agency,
         ),
         lock=settings.data_dir / "pipeline.lock",
+        alerting=AlertConfig.from_settings(settings),
         viewer=viewer,
     )
-    return noted(request, JudgementOut(**result, networks=networks.as_dict()))
+    raised = result.pop("alerts")
+    return noted(
+        request,
+        JudgementOut(
+            **result, networks=networks.as_dict(), alerts=raised.for_agency(viewer.agency)
+        ),
+    )

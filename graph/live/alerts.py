@@ -42,14 +42,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from graph.access import PUBLIC, visible_to
-from graph.analysis.networks.build import node_id
+from graph.access import visible_to
 from graph.config import Settings
 from graph.live import queries as live
-from graph.live.watches import ARTEFACT_KINDS, Watch, WatchKind, list_watches
+from graph.live.watched import (
+    Watched,
+    chunks,
+    entity_parties,
+    network_nodes,
+    network_states,
+    resolve_watches,
+    see,
+)
+from graph.live.watches import Watch, WatchKind, list_watches
 from graph.live.webhooks import DeliveryConfig
 from graph.model import RelType
-from graph.queries import NETWORK_VIEW_QUERY
 from graph.store import GraphStore
 
 _BATCH = 1000
@@ -71,6 +78,7 @@ class Rule(StrEnum):
     NEW_JURISDICTION = "new-jurisdiction"
     SHIPPER_ROTATION = "shipper-rotation"
     NEW_ROUTE = "new-route"
+    WATCHED_CHANGED = "watched-changed"
 
 
 @dataclass(frozen=True)
@@ -112,31 +120,11 @@ class AlertReport:
             "seconds": round(self.seconds, 2),
         }
 
-
-def _chunks(ids: Iterable[str], size: int = _BATCH) -> Iterable[list[str]]:
-    items = sorted(set(ids))
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _see(agency: str) -> list[str]:
-    return [PUBLIC, agency]
-
-
-def _entry(entries: list[str] | None, view: str) -> str | None:
-    """The value of `view` in `["<view>=<value>", ...]`; None when it has none."""
-    for entry in entries or ():
-        key, _, value = entry.partition("=")
-        if key == view:
-            return value
-    return None
-
-
-def _view_entity(
-    cluster: str | None, view_clusters: list[str] | None, pid: str, agency: str
-) -> str:
-    """The entity of a party in the agency's view (`queries.view_cluster`)."""
-    return _entry(view_clusters, agency) or _entry(view_clusters, PUBLIC) or cluster or pid
+    def for_agency(self, agency: str | None) -> dict[str, Any]:
+        """What a caller of `agency` may know of a run: the alerts raised for its own
+        agency, never what other agencies' watches raised (the operator: all)."""
+        raised = self.raised if agency is None else self.by_agency.get(agency, 0)
+        return {"raised_for_your_agency": raised, "seconds": round(self.seconds, 2)}
 
 
 def _port(port_id: str) -> str:
@@ -169,7 +157,7 @@ class _Seizure:
 
 def _seizures(store: GraphStore, ids: list[str]) -> dict[str, _Seizure]:
     out: dict[str, _Seizure] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for row in store.read(live.ALERT_SEIZURES_QUERY, ids=chunk):
             values: dict[str, Any] = {k: row[k] or [] if k in _LISTS else row[k] for k in row}
             out[row["id"]] = _Seizure(**values)
@@ -177,117 +165,6 @@ def _seizures(store: GraphStore, ids: list[str]) -> dict[str, _Seizure]:
 
 
 _LISTS = ("vis", "parties", "containers", "marks", "route", "seized_at")
-
-
-@dataclass
-class _Watched:
-    """What one agency watches, resolved in its view: the watched parties (with the
-    watches that cover each) and the networks they are in."""
-
-    agency: str
-    view: str
-    watches: list[Watch]
-    party_watches: dict[str, list[Watch]] = field(default_factory=lambda: defaultdict(list))
-    items: dict[str, list[Watch]] = field(default_factory=lambda: defaultdict(list))
-    networks: dict[str, list[Watch]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _view_of(store: GraphStore, agency: str) -> str:
-    [row] = store.read(NETWORK_VIEW_QUERY, agency=agency)
-    return agency if row["built"] else PUBLIC
-
-
-def _network_nodes(store: GraphStore, party_ids: Iterable[str], view: str) -> dict[str, str]:
-    """Party -> the Network node it is in, in `view`."""
-    out: dict[str, str] = {}
-    for chunk in _chunks(party_ids):
-        for row in store.read(live.PARTY_NETWORKS_QUERY, ids=chunk):
-            network = _entry(row["view_networks"], view)
-            if network:
-                out[row["id"]] = node_id(network, view)
-    return out
-
-
-def _states(store: GraphStore, node_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(node_ids):
-        for row in store.read(live.NETWORK_STATES_QUERY, ids=chunk):
-            out[row["id"]] = row
-    return out
-
-
-def _entity_parties(
-    store: GraphStore, party_ids: Iterable[str], agency: str
-) -> dict[str, set[str]]:
-    """Party -> the parties of its entity in the agency's view that it may see."""
-    ids = sorted(set(party_ids))
-    if not ids:
-        return {}
-    rows: dict[str, dict[str, Any]] = {}
-    first: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for row in store.read(live.VISIBLE_PARTIES_QUERY, ids=chunk, see=_see(agency)):
-            first[row["id"]] = row
-    clusters = {row["cluster"] or pid for pid, row in first.items()}
-    for chunk in _chunks(clusters):
-        for row in store.read(live.ENTITY_PARTIES_QUERY, clusters=chunk):
-            rows[row["id"]] = row
-    by_cluster: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows.values():
-        by_cluster[row["cluster"]].append(row)
-    out: dict[str, set[str]] = {}
-    for pid, row in first.items():
-        entity = _view_entity(row["cluster"], row["view_clusters"], pid, agency)
-        out[pid] = {
-            m["id"]
-            for m in by_cluster.get(row["cluster"] or pid, [])
-            if visible_to(m["vis"], agency)
-            and _view_entity(m["cluster"], m["view_clusters"], m["id"], agency) == entity
-        } | {pid}
-    return out
-
-
-def _resolve_watches(store: GraphStore, agency: str, watches: list[Watch]) -> _Watched:
-    """The agency's watches as parties, items and networks of its view, now."""
-    watched = _Watched(agency, _view_of(store, agency), watches)
-    see = _see(agency)
-    entity_watches = [w for w in watches if w.kind == WatchKind.ENTITY]
-    network_watches = [w for w in watches if w.kind == WatchKind.NETWORK]
-    entities = _entity_parties(store, [w.item for w in entity_watches], agency)
-    for watch in entity_watches:
-        for pid in entities.get(watch.item, ()):
-            watched.party_watches[pid].append(watch)
-    anchors = _network_nodes(store, [w.item for w in network_watches], watched.view)
-    states = _states(store, anchors.values())
-    for watch in network_watches:
-        node = anchors.get(watch.item)
-        if node is None or node not in states:
-            watched.party_watches[watch.item].append(watch)  # in no network now
-            continue
-        watched.networks[node].append(watch)
-        for pid in states[node]["parties"]:
-            watched.party_watches[pid].append(watch)
-    for watch in watches:
-        if watch.kind in (WatchKind.CONTAINER, WatchKind.MARK, *ARTEFACT_KINDS):
-            watched.items[watch.item].append(watch)
-    artefact_watches = [w for w in watches if w.kind in ARTEFACT_KINDS]
-    by_prefix: dict[str, list[Watch]] = defaultdict(list)
-    for watch in artefact_watches:
-        by_prefix[ARTEFACT_KINDS[watch.kind]].append(watch)
-    for prefix, group in by_prefix.items():
-        label, rel = live.ARTEFACTS[prefix]
-        for chunk in _chunks(w.item for w in group):
-            for row in store.read(live.artefact_holders_query(label, rel), ids=chunk):
-                if visible_to(row["vis"], agency) and visible_to(row["given_vis"], agency):
-                    for watch in watched.items[row["node"]]:
-                        watched.party_watches[row["party"]].append(watch)
-    del see
-    # The networks of the watched parties, with the watches that make them watched.
-    for pid, node in _network_nodes(store, watched.party_watches, watched.view).items():
-        for watch in watched.party_watches[pid]:
-            if watch not in watched.networks[node]:
-                watched.networks[node].append(watch)
-    return watched
 
 
 @dataclass
@@ -311,21 +188,23 @@ def before(store: GraphStore) -> Before:
     if not watches:
         return found
     named: set[str] = set()
-    for chunk in _chunks(queued):
+    for chunk in chunks(queued):
         for item in store.read(live.ALERT_SEIZURES_QUERY, ids=chunk):
             named.update(p[0] for p in item["parties"] or [])
     by_agency: dict[str, list[Watch]] = defaultdict(list)
     for watch in watches:
         by_agency[watch.agency].append(watch)
     for agency, group in by_agency.items():
-        watched = _resolve_watches(store, agency, group)
-        nodes = set(watched.networks) | set(_network_nodes(store, named, watched.view).values())
-        found.networks[agency] = _states(store, nodes)
+        watched = resolve_watches(store, agency, group)
+        nodes = set(watched.networks) | set(network_nodes(store, named, watched.view).values())
+        found.networks[agency] = network_states(store, nodes)
     return found
 
 
 @dataclass
-class _Raised:
+class Raised:
+    """The alerts a run of the rules raises, as rows to store (`store_alerts`)."""
+
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
@@ -384,8 +263,8 @@ def _artefact(item: str) -> str:
 
 
 def _watched_item(
-    raised: _Raised,
-    watched: _Watched,
+    raised: Raised,
+    watched: Watched,
     seizure: _Seizure,
     holders: dict[str, set[str]],
     now: str,
@@ -439,8 +318,8 @@ def _watched_item(
 
 
 def _network_rules(
-    raised: _Raised,
-    watched: _Watched,
+    raised: Raised,
+    watched: Watched,
     fresh: list[_Seizure],
     before_states: dict[str, dict[str, Any]],
     states: dict[str, dict[str, Any]],
@@ -512,7 +391,7 @@ def _network_rules(
 
 
 def _covering(
-    watched: _Watched, parties: Iterable[str], party_network: dict[str, str], items: Iterable[str]
+    watched: Watched, parties: Iterable[str], party_network: dict[str, str], items: Iterable[str]
 ) -> list[Watch]:
     """The watches that make an event about `parties` (and the artefacts `items`)
     the agency's business."""
@@ -531,16 +410,16 @@ def _history(
     store: GraphStore, parties: Iterable[str], agency: str, fresh: list[str]
 ) -> dict[str, list[list[Any]]]:
     out: dict[str, list[list[Any]]] = {}
-    for chunk in _chunks(parties):
-        for row in store.read(live.PARTY_HISTORY_QUERY, ids=chunk, see=_see(agency), fresh=fresh):
+    for chunk in chunks(parties):
+        for row in store.read(live.PARTY_HISTORY_QUERY, ids=chunk, see=see(agency), fresh=fresh):
             out[row["party"]] = row["seizures"]
     return out
 
 
 def _party_rules(
     store: GraphStore,
-    raised: _Raised,
-    watched: _Watched,
+    raised: Raised,
+    watched: Watched,
     fresh: list[_Seizure],
     queued: list[str],
     party_network: dict[str, str],
@@ -556,7 +435,7 @@ def _party_rules(
     }
     if not principals:
         return
-    entities = _entity_parties(store, principals, agency)
+    entities = entity_parties(store, principals, agency)
     history = _history(store, set().union(*entities.values(), principals), agency, queued)
     # Shipper rotation: first seen now, sharing an artefact with an earlier party.
     newcomers = {pid for pid in principals if not history.get(pid)}
@@ -571,9 +450,9 @@ def _party_rules(
         if prefix not in live.ARTEFACTS:
             continue
         label, rel = live.ARTEFACTS[prefix]
-        for chunk in _chunks(items):
+        for chunk in chunks(items):
             for row in store.read(
-                live.earlier_holders_query(label, rel), ids=chunk, see=_see(agency), fresh=queued
+                live.earlier_holders_query(label, rel), ids=chunk, see=see(agency), fresh=queued
             ):
                 earlier[row["artefact"]].append(row)
     for seizure in fresh:
@@ -652,58 +531,9 @@ def _party_rules(
             )
 
 
-def raise_alerts(
-    store: GraphStore,
-    found: Before,
-    config: AlertConfig | None = None,
-    *,
-    hooked: set[str] | None = None,
-) -> AlertReport:
-    """Run the rules over the queued seizures for each watching agency, store the
-    new alerts (pending delivery for the agencies in `hooked`, which have a
-    webhook), and clear the queue of the seizures looked at."""
-    started = time.perf_counter()
-    config = config or AlertConfig()
-    report = AlertReport(seizures=len(found.queued), watches=len(found.watches))
-    raised = _Raised()
-    if found.queued and found.watches:
-        seizures = _seizures(store, found.queued)
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        by_agency: dict[str, list[Watch]] = defaultdict(list)
-        for watch in found.watches:
-            by_agency[watch.agency].append(watch)
-        report.agencies = len(by_agency)
-        for agency, watches in sorted(by_agency.items()):
-            fresh = [s for s in seizures.values() if visible_to(s.vis, agency)]
-            if not fresh:
-                continue
-            delivery = "pending" if hooked and agency in hooked else None
-            watched = _resolve_watches(store, agency, watches)
-            holders = {
-                item: {
-                    pid
-                    for pid, ws in watched.party_watches.items()
-                    if any(w.item == item for w in ws)
-                }
-                for item in watched.items
-            }
-            named = {entry[0] for s in fresh for entry in s.parties}
-            party_network = _network_nodes(store, named | set(watched.party_watches), watched.view)
-            for seizure in fresh:
-                _watched_item(raised, watched, seizure, holders, now, delivery)
-            states = _states(store, {party_network[p] for p in named if p in party_network})
-            _network_rules(
-                raised,
-                watched,
-                fresh,
-                found.networks.get(agency, {}),
-                states,
-                party_network,
-                config,
-                now,
-                delivery,
-            )
-            _party_rules(store, raised, watched, fresh, found.queued, party_network, now, delivery)
+def store_alerts(store: GraphStore, raised: Raised, report: AlertReport) -> None:
+    """Store the alerts raised; those not stored before count in the report (an
+    alert's id is a digest of what raised it: raised again, it is not new)."""
     new: list[str] = []
     rows = list({row["id"]: row for row in raised.rows}.values())
     for start in range(0, len(rows), _BATCH):
@@ -717,8 +547,63 @@ def raise_alerts(
                 new.append(row["id"])
                 report.by_rule[row["props"]["rule"]] += 1
                 report.by_agency[row["props"]["agency"]] += 1
-    report.raised = len(new)
-    for chunk in _chunks(found.queued):
+    report.raised += len(new)
+
+
+def raise_alerts(
+    store: GraphStore,
+    found: Before,
+    config: AlertConfig | None = None,
+    *,
+    hooked: set[str] | None = None,
+) -> AlertReport:
+    """Run the rules over the queued seizures for each watching agency, store the
+    new alerts (pending delivery for the agencies in `hooked`, which have a
+    webhook), and clear the queue of the seizures looked at."""
+    started = time.perf_counter()
+    config = config or AlertConfig()
+    report = AlertReport(seizures=len(found.queued), watches=len(found.watches))
+    raised = Raised()
+    if found.queued and found.watches:
+        seizures = _seizures(store, found.queued)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        by_agency: dict[str, list[Watch]] = defaultdict(list)
+        for watch in found.watches:
+            by_agency[watch.agency].append(watch)
+        report.agencies = len(by_agency)
+        for agency, watches in sorted(by_agency.items()):
+            fresh = [s for s in seizures.values() if visible_to(s.vis, agency)]
+            if not fresh:
+                continue
+            delivery = "pending" if hooked and agency in hooked else None
+            watched = resolve_watches(store, agency, watches)
+            holders = {
+                item: {
+                    pid
+                    for pid, ws in watched.party_watches.items()
+                    if any(w.item == item for w in ws)
+                }
+                for item in watched.items
+            }
+            named = {entry[0] for s in fresh for entry in s.parties}
+            party_network = network_nodes(store, named | set(watched.party_watches), watched.view)
+            for seizure in fresh:
+                _watched_item(raised, watched, seizure, holders, now, delivery)
+            states = network_states(store, {party_network[p] for p in named if p in party_network})
+            _network_rules(
+                raised,
+                watched,
+                fresh,
+                found.networks.get(agency, {}),
+                states,
+                party_network,
+                config,
+                now,
+                delivery,
+            )
+            _party_rules(store, raised, watched, fresh, found.queued, party_network, now, delivery)
+    store_alerts(store, raised, report)
+    for chunk in chunks(found.queued):
         store.write(live.CLEAR_ALERT_QUEUE_QUERY, ids=chunk)
     report.seconds = time.perf_counter() - started
     return report

@@ -13,7 +13,8 @@ import random
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,11 +26,13 @@ from ingest.generate.records import (
     FIRST_DAY,
     LAST_DAY,
     RECORDS_PER_NETWORK,
+    Built,
     RecordBuilder,
+    Slot,
     plan_slots,
 )
 from ingest.generate.routes import AGENCY_JURISDICTION
-from ingest.generate.world import Network, World
+from ingest.generate.world import World
 
 PROGRESS_EVERY = 1000
 
@@ -53,83 +56,150 @@ def _network_count(records: int) -> int:
     return max(3, records // RECORDS_PER_NETWORK)
 
 
+@dataclass
+class Part:
+    """One generated folder of a world: the first, or one continuing it."""
+
+    seed: int
+    records: int
+    first_day: int = FIRST_DAY  # date ordinals of the part's window
+    last_day: int = LAST_DAY
+    newest: int = 0  # the latest seizure date written (ordinal)
+    malformed: list[feeds.Planted] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "records": self.records,
+            "first_day": date.fromordinal(self.first_day).isoformat(),
+            "last_day": date.fromordinal(self.last_day).isoformat(),
+            "newest": date.fromordinal(self.newest).isoformat() if self.newest else None,
+            "malformed": [
+                {"file": p.file, "line": p.line, "defect": p.defect} for p in self.malformed
+            ],
+        }
+
+
+class WorldRun:
+    """A world being written, part after part: its entities and networks, the
+    builder (house spellings, pools, record-id counters) and what the truth
+    accumulates over every part. One seeded generator drives everything, so the same
+    parts give the same bytes."""
+
+    def __init__(self, records: int, seed: int) -> None:
+        # Reproducible simulation, not cryptography: one seeded generator drives everything.
+        self.rng = random.Random(seed)  # noqa: S311
+        self.seed = seed
+        self.world = World(self.rng)
+        self.networks = [
+            self.world.network(f"N{i + 1:04d}", FIRST_DAY, LAST_DAY)
+            for i in range(_network_count(records))
+        ]
+        self.first_slots = plan_slots(records, self.networks, self.rng)
+        self.builder = RecordBuilder(self.world, self.networks, records, self.rng)
+        self.parts: list[Part] = []
+        self.mention_count: dict[str, int] = {}
+        self.roles: dict[str, set[str]] = {}
+        self.seen_in: dict[str, set[str]] = {}
+        self.containers: dict[str, set[str]] = {"network": set(), "pool": set(), "fresh": set()}
+        self.net_containers: dict[str, set[str]] = {}
+        self.mentions = 0
+        # Truth mentions of every part, one JSON line each, in the order written.
+        self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def write_part(
+        self,
+        part: Part,
+        slots: list[Slot],
+        out: Path,
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, feeds.FeedWriter]:
+        """Build and write the records of `slots` into feeds under `out`, with the
+        manifest and the profiles; the truth they add is kept for `write_truth`."""
+        out.mkdir(parents=True, exist_ok=True)
+        rng = self.rng
+        writers = feeds.open_writers(out, rng)
+        self.spool.seek(0, 2)
+        for done, slot in enumerate(slots, 1):
+            built = self.builder.build(slot)
+            defect = feeds.pick_defect(writers[slot.agency].file, rng) if slot.malformed else None
+            writers[slot.agency].write(built.record, defect)
+            part.newest = max(part.newest, slot.day)
+            if defect is None:
+                self._note(slot, built)
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(slots)):
+                progress(done)
+        for w in writers.values():
+            w.close()
+        part.malformed = [p for w in writers.values() for p in w.planted]
+        self.parts.append(part)
+        _write_manifest(out, writers)
+        return writers
+
+    def _note(self, slot: Slot, built: Built) -> None:
+        rid = built.record["record_id"]
+        for role, index, name, eid in built.mentions:
+            row = {
+                "agency": slot.agency,
+                "record_id": rid,
+                "role": role,
+                "index": index,
+                "name": name,
+                "entity": eid,
+            }
+            self.spool.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self.mentions += 1
+            self.mention_count[eid] = self.mention_count.get(eid, 0) + 1
+            self.roles.setdefault(eid, set()).add(role)
+            self.seen_in.setdefault(eid, set()).add(AGENCY_JURISDICTION[slot.agency])
+        for number, kind in built.containers:
+            self.containers[kind].add(number)
+            if kind == "network":
+                network = self.builder.networks[slot.network].id
+                self.net_containers.setdefault(network, set()).add(number)
+
+    def write_truth(self, path: Path) -> tuple[int, int]:
+        """truth.json of the world so far (every part), for the last part's folder."""
+        self.spool.seek(0)
+        try:
+            return _write_truth(path, self)
+        finally:
+            self.spool.seek(0, 2)
+
+
 def generate(
     records: int, seed: int, out: Path, progress: Callable[[int], None] | None = None
 ) -> GenerateResult:
     """Write `records` seizure records over all agency feeds into `out`, deterministically."""
     if records < 0:
         raise ValueError("records must be >= 0")
-    out.mkdir(parents=True, exist_ok=True)
-    # Reproducible simulation, not cryptography: one seeded generator drives everything.
-    rng = random.Random(seed)  # noqa: S311
-    world = World(rng)
-    networks = [
-        world.network(f"N{i + 1:04d}", FIRST_DAY, LAST_DAY) for i in range(_network_count(records))
-    ]
-    slots = plan_slots(records, networks, rng)
-    builder = RecordBuilder(world, networks, records, rng)
-    writers = feeds.open_writers(out, rng)
+    run = WorldRun(records, seed)
+    try:
+        writers = run.write_part(Part(seed, records), run.first_slots, out, progress)
+        n_entities, n_networks = run.write_truth(out / "truth.json")
+    finally:
+        run.close()
+    return _result(out, writers, n_entities, n_networks, run.mentions)
 
-    mention_count: dict[str, int] = {}
-    roles: dict[str, set[str]] = {}
-    seen_in: dict[str, set[str]] = {}
-    containers: dict[str, set[str]] = {"network": set(), "pool": set(), "fresh": set()}
-    net_containers: dict[str, set[str]] = {}
-    n_mentions = 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        for done, slot in enumerate(slots, 1):
-            built = builder.build(slot)
-            defect = feeds.pick_defect(writers[slot.agency].file, rng) if slot.malformed else None
-            writers[slot.agency].write(built.record, defect)
-            if defect is None:
-                rid = built.record["record_id"]
-                for role, index, name, eid in built.mentions:
-                    row = {
-                        "agency": slot.agency,
-                        "record_id": rid,
-                        "role": role,
-                        "index": index,
-                        "name": name,
-                        "entity": eid,
-                    }
-                    spool.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    n_mentions += 1
-                    mention_count[eid] = mention_count.get(eid, 0) + 1
-                    roles.setdefault(eid, set()).add(role)
-                    seen_in.setdefault(eid, set()).add(AGENCY_JURISDICTION[slot.agency])
-                for number, kind in built.containers:
-                    containers[kind].add(number)
-                    if kind == "network":
-                        net_containers.setdefault(networks[slot.network].id, set()).add(number)
-            if progress and (done % PROGRESS_EVERY == 0 or done == len(slots)):
-                progress(done)
-        for w in writers.values():
-            w.close()
-        spool.seek(0)
-        n_entities, n_networks = _write_truth(
-            out / "truth.json",
-            seed,
-            records,
-            world,
-            networks,
-            spool,
-            mention_count,
-            roles,
-            seen_in,
-            containers,
-            net_containers,
-            [p for w in writers.values() for p in w.planted],
-        )
 
-    _write_manifest(out, writers)
+def _result(
+    out: Path,
+    writers: dict[str, feeds.FeedWriter],
+    entities: int,
+    networks: int,
+    mentions: int,
+) -> GenerateResult:
     return GenerateResult(
         out=out,
         files=[w.file for w in writers.values()],
         records_per_file={w.file: w.rows for w in writers.values()},
         malformed=sum(len(w.planted) for w in writers.values()),
-        entities=n_entities,
-        networks=n_networks,
-        mentions=n_mentions,
+        entities=entities,
+        networks=networks,
+        mentions=mentions,
     )
 
 
@@ -149,21 +219,18 @@ def _write_manifest(out: Path, writers: dict[str, feeds.FeedWriter]) -> None:
     (out / "manifest.yaml").write_text(text, encoding="utf-8")
 
 
-def _write_truth(
-    path: Path,
-    seed: int,
-    records: int,
-    world: World,
-    networks: list[Network],
-    spool: IO[str],
-    mention_count: dict[str, int],
-    roles: dict[str, set[str]],
-    seen_in: dict[str, set[str]],
-    containers: dict[str, set[str]],
-    net_containers: dict[str, set[str]],
-    planted: list[feeds.Planted],
-) -> tuple[int, int]:
-    """Write truth.json, one entity / mention / network per line so it diffs and greps well."""
+def _write_truth(path: Path, run: WorldRun) -> tuple[int, int]:
+    """Write truth.json, one entity / mention / network per line so it diffs and greps well.
+
+    Entities, mentions, networks, distractors and containers are those of the whole
+    world (every part written so far); `seed`, `records` and `malformed` are those of
+    the last part, the folder the truth lies in; `lineage` lists every part, the
+    earlier ones with their malformed rows."""
+    world, networks, spool = run.world, run.networks, run.spool
+    mention_count, roles, seen_in = run.mention_count, run.roles, run.seen_in
+    containers, net_containers = run.containers, run.net_containers
+    part = run.parts[-1]
+    seed, records, planted = part.seed, part.records, part.malformed
     keep = set(mention_count)
     # A front's principal stays in the truth even if it was never seized itself.
     keep |= {e.front_of for eid in list(keep) if (e := world.entities[eid]).front_of}
@@ -173,7 +240,13 @@ def _write_truth(
         return json.dumps(value, ensure_ascii=False)
 
     with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(f'{{\n"seed": {seed},\n"records": {records},\n"entities": {{\n')
+        fh.write(f'{{\n"seed": {seed},\n"records": {records},\n"lineage": [\n')
+        for i, earlier in enumerate(run.parts):
+            entry = earlier.as_dict()
+            if earlier is part:
+                del entry["malformed"]  # the top-level 'malformed', this folder's rows
+            fh.write(("," if i else "") + dump(entry) + "\n")
+        fh.write('],\n"entities": {\n')
         for i, eid in enumerate(entity_ids):
             e = world.entities[eid]
             body: dict[str, Any] = {

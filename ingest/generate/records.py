@@ -194,8 +194,15 @@ def _agency_for_background(rng: random.Random) -> str:
     return rng.choices(list(AGENCY_SHARE), weights=list(AGENCY_SHARE.values()))[0]
 
 
-def plan_slots(records: int, networks: list[Network], rng: random.Random) -> list[Slot]:
-    """Agency, date and network of every record, sorted by date."""
+def plan_slots(
+    records: int,
+    networks: list[Network],
+    rng: random.Random,
+    first_day: int = FIRST_DAY,
+    last_day: int = LAST_DAY,
+) -> list[Slot]:
+    """Agency, date and network of every record, sorted by date: network records in
+    their network's window, background ones between `first_day` and `last_day`."""
     n_network = round(records * NETWORK_SHARE) if networks else 0
     # Network sizes vary a lot: a few busy networks, many small ones.
     weights = [rng.lognormvariate(0, 0.7) for _ in networks]
@@ -210,10 +217,10 @@ def plan_slots(records: int, networks: list[Network], rng: random.Random) -> lis
             u = rng.random()
             day = net.start + int(span * (u**0.5 if net.growth else u))
             raw.append((day, rng.choice(net.agencies), idx))
-    span = LAST_DAY - FIRST_DAY
+    span = last_day - first_day
     while len(raw) < records:
         # Mild growth of background seizures over the period (e-commerce parcels).
-        raw.append((FIRST_DAY + int(span * rng.random() ** 0.85), _agency_for_background(rng), -1))
+        raw.append((first_day + int(span * rng.random() ** 0.85), _agency_for_background(rng), -1))
     raw = raw[:records]
     raw.sort(key=lambda t: t[0])
     slots = [Slot(day, seq, agency, net) for seq, (day, agency, net) in enumerate(raw)]

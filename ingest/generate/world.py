@@ -562,6 +562,33 @@ class World:
         self.distractors.append((entity.id, twin.id, why))
         return twin
 
+    def front_for(self, core: Entity, city: str, industry: str) -> Entity:
+        """A front company of `core`: another name (mostly in the same city's trade,
+        sometimes a Hong Kong company) sharing one or two identity artefacts with it."""
+        r = self.rng
+        front = (
+            self.cn_company(
+                r.choice((city, core.parts.city.english if core.parts.city else city)),
+                r.choice(("trading", "impexp", "ecommerce", industry)),
+                recurring=True,
+            )
+            if r.random() < 0.75
+            else self.hk_company(recurring=True)
+        )
+        # Fronts share one or two identity artefacts with the company they front for.
+        for artefact in r.sample(
+            ("address", "phone", "email", "registration_id"), r.choice((1, 1, 2))
+        ):
+            if artefact == "address" and front.country != core.country:
+                front.phone = core.phone
+                continue
+            setattr(front, artefact, getattr(core, artefact))
+            if artefact == "address":
+                front.address_zh = core.address_zh
+        front.front_of = core.id
+        front.network = core.network
+        return front
+
     # -- networks ------------------------------------------------------------
     def network(self, net_id: str, first_day: int, last_day: int) -> Network:
         """Plant one infringer network of 3-12 members.
@@ -580,27 +607,7 @@ class World:
         core = self.cn_company(r.choice((city, "Shenzhen", "Guangzhou")), industry, recurring=True)
         fronts: list[Entity] = []
         for _ in range(r.choice((0, 1, 1, 2, 3))):
-            front = (
-                self.cn_company(
-                    r.choice((city, core.parts.city.english if core.parts.city else city)),
-                    r.choice(("trading", "impexp", "ecommerce", industry)),
-                    recurring=True,
-                )
-                if r.random() < 0.75
-                else self.hk_company(recurring=True)
-            )
-            # Fronts share one or two identity artefacts with the company they front for.
-            for artefact in r.sample(
-                ("address", "phone", "email", "registration_id"), r.choice((1, 1, 2))
-            ):
-                if artefact == "address" and front.country != core.country:
-                    front.phone = core.phone
-                    continue
-                setattr(front, artefact, getattr(core, artefact))
-                if artefact == "address":
-                    front.address_zh = core.address_zh
-            front.front_of = core.id
-            fronts.append(front)
+            fronts.append(self.front_for(core, city, industry))
         hk_agent = self.hk_company(core.parts.brand, recurring=True) if r.random() < 0.4 else None
         if hk_agent and r.random() < 0.6:
             hk_agent.phone = core.phone  # the HK arm answers on the mainland number

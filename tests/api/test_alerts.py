@@ -351,6 +351,91 @@ def test_no_alert_rests_on_or_shows_a_record_the_agency_may_not_see(api: Api) ->
         assert "shipper-rotation" in {a["rule"] for a in _alerts(cbp)}
 
 
+def test_a_judgement_raises_the_network_and_watched_entity_alerts_once(api: Api) -> None:
+    """An HK-CED analyst confirms that a party HK-CED seized is one US-CBP seized:
+    the watched network reaches Hong Kong and the watched entity gains a party, and
+    those who watch are told, each within what it may see; the same confirmation
+    again raises nothing; a rejection tells that the entity lost the party."""
+    api.push("US-CBP", [_cbp(31), _cbp(32)])
+    api.push(
+        "HK-CED",
+        [
+            _hk(
+                30 + i,
+                shipper={
+                    "name": "Golden Star Logistics Ltd",
+                    "country": "CN",
+                    "phone": "+86 20 5555 6666",
+                },
+                consignee={"name": "Kowloon Novelty Traders", "country": "HK"},
+            )
+            for i in range(2)
+        ],
+    )
+    huaxin = party_identity("Huaxin Trading Co", "CN").id
+    golden = party_identity("Golden Star Logistics Ltd", "CN").id
+    with api.client("HK-CED", "analyst") as hk, api.client("US-CBP", "analyst") as cbp:
+        network = _network_of(hk, huaxin)
+        assert golden not in {m["id"] for m in network.get("members", [])}
+        watched_network = hk.post(
+            "/v1/watches",
+            json={
+                "kind": "network",
+                "value": network["id"],
+                "risk_threshold": network["risk"] + 0.01,
+            },
+        )
+        watched_entity = hk.post("/v1/watches", json={"kind": "entity", "value": huaxin})
+        # US-CBP watches the entity too, but may not see HK-CED's AMBER records.
+        cbp_entity = cbp.post("/v1/watches", json={"kind": "entity", "value": huaxin})
+        for made in (watched_network, watched_entity, cbp_entity):
+            assert made.status_code == 201, made.text
+        assert _alerts(hk) == [] and _alerts(cbp) == []
+
+        confirm = {"a": huaxin, "b": golden, "decision": "confirmed", "reason": "same owner"}
+        judged = hk.post("/v1/judgements", json=confirm)
+        assert judged.status_code == 201, judged.text
+        assert judged.json()["alerts"]["raised_for_your_agency"] >= 2
+        alerts = _alerts(hk)
+        by_rule: dict[str, list[dict[str, Any]]] = {}
+        for alert in alerts:
+            by_rule.setdefault(alert["rule"], []).append(alert)
+        [jurisdiction] = by_rule["new-jurisdiction"]
+        [risk] = by_rule["risk-threshold"]
+        assert f"threshold {network['risk'] + 0.01:.0f}" in risk["explanation"]
+        assert _network_of(hk, huaxin)["risk"] > network["risk"]
+        assert "HK" in jurisdiction["title"], jurisdiction
+        assert "was seen in US" in jurisdiction["explanation"]
+        assert "confirmed that" in jurisdiction["explanation"]
+        changed = {tuple(a["watches"]): a for a in by_rule["watched-changed"]}
+        entity_alert = changed[(watched_entity.json()["id"],)]
+        assert golden in entity_alert["explanation"]
+        assert "it gained 1 party" in entity_alert["explanation"]
+        assert (watched_network.json()["id"],) in changed
+        # US-CBP's watch of the entity: the party it gained is one US-CBP may not
+        # see, so nothing is raised for it, and nothing of HK-CED's shows.
+        assert _alerts(cbp) == []
+        assert judged.json()["alerts"]["raised_for_your_agency"] == len(alerts)
+
+        # The same confirmation again changes nothing and raises nothing.
+        again = hk.post("/v1/judgements", json=confirm)
+        assert again.status_code == 201, again.text
+        assert again.json()["alerts"]["raised_for_your_agency"] == 0
+        assert len(_alerts(hk)) == len(alerts)
+
+        # A rejection splits the entity: its watcher hears it lost the party.
+        rejected = hk.post("/v1/judgements", json={**confirm, "decision": "rejected"})
+        assert rejected.status_code == 201, rejected.text
+        assert rejected.json()["alerts"]["raised_for_your_agency"] >= 1
+        lost = [
+            a
+            for a in _alerts(hk, status="new")
+            if a["rule"] == "watched-changed" and "it lost 1 party" in a["explanation"]
+        ]
+        assert any(a["watches"] == [watched_entity.json()["id"]] for a in lost), lost
+        assert "rejected that" in lost[0]["explanation"]
+
+
 class _Receiver(BaseHTTPRequestHandler):
     fail_first = 2
     received: ClassVar[list[tuple[dict[str, str], bytes, int]]] = []

@@ -15,13 +15,13 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph import pipeline
 from graph.analysis.networks.projection import pull
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
 from graph.store import GraphStore
 from ingest.normalised import party_identity
-from tests.conftest import open_test_store
 from tests.factories import seizure_record
 from tests.helpers import auth, new_key, serve_in_thread
 from tests.ingest.test_crash_and_concurrency import _fingerprint
@@ -132,57 +132,134 @@ def _networks_state(store: GraphStore) -> dict[str, Any]:
     return {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
 
 
-def test_two_pushes_at_once_give_the_graph_of_one_after_the_other(
-    store: GraphStore, embedded_server: EmbeddedServer, tmp_path: Path
+PUSHING = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL", "EU-DE", "EU-BE")
+
+
+def _pushed_batches() -> list[tuple[str, list[dict[str, Any]]]]:
+    """A batch per agency; the batches name the same few shippers (with their
+    phones and addresses) and consignees, and the first two overlap (HK-CED sends
+    some records twice), so that loads meet on the same nodes."""
+    batches = []
+    for number, agency in enumerate(PUSHING):
+        records = [
+            _record(
+                1000 * number + i,
+                record_id=f"{agency}-PUSH-{i}",
+                agency=agency,
+                shipper={
+                    "name": f"Shenzhen Trader {i % 5} Co",
+                    "country": "CN",
+                    "phone": f"+86 755 8000 10{i % 5}0",
+                    "address": f"{i % 5 + 1} Shennan Road, Futian, Shenzhen",
+                },
+                consignee={"name": f"Importer {(i + number) % 4} LLC", "country": "US"},
+                containers=[["MSKU1234565", "TGHU0000014"][i % 2]],
+                handling={"tlp": "GREEN", "releasable_to": []},
+            )
+            for i in range(12)
+        ]
+        batches.append((agency, records))
+    batches.insert(1, ("HK-CED", batches[0][1][6:]))  # sent again, in part
+    return batches
+
+
+def test_seven_pushes_at_once_all_answer_and_give_the_graph_of_one_after_the_other(
+    embedded_server: EmbeddedServer, database: str, tmp_path: Path
 ) -> None:
-    records = [
-        _record(
-            100 + i,
-            shipper={"name": f"Shenzhen Trader {i % 5} Co", "country": "CN"},
-            consignee={"name": f"Importer {i % 4} LLC", "country": "US"},
-        )
-        for i in range(60)
-    ]
-    first, second = records[:40], records[20:]
-    settings = Settings(data_dir=tmp_path / "data")
+    """Pushes queue behind the pipeline's lock: at the API's short retry budget, eight
+    pushes at once (seven agencies) all answer 200, and the graph is that of the same
+    pushes one after the other."""
+    batches = _pushed_batches()
+
+    def served(store: GraphStore, data_dir: Path) -> Any:
+        return serve_in_thread(create_app(Settings(data_dir=data_dir), store=store))
+
+    def api_store(name: str) -> GraphStore:
+        # The API's own retry budget: what pushes at once met at scale.
+        info = embedded_server.running()
+        assert info is not None
+        credentials = embedded_server.credentials()
+        retry = Settings().api_transaction_retry_time_s
+        return GraphStore(
+            info.uri, credentials.user, credentials.password, name,
+            max_transaction_retry_time_s=retry,
+        )  # fmt: skip
 
     # One after the other, in a database of its own.
     sequential = "t_seq_" + uuid.uuid4().hex[:10]
     embedded_server.create_database(sequential)
     try:
-        with open_test_store(embedded_server, sequential) as one_by_one:
+        with api_store(sequential) as one_by_one:
             ensure_schema(one_by_one)
-            with serve_in_thread(
-                create_app(Settings(data_dir=tmp_path / "seq"), store=one_by_one)
-            ) as url:
-                key = new_key(one_by_one, agency="HK-CED", role="feed")
-                with httpx.Client(base_url=url, timeout=300, headers=auth(key)) as client:
-                    for batch in (first, second):
-                        assert client.post("/v1/records", json=batch).status_code == 200
+            with served(one_by_one, tmp_path / "seq") as url:
+                keys = {
+                    agency: new_key(one_by_one, agency=agency, role="feed") for agency in PUSHING
+                }
+                for agency, batch in batches:
+                    headers = auth(keys[agency])
+                    with httpx.Client(base_url=url, timeout=300, headers=headers) as client:
+                        answer = client.post("/v1/records", json=batch)
+                    assert answer.status_code == 200, answer.text
             expected = (_fingerprint(one_by_one), _networks_state(one_by_one))
     finally:
         embedded_server.drop_database(sequential)
 
-    with serve_in_thread(create_app(settings, store=store)) as url:
-        key = new_key(store, agency="HK-CED", role="feed")
-        answers: list[int] = []
+    with api_store(database) as store:
+        ensure_schema(store)
+        keys = {agency: new_key(store, agency=agency, role="feed") for agency in PUSHING}
+        answers: list[tuple[int, str]] = []
+        start = threading.Barrier(len(batches))
+        with served(store, tmp_path / "data") as url:
 
-        def push(batch: list[dict[str, Any]]) -> None:
-            with httpx.Client(base_url=url, timeout=300, headers=auth(key)) as client:
-                answers.append(client.post("/v1/records", json=batch).status_code)
+            def push(agency: str, batch: list[dict[str, Any]]) -> None:
+                headers = auth(keys[agency])
+                with httpx.Client(base_url=url, timeout=600, headers=headers) as client:
+                    start.wait()
+                    answer = client.post("/v1/records", json=batch)
+                answers.append((answer.status_code, answer.text[:300]))
 
-        threads = [threading.Thread(target=push, args=(batch,)) for batch in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert answers == [200, 200]
-    got = (_fingerprint(store), _networks_state(store))
-    for fingerprint in (got[0], expected[0]):  # each graph holds its own principal
+            threads = [threading.Thread(target=push, args=batch) for batch in batches]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert [code for code, _ in answers] == [200] * len(batches), answers
+        got = (_fingerprint(store), _networks_state(store))
+    for fingerprint in (got[0], expected[0]):  # each graph holds its own principals
         for part in ("nodes", "provenance"):
             fingerprint[part] = {
                 node: value
                 for node, value in fingerprint[part].items()
                 if not node.startswith("prn:")
             }
-    assert got == expected
+    for part, value in got[0].items():
+        assert value == expected[0][part], (part, _differences(value, expected[0][part]))
+    assert got[1] == expected[1], _differences(got[1], expected[1])
+
+
+def _differences(got: Any, expected: Any) -> Any:
+    """What differs between two parts of a fingerprint: for mappings, the keys whose
+    values differ (a few), with both values."""
+    if isinstance(got, dict) and isinstance(expected, dict):
+        keys = sorted(k for k in {*got, *expected} if got.get(k) != expected.get(k))
+        return {k: (got.get(k), expected.get(k)) for k in keys[:5]}
+    return (got, expected)
+
+
+def test_a_push_waits_its_turn_for_a_bounded_time(store: GraphStore, tmp_path: Path) -> None:
+    """A push that cannot have the pipeline's lock within IPRGRAPH_API_PUSH_WAIT_S is
+    answered 503 with Retry-After, loads nothing, and loads when sent again."""
+    settings = Settings(data_dir=tmp_path / "data", api_push_wait_s=0.5)
+    with (
+        serve_in_thread(create_app(settings, store=store)) as url,
+        _client(url, store, "HK-CED", "feed") as feed,
+    ):
+        with pipeline.pipeline_lock(settings.data_dir / "pipeline.lock"):
+            refused = feed.post("/v1/records", json=[_record(70)])
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["Retry-After"] == "30"
+        assert "waited 0.5 s for its turn" in refused.json()["detail"]
+        assert _fingerprint(store)["summary"].labels.get("Seizure", 0) == 0
+        again = feed.post("/v1/records", json=[_record(70)])
+    assert again.status_code == 200, again.text
+    assert again.json()["loaded"] == 1
