@@ -185,19 +185,12 @@ def _alive(pid: int) -> bool:
 
 
 def _warm_up() -> None:
-    """Load what scoring needs (rigour's tables, the scorer's caches' code), persons'
-    names too: rigour builds its table of given and family names at the first person
-    name it analyses (about 8 s of CPU), which a worker does here, while the caller
-    reads the pending parties, rather than at its first pair of persons."""
+    """Load what scoring needs (rigour's tables, the scorer's caches' code)."""
     one = PartyProfile(
         "party:a", "Shenzhen Huaxin Trading Co., Ltd.", "shenzhen huaxin trading", "CN"
     )
     two = PartyProfile("party:b", "深圳华信贸易有限公司", "shen zhen hua xin mao yi", "CN")
     compare(one, two)
-    compare(
-        PartyProfile("party:c", "John Smith", "john smith", "US"),
-        PartyProfile("party:d", "Jon Smith", "jon smith", "US"),
-    )
 
 
 def default_workers(pending: int) -> int:

@@ -285,8 +285,8 @@ def _resolve(
     with ExitStack() as stack:
         writer = stack.enter_context(ThreadPoolExecutor(1, "iprgraph-keys"))
         # A full run's scoring workers start now, while the pending parties are read
-        # (a worker takes seconds to import what it needs and build rigour's name
-        # tables); an incremental run decides once it knows how many pairs it meets.
+        # (a worker takes about a second to import what it needs); an incremental
+        # run decides once it knows how many pairs it meets.
         scorer: Scorer | None = None
         if workers is not None or full:
             report.workers = default_workers(len(ids)) if workers is None else workers
