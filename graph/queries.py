@@ -587,10 +587,30 @@ WHERE s.status IN $statuses OR (s.status = 'unsure' AND s.binds = true)
 RETURN p.id AS a, q.id AS b, s.status AS status, s.vis AS vis, s.evidence_vis AS evidence_vis
 """
 
-CLUSTERS_OF_PARTIES_QUERY = """
+# Every SAME_AS that touches a party of `$ids`, whatever its status, as
+# `[from, to, status, binds]` in one row: a walk of entities reads its links and
+# the binding ones lead it on (`graph.resolve.service.links_around`). One row,
+# not a row per link: about 40 us a row returned on the embedded engine.
+SAME_AS_OF_PARTIES_QUERY = """
+UNWIND $ids AS id
+MATCH (:Party {id: id})-[s:SAME_AS]-(:Party)
+RETURN collect([startNode(s).id, endNode(s).id, s.status, coalesce(s.binds, false)]) AS links
+"""
+
+# BINDING_NEIGHBOURS_QUERY's rows in one row: `[party, neighbour, status, vis,
+# evidence_vis]` per binding link of a party of `$ids`, seen from it.
+BINDING_LINKS_OF_QUERY = """
+UNWIND $ids AS id
+MATCH (p:Party {id: id})-[s:SAME_AS]-(q:Party)
+WHERE s.status IN $statuses OR (s.status = 'unsure' AND s.binds = true)
+RETURN collect([p.id, q.id, s.status, s.vis, s.evidence_vis]) AS links
+"""
+
+# The entities of the parties `$ids`, `[id, cluster, vis, view_clusters]` each, in one row.
+ENTITIES_OF_PARTIES_QUERY = """
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
-RETURN p.id AS id, p.cluster AS cluster, p.vis AS vis, p.view_clusters AS view_clusters
+RETURN collect([p.id, p.cluster, p.vis, p.view_clusters]) AS parties
 """
 
 # Who may see each SAME_AS that touches a party of `$ids`: `evidence_vis`, whoever
@@ -614,6 +634,19 @@ SET s.evidence_vis = evidence,
 """
 
 PARTY_CLUSTERS_QUERY = "MATCH (p:Party) RETURN p.id AS id, p.cluster AS cluster"
+
+# Every SAME_AS with what resolution wrote on it, and every party's entities: what
+# `bench.resolve_same` compares between two versions of the resolution code.
+ALL_SAME_AS_QUERY = """
+MATCH (a:Party)-[s:SAME_AS]->(b:Party)
+RETURN a.id AS a, b.id AS b, s.status AS status, s.score AS score, s.features AS features,
+       s.explanation AS explanation, s.vis AS vis, s.evidence_vis AS evidence_vis
+"""
+
+ALL_PARTY_ENTITIES_QUERY = """
+MATCH (p:Party)
+RETURN p.id AS id, p.cluster AS cluster, p.view_clusters AS view_clusters
+"""
 
 SET_CLUSTERS_QUERY = """
 UNWIND $rows AS r

@@ -118,6 +118,7 @@ class PersonMatch:
     readings: tuple[str, ...]  # which readings linked parts, for the explanation
 
 
+@lru_cache(maxsize=1 << 16)
 def person_shaped(name: str, name_key: str) -> bool:
     """Whether a name may be a person's: one to six parts, no legal form, no word
     that says a line of business, not written in Chinese characters or kana (a

@@ -56,7 +56,10 @@ class Reading:
     explanation: str
 
 
+@lru_cache(maxsize=1 << 16)
 def has_cjk(name: str) -> bool:
+    # Cached: scoring asks it of the same names for every pair they are in (about
+    # seven times a pair).
     return any(is_han(ch) or is_kana(ch) for ch in name)
 
 

@@ -10,7 +10,8 @@ analyst judged keep the analyst's status: an automatic run writes only where the
 status is missing or machine-made.
 
 Entities (clusters) are the connected components of `auto` and `confirmed` links;
-each Party carries its cluster's id (the smallest member id) in `cluster`.
+each Party carries its cluster's id (the smallest member id) in `cluster`
+(`graph.resolve.clusters`).
 """
 
 from __future__ import annotations
@@ -20,24 +21,24 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from graph import queries
 from graph.access import OPERATOR, Viewer
-from graph.model import BINDING_STATUSES, LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
+from graph.model import LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
+from graph.resolve.clusters import bound_parties, links_around, recluster, refresh_link_visibility
 from graph.resolve.evaluate import (
     cluster_scores,
-    connected_components,
     majority_truth,
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile, may_be_several
 from graph.resolve.score import AUTO, Comparison, decide_links
 from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
-from graph.resolve.views import LinkSight, view_entries
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "holders_after",
     "key_changes",
     "key_holders",
+    "links_around",
     "mark_all_pending",
     "party_clusters",
     "party_mentions",
@@ -68,6 +70,15 @@ DEFAULT_BATCH = 500
 _WRITE_ROWS = 2000
 # Blocking keys per read of their holders.
 _READ_KEYS = 5000
+# Meetings of a pending party with a holder of one of its keys (at most the pairs
+# to score; a pair met through several keys counts for each: 1,000 records into the
+# 100k-record graph meet 210,085 times over 42,027 pairs) from which an incremental
+# run scores in worker processes. Below it, starting them costs more than they
+# save: a worker imports rigour and builds its name tables, about 9 s of CPU, before
+# its first pair, where the caller has them already. (At 5k records, 589 parties
+# resolved incrementally over 11,037 pairs: scored in two workers 109 s, in the
+# caller 17 s, on a loaded machine.) A full run always has its workers.
+INCREMENTAL_WORKERS_FROM = 1_000_000
 
 _ARTEFACT_FIELDS = {"addr": "addresses", "tel": "phones", "mail": "emails", "id": "identifiers"}
 
@@ -271,10 +282,15 @@ def _resolve(
         report.seconds = time.perf_counter() - started
         return report
 
-    # The scorer's workers start now, while the pending parties are read (a worker
-    # takes about a second to import what it needs).
-    report.workers = default_workers(len(ids)) if workers is None else workers
-    with Scorer(report.workers) as scorer, ThreadPoolExecutor(1, "iprgraph-keys") as writer:
+    with ExitStack() as stack:
+        writer = stack.enter_context(ThreadPoolExecutor(1, "iprgraph-keys"))
+        # A full run's scoring workers start now, while the pending parties are read
+        # (a worker takes about a second to import what it needs); an incremental
+        # run decides once it knows how many pairs it meets.
+        scorer: Scorer | None = None
+        if workers is not None or full:
+            report.workers = default_workers(len(ids)) if workers is None else workers
+            scorer = stack.enter_context(Scorer(report.workers))
         # 1. Keys. The pending parties' profiles are kept for phase 2. In a full run
         # every party is pending: who holds each key is known here (at 100k records
         # reading it back cost 200 s); else it is what the graph holds changed by
@@ -287,6 +303,11 @@ def _resolve(
             known = holders_after(store, keys_of, changes, max_block, max_listed)
         # Written while the pairs are scored (the workers would wait otherwise).
         keys_written = writer.submit(write_key_changes, store, changes, max_listed)
+        if scorer is None:
+            meetings = sum(len(known.get(key, ())) for keys in keys_of.values() for key in keys)
+            few = meetings < INCREMENTAL_WORKERS_FROM
+            report.workers = 0 if few else default_workers(len(ids))
+            scorer = stack.enter_context(Scorer(report.workers))
         lap = report.lap("keys", started)
 
         # 2. Candidates and scores, scored in the workers while the next batch's
@@ -326,18 +347,14 @@ def _resolve(
     report.candidate_pairs = len(compared)
 
     # 3. Decisions, with what analysts decided and what binds these parties already.
-    existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
-    if not full:
-        # The entities the compared pairs reach, with every link among their parties:
-        # a rejection between two parties of them holds even when neither is pending
-        # (A-B automatic, A-C rejected, C pending: B-C must not join C to A).
-        reached = bound_parties(store, {pid for pair in scored for pid in pair} | set(ids))
-        listed = {(row["a"], row["b"]) for row in existing}
-        existing += [
-            row
-            for row in store.read(queries.LINKS_AMONG_QUERY, ids=sorted(reached))
-            if (row["a"], row["b"]) not in listed
-        ]
+    if full:
+        existing = store.read(queries.TOUCHING_LINKS_QUERY, ids=ids)
+    else:
+        # The links of the pending parties, and those among the parties of the
+        # entities the compared pairs reach: a rejection between two parties of them
+        # holds even when neither is pending (A-B automatic, A-C rejected, C pending:
+        # B-C must not join C to A).
+        existing = links_around(store, ids, {pid for pair in scored for pid in pair})
     rejected = [(row["a"], row["b"]) for row in existing if row["status"] == LinkStatus.REJECTED]
     human = {(row["a"], row["b"]) for row in existing if row["status"] not in MACHINE_STATUSES}
     linked = [
@@ -544,82 +561,6 @@ def _write_links(
             tx.run(queries.UPSERT_MACHINE_LINKS_QUERY, rows=links, machine_statuses=machine)
 
     return work
-
-
-def refresh_link_visibility(store: GraphStore, ids: Iterable[str]) -> None:
-    """Work out again who may see the links that touch the parties `ids`
-    (`SAME_AS.vis`, `evidence_vis`): run after their links or their records changed."""
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), _WRITE_ROWS):
-        store.write(
-            queries.REFRESH_LINK_VISIBILITY_QUERY,
-            ids=wanted[start : start + _WRITE_ROWS],
-            machine=[status.value for status in MACHINE_STATUSES],
-        )
-
-
-def bound_parties(store: GraphStore, around: Iterable[str]) -> set[str]:
-    """The parties bound by binding links (auto, confirmed, unsure that binds) to any
-    of `around`, these included: their entities as a whole."""
-    statuses = [status.value for status in BINDING_STATUSES]
-    seen = set(around)
-    frontier = sorted(seen)
-    while frontier:
-        found: set[str] = set()
-        for start in range(0, len(frontier), _WRITE_ROWS):
-            rows = store.read(
-                queries.BINDING_NEIGHBOURS_QUERY,
-                ids=frontier[start : start + _WRITE_ROWS],
-                statuses=statuses,
-            )
-            found.update(row["b"] for row in rows)
-        frontier = sorted(found - seen)
-        seen.update(frontier)
-    return seen
-
-
-def recluster(store: GraphStore, around: Iterable[str], collect: list[str] | None = None) -> int:
-    """Recompute the entities of the parties `around` (and of every party their
-    binding links reach), as a whole and per view (`graph.resolve.views`); write
-    only the changed ones. Returns how many parties changed entity or views."""
-    statuses = [status.value for status in BINDING_STATUSES]
-    seen = set(around)
-    frontier = sorted(seen)
-    links: dict[tuple[str, str], LinkSight] = {}
-    while frontier:
-        rows = store.read(queries.BINDING_NEIGHBOURS_QUERY, ids=frontier, statuses=statuses)
-        for row in rows:
-            pair = (row["a"], row["b"]) if row["a"] < row["b"] else (row["b"], row["a"])
-            links[pair] = LinkSight(
-                pair[0], pair[1], row["status"], row["vis"] or [], row["evidence_vis"] or []
-            )
-        frontier = sorted({row["b"] for row in rows} - seen)
-        seen.update(frontier)
-    current = {
-        row["id"]: row for row in store.read(queries.CLUSTERS_OF_PARTIES_QUERY, ids=sorted(seen))
-    }
-    links_of: dict[str, list[LinkSight]] = defaultdict(list)
-    for link in links.values():
-        links_of[link.a].append(link)
-    changed: list[dict[str, Any]] = []
-    vis = {pid: row["vis"] for pid, row in current.items()}
-    for component in connected_components(
-        {pid: row["cluster"] for pid, row in current.items()}, list(links)
-    ):
-        cluster = min(component)
-        inside = [link for pid in component for link in links_of.get(pid, ())]
-        entries = view_entries(component, vis, inside)
-        changed.extend(
-            {"id": pid, "cluster": cluster, "view_clusters": entries[pid]}
-            for pid in sorted(component)
-            if current[pid]["cluster"] != cluster
-            or (current[pid]["view_clusters"] or None) != entries[pid]
-        )
-    for start in range(0, len(changed), _WRITE_ROWS):
-        store.write(queries.SET_CLUSTERS_QUERY, rows=changed[start : start + _WRITE_ROWS])
-    if collect is not None:
-        collect.extend(row["id"] for row in changed)
-    return len(changed)
 
 
 def party_clusters(store: GraphStore) -> dict[str, str]:

@@ -16,6 +16,7 @@ from graph.load import Loader
 from graph.lookup import search
 from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
+from graph.resolve.clusters import bound_parties, links_around, resolution_outcome
 from graph.resolve.entities import Judgement, entity, judge
 from graph.resolve.match import QueryParty, match_parties, query_profile
 from graph.resolve.score import AUTO_THRESHOLD, HELD_SEVERAL, REVIEW_THRESHOLD, compare
@@ -24,6 +25,7 @@ from graph.resolve.service import (
     holders_after,
     key_changes,
     key_holders,
+    mark_all_pending,
     party_clusters,
     party_profiles,
     resolve,
@@ -126,6 +128,57 @@ def test_resolving_again_compares_only_new_or_renamed_parties(
     assert report.compared_parties == 2
     clusters = party_clusters(resolved)
     assert clusters[_pid("Huaxin Trading Co Ltd")] == clusters[_pid(SPELLINGS[0][0])]
+
+
+def test_an_incremental_run_reads_the_links_of_its_parties_and_among_their_entities(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    # One entity of three spellings, one of them rejected with another by an
+    # analyst, and a namesake with a suggestion or no link: the walk must give what
+    # reading the pending parties' links, then every link among the parties of the
+    # entities reached, gives.
+    chinese, hk, us = (_pid(name) for name, _ in SPELLINGS)
+    judge(
+        resolved,
+        Judgement(a=chinese, b=us, status=LinkStatus.REJECTED, decided_by="analyst-7"),
+    )
+    newcomer = {"name": "Huaxin Trading Co Ltd", "country": "CN", "phone": PHONE}
+    _load(resolved, tmp_path, [seizure_record(shipper=newcomer)], "second.ndjson")
+    pending = [_pid("Huaxin Trading Co Ltd"), _pid(NAMESAKE)]
+    around = [hk, us]
+
+    def fields(rows: list[dict[str, Any]]) -> set[tuple[str, str, str, bool]]:
+        return {(row["a"], row["b"], row["status"], bool(row["binds"])) for row in rows}
+
+    reached = bound_parties(resolved, {*pending, *around})
+    assert {hk, us} <= reached
+    expected = fields(resolved.read(queries.TOUCHING_LINKS_QUERY, ids=pending)) | fields(
+        resolved.read(queries.LINKS_AMONG_QUERY, ids=sorted(reached))
+    )
+    walked = links_around(resolved, pending, around)
+    assert fields(walked) == expected
+    assert len(walked) == len(expected)
+    # The rejection holds among the parties reached, the namesake's links as they are.
+    assert {status for _, _, status, _ in expected} >= {"rejected", "auto"}
+
+
+def test_resolving_unchanged_parties_again_writes_the_same_links_and_entities(
+    resolved: GraphStore, tmp_path: Path
+) -> None:
+    chinese, _, us = (_pid(name) for name, _ in SPELLINGS)
+    judge(
+        resolved,
+        Judgement(a=chinese, b=us, status=LinkStatus.REJECTED, decided_by="analyst-7"),
+    )
+    before = resolution_outcome(resolved)
+    assert len(before["links"]) >= 3
+    assert {row[0] for row in before["parties"]} == set(party_clusters(resolved))
+    # Every party queued again, resolved incrementally: nothing to change.
+    assert mark_all_pending(resolved) == len(before["parties"])
+    report = resolve(resolved)
+    assert report.compared_parties == len(before["parties"])
+    assert report.workers == 0
+    assert resolution_outcome(resolved) == before
 
 
 def test_a_name_written_short_by_two_companies_does_not_join_them(
