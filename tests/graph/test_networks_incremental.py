@@ -5,10 +5,13 @@ gives: the same networks in every view, members, links, evidence and risk."""
 from __future__ import annotations
 
 import itertools
+import json
+import random
 import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +22,12 @@ from graph.analysis.networks.projection import pull
 from graph.embedded import EmbeddedServer
 from graph.live import queries as live
 from graph.load import Loader
-from graph.model import LinkStatus
+from graph.model import Label, LinkStatus
 from graph.resolve.entities import Judgement
 from graph.schema import ensure_schema
 from graph.store import GraphStore
+from ingest.generate.generator import generate
+from ingest.manifest import manifest_feeds
 from ingest.normalised import party_identity
 from tests.conftest import open_test_store
 from tests.factories import seizure_record, write_ndjson
@@ -93,6 +98,30 @@ def _state(store: GraphStore) -> dict[str, Any]:
         networks[row["id"]] = {k: v for k, v in found["props"].items() if k != "built_at"}
     parties = {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
     return {"networks": networks, "parties": parties}
+
+
+def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[Any]:
+    """What differs between two `_state`s, briefly."""
+    out: list[Any] = []
+    for part in ("networks", "parties"):
+        for key in sorted(a[part].keys() | b[part].keys()):
+            x, y = a[part].get(key), b[part].get(key)
+            if x == y:
+                continue
+            if isinstance(x, dict) and isinstance(y, dict):
+                out.append(
+                    (
+                        key,
+                        {
+                            k: (x.get(k), y.get(k))
+                            for k in x.keys() | y.keys()
+                            if x.get(k) != y.get(k)
+                        },
+                    )
+                )
+            else:
+                out.append((key, x, y))
+    return out[:6]
 
 
 def _load(store: GraphStore, folder: Path, batch: list[dict[str, Any]]) -> None:
@@ -209,3 +238,85 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
     assert incremental["networks"][south]["risk"] < before["networks"][south]["risk"]
     build_networks(store)
     assert _state(store) == incremental
+
+
+def _continued(store: GraphStore, count: int, rng: random.Random, tag: str) -> list[dict[str, Any]]:
+    """`count` records of the graph again as new seizures: new ids, a later date, the
+    same parties; every third a shipper renamed, every fifth another port."""
+    ids = sorted(
+        item[0] for row in store.read(queries.NETWORK_SEIZURES_QUERY) for item in row["rows"]
+    )
+    out = []
+    for number in range(count):
+        after = ids[rng.randrange(len(ids)) - 1] if number else ""
+        [row] = store.read(queries.EXPORT_SEIZURES_QUERY, after=after, limit=1)
+        record = json.loads(row["record"])
+        record["record_id"] = f"{record['record_id']}-{tag}-{number}"
+        record["seizure_date"] = f"2026-0{1 + number % 9}-1{number % 10}"
+        record.pop("case_ref", None)
+        if number % 3 == 1 and record.get("shipper"):
+            record["shipper"]["name"] = f"Renamed {tag} Trading {number}"
+        if number % 5 == 2:
+            record["port_of_loading"] = "SGSIN"
+        out.append(record)
+    return out
+
+
+@pytest.mark.timeout(900)
+def test_incremental_networks_equal_a_full_build_in_a_generated_world(
+    embedded_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    # A world large enough that an update's region is a small part of it: parties
+    # outside are context (read for what they share) or not read at all.
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    embedded_server.create_database(name)
+    try:
+        with open_test_store(embedded_server, name) as store:
+            ensure_schema(store)
+            generate(400, 11, tmp_path / "world")
+            report = pipeline.run(
+                store, manifest_feeds(tmp_path / "world"), tmp_path / "quarantine"
+            )
+            assert report.stopped is None
+            total = store.read(queries.count_label_query(Label.PARTY))[0]["count"]
+            rng = random.Random(5)
+            regions = []
+            for step, count in enumerate((1, 4, 12)):
+                _load(store, tmp_path, _continued(store, count, rng, f"S{step}"))
+                _, update = pipeline.refresh(store)
+                assert update.full_build is None, update.as_dict()
+                regions.append(update.region_parties)
+                incremental = _state(store)
+                build_networks(store)
+                full = _state(store)
+                assert incremental == full, (
+                    step,
+                    update.as_dict(),
+                    _differences(incremental, full),
+                )
+            # A judgement: a link binding an entity in a network is rejected.
+            by_cluster: dict[str, list[str]] = {}
+            for pid, row in sorted(pull(store).parties.items()):
+                if row["network"] and row["cluster"]:
+                    by_cluster.setdefault(row["cluster"], []).append(pid)
+            ids = max(by_cluster.values(), key=len)
+            link = next(
+                row
+                for row in store.read(queries.LINKS_AMONG_QUERY, ids=ids)
+                if row["status"] == LinkStatus.AUTO
+            )
+            judgement = Judgement(
+                a=link["a"],
+                b=link["b"],
+                status=LinkStatus.REJECTED,
+                decided_by="analyst",
+                reason="test",
+            )
+            _, update = pipeline.judge_and_update(store, judgement)
+            incremental = _state(store)
+            build_networks(store)
+            assert incremental == _state(store), update.as_dict()
+            # Each update computed a part of the world again, a record alone a small one.
+            assert max(regions) < total and regions[0] < total / 2, (regions, total)
+    finally:
+        embedded_server.drop_database(name)

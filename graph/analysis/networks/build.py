@@ -31,7 +31,7 @@ from typing import Any
 
 from graph import queries
 from graph.access import PUBLIC
-from graph.analysis.networks.grouping import day, evidence_items, group_networks
+from graph.analysis.networks.grouping import Grouping, day, evidence_items, group_networks
 from graph.analysis.networks.projection import Projection, Pulled, project, pull
 from graph.analysis.networks.risk import risk_of, risk_sentence
 from graph.analysis.networks.rules import (
@@ -133,10 +133,18 @@ class _Built:
     largest: int = 0
 
 
-def _networks(proj: Projection, view: str, built_at: str, as_of: int | None = None) -> _Built:
+def _networks(
+    proj: Projection,
+    view: str,
+    built_at: str,
+    as_of: int | None = None,
+    grouping: Grouping | None = None,
+) -> _Built:
     """The networks of one view. `as_of`: the day recency is counted to (the newest
-    seizure the view sees); by default the newest in `proj`."""
-    grouping = group_networks(proj)
+    seizure the view sees); by default the newest in `proj`. `grouping`: the
+    projection's, when already computed."""
+    if grouping is None:
+        grouping = group_networks(proj)
     built = _Built(
         rows=[],
         network_of_party={},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import networkx as nx
@@ -72,7 +72,9 @@ def evidence_items(proj: Projection, only: set[str] | None = None) -> Iterator[_
             proj.hubs["document"] += 1
             continue
         seen: set[tuple[str, str]] = set()
-        for first, second in combinations(group, 2):
+        # In seizure order, so that the pair cited is the same whatever order the
+        # projection was read in (an incremental update reads another).
+        for first, second in combinations(sorted(group, key=lambda s: s.id), 2):
             for x in first.principals:
                 for y in second.principals:
                     pair = _pair(x, y)
@@ -87,7 +89,8 @@ def evidence_items(proj: Projection, only: set[str] | None = None) -> Iterator[_
             proj.hubs["container"] += 1
             continue
         dated = sorted(
-            ((when, s) for s in group if (when := day(s.date)) is not None), key=lambda x: x[0]
+            ((when, s) for s in group if (when := day(s.date)) is not None),
+            key=lambda x: (x[0], x[1].id),
         )
         for i, (when, first) in enumerate(dated):
             for later, second in dated[i + 1 :]:
@@ -119,6 +122,10 @@ class Grouping:
     networks: list[set[str]]  # entity sets, largest first
     counts: dict[tuple[str, str], Counter[str]]
     weights: dict[tuple[str, str], float]
+    # Entity -> the entities its links other than weak ones lead to, with weights.
+    attach: dict[str, dict[str, float]] = field(default_factory=dict)
+    # The cores: entities bound by strong links, two of them principals at least.
+    cores: list[set[str]] = field(default_factory=list)
 
 
 def group_networks(proj: Projection) -> Grouping:
@@ -128,8 +135,10 @@ def group_networks(proj: Projection) -> Grouping:
     weights = {pair: pair_weight(kinds) for pair, kinds in counts.items()}
     strong = nx.Graph()
     attach: dict[str, dict[str, float]] = defaultdict(dict)
+    # Entities held out (`Projection.fixed_out`) bind nothing and join nothing.
+    unbound = proj.several | proj.fixed_out
     for (a, b), kinds in counts.items():
-        if weights[(a, b)] >= STRONG and a not in proj.several and b not in proj.several:
+        if weights[(a, b)] >= STRONG and a not in unbound and b not in unbound:
             strong.add_edge(a, b)
         # Weak links only corroborate: a container, a forwarder, or both, never bring
         # an entity into a network on their own (a forwarder named with two fronts
@@ -146,7 +155,7 @@ def group_networks(proj: Projection) -> Grouping:
     for _ in range(PENDANT_ROUNDS):
         joining: list[tuple[str, int]] = []
         for entity in sorted(attach):
-            if entity in core_of:
+            if entity in core_of or entity in proj.fixed_out:
                 continue
             into: dict[int, float] = {}
             for other, weight in attach[entity].items():
@@ -161,4 +170,4 @@ def group_networks(proj: Projection) -> Grouping:
             members[index].add(entity)
             core_of[entity] = index
     members.sort(key=lambda group: (-len(group), min(group)))
-    return Grouping(members, counts, weights)
+    return Grouping(members, counts, weights, dict(attach), cores)

@@ -1,36 +1,44 @@
 """Networks updated, not rebuilt: after a load or a judgement, only the networks the
 changed parties belong to, or now link to, are computed again.
 
-The networks of a view depend on an entity only through identity-link evidence
-(`grouping.evidence_items`): shared seizures, documents, containers, artefacts,
-forwarders, and the entity's own parties. So the update works on a *region*: the
-parties that changed (the seeds) and everything that evidence reaches from them,
-closed, so that no evidence links a party inside to one outside in any view:
+How networks are formed (`grouping.group_networks`) bounds what a change can move:
+cores are the entities that links strong enough to bind join (two principals at
+least); an entity outside every core joins the one core its other links (never weak
+ones alone) all lead into, over a few rounds. So an entity's network depends on
+its own links and on the networks its neighbours are in, not on the whole graph.
 
-- a party brings its whole entity (every party of its `cluster`; an entity of a
-  view is a part of one) and every member of the networks it is in now, in any
-  view (they are worked out again and may leave);
-- a party brings the seizures that name it, and a seizure every party it names,
-  its containers and its documents;
-- a container, a document, an artefact (address, phone, email, registration
-  number) or a forwarder brings every seizure or party it is shared by, unless it
-  is a hub in *every* view: then it gives no link anywhere (`rules`' caps), and
-  it is left out of the region's projection (a forwarder that is such a hub keeps
-  its own seizures, counted, without what they lead to). Whether it is such a hub
-  is decided on a lower bound of its holders per view (distinct entities, never
-  counting a party named as a forwarder), so a doubtful one is walked.
+The update works on a *region* of parties:
 
-The region's projection is then what `projection.pull` would read of those
-parties, each view's networks are computed on it by the same code as a full
-build (`build._networks`), and only they are written: the region's old networks
-are replaced, its parties' `network` and `view_networks` set. Recency is counted
-to the newest seizure of the whole view, not of the region; when that moves, the
-risk of every other network of the view is scored again from its stored inputs
-(its recency alone changes).
+- *free* parties, whose networks are computed again: the seeds (the parties
+  resolution compared or moved), each with its whole entity (every party of its
+  `cluster`) and every member of the networks it is in now, in any view;
+- *context* parties: everything a free party's evidence reaches (the parties of
+  its seizures, of seizures sharing a container or document with them, the holders
+  of its artefacts), read with all their mentions, so that what they share with a
+  free party is whole; a context forwarder's forwarded seizures are walked so that
+  whether it is a hub is decided as a full build decides it. Context entities are
+  held out of every core and network (`Projection.fixed_out`).
+
+The networks of every view are then computed on the region. A context party is
+made free, and the region computed again, when a view shows it might not be what
+it was (`_unsettled`): it is linked to a free entity whose network changed, or to a
+seed in a network; a link strong enough to bind joins it to a free entity; or it is
+in a network and linked to a free entity outside every core (whether that one
+joins depends on it). When no view asks for more, the networks of the free parties
+are those a full build gives, and only they are written: the region's old networks
+are replaced, its free parties' `network` and `view_networks` set.
+
+A container, document, artefact or forwarder that is a hub in *every* view gives no
+link anywhere (`rules`' caps) and is left out (decided on a lower bound of its
+holders per view, so a doubtful one is walked). Recency is counted to the newest
+seizure of the whole view; when that moves, the risk of every other network of the
+view is scored again from its stored inputs.
 
 A region larger than `MAX_REGION_SHARE` of the parties, a view that did not exist
 (an agency named for the first time), or no stored networks at all: the update is
-a full build (`build_networks`), and its report says why.
+a full build (`build_networks`), and its report says why. On the generated 100k
+world a single record's region still grows past that share (BENCHMARKS.md,
+Freshness): busy traders in networks chain the regions together.
 """
 
 from __future__ import annotations
@@ -52,12 +60,13 @@ from graph.analysis.networks.build import (
     _Built,
     _networks,
     build_networks,
+    network_id,
     node_id,
 )
-from graph.analysis.networks.grouping import day
-from graph.analysis.networks.projection import Pulled, _prepared, project
+from graph.analysis.networks.grouping import Grouping, day, group_networks
+from graph.analysis.networks.projection import Projection, Pulled, _prepared, project
 from graph.analysis.networks.risk import RiskInput, risk_sentence
-from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP
+from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP, STRONG
 from graph.live import queries as live
 from graph.model import Label, LinkStatus, RelType
 from graph.store import GraphStore
@@ -146,8 +155,14 @@ def _hub_everywhere(
 @dataclass
 class _Region:
     parties: dict[str, list[Any]] = field(default_factory=dict)  # id -> party row
+    free: set[str] = field(default_factory=set)  # parties whose networks are computed
+    touched: set[str] = field(default_factory=set)  # the seeds and what they share
     forwarders: set[str] = field(default_factory=set)
+    mentioned: set[str] = field(default_factory=set)  # parties whose mentions are read
     mentions: list[list[Any]] = field(default_factory=list)
+    mentions_of: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
+    # Seizure -> its containers and documents, (relationship, node).
+    nodes_of: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     seizures: dict[str, list[Any]] = field(default_factory=dict)  # every one named
     walked: set[str] = field(default_factory=set)  # seizures whose parties are all in
     shared: list[list[Any]] = field(default_factory=list)
@@ -155,39 +170,95 @@ class _Region:
     hub_forwarders: set[str] = field(default_factory=set)
     hub_nodes: set[str] = field(default_factory=set)
     decided: set[str] = field(default_factory=set)  # shared nodes looked at
+    clusters: set[str] = field(default_factory=set)
+    parties_of: dict[str, list[str]] = field(default_factory=dict)  # walked seizure -> parties
+
+    @property
+    def context(self) -> set[str]:
+        return self.parties.keys() - self.free
 
 
 class _TooLarge(Exception):
     pass
 
 
-def _expand(store: GraphStore, seeds: set[str], viewers: list[str | None], limit: int) -> _Region:
-    region = _Region()
-    clusters_seen: set[str] = set()
-    # Containers and documents met and not looked at yet, by relationship.
-    pending_nodes: dict[str, set[str]] = defaultdict(set)
-    frontier = set(seeds)
-    while frontier or any(pending_nodes.values()):
-        if len(region.parties) + len(frontier) > limit:
+def _read_parties(store: GraphStore, region: _Region, ids: set[str]) -> None:
+    """Party rows and every mention of the parties `ids` not read yet."""
+    new = ids - region.parties.keys()
+    for chunk in _chunks(new):
+        for row in store.read(live.REGION_PARTIES_QUERY, ids=chunk):
+            party = row["row"]
+            region.parties[party[0]] = party
+            if row["forwarder"]:
+                region.forwarders.add(party[0])
+    unread = ids - region.mentioned
+    region.mentioned |= unread
+    for chunk in _chunks(unread):
+        for row in store.read(live.REGION_MENTIONS_QUERY, ids=chunk):
+            region.mentions.append(row["row"])
+            region.mentions_of[row["row"][2]].append(row["row"])
+            region.seizures.setdefault(row["row"][0], [])
+
+
+def _decide_forwarders(
+    store: GraphStore, region: _Region, ids: set[str], viewers: list[str | None]
+) -> set[str]:
+    """Which of the forwarders `ids` are hubs in every view (their forwarded
+    seizures counted, not walked); returns the seizures the others forwarded."""
+    undecided = (ids & region.forwarders) - region.decided
+    region.decided |= undecided
+    partners: dict[str, list[Any]] = defaultdict(list)
+    forwarded: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(undecided):
+        for row in store.read(live.FORWARDER_PARTNERS_QUERY, ids=chunk):
+            forwarded[row["node"]].add(row["seizure"])
+            for pid, cluster, vis, forwarder in row["principals"]:
+                if pid != row["node"]:
+                    partners[row["node"]].append((pid, cluster, vis, forwarder, row["vis"]))
+    seizures: set[str] = set()
+    for forwarder in undecided:
+        if _hub_everywhere(partners.get(forwarder, []), FORWARDER_CAP + 1, viewers):
+            region.hub_forwarders.add(forwarder)
+        else:
+            seizures |= forwarded.get(forwarder, set())
+    return seizures
+
+
+def _free(
+    store: GraphStore,
+    region: _Region,
+    frontier: set[str],
+    viewers: list[str | None],
+    limit: int,
+    *,
+    touch: bool,
+) -> None:
+    """Make the parties `frontier` free: their networks are computed again.
+
+    A free party brings, free too, its whole entity and the members of the networks
+    it is in now (any view), and, as context, everything its evidence reaches: the
+    parties of its seizures, of the seizures sharing a container or document with
+    them, the holders of its artefacts, each with all its mentions (so that what
+    they share with free parties is whole). Context parties take part in no core and
+    no network (`Projection.fixed_out`); `_unsettled` says which must be made free
+    after all. With `touch`, the parties are the seeds (`_Region.touched`).
+    """
+    frontier = frontier - region.free
+    while frontier:
+        if len(region.parties.keys() | frontier) > limit:
             raise _TooLarge(f"the region reached {len(region.parties) + len(frontier)} parties")
-        new_parties: set[str] = set()
-        for chunk in _chunks(frontier):
-            for row in store.read(live.REGION_PARTIES_QUERY, ids=chunk):
-                party = row["row"]
-                region.parties[party[0]] = party
-                if row["forwarder"]:
-                    region.forwarders.add(party[0])
-                new_parties.add(party[0])
-        found: set[str] = set()
+        _read_parties(store, region, frontier)
+        region.free |= frontier
+        if touch:
+            region.touched |= frontier
+        must: set[str] = set()
         # The whole entity of each party, and the members of its networks now.
-        clusters = {region.parties[p][1] or p for p in new_parties} - clusters_seen
-        clusters_seen |= clusters
+        clusters = {region.parties[p][1] or p for p in frontier} - region.clusters
+        region.clusters |= clusters
         for chunk in _chunks(clusters):
-            found.update(
-                row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=chunk)
-            )
+            must.update(row["id"] for row in store.read(live.CLUSTER_MEMBERS_QUERY, clusters=chunk))
         networks: set[str] = set()
-        for pid in new_parties:
+        for pid in frontier:
             party_row = region.parties[pid]
             if party_row[3]:
                 networks.add(party_row[3])
@@ -199,39 +270,32 @@ def _expand(store: GraphStore, seeds: set[str], viewers: list[str | None], limit
         region.old_networks |= networks
         for chunk in _chunks(networks):
             for row in store.read(live.NETWORK_PARTY_IDS_QUERY, ids=chunk):
-                found.update(row["parties"])
+                must.update(row["parties"])
         # Forwarders that are hubs in every view: their forwarded seizures are
         # counted, not walked.
-        undecided = (new_parties & region.forwarders) - region.decided
-        region.decided |= undecided
-        partners: dict[str, list[Any]] = defaultdict(list)
-        for chunk in _chunks(undecided):
-            for row in store.read(live.FORWARDER_PARTNERS_QUERY, ids=chunk):
-                for pid, cluster, vis, forwarder in row["principals"]:
-                    if pid != row["node"]:
-                        partners[row["node"]].append((pid, cluster, vis, forwarder, row["vis"]))
-        for forwarder, partner_rows in partners.items():
-            if _hub_everywhere(partner_rows, FORWARDER_CAP + 1, viewers):
-                region.hub_forwarders.add(forwarder)
+        forwarded = _decide_forwarders(store, region, frontier, viewers)
         # The parties' mentions: seizures to walk, artefacts to look at.
         to_walk: set[str] = set()
         artefacts: set[str] = set()
-        for chunk in _chunks(new_parties):
-            for row in store.read(live.REGION_MENTIONS_QUERY, ids=chunk):
-                sid, rel, pid, given, _name = row["row"]
-                region.mentions.append(row["row"])
-                region.seizures.setdefault(sid, [])
+        for pid in frontier:
+            for sid, rel, _pid, given, _name in region.mentions_of.get(pid, ()):
                 if not (rel == RelType.FORWARDED_BY and pid in region.hub_forwarders):
                     to_walk.add(sid)
                 artefacts.update(str(a) for a in given)
-        to_walk -= region.walked
+        to_walk |= forwarded
+        found: set[str] = set()
+        _walk(store, region, to_walk - region.walked, found)
         region.walked |= to_walk
-        shared_nodes = _walk(store, region, to_walk, found)
+        # Their parties (walked before as context, or now).
+        for sid in to_walk:
+            found.update(region.parties_of.get(sid, ()))
+        pending: dict[str, set[str]] = defaultdict(set)
+        for sid in to_walk:
+            for rel_, node_ in region.nodes_of.get(sid, ()):
+                pending[rel_].add(node_)
         # Containers and documents: every seizure of each, unless a hub everywhere.
-        for rel_, nodes_ in shared_nodes.items():
-            pending_nodes[rel_] |= nodes_
         for label, rel in live.SHARED_NODES:
-            nodes = pending_nodes.pop(rel, set()) - region.decided
+            nodes = pending.pop(rel, set()) - region.decided
             region.decided |= nodes
             cap = CONTAINER_CAP if label == Label.CONTAINER else ARTEFACT_CAP
             holders: dict[str, list[Any]] = defaultdict(list)
@@ -247,11 +311,10 @@ def _expand(store: GraphStore, seeds: set[str], viewers: list[str | None], limit
                     region.hub_nodes.add(node)
                 else:
                     more |= seizures
-            more -= region.walked
+            _walk(store, region, more - region.walked, found)
             region.walked |= more
-            # Their own containers and documents are looked at in the next round.
-            for rel_, nodes_ in _walk(store, region, more, found).items():
-                pending_nodes[rel_] |= nodes_
+            for sid in more:
+                found.update(region.parties_of.get(sid, ()))
         # Artefacts: every holder, unless a hub everywhere.
         by_prefix: dict[str, set[str]] = defaultdict(set)
         for artefact in artefacts - region.decided:
@@ -278,33 +341,51 @@ def _expand(store: GraphStore, seeds: set[str], viewers: list[str | None], limit
                     region.hub_nodes.add(node)
                 else:
                     found.update(h[0] for h in holders_)
-        frontier = found - region.parties.keys()
-    return region
+        # What the evidence reached: context, read whole (a context forwarder's
+        # forwarded seizures too, so that whether it is a hub is decided as a full
+        # build decides it).
+        context = found - region.parties.keys()
+        _read_parties(store, region, context)
+        more = _decide_forwarders(store, region, context, viewers) - region.walked
+        reached: set[str] = set()
+        _walk(store, region, more, reached)
+        region.walked |= more
+        _read_parties(store, region, reached - region.parties.keys())
+        found |= reached
+        frontier = must - region.free
+        touch = False
 
 
-def _walk(
-    store: GraphStore, region: _Region, seizures: set[str], found: set[str]
-) -> dict[str, set[str]]:
+def _walk(store: GraphStore, region: _Region, seizures: set[str], found: set[str]) -> None:
     """Read the seizures `seizures` (kept for the projection): their parties go to
-    `found`; returns their containers and documents by relationship."""
-    nodes: dict[str, set[str]] = defaultdict(set)
+    `found`, their containers and documents to `region.nodes_of`."""
     for chunk in _chunks(seizures):
         for row in store.read(live.REGION_SEIZURES_QUERY, ids=chunk):
-            region.seizures[row["row"][0]] = row["row"]
+            sid = row["row"][0]
+            region.seizures[sid] = row["row"]
+            region.parties_of[sid] = list(row["parties"])
             found.update(row["parties"])
-            for sid, rel, node in row["shared"]:
-                region.shared.append([sid, rel, node])
+            for sid_, rel, node in row["shared"]:
+                region.shared.append([sid_, rel, node])
                 if rel in (RelType.IN_CONTAINER, RelType.DOCUMENTED_BY):
-                    nodes[rel].add(node)
-    return nodes
+                    region.nodes_of[sid].add((rel, node))
 
 
 def _pulled(store: GraphStore, region: _Region) -> Pulled:
     """The region's projection, as `projection.pull` reads the whole graph's."""
     keys = ("id", "cluster", "name", "network", "vis", "view_clusters", "label_vis", "views")
     parties = {pid: dict(zip(keys, row, strict=True)) for pid, row in region.parties.items()}
+    usable = region.decided - region.hub_nodes
+    # The seizures that name a free party, and those that gave a context party an
+    # artefact it shares with one: the rest of a context party's seizures say
+    # nothing the free parties' networks depend on.
+    needed = {
+        sid
+        for sid, _rel, pid, given, _name in region.mentions
+        if pid in region.free or any(str(a) in usable for a in given)
+    }
     seizures = {sid: row for sid, row in region.seizures.items() if row}
-    for chunk in _chunks(sid for sid, row in region.seizures.items() if not row):
+    for chunk in _chunks(needed - seizures.keys()):
         for row in store.read(live.REGION_SEIZURES_QUERY, ids=chunk):
             seizures[row["row"][0]] = row["row"]
     mentions = _prepared(iter(region.mentions), seizures)
@@ -312,11 +393,13 @@ def _pulled(store: GraphStore, region: _Region) -> Pulled:
         {
             (sid, rel, node)
             for sid, rel, node in region.shared
-            if sid in region.walked and node not in region.hub_nodes
+            # A container or document with every seizure of it walked; a case.
+            if sid in region.walked and (rel == RelType.PART_OF or node in usable)
         }
     )
     confirmed = []
-    for chunk in _chunks(region.parties):
+    # A confirmed link joins one entity: both ends are free, or neither.
+    for chunk in _chunks(region.free):
         confirmed += [
             (row["a"], row["b"], row["vis"] or [])
             for row in store.read(
@@ -368,6 +451,67 @@ def _rescored(stored: str, last_day: int | None, as_of: int | None) -> tuple[flo
     return risk, json.dumps([i.__dict__ for i in rescored]), risk_sentence(risk, rescored)
 
 
+def _unsettled(proj: Projection, grouping: Grouping, region: _Region, view: str) -> set[str]:
+    """Context parties to make free, as far as `view` says:
+
+    - those that links other than weak ones join to a free entity whose network
+      changed (another one now, or none), or to a seed in a network (what it shares
+      with it changed);
+    - those bound to a free entity by a link strong enough to bind;
+    - those in a network now that such links join to a free entity outside every
+      core (whether it joins one depends on them).
+
+    They are made free and the region computed again, until there are none."""
+    parties_of: dict[str, list[str]] = defaultdict(list)
+    for pid, entity in proj.entity_of.items():
+        parties_of[entity].append(pid)
+    # The network each entity is in now, by the id a build gives it.
+    now: dict[str, str] = {}
+    for members in grouping.networks:
+        nid = network_id([pid for entity in members for pid in parties_of[entity]])
+        for entity in members:
+            now[entity] = nid
+    touched = {proj.entity_of[p] for p in region.touched if p in proj.entity_of}
+    changed: set[str] = set()
+    for pid in region.free:
+        if pid not in proj.entity_of:
+            continue
+        entity = proj.entity_of[pid]
+        before, after = _network_in(region.parties[pid], view), now.get(entity, "")
+        if before != after or (entity in touched and (before or after)):
+            changed.add(entity)
+    out: set[str] = set()
+
+    def held_out(entity: str) -> list[str]:
+        return parties_of.get(entity, []) if entity in proj.fixed_out else []
+
+    for entity in changed:
+        for other in grouping.attach.get(entity, {}):
+            out.update(held_out(other))
+    for (a, b), weight in grouping.weights.items():
+        if weight >= STRONG and (a in proj.fixed_out) != (b in proj.fixed_out):
+            out.update(held_out(a) or held_out(b))
+    in_core = set().union(*grouping.cores) if grouping.cores else set()
+    free = {proj.entity_of[p] for p in region.free if p in proj.entity_of}
+    for entity in free - in_core:
+        for other in grouping.attach.get(entity, {}):
+            held = held_out(other)
+            if any(_network_in(region.parties[p], view) for p in held):
+                out.update(held)
+    return out
+
+
+def _network_in(row: list[Any], view: str) -> str:
+    """The network a party row says the party is in, in `view` ("" none)."""
+    if not view:
+        return str(row[3] or "")
+    for entry in row[7] or ():
+        name, _, nid = entry.partition("=")
+        if name == view:
+            return str(nid)
+    return ""
+
+
 def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     """Compute again the networks of the parties `seeds` (and of what they link to),
     in every view; a full build when the region is most of the graph."""
@@ -389,37 +533,60 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
         report.seconds = time.perf_counter() - started
         return report
 
-    try:
-        region = _expand(store, seed_set, viewers, limit)
-    except _TooLarge as exc:
-        return full(f"{exc}, more than {limit} of {total}")
-    report.phases["region"] = time.perf_counter() - started
-    pulled = _pulled(store, region)
-    new_views = set(pulled.views()) - set(agencies)
-    if new_views:
-        return full(f"a view appears for {', '.join(sorted(new_views))}")
-    report.region_parties = len(pulled.parties)
+    views = ["", *agencies, PUBLIC]
+    region = _Region()
+    frontier, touch = seed_set, True
+    rounds = 0
+    while True:
+        rounds += 1
+        mark = time.perf_counter()
+        try:
+            _free(store, region, frontier, viewers, limit, touch=touch)
+        except _TooLarge as exc:
+            return full(f"{exc}, more than {limit} of {total}")
+        report.phases["region"] = report.phases.get("region", 0.0) + time.perf_counter() - mark
+        mark = time.perf_counter()
+        pulled = _pulled(store, region)
+        new_views = set(pulled.views()) - set(agencies)
+        if new_views:
+            return full(f"a view appears for {', '.join(sorted(new_views))}")
+        report.phases["read"] = report.phases.get("read", 0.0) + time.perf_counter() - mark
+        mark = time.perf_counter()
+        projections = {}
+        groupings = {}
+        frontier = set()
+        for view in views:
+            proj = project(pulled, view or None)
+            # What the region cannot see of a hub: it is one in every view.
+            proj.hub_forwarders |= {
+                proj.entity_of[f] for f in region.hub_forwarders if f in proj.entity_of
+            }
+            for node in region.hub_nodes:
+                proj.artefacts.pop(node, None)
+            proj.fixed_out = {proj.entity_of[p] for p in region.context if p in proj.entity_of}
+            projections[view] = proj
+            groupings[view] = grouping = group_networks(proj)
+            frontier |= _unsettled(proj, grouping, region, view)
+        report.phases["compute"] = report.phases.get("compute", 0.0) + time.perf_counter() - mark
+        touch = False
+        if not frontier:
+            break
+    report.phases["rounds"] = rounds
+    report.region_parties = len(region.free)
     report.region_seizures = len(pulled.seizures)
     report.hubs_skipped = len(region.hub_nodes) + len(region.hub_forwarders)
-    report.phases["read"] = time.perf_counter() - started - report.phases["region"]
 
+    mark = time.perf_counter()
     built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     newest = _newest_days(store, viewers)
-    views = ["", *agencies, PUBLIC]
     built: dict[str, _Built] = {}
     for view, as_of in zip(views, newest, strict=True):
-        proj = project(pulled, view or None)
-        # What the region cannot see of a hub: it is one in every view.
-        proj.hub_forwarders |= {
-            proj.entity_of[f] for f in region.hub_forwarders if f in proj.entity_of
-        }
-        for node in region.hub_nodes:
-            proj.artefacts.pop(node, None)
-        built[view] = _networks(proj, view, built_at, as_of=as_of)
-    report.phases["compute"] = (
-        time.perf_counter() - started - report.phases["region"] - report.phases["read"]
-    )
+        built[view] = _networks(
+            projections[view], view, built_at, as_of=as_of, grouping=groupings[view]
+        )
+    report.phases["compute"] += time.perf_counter() - mark
 
+    write_started = time.perf_counter()
     rows = [row for b in built.values() for row in b.rows]
     written = {row["id"] for row in rows}
     stale = sorted(region.old_networks - written)
@@ -432,6 +599,8 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     in_some_view = set().union(*(built[v].network_of_party for v in agency_views))
     changes = []
     for pid, row in sorted(pulled.parties.items()):
+        if pid not in region.free:
+            continue
         network = built[""].network_of_party.get(pid)
         entries = (
             [f"{view}={built[view].network_of_party.get(pid, '')}" for view in agency_views]
@@ -464,7 +633,5 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
             store.write(live.SET_NETWORK_RISKS_QUERY, rows=rescored[start : start + _BATCH])
         report.risks_rescored += len(rescored)
     report.seconds = time.perf_counter() - started
-    report.phases["write"] = report.seconds - sum(
-        report.phases[k] for k in ("region", "read", "compute")
-    )
+    report.phases["write"] = time.perf_counter() - write_started
     return report

@@ -70,6 +70,9 @@ class Projection:
     several: set[str] = field(default_factory=set)
     # Party -> the name the view may see (the kept one, or a visible record's).
     names: dict[str, str] = field(default_factory=dict)
+    # Entities present only for what they share with others (an incremental
+    # update's context, `incremental`): held out of every core and network.
+    fixed_out: set[str] = field(default_factory=set)
 
 
 @dataclass
