@@ -19,14 +19,19 @@ from tests.graph.test_review import HUAXIN, PHONE, SHORT, pid, records
 from tests.helpers import auth, new_key, serve_in_thread
 
 REGISTRATION = "91440300MA5F7XYZ12"
+ADDRESS = "Room 1208, 12/F, Huaxin Building, 8 Shennan Road, Futian, Shenzhen"
 
 
 @pytest.fixture
 def served(store: GraphStore, tmp_path: Path) -> Iterator[tuple[str, GraphStore]]:
     loaded = records()
     # The Huaxin front as Hong Kong wrote it: a local phone, an email, a registration
-    # number (HK-CED's records are its own: AMBER).
-    loaded[0]["shipper"] |= {"email": "Sales@Huaxin-Trading.cn", "registration_id": REGISTRATION}
+    # number, an address (HK-CED's records are its own: AMBER).
+    loaded[0]["shipper"] |= {
+        "email": "Sales@Huaxin-Trading.cn",
+        "registration_id": REGISTRATION,
+        "address": ADDRESS,
+    }
     load_records(store, tmp_path, loaded)
     resolve(store)
     build_networks(store)
@@ -82,6 +87,8 @@ def test_search_and_match_find_a_party_by_its_identifiers(served: tuple[str, Gra
             "SALES@HUAXIN-TRADING.CN",
             REGISTRATION,
             REGISTRATION.lower(),
+            ADDRESS,
+            "ROOM 1208 12/F HUAXIN BUILDING  8 SHENNAN ROAD FUTIAN SHENZHEN",
         ):
             hits = http.get("/v1/entities", params={"q": text}).json()["hits"]
             parties = {h["id"]: h for h in hits if h["type"] == "party"}
