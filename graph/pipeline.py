@@ -20,6 +20,7 @@ server do not share the lock file.)
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -312,18 +313,16 @@ def run(
     if queue_wait_s is not None:
         with pipeline_lock(lock, queue_wait_s):
             return _run(store, feeds, quarantine_dir, normaliser, resolve, progress, alerting)
-    files, stopped = load_feeds(
-        store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
+    return _run(
+        store,
+        feeds,
+        quarantine_dir,
+        normaliser,
+        resolve,
+        progress,
+        alerting,
+        refresh=functools.partial(refresh_and_alert, lock=lock),
     )
-    report = PipelineReport(files=files, stopped=stopped)
-    if resolve and stopped is None:
-        try:
-            report.resolution, report.networks, report.alerts = refresh_and_alert(
-                store, progress=progress, lock=lock, alerting=alerting
-            )
-        except Exception as exc:  # the caller shows the files' summary, then this
-            report.stopped = exc
-    return report
 
 
 def _run(
@@ -334,15 +333,20 @@ def _run(
     resolve: bool,
     progress: Progress | None,
     alerting: alerts.AlertConfig | None,
+    *,
+    refresh: Callable[..., tuple[ResolveReport, UpdateReport, alerts.AlertReport]] = (
+        _refresh_and_alert
+    ),
 ) -> PipelineReport:
-    """`run`, the pipeline's lock held by the caller."""
+    """`run`: load, then `refresh` (by default the pipeline's lock is held by the
+    caller; `refresh_and_alert` takes it for the refresh alone)."""
     files, stopped = load_feeds(
         store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
     )
     report = PipelineReport(files=files, stopped=stopped)
     if resolve and stopped is None:
         try:
-            report.resolution, report.networks, report.alerts = _refresh_and_alert(
+            report.resolution, report.networks, report.alerts = refresh(
                 store, progress=progress, alerting=alerting
             )
         except Exception as exc:  # the caller shows the files' summary, then this

@@ -317,6 +317,33 @@ def _watched_item(
     )
 
 
+def watch_threshold(watches: list[Watch], config: AlertConfig) -> float:
+    """The risk that raises an alert for these watches of one network: the lowest
+    they set, else the configured one."""
+    return min(
+        (w.risk_threshold for w in watches if w.risk_threshold is not None),
+        default=config.risk_threshold,
+    )
+
+
+def risk_now_and_before(
+    after: dict[str, Any], earlier: list[dict[str, Any]]
+) -> tuple[float, float | None]:
+    """A network's risk now, and the highest of the networks it holds parties of
+    before (None: it is new)."""
+    risk = float(after["risk"] or 0.0)
+    return risk, max((float(s["risk"] or 0.0) for s in earlier), default=None)
+
+
+def jurisdictions_gained(
+    after: dict[str, Any], earlier: list[dict[str, Any]]
+) -> tuple[set[str], list[str]]:
+    """The jurisdictions the networks before were seen in, and those the network now
+    holds that none of them did."""
+    known: set[str] = set().union(*(set(s["jurisdictions"]) for s in earlier))
+    return known, sorted(set(after["jurisdictions"]) - known)
+
+
 def _network_rules(
     raised: Raised,
     watched: Watched,
@@ -341,12 +368,8 @@ def _network_rules(
         members = set(after["parties"])
         earlier = [s for s in before_states.values() if members & set(s["parties"])]
         watches = watched.networks[node]
-        threshold = min(
-            (w.risk_threshold for w in watches if w.risk_threshold is not None),
-            default=config.risk_threshold,
-        )
-        risk = float(after["risk"] or 0.0)
-        was = max((float(s["risk"] or 0.0) for s in earlier), default=None)
+        threshold = watch_threshold(watches, config)
+        risk, was = risk_now_and_before(after, earlier)
         cited = [s.id for s in seizures]
         name = f"network {after['network']} ('{after['label']}')"
         new_ids = ", ".join(cited[:MAX_CITED])
@@ -368,8 +391,7 @@ def _network_rules(
                 delivery=delivery,
             )
         if earlier:
-            known = set().union(*(set(s["jurisdictions"]) for s in earlier))
-            gained = sorted(set(after["jurisdictions"]) - known)
+            known, gained = jurisdictions_gained(after, earlier)
             if gained:
                 where = [s for s in seizures if s.id in cited]
                 raised.add(

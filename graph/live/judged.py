@@ -26,7 +26,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.live import queries as live
-from graph.live.alerts import AlertConfig, AlertReport, Raised, Rule, store_alerts
+from graph.live.alerts import (
+    AlertConfig,
+    AlertReport,
+    Raised,
+    Rule,
+    jurisdictions_gained,
+    risk_now_and_before,
+    store_alerts,
+    watch_threshold,
+)
 from graph.live.watched import (
     Watched,
     chunks,
@@ -201,12 +210,8 @@ def _network_rules(
             state for node, state in overlapping.items() if earlier.watched.get(node, set()) & ids
         ] or list(overlapping.values())
         name = f"network {after['network']} ('{after['label']}')"
-        threshold = min(
-            (w.risk_threshold for w in watches if w.risk_threshold is not None),
-            default=config.risk_threshold,
-        )
-        risk = float(after["risk"] or 0.0)
-        before_risk = max((float(s["risk"] or 0.0) for s in was), default=None)
+        threshold = watch_threshold(watches, config)
+        risk, before_risk = risk_now_and_before(after, was)
         if risk >= threshold and (before_risk is None or before_risk < threshold):
             since = "formed by it" if before_risk is None else f"was {before_risk:.0f} before"
             raised.add(
@@ -224,8 +229,7 @@ def _network_rules(
                 now=now,
                 delivery=delivery,
             )
-        known = set().union(*(set(s["jurisdictions"]) for s in was)) if was else set()
-        gained = sorted(set(after["jurisdictions"]) - known)
+        known, gained = jurisdictions_gained(after, was)
         if was and gained:
             raised.add(
                 watched.agency,
