@@ -345,9 +345,12 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
     with world.client(agency) as client:
         listed = keep(client.get("/v1/seizures", params={"limit": 200}))
         stats = keep(client.get("/v1/stats/seizures", params={"group_by": "port"}))
+        # By month, whole months come from the kept totals (`StatsCell`), not the
+        # seizures: they must count the same.
+        monthly = keep(client.get("/v1/stats/seizures", params={"group_by": "month"}))
         summary = keep(client.get("/v1/graph/summary"))
         networks = keep(client.get("/v1/networks"))
-        out += [listed, stats, summary, networks]
+        out += [listed, stats, monthly, summary, networks]
         for item in networks["items"]:
             out.append(keep(client.get(f"/v1/networks/{item['id']}")))
         parties = {party_id(p) for p in _SHIPPERS + _CONSIGNEES}
@@ -402,6 +405,7 @@ def answers_of(world: World, agency: str) -> tuple[list[Any], dict[str, int]]:
     counts = {
         "listed": len(listed["items"]),
         "stats": stats["totals"]["seizures"],
+        "monthly": monthly["totals"]["seizures"],
         "summary": {row["label"]: row["count"] for row in summary["labels"]}.get("Seizure", 0),
         "alerts": len(alerts["items"]),
     }
@@ -570,7 +574,12 @@ def test_no_answer_carries_what_only_unseen_records_say(
         answers, counts = answers_of(served, agency)
         lookups = partner_lookups(served, agency)
     alerted = counts.pop("alerts")
-    assert counts == {"listed": len(seen), "stats": len(seen), "summary": len(seen)}
+    assert counts == {
+        "listed": len(seen),
+        "stats": len(seen),
+        "monthly": len(seen),
+        "summary": len(seen),
+    }
     # A partner whose agency may look every other agency up: hits on what it sees,
     # "held by" only for AMBER records it does not see (never AMBER+STRICT or RED), and
     # nothing of the record but its agency, reference and the contact point.
