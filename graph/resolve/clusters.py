@@ -12,7 +12,7 @@ embedded engine; at 100k records a resolution walks tens of thousands of parties
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graph import queries
@@ -51,17 +51,23 @@ def bound_parties(store: GraphStore, around: Iterable[str]) -> set[str]:
     """The parties bound by binding links (auto, confirmed, unsure that binds) to any
     of `around`, these included: their entities as a whole."""
     statuses = [status.value for status in BINDING_STATUSES]
-    seen = set(around)
+
+    def step(batch: list[str]) -> set[str]:
+        rows = store.read(queries.BINDING_NEIGHBOURS_QUERY, ids=batch, statuses=statuses)
+        return {row["b"] for row in rows}
+
+    return _reach(around, step)
+
+
+def _reach(start: Iterable[str], step: Callable[[list[str]], set[str]]) -> set[str]:
+    """The parties `start` and every one reached from them: `step` gives, for a batch
+    of parties (at most `_WRITE_ROWS`), the parties they lead to."""
+    seen = set(start)
     frontier = sorted(seen)
     while frontier:
         found: set[str] = set()
-        for start in range(0, len(frontier), _WRITE_ROWS):
-            rows = store.read(
-                queries.BINDING_NEIGHBOURS_QUERY,
-                ids=frontier[start : start + _WRITE_ROWS],
-                statuses=statuses,
-            )
-            found.update(row["b"] for row in rows)
+        for first in range(0, len(frontier), _WRITE_ROWS):
+            found |= step(frontier[first : first + _WRITE_ROWS])
         frontier = sorted(found - seen)
         seen.update(frontier)
     return seen
@@ -74,22 +80,19 @@ def links_around(store: GraphStore, ids: Iterable[str], around: Iterable[str]) -
     those entities once, with all its links."""
     binding = {status.value for status in BINDING_STATUSES}
     pending = set(ids)
-    seen = pending | set(around)
-    frontier = sorted(seen)
     links: dict[tuple[str, str], tuple[str, bool]] = {}
-    while frontier:
+
+    def step(batch: list[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(frontier), _WRITE_ROWS):
-            rows = store.read(
-                queries.SAME_AS_OF_PARTIES_QUERY, ids=frontier[start : start + _WRITE_ROWS]
-            )
-            for a, b, status, binds in rows[0]["links"] if rows else ():
-                links[(a, b)] = (status, bool(binds))
-                if status in binding or (status == LinkStatus.UNSURE and binds):
-                    found.add(a)
-                    found.add(b)
-        frontier = sorted(found - seen)
-        seen.update(frontier)
+        rows = store.read(queries.SAME_AS_OF_PARTIES_QUERY, ids=batch)
+        for a, b, status, binds in rows[0]["links"] if rows else ():
+            links[(a, b)] = (status, bool(binds))
+            if status in binding or (status == LinkStatus.UNSURE and binds):
+                found.add(a)
+                found.add(b)
+        return found
+
+    seen = _reach(pending | set(around), step)
     return [
         {"a": a, "b": b, "status": status, "binds": binds}
         for (a, b), (status, binds) in sorted(links.items())
@@ -102,23 +105,18 @@ def recluster(store: GraphStore, around: Iterable[str], collect: list[str] | Non
     binding links reach), as a whole and per view (`graph.resolve.views`); write
     only the changed ones. Returns how many parties changed entity or views."""
     statuses = [status.value for status in BINDING_STATUSES]
-    seen = set(around)
-    frontier = sorted(seen)
     links: dict[tuple[str, str], LinkSight] = {}
-    while frontier:
+
+    def step(batch: list[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(frontier), _WRITE_ROWS):
-            rows = store.read(
-                queries.BINDING_LINKS_OF_QUERY,
-                ids=frontier[start : start + _WRITE_ROWS],
-                statuses=statuses,
-            )
-            for a, b, status, vis, evidence_vis in rows[0]["links"] if rows else ():
-                pair = (a, b) if a < b else (b, a)
-                links[pair] = LinkSight(pair[0], pair[1], status, vis or [], evidence_vis or [])
-                found.add(b)
-        frontier = sorted(found - seen)
-        seen.update(frontier)
+        rows = store.read(queries.BINDING_LINKS_OF_QUERY, ids=batch, statuses=statuses)
+        for a, b, status, vis, evidence_vis in rows[0]["links"] if rows else ():
+            pair = (a, b) if a < b else (b, a)
+            links[pair] = LinkSight(pair[0], pair[1], status, vis or [], evidence_vis or [])
+            found.add(b)
+        return found
+
+    seen = _reach(around, step)
     current: dict[str, dict[str, Any]] = {}
     wanted = sorted(seen)
     for start in range(0, len(wanted), _READ_KEYS):
