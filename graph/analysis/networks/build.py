@@ -45,7 +45,7 @@ from graph.analysis.networks.rules import (
     SEIZED_TOGETHER_KINDS,
     STRONG,
 )
-from graph.store import GraphStore
+from graph.store import GraphStore, Row
 
 _WRITE_ROWS = 1000
 _WRITE_BYTES = 4_000_000
@@ -334,6 +334,39 @@ def network_rounds(pid: str, built: dict[str, _Built]) -> list[str] | None:
     return [f"{view}={b.round_of_party.get(pid, '')}" for view, b in built.items()]
 
 
+def party_changes(
+    parties: dict[str, Row], built: dict[str, _Built], only: set[str] | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The parties (of `only`, by default all) whose `network`, `view_networks` or
+    `network_rounds` differ from what `built` gives ("" the whole graph, then each
+    view): rows of `queries.SET_PARTY_NETWORKS_QUERY`, and how many of them moved to
+    another network of the whole graph."""
+    whole, views = built[""], [view for view in built if view]
+    in_some_view = set().union(*(built[view].network_of_party for view in views))
+    changes: list[dict[str, Any]] = []
+    moved = 0
+    for pid, row in sorted(parties.items()):
+        if only is not None and pid not in only:
+            continue
+        network = whole.network_of_party.get(pid)
+        entries = (
+            [f"{view}={built[view].network_of_party.get(pid, '')}" for view in views]
+            if pid in in_some_view
+            else None
+        )
+        rounds = network_rounds(pid, built)
+        if (
+            row["network"] != network
+            or (row["views"] or None) != entries
+            or (row["rounds"] or None) != rounds
+        ):
+            changes.append(
+                {"id": pid, "network": network, "view_networks": entries, "network_rounds": rounds}
+            )
+            moved += row["network"] != network
+    return changes, moved
+
+
 def build_networks(store: GraphStore) -> BuildReport:
     """Compute the networks of the whole graph and of every view, and store them.
 
@@ -374,25 +407,7 @@ def build_networks(store: GraphStore) -> BuildReport:
         store.write(queries.UPSERT_NETWORKS_QUERY, rows=batch)
     for start in range(0, len(stale), _WRITE_ROWS):
         store.write(queries.DELETE_NETWORKS_QUERY, ids=stale[start : start + _WRITE_ROWS])
-    in_some_view = set().union(*(built.network_of_party for built in views.values()))
-    changes = []
-    for pid, row in sorted(pulled.parties.items()):
-        network = whole.network_of_party.get(pid)
-        entries = (
-            [f"{view}={views[view].network_of_party.get(pid, '')}" for view in views]
-            if pid in in_some_view
-            else None
-        )
-        rounds = network_rounds(pid, {"": whole, **views})
-        if (
-            row["network"] != network
-            or (row["views"] or None) != entries
-            or (row["rounds"] or None) != rounds
-        ):
-            changes.append(
-                {"id": pid, "network": network, "view_networks": entries, "network_rounds": rounds}
-            )
-            report.parties_changed += row["network"] != network
+    changes, report.parties_changed = party_changes(pulled.parties, {"": whole, **views})
     for start in range(0, len(changes), _WRITE_ROWS):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _WRITE_ROWS])
     report.seconds = time.perf_counter() - started

@@ -68,8 +68,8 @@ from graph.analysis.networks.build import (
     _networks,
     build_networks,
     network_id,
-    network_rounds,
     node_id,
+    party_changes,
 )
 from graph.analysis.networks.grouping import Grouping, day, group_networks
 from graph.analysis.networks.projection import (
@@ -646,28 +646,7 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     for chunk in _chunks(stale):
         store.write(queries.DELETE_NETWORKS_QUERY, ids=chunk)
     report.networks_written, report.networks_deleted = len(written), len(stale)
-    agency_views = [*agencies, PUBLIC]
-    in_some_view = set().union(*(built[v].network_of_party for v in agency_views))
-    changes = []
-    for pid, row in sorted(pulled.parties.items()):
-        if pid not in region.free:
-            continue
-        network = built[""].network_of_party.get(pid)
-        entries = (
-            [f"{view}={built[view].network_of_party.get(pid, '')}" for view in agency_views]
-            if pid in in_some_view
-            else None
-        )
-        joined = network_rounds(pid, built)
-        if (
-            row["network"] != network
-            or (row["views"] or None) != entries
-            or (row["rounds"] or None) != joined
-        ):
-            changes.append(
-                {"id": pid, "network": network, "view_networks": entries, "network_rounds": joined}
-            )
-            report.parties_changed += row["network"] != network
+    changes, report.parties_changed = party_changes(pulled.parties, built, only=region.free)
     for start in range(0, len(changes), _BATCH):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _BATCH])
 
