@@ -1,0 +1,243 @@
+"""Evidence that settles two parties, and names compatible with it (issues 25, 26).
+
+Two artefacts make two parties one entity unless their names clearly conflict
+(`decisive`): a registration number of one country, issued to one company, and a
+phone with an address, one office's line. `judge` says whether the names are
+compatible with it, and why, for the explanation:
+
+- Names in two scripts of which one is not a modern alphabet (rigour's
+  `MODERN_ALPHABETS`: Latin, Cyrillic, Greek, Armenian, Georgian transliterate
+  letter for letter; Hebrew and Arabic leave vowels out, Hangul transcribes a
+  foreign name syllable by syllable, Han and kana are read) are compared through a
+  transliteration or a reading: words that differ there but begin with one
+  consonant class ("קוויץ" / "Kevitz", 永智 read "yong zhi" / "YUNG JYH") are no
+  conflict, as names in two such scripts that nothing links are none beside a
+  registration number (`untold_score`); words that begin otherwise ("de mei" /
+  "Senlong", "כהן" / "Rosenthal") are.
+- Person names whose parts left over sound alike by Soundex's consonant classes
+  ("Alexander" / "Oleksandr", "Rodionovna" / "Radzivonawna":
+  `graph.resolve.persons.sound_alike`), beside parts that are one name, and whose
+  other parts only one name has (a patronymic left out), do not conflict.
+- Words keyed two ways ("Rhien" / "Rheni", "Bao Xiang" / "Baoxiang") do not conflict.
+
+What still conflicts whatever the script: a person beside a company, another legal
+form, another country, other characters read alike, syllables in another order,
+and, in the same script, identifying words that differ ("Demei" / "Senlong") or
+another Chinese syllable; beside a phone and an address, which sister companies
+share, another line of business too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+from rigour.text.scripts import MODERN_ALPHABETS, text_scripts
+
+from graph.resolve.align import NameMatch
+from graph.resolve.comparison import CONFLICTS, REVIEW_THRESHOLD
+from graph.resolve.persons import first_sounds, sound_alike
+from graph.resolve.profile import is_pinyin
+
+__all__ = [
+    "DECISIVE_LINK",
+    "LIFT_FROM",
+    "ONE_OFFICE",
+    "ONE_REGISTRATION",
+    "UNSAID",
+    "UNTOLD_LINK",
+    "Verdict",
+    "decisive",
+    "judge",
+    "respelled",
+    "scripts_apart",
+    "sounds_apart",
+    "untold_score",
+]
+
+# What a pair that shares decisive evidence scores when the names do not clearly
+# conflict: an automatic link, ranked as the link of names in two scripts that a
+# registration number joins.
+DECISIVE_LINK = 0.92
+# Names in two scripts that no reading links ("CYNOSURE ENTERPRISE" / 元漢企業, a
+# translation) are linked by a registration number, issued to one company, and
+# suggested on a shared phone or email (a front company in another script shares
+# them too); an address says nothing alone.
+UNTOLD_LINK = 0.92
+_UNTOLD_SUGGEST = ("shared_phone", "shared_email")
+# Features of words that names in two unlinked scripts cannot say anything about.
+UNSAID = ("name_conflict", "name_omission", "name_approximate", "name_syllable_changed")
+# Similarity from which names have something in common (what a shared artefact lifts).
+LIFT_FROM = 0.35
+
+ONE_REGISTRATION = "one registration number"
+ONE_OFFICE = "one phone and one address"
+
+# Fewest letters in which an edit is a keying error rather than another word.
+_RESPELL_LETTERS = 4
+
+
+def decisive(shared: dict[str, list[str]]) -> str:
+    """The evidence that makes two parties one entity unless their names clearly
+    conflict, as an analyst reads it; "" when they share none. A registration
+    number: the identifier node carries its country, so only a number of one
+    country (as normalised at ingest) is shared. A phone and an address together:
+    a phone alone is also a front company's, an address alone a building's."""
+    if shared["shared_identifier"]:
+        return ONE_REGISTRATION
+    if shared["shared_phone"] and shared["shared_address"]:
+        return ONE_OFFICE
+    return ""
+
+
+def untold_score(shared: dict[str, list[str]]) -> float:
+    """The score of names that cannot be compared, from what the parties share."""
+    if shared["shared_identifier"]:
+        return UNTOLD_LINK
+    if any(shared[feature] for feature in _UNTOLD_SUGGEST):
+        return REVIEW_THRESHOLD + 0.05
+    return 0.0
+
+
+def respelled(names: NameMatch) -> bool:
+    """Whether the words each name has and the other lacks are one word keyed two
+    ways: spaced otherwise ("bao xiang" / "baoxiang"), German letters folded two
+    ways ("muller" / "mueller"), and for a company's name its letters scrambled
+    ("rhien" / "rheni") or one keying error (two in a word of more than seven
+    letters). Person names (Anna / Anne) and pinyin (heng / hong, two characters)
+    differ by one letter and are other names."""
+    left, right = "".join(names.extra_left), "".join(names.extra_right)
+    if not (left and right):
+        return False
+    if left == right or _folded(left) == _folded(right):
+        return True
+    if names.person_like or (is_pinyin(left) and is_pinyin(right)):
+        return False
+    if min(len(left), len(right)) < _RESPELL_LETTERS:
+        return False
+    if sorted(left) == sorted(right):
+        return True
+    allowed = 1 if max(len(left), len(right)) <= 7 else 2
+    return OSA.distance(left, right, score_cutoff=allowed) <= allowed
+
+
+def _folded(word: str) -> str:
+    # rigour transliterates "ü" to "u"; a US keyboard writes "ue".
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def scripts_apart(left: str, right: str) -> str:
+    """The scripts, not modern alphabets, that one name is written in and the other
+    not ("Hebrew", "Han and Katakana"): their words meet the other name's only
+    through a transliteration or a reading. "" when the names share their scripts
+    or differ only in modern alphabets (Cyrillic and Latin)."""
+    ours, theirs = text_scripts(left), text_scripts(right)
+    if ours == theirs:
+        return ""
+    apart = sorted((ours ^ theirs) - MODERN_ALPHABETS)
+    return " and ".join(apart)
+
+
+def _sound_pairs(names: NameMatch) -> list[tuple[str, str]] | None:
+    """Person-name parts left over on both sides paired as sound-alike, when every
+    part left over on one side finds one (the rest, on the other side, is a part
+    one name lacks: a patronymic, a second given name); None otherwise."""
+    left, right = list(names.extra_left), list(names.extra_right)
+    pairs = []
+    for word in list(left):
+        match = next((other for other in right if sound_alike(word, other)), None)
+        if match is not None:
+            pairs.append((word, match))
+            left.remove(word)
+            right.remove(match)
+    if not pairs or (left and right):
+        return None
+    return pairs
+
+
+def _first_sounds_agree(names: NameMatch) -> bool:
+    """Whether the words each of two names in scripts apart has and the other lacks
+    begin alike as rigour latinises them (`graph.resolve.persons.first_sounds`):
+    every such word of the name with fewer finds one of the other's that begins
+    with its consonant class, in any order ("קוויץ" / "Kevitz", 智 read "zhi" /
+    "JYH", "박지훈" / "Park Ji-hoon"; not "de mei" / "Senlong", "כהן" / "Rosenthal",
+    "박지훈" / "Kim Min-jun"): the little a lossy transliteration keeps. True when
+    either name has no such word."""
+    if not (names.extra_left and names.extra_right):
+        return True
+    fewer, more = sorted((names.extra_left, names.extra_right), key=len)
+    theirs = frozenset().union(*(first_sounds(word) for word in more))
+    return not theirs or all(
+        not ours or ours & theirs for ours in (first_sounds(word) for word in fewer)
+    )
+
+
+def sounds_apart(names: NameMatch, left: str, right: str) -> bool:
+    """Whether two person names in scripts apart (`scripts_apart`) have words that
+    begin with other consonants ("박지훈" / "Kim Min-jun", "כהן" / "Rosenthal"): told
+    apart even where no reading links them, since a person's name is transliterated,
+    not translated. A company's name that no reading links may be a translation
+    ("CYNOSURE ENTERPRISE" / 元漢企業) and is left untold."""
+    return names.person_like and bool(scripts_apart(left, right)) and not _first_sounds_agree(names)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether names are compatible with decisive evidence; if so, the features the
+    comparison drops and adds and why, for the explanation."""
+
+    compatible: bool
+    why: str = ""
+    dropped: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+
+_INCOMPATIBLE = Verdict(False)
+
+
+def judge(
+    names: NameMatch, features: dict[str, float], kind: str, left: str, right: str
+) -> Verdict:
+    """Whether two names (`left`, `right` as written; `names` and `features` as the
+    scorer found them) are compatible with `kind` of decisive evidence (see the
+    module): no clear conflict, and something in common unless a registration
+    number joins names in two scripts."""
+    registration = kind == ONE_REGISTRATION
+    dropped: set[str] = set()
+    added: list[str] = []
+    why: list[str] = []
+    apart = scripts_apart(left, right)
+    if apart and "name_untold" not in features and not _first_sounds_agree(names):
+        return _INCOMPATIBLE
+    if apart:
+        dropped.update(key for key in UNSAID if key in features)
+        if registration and "name_untold" not in features:
+            why.append(
+                f"a name in {apart} beside one in another script: words read through a "
+                "transliteration or reading that differ are no conflict"
+            )
+    elif "name_conflict" in features and respelled(names):
+        dropped.add("name_conflict")
+        added.append("name_respelled")
+    elif "name_conflict" in features and names.person_like:
+        paired = _sound_pairs(names)
+        if paired is not None:
+            dropped.add("name_conflict")
+            added.append("name_sounds_alike")
+            shown = ", ".join(f"{x.upper()} / {y.upper()}" for x, y in paired)
+            why.append(f"parts with the same consonants: {shown}")
+    ignored = {"business_conflict"} if registration else set()
+    conflicts = [key for key in CONFLICTS if key in features and key not in ignored]
+    if "name_syllable_changed" in features:
+        conflicts.append("name_syllable_changed")
+    if any(key not in dropped for key in conflicts):
+        return _INCOMPATIBLE
+    in_common = (
+        names.similarity >= LIFT_FROM
+        or "name_respelled" in added
+        or "name_sounds_alike" in added
+        or names.acronym
+    ) and "name_untold" not in features
+    if not (in_common or (apart and registration)):
+        return _INCOMPATIBLE
+    return Verdict(True, "; ".join(why), tuple(sorted(dropped)), tuple(added))

@@ -1,0 +1,117 @@
+"""A shared registration number links names that are compatible across scripts,
+romanisations and name-part equivalences, and not names that clearly conflict
+(issue 26; `graph.resolve.decisive`). Names of no real entity of the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.resolve.decisive import scripts_apart
+from graph.resolve.persons import first_sounds, sound_alike
+from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
+from tests.resolve import party
+
+NUMBER = ("RN4471902",)
+
+
+def _pair(left: str, right: str, country: str, **shared: tuple[str, ...]) -> tuple[float, str]:
+    found = compare(party(left, country, **shared), party(right, country, **shared))
+    return found.score, found.explanation
+
+
+# One person or company written two ways: linked by one registration number, and
+# only suggested (or less) on the names alone.
+COMPATIBLE = [
+    # Cyrillic and a Latin transliteration; patronymic left out, Ukrainian given
+    # name beside its Russian form in Latin letters.
+    ("Бондаренко Олександр Петрович", "BONDARENKO, Aleksandr", "UA"),
+    ("BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA"),
+    # A Polish spelling of a Ukrainian family name in Cyrillic (w for в, cz for ч).
+    ("Anna Kowalczyk", "Анна Ковальчук", "PL"),
+    # Hebrew and Latin letters: the family name's vowels are not written in Hebrew.
+    ("Moshe Kaplinsky", "משה קפלינסקי", "IL"),
+    # Hangul and Latin: a family name outside both romanisation systems (Park).
+    ("Park Ji-hoon", "박지훈", "KR"),
+    # Han read in pinyin beside a Taiwanese romanisation of one character (智 JYH).
+    ("永智貿易有限公司", "YUNG JYH TRADING CO., LTD.", "TW"),
+]
+
+# Names that clearly conflict: the number does not make them one entity.
+CONFLICTING = [
+    ("Ivanov, Pyotr", "Ivanov, Pavel", "RU"),  # another given name, one script
+    ("Бондаренко Олександр Петрович", "BONDARENKO, Sergei", "UA"),
+    ("Yitzhak Rosenthal", "יצחק כהן", "IL"),  # another family name in Hebrew
+    ("Kim Min-jun", "박지훈", "KR"),  # another name in Hangul, nothing read alike
+    ("深圳市德美贸易有限公司", "Shenzhen Senlong Trading Co., Ltd.", "CN"),  # another name
+    ("永智貿易有限公司", "YUNG FENG TRADING CO., LTD.", "TW"),  # 智 is no FENG
+    ("Rosenthal Trading Ltd", "יצחק רוזנטל", "IL"),  # a company and a person
+]
+
+
+@pytest.mark.parametrize(("left", "right", "country"), COMPATIBLE)
+def test_a_registration_number_links_compatible_names(left: str, right: str, country: str) -> None:
+    alone, _ = _pair(left, right, country)
+    score, explanation = _pair(left, right, country, identifiers=NUMBER)
+    assert score >= AUTO_THRESHOLD, explanation
+    assert "one registration number and names that do not conflict" in explanation
+    assert "RN4471902" in explanation
+    # What the names alone do is unchanged: this pair may be automatic on names
+    # alone only where it was (a person's name alone never is).
+    assert score >= alone
+
+
+@pytest.mark.parametrize(("left", "right", "country"), COMPATIBLE[:5])
+def test_a_persons_names_alone_stay_a_suggestion_at_most(
+    left: str, right: str, country: str
+) -> None:
+    score, explanation = _pair(left, right, country)
+    assert score < AUTO_THRESHOLD, explanation
+
+
+@pytest.mark.parametrize(("left", "right", "country"), CONFLICTING)
+def test_a_registration_number_does_not_link_names_that_clearly_conflict(
+    left: str, right: str, country: str
+) -> None:
+    score, explanation = _pair(left, right, country, identifiers=NUMBER)
+    assert score < AUTO_THRESHOLD, explanation
+    assert "names that do not conflict" not in explanation
+
+
+def test_the_explanation_says_why_the_names_are_compatible() -> None:
+    _, hebrew = _pair("Moshe Kaplinsky", "משה קפלינסקי", "IL", identifiers=NUMBER)
+    assert "a name in Hebrew beside one in another script" in hebrew
+    _, consonants = _pair(
+        "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", identifiers=NUMBER
+    )
+    assert "parts with the same consonants: ALEXANDER / OLEKSANDR" in consonants
+
+
+def test_a_shared_phone_links_alike_names_in_two_scripts_and_not_conflicting_ones() -> None:
+    phone = ("+97235551234",)
+    score, explanation = _pair("Moshe Kaplinsky", "משה קפלינסקי", "IL", phones=phone)
+    assert score >= AUTO_THRESHOLD, explanation
+    score, explanation = _pair("Yitzhak Rosenthal", "יצחק כהן", "IL", phones=phone)
+    assert score < AUTO_THRESHOLD, explanation
+    # Nothing read alike and the family names begin otherwise: not even suggested.
+    score, explanation = _pair("Kim Min-jun", "박지훈", "KR", phones=phone)
+    assert score < REVIEW_THRESHOLD, explanation
+
+
+def test_scripts_apart_are_those_not_transliterated_letter_for_letter() -> None:
+    assert scripts_apart("Иван Петров", "Ivan Petrov") == ""  # both modern alphabets
+    assert scripts_apart("משה", "Moshe") == "Hebrew"
+    assert scripts_apart("永智貿易", "ヨウチ") == "Han and Katakana"
+    assert scripts_apart("永智貿易", "永智") == ""
+
+
+def test_sound_alike_parts_share_their_consonants() -> None:
+    assert sound_alike("alexander", "oleksandr")
+    assert sound_alike("kowalczyk", "kovalchuk")
+    assert sound_alike("rodionovna", "radzivonawna")  # one class in five
+    assert not sound_alike("petrov", "sidorov")
+    assert not sound_alike("pavel", "pyotr")  # too few consonants to tell
+    assert not sound_alike("sergei", "stanislav")
+    assert first_sounds("משה") == first_sounds("Moshe") == {"5"}
+    assert first_sounds("ודיוס") & first_sounds("Vedius")  # a vav read as v
+    assert first_sounds("loteulauteu") == first_sounds("Rotraut")  # ㄹ as l and as r
+    assert not first_sounds("כהן") & first_sounds("Rosenthal")
