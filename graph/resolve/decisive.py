@@ -8,12 +8,15 @@ compatible with it, and why, for the explanation:
 - Names in two scripts of which one is not a modern alphabet (rigour's
   `MODERN_ALPHABETS`: Latin, Cyrillic, Greek, Armenian, Georgian transliterate
   letter for letter; Hebrew and Arabic leave vowels out, Hangul transcribes a
-  foreign name syllable by syllable, Han and kana are read) are compared through a
-  transliteration or a reading: words that differ there but begin with one
-  consonant class ("קוויץ" / "Kevitz", 永智 read "yong zhi" / "YUNG JYH") are no
-  conflict, as names in two such scripts that nothing links are none beside a
-  registration number (`untold_score`); words that begin otherwise ("de mei" /
-  "Senlong", "כהן" / "Rosenthal") are.
+  foreign name syllable by syllable, kana and the kanji beside them are read) are
+  compared through a transliteration or a reading: words that differ there but
+  begin with one consonant class ("קוויץ" / "Kevitz", "박지훈" / "Park Ji-hoon") are
+  no conflict, as names in two such scripts that nothing links are none beside a
+  registration number (`untold_score`); words that begin otherwise ("כהן" /
+  "Rosenthal") are. A Chinese name alone in Han is read syllable by syllable in
+  the romanisations Chinese names are written in, and another syllable there is
+  another name, as in Latin letters: Soundex's classes are too coarse for pinyin
+  (s, j, q, x, z, c, g and k are one class).
 - Person names whose parts left over sound alike by Soundex's consonant classes
   ("Alexander" / "Oleksandr", "Rodionovna" / "Radzivonawna":
   `graph.resolve.persons.sound_alike`), beside parts that are one name, and whose
@@ -134,8 +137,13 @@ def scripts_apart(left: str, right: str) -> str:
     ours, theirs = text_scripts(left), text_scripts(right)
     if ours == theirs:
         return ""
-    apart = sorted((ours ^ theirs) - MODERN_ALPHABETS)
-    return " and ".join(apart)
+    apart = (ours ^ theirs) - MODERN_ALPHABETS
+    if apart == {"Han"}:
+        # Chinese characters are read syllable by syllable in the romanisations a
+        # Chinese name is written in (`graph.resolve.readings`): another syllable
+        # there is another name, as in Latin letters ("Senrun" / 杰宏 "jie hong").
+        return ""
+    return " and ".join(sorted(apart))
 
 
 def _sound_pairs(names: NameMatch) -> list[tuple[str, str]] | None:
@@ -226,7 +234,9 @@ def judge(
             added.append("name_sounds_alike")
             shown = ", ".join(f"{x.upper()} / {y.upper()}" for x, y in paired)
             why.append(f"parts with the same consonants: {shown}")
-    ignored = {"business_conflict"} if registration else set()
+    # A line of business that differs is no conflict beside one registration number,
+    # unless it is all that names no reading links have to compare.
+    ignored = {"business_conflict"} if registration and "name_untold" not in features else set()
     conflicts = [key for key in CONFLICTS if key in features and key not in ignored]
     if "name_syllable_changed" in features:
         conflicts.append("name_syllable_changed")

@@ -30,10 +30,11 @@ COMPATIBLE = [
     ("Anna Kowalczyk", "Анна Ковальчук", "PL"),
     # Hebrew and Latin letters: the family name's vowels are not written in Hebrew.
     ("Moshe Kaplinsky", "משה קפלינסקי", "IL"),
+    ("Daniel Kagan", "דניאל כגן", "IL"),
     # Hangul and Latin: a family name outside both romanisation systems (Park).
     ("Park Ji-hoon", "박지훈", "KR"),
-    # Han read in pinyin beside a Taiwanese romanisation of one character (智 JYH).
-    ("永智貿易有限公司", "YUNG JYH TRADING CO., LTD.", "TW"),
+    # A Japanese name in kanji and kana beside its reading in Latin letters.
+    ("ヤマサキ精機株式会社", "YAMASAKI SEIKI CO., LTD.", "JP"),
 ]
 
 # Names that clearly conflict: the number does not make them one entity.
@@ -44,6 +45,7 @@ CONFLICTING = [
     ("Kim Min-jun", "박지훈", "KR"),  # another name in Hangul, nothing read alike
     ("深圳市德美贸易有限公司", "Shenzhen Senlong Trading Co., Ltd.", "CN"),  # another name
     ("永智貿易有限公司", "YUNG FENG TRADING CO., LTD.", "TW"),  # 智 is no FENG
+    ("深圳杰宏贸易有限公司", "Shenzhen Senrun Trading Co., Ltd.", "CN"),  # s and j: one class
     ("Rosenthal Trading Ltd", "יצחק רוזנטל", "IL"),  # a company and a person
 ]
 
@@ -60,7 +62,7 @@ def test_a_registration_number_links_compatible_names(left: str, right: str, cou
     assert score >= alone
 
 
-@pytest.mark.parametrize(("left", "right", "country"), COMPATIBLE[:5])
+@pytest.mark.parametrize(("left", "right", "country"), COMPATIBLE[:6])
 def test_a_persons_names_alone_stay_a_suggestion_at_most(
     left: str, right: str, country: str
 ) -> None:
@@ -101,6 +103,8 @@ def test_scripts_apart_are_those_not_transliterated_letter_for_letter() -> None:
     assert scripts_apart("Иван Петров", "Ivan Petrov") == ""  # both modern alphabets
     assert scripts_apart("משה", "Moshe") == "Hebrew"
     assert scripts_apart("永智貿易", "ヨウチ") == "Han and Katakana"
+    assert scripts_apart("ヤマサキ精機", "Yamasaki Seiki") == "Han and Katakana"
+    assert scripts_apart("永智貿易", "Yung Jyh Trading") == ""  # read syllable by syllable
     assert scripts_apart("永智貿易", "永智") == ""
 
 
