@@ -144,6 +144,13 @@ def demo(
         f"  curl -H 'Authorization: Bearer {investigator}' "
         f"'http://{host}:{api_port}/v1/entities?q=Huaxin'"
     )
+    console.print(
+        "and the network behind it: the Hong Kong consignee writes the Shenzhen shipper's "
+        "email, and the network's risk says why it ranks where it does:"
+    )
+    typer.echo(
+        f"  curl -H 'Authorization: Bearer {investigator}' 'http://{host}:{api_port}/v1/networks'"
+    )
     partner = keys[[role for _, role, _ in DEMO_PRINCIPALS].index("partner")]
     console.print(
         "GACC's partner key looks names up under the memorandum: a hit with the records "

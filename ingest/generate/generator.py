@@ -96,7 +96,7 @@ class WorldRun:
             for i in range(_network_count(records))
         ]
         self.first_slots = plan_slots(records, self.networks, self.rng)
-        self.builder = RecordBuilder(self.world, self.networks, records, self.rng)
+        self.builder = RecordBuilder(self.world, self.networks, records, self.rng, seed)
         self.parts: list[Part] = []
         self.mention_count: dict[str, int] = {}
         self.roles: dict[str, set[str]] = {}

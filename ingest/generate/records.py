@@ -37,6 +37,13 @@ AGENCY_SHARE: dict[str, float] = {
 NETWORK_SHARE = 0.3
 # One planted network per this many records (the brief asks for one per 150-300).
 RECORDS_PER_NETWORK = 200
+# Regular traders' shipments are recorded more than once too, as the planted
+# networks' documents are reused (12 % of their records): one shipment seized at two
+# places along its route, or split into a record per rights holder, carries its
+# bill of lading or waybill and its consignee on each. (Hub forwarders' master
+# documents shared by unrelated shippers are not written: see BENCHMARKS.md,
+# issue 25.)
+TRADER_DOCUMENT_REUSE = 0.12
 # About 0.2 % of rows per file are malformed, and at least this many per file.
 MALFORMED_SHARE = 0.002
 MIN_MALFORMED_PER_FILE = 2
@@ -245,9 +252,19 @@ class RecordBuilder:
     """Builds records slot by slot, drawing recurring parties from pools in the world."""
 
     def __init__(
-        self, world: World, networks: list[Network], records: int, rng: random.Random
+        self,
+        world: World,
+        networks: list[Network],
+        records: int,
+        rng: random.Random,
+        seed: int | str = 0,
     ) -> None:
         self.world, self.networks, self.rng = world, networks, rng
+        # Background documents draw from their own stream, so adding them left every
+        # other value of a seed's world as it was.
+        self.document_rng = random.Random(f"background-documents:{seed}")  # noqa: S311
+        # (shipper entity, mode) -> its shipments: (document, consignee as written, entity)
+        self.trader_documents: dict[tuple[str, str], list[tuple[str, dict[str, str], str]]] = {}
         self.names = NameBook()
         self.counters: dict[tuple[str, int], int] = {}
         self.registrations: dict[tuple[str, str], str] = {}
@@ -268,6 +285,7 @@ class RecordBuilder:
         for e in list(self.shipper_pool[: n_pool // 10]):
             if twin := world.distractor_of(e):
                 self.shipper_pool.append(twin)
+        self.regular_ids = {e.id for e in self.shipper_pool}
         self.maker_pool = [
             world.cn_company(industry="industrial", recurring=True)
             for _ in range(max(10, records // 300))
@@ -439,6 +457,10 @@ class RecordBuilder:
             for m in marks
         ]
         self._parties(net, agency, mode, route.dest_country, day, built)
+        if net is None:
+            rec["transport_document"] = self._background_document(
+                rec["transport_document"], mode, built
+            )
         tlp = r.choices(list(TLP_WEIGHTS), weights=list(TLP_WEIGHTS.values()))[0]
         rec["handling"] = {
             "tlp": tlp,
@@ -474,6 +496,25 @@ class RecordBuilder:
             net.documents.append((mode, doc))
             return doc
         return identifiers.transport_document(mode, r)
+
+    def _background_document(self, drawn: str, mode: str, built: Built) -> str:
+        """The document of a background record: its own (`drawn`), or, for a regular
+        shipper, sometimes an earlier shipment's of the same mode, recorded again:
+        then its consignee is that shipment's too."""
+        mentions = built.mentions
+        shipper = next(entity for role, _i, _name, entity in mentions if role == "shipper")
+        if shipper not in self.regular_ids:
+            return drawn
+        own = self.trader_documents.setdefault((shipper, mode), [])
+        if own and self.document_rng.random() < TRADER_DOCUMENT_REUSE:
+            document, consignee, entity = self.document_rng.choice(own)
+            built.record["consignee"] = dict(consignee)
+            at = next(i for i, m in enumerate(mentions) if m[0] == "consignee")
+            mentions[at] = ("consignee", 0, consignee["name"], entity)
+            return document
+        entity = next(entity for role, _i, _name, entity in mentions if role == "consignee")
+        own.append((drawn, dict(built.record["consignee"]), entity))
+        return drawn
 
     def _containers(self, net: Network | None, mode: str, built: Built) -> list[str]:
         r = self.rng

@@ -52,6 +52,13 @@ def test_two_workers_answer_from_the_graph_and_stop_with_the_command(tmp_path: P
             answers.append(answer.json()["results"][0]["candidates"][0])
         assert all(candidate["match"] for candidate in answers)
         assert len({candidate["entity_id"] for candidate in answers}) == 1
+        # The demo's story holds in Hong Kong's view too: the network behind Huaxin,
+        # bound by the email its Hong Kong consignee writes, over the records HK sees.
+        with httpx.Client(base_url=base_url, timeout=30, headers=headers) as client:
+            networks = client.get("/v1/networks").json()["items"]
+        assert [n["label"] for n in networks] == ["Shenzhen Huaxin Trading Co., Ltd."]
+        assert {"CN", "HK", "MO"} <= set(networks[0]["jurisdictions"])
+        assert "US" not in networks[0]["jurisdictions"]  # CBP's record is not released to HK
         # A workspace session made in one process holds in the other (sessions are
         # files in the data directory), and signing out ends it in both.
         with workspace_client(base_url, headers["Authorization"].removeprefix("Bearer ")) as web:

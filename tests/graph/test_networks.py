@@ -161,6 +161,55 @@ def test_a_carrier_container_months_apart_does_not_merge_two_networks(
     assert all(len(members) == 2 for members in networks)
 
 
+def test_one_shipment_recorded_twice_is_seized_together_once(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Two records of one bill of lading with the same shipper and consignee (seized
+    at two places, or a record per rights holder) are one shipment: not two
+    co-seizures, and the document adds nothing. Two shipments bind; so does one
+    document under two shippers and two consignees (what a network's reuse is)."""
+    bill = {"transport_document": "COSU 6612345670"}
+    load_records(
+        store,
+        tmp_path,
+        [
+            record("Ningbo Everbright Electronics", "Eurotrade Import BV", "2024-03-01", **bill),
+            record(
+                "Ningbo Everbright Electronics",
+                "Eurotrade Import BV",
+                "2024-03-09",
+                agency="EU-NL",
+                **bill,
+            ),
+            record("Dongguan Apex Toys", "Lakeside Gifts LLC", "2024-03-01"),
+            record("Dongguan Apex Toys", "Lakeside Gifts LLC", "2024-05-01"),
+            record(
+                "Wenzhou Redstone Shoes",
+                "Hamburg Schuh GmbH",
+                "2024-04-01",
+                transport_document="MAEU 555000111",
+            ),
+            record(
+                "Wenzhou Bluestone Shoes",
+                "Antwerp Footwear NV",
+                "2024-04-20",
+                transport_document="MAEU 555000111",
+            ),
+        ],
+    )
+    build_networks(store)
+    networks = list(network_members(store).values())
+    assert not any(pid("Ningbo Everbright Electronics") in members for members in networks)
+    apex = {pid("Dongguan Apex Toys"), pid("Lakeside Gifts LLC", "US")}
+    stones = {
+        pid("Wenzhou Redstone Shoes"),
+        pid("Wenzhou Bluestone Shoes"),
+        pid("Hamburg Schuh GmbH", "US"),
+        pid("Antwerp Footwear NV", "US"),
+    }
+    assert {frozenset(members) for members in networks} == {frozenset(apex), frozenset(stones)}
+
+
 def test_a_forwarder_with_many_customers_does_not_merge_them(
     store: GraphStore, tmp_path: Path
 ) -> None:

@@ -7,7 +7,9 @@ come from evidence of these kinds, each with a weight per piece of evidence:
 
 - `identifier` (1.0): both hold one registration number;
 - `phone`, `email` (0.9): both were written with one phone / email;
-- `document` (0.9): their seizures share a transport document;
+- `document` (0.9): their seizures share a transport document, and no seizure on
+  it names both (the shipper and consignee of one shipment recorded twice share
+  that shipment, nothing more);
 - `address` (0.45): both were written at one address. An address corroborates
   and does not bind on its own: unrelated companies share registered-office and
   company-secretary addresses and small serviced offices (at 100k generated
@@ -15,8 +17,9 @@ come from evidence of these kinds, each with a weight per piece of evidence:
   510 shared inside one; weighed 0.8, such an address pulled 2 to 6 strangers into
   half of the planted networks). With one seizure together, or a second shared
   address, it binds; alone it does not attach an entity to a network either;
-- `co_seizure` (0.4 per seizure): named in one seizure as shipper, consignee or
-  manufacturer;
+- `co_seizure` (0.4 per shipment): named in one seizure as shipper, consignee or
+  manufacturer; seizures on one transport document are one shipment (seized at
+  two places along its route, or recorded once per rights holder) and count once;
 - `forwarder` (0.3 per seizure, at most 0.3 in all): a forwarder that is not a hub
   and a party of one seizure;
 - `container` (0.2 per pair of seizures, at most 0.35 in all): their seizures used

@@ -50,6 +50,10 @@ def evidence_items(proj: Projection, only: set[str] | None = None) -> Iterator[_
 
     containers: dict[str, list[Seizure]] = defaultdict(list)
     documents: dict[str, list[Seizure]] = defaultdict(list)
+    # One shipment recorded twice (seized at two places, a record per rights holder)
+    # is seized together once: co-seizures on one transport document count once per
+    # pair, cited by their first seizure id (the same whatever order they are read in).
+    shipments: dict[tuple[str, str, str], str] = {}
     for seizure in proj.seizures.values():
         for number in seizure.containers:
             containers[number].append(seizure)
@@ -59,11 +63,19 @@ def evidence_items(proj: Projection, only: set[str] | None = None) -> Iterator[_
             continue
         ids = (seizure.id,)
         for a, b in combinations(sorted(seizure.principals), 2):
-            yield a, b, "co_seizure", ids, None
+            if not seizure.documents:
+                yield a, b, "co_seizure", ids, None
+                continue
+            key = (a, b, min(seizure.documents))
+            if key not in shipments or seizure.id < shipments[key]:
+                shipments[key] = seizure.id
         for forwarder in seizure.forwarders - hub_forwarders:
             for other in seizure.principals - {forwarder}:
                 a, b = _pair(forwarder, other)
                 yield a, b, "forwarder", ids, None
+
+    for (a, b, _), first_id in shipments.items():
+        yield a, b, "co_seizure", (first_id,), None
 
     for document, group in documents.items():
         if len(group) < 2:
@@ -71,7 +83,12 @@ def evidence_items(proj: Projection, only: set[str] | None = None) -> Iterator[_
         if len(set().union(*(s.principals for s in group))) > ARTEFACT_CAP:
             proj.hubs["document"] += 1
             continue
-        seen: set[tuple[str, str]] = set()
+        # A document links the parties of different seizures that no seizure of it
+        # names together: the parties of one shipment recorded twice share nothing
+        # more than that shipment.
+        seen: set[tuple[str, str]] = {
+            pair for s in group for pair in combinations(sorted(s.principals), 2)
+        }
         # In seizure order, so that the pair cited is the same whatever order the
         # projection was read in (an incremental update reads another).
         for first, second in combinations(sorted(group, key=lambda s: s.id), 2):
