@@ -17,10 +17,14 @@ compatible with it, and why, for the explanation:
   the romanisations Chinese names are written in, and another syllable there is
   another name, as in Latin letters: Soundex's classes are too coarse for pinyin
   (s, j, q, x, z, c, g and k are one class).
-- Person names whose parts left over sound alike by Soundex's consonant classes
+- Person names (beside a registration number, an office, or for two person names
+  a phone or an email alone) whose parts left over sound alike by Soundex's consonant classes
   ("Alexander" / "Oleksandr", "Rodionovna" / "Radzivonawna":
   `graph.resolve.persons.sound_alike`), beside parts that are one name, and whose
   other parts only one name has (a patronymic left out), do not conflict.
+- A company name's words that are the initials of words the other name has
+  ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
+  rest on one side only, do not conflict.
 - Words keyed two ways ("Rhien" / "Rheni", "Bao Xiang" / "Baoxiang") do not conflict.
 
 What still conflicts whatever the script: a person beside a company, another legal
@@ -45,7 +49,9 @@ from graph.resolve.profile import is_pinyin
 __all__ = [
     "DECISIVE_LINK",
     "LIFT_FROM",
+    "ONE_EMAIL",
     "ONE_OFFICE",
+    "ONE_PHONE",
     "ONE_REGISTRATION",
     "UNSAID",
     "UNTOLD_LINK",
@@ -75,21 +81,29 @@ LIFT_FROM = 0.35
 
 ONE_REGISTRATION = "one registration number"
 ONE_OFFICE = "one phone and one address"
+ONE_PHONE = "one phone"
+ONE_EMAIL = "one email"
 
 # Fewest letters in which an edit is a keying error rather than another word.
 _RESPELL_LETTERS = 4
 
 
-def decisive(shared: dict[str, list[str]]) -> str:
+def decisive(shared: dict[str, list[str]], persons: bool = False) -> str:
     """The evidence that makes two parties one entity unless their names clearly
     conflict, as an analyst reads it; "" when they share none. A registration
     number: the identifier node carries its country, so only a number of one
     country (as normalised at ingest) is shared. A phone and an address together:
-    a phone alone is also a front company's, an address alone a building's."""
+    a phone alone is also a front company's, an address alone a building's. For two
+    person names (`persons`), a phone or an email alone: one person's line, which
+    a relative's name still tells apart (`judge`)."""
     if shared["shared_identifier"]:
         return ONE_REGISTRATION
     if shared["shared_phone"] and shared["shared_address"]:
         return ONE_OFFICE
+    if persons and shared["shared_phone"]:
+        return ONE_PHONE
+    if persons and shared["shared_email"]:
+        return ONE_EMAIL
     return ""
 
 
@@ -129,19 +143,22 @@ def _folded(word: str) -> str:
     return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
-def scripts_apart(left: str, right: str) -> str:
+def scripts_apart(left: str, right: str, countries: tuple[str | None, ...] = ()) -> str:
     """The scripts, not modern alphabets, that one name is written in and the other
     not ("Hebrew", "Han and Katakana"): their words meet the other name's only
     through a transliteration or a reading. "" when the names share their scripts
-    or differ only in modern alphabets (Cyrillic and Latin)."""
+    or differ only in modern alphabets (Cyrillic and Latin), or when Han is all that
+    differs and the name is Chinese (not Japanese: `countries` holds no "JP", as
+    `graph.resolve.readings` reads kanji)."""
     ours, theirs = text_scripts(left), text_scripts(right)
     if ours == theirs:
         return ""
     apart = (ours ^ theirs) - MODERN_ALPHABETS
-    if apart == {"Han"}:
+    if apart == {"Han"} and "JP" not in countries:
         # Chinese characters are read syllable by syllable in the romanisations a
         # Chinese name is written in (`graph.resolve.readings`): another syllable
         # there is another name, as in Latin letters ("Senrun" / 杰宏 "jie hong").
+        # Kanji have several Japanese readings each, and are read as Japanese.
         return ""
     return " and ".join(sorted(apart))
 
@@ -189,6 +206,47 @@ def sounds_apart(names: NameMatch, left: str, right: str) -> bool:
     return names.person_like and bool(scripts_apart(left, right)) and not _first_sounds_agree(names)
 
 
+# Letters of a word read as the initials of words of the other name ("SK" /
+# "Strakhovaya Kompaniya", "NPP" / "Nauchno-Proizvodstvennoe Predpriyatie").
+_INITIALS = range(2, 7)
+
+
+def _initials_of(token: str, words: list[str]) -> list[str] | None:
+    """The run of `words` whose initials spell `token`, if any."""
+    for start in range(len(words) - len(token) + 1):
+        run = words[start : start + len(token)]
+        if "".join(word[0] for word in run) == token:
+            return run
+    return None
+
+
+def _abbreviations(names: NameMatch) -> list[tuple[str, list[str]]]:
+    """A company name's words left over on one side, each the initials of a run of
+    the other side's ("sk" / "strakhovaya kompaniya"), the rest of that side a part
+    one name lacks; [] otherwise."""
+    for short, long in (
+        (names.extra_left, names.extra_right),
+        (names.extra_right, names.extra_left),
+    ):
+        rest = list(long)
+        found = []
+        for token in short:
+            run = (
+                _initials_of(token, rest)
+                if len(token) in _INITIALS and token.isascii() and token.isalpha()
+                else None
+            )
+            if run is None:
+                break
+            found.append((token, run))
+            for word in run:
+                rest.remove(word)
+        else:
+            if found:
+                return found
+    return []
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether names are compatible with decisive evidence; if so, the features the
@@ -204,7 +262,12 @@ _INCOMPATIBLE = Verdict(False)
 
 
 def judge(
-    names: NameMatch, features: dict[str, float], kind: str, left: str, right: str
+    names: NameMatch,
+    features: dict[str, float],
+    kind: str,
+    left: str,
+    right: str,
+    countries: tuple[str | None, ...] = (),
 ) -> Verdict:
     """Whether two names (`left`, `right` as written; `names` and `features` as the
     scorer found them) are compatible with `kind` of decisive evidence (see the
@@ -214,7 +277,10 @@ def judge(
     dropped: set[str] = set()
     added: list[str] = []
     why: list[str] = []
-    apart = scripts_apart(left, right)
+    # A phone or an email is a household's too: a relative's given name in Hebrew
+    # letters begins like many others, so only a registration number or an office
+    # makes words across scripts apart no conflict.
+    apart = scripts_apart(left, right, countries) if kind in (ONE_REGISTRATION, ONE_OFFICE) else ""
     if apart and "name_untold" not in features and not _first_sounds_agree(names):
         return _INCOMPATIBLE
     if apart:
@@ -227,6 +293,13 @@ def judge(
     elif "name_conflict" in features and respelled(names):
         dropped.add("name_conflict")
         added.append("name_respelled")
+    elif "name_conflict" in features and not names.person_like and _abbreviations(names):
+        dropped.add("name_conflict")
+        added.append("name_abbreviated")
+        shown = ", ".join(
+            f"{short.upper()} = {' '.join(run).upper()}" for short, run in _abbreviations(names)
+        )
+        why.append(f"initials of words of the other name: {shown}")
     elif "name_conflict" in features and names.person_like:
         paired = _sound_pairs(names)
         if paired is not None:
@@ -246,6 +319,7 @@ def judge(
         names.similarity >= LIFT_FROM
         or "name_respelled" in added
         or "name_sounds_alike" in added
+        or "name_abbreviated" in added
         or names.acronym
     ) and "name_untold" not in features
     if not (in_common or (apart and registration)):

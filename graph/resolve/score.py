@@ -22,14 +22,16 @@ for, and are separate entities.
 
 Two artefacts settle it unless the names clearly conflict (`graph.resolve.decisive`):
 a registration number of one country, issued to one company, and a phone with an
-address, one office's line. Names that differ only as keyed ("Rhien" / "Rheni"),
-through a transliteration or reading into a script that is no alphabet (Hebrew,
-Hangul, Han and kana: "Alexander Kevitz" / "אלכסנדר קוויץ"), or in person-name parts
-with the same consonants ("Alexander" / "Oleksandr") do not conflict then; names
-whose identifying words differ in one script ("Demei" / "Senlong"), another Chinese
-syllable or word order, a person beside a company, another legal form, or (for a
-phone and an address, which sister companies share) another line of business
-still do.
+address, one office's line; for two person names, a phone or an email alone too.
+Names that differ only as keyed ("Rhien" / "Rheni"), by initials ("SK" /
+"Strakhovaya Kompaniya"), in person-name parts with the same consonants
+("Alexander" / "Oleksandr"), or (beside a number or an office) through a
+transliteration or reading into a script that is no alphabet (Hebrew, Hangul, kana
+and Japanese kanji: "Daniel Kagan" / "דניאל כגן") do not conflict then; names whose
+identifying words differ in one script ("Demei" / "Senlong") or begin otherwise
+across scripts, another Chinese syllable or word order, a person beside a company,
+another legal form, or (for a phone and an address, which sister companies share)
+another line of business still do.
 
 This module also gives, for the callers that import them from here, the decisions
 over many pairs (`graph.resolve.decide`) and the name alignment's entry points.
@@ -301,7 +303,7 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
     score = _lifted(min(1.0, similarity), _artefact_strength(shared))
     if _foreign_script(a.name) != _foreign_script(b.name):
         score = max(score, untold_score(shared))
-    if decisive(shared):
+    if decisive(shared, persons=person is not None):
         score = max(score, DECISIVE_LINK)
     if a.country and b.country and a.country != b.country:
         score = min(score, _CAP_CONFLICT)
@@ -418,7 +420,7 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
             features[feature] = 1.0
             evidence.append(f"same {feature.removeprefix('shared_')} {_shown(ids[0])}".rstrip())
     artefacts = _artefact_strength(shared)
-    settles = decisive(shared)
+    settles = decisive(shared, persons=names.person_like)
     country_features, country_notes = _countries(a, b)
     features.update(country_features)
     alike = homophones(a.name, a.name_key, b.name, b.name_key)
@@ -453,7 +455,9 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
         for unsaid in UNSAID:
             features.pop(unsaid, None)
         score = max(score, untold_score(shared))
-    verdict = judge(names, features, settles, a.name, b.name) if settles else None
+    verdict = (
+        judge(names, features, settles, a.name, b.name, (a.country, b.country)) if settles else None
+    )
     if verdict is not None and verdict.compatible:
         for key in verdict.dropped:
             features.pop(key, None)

@@ -35,6 +35,12 @@ COMPATIBLE = [
     ("Park Ji-hoon", "박지훈", "KR"),
     # A Japanese name in kanji and kana beside its reading in Latin letters.
     ("ヤマサキ精機株式会社", "YAMASAKI SEIKI CO., LTD.", "JP"),
+    # Initials of words the other name writes out, beside one registration number.
+    (
+        "NPP SVETOCH AO",
+        "AKTSIONERNOE OBSHCHESTVO NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE SVETOCH",
+        "RU",
+    ),
 ]
 
 # Names that clearly conflict: the number does not make them one entity.
@@ -47,6 +53,8 @@ CONFLICTING = [
     ("永智貿易有限公司", "YUNG FENG TRADING CO., LTD.", "TW"),  # 智 is no FENG
     ("深圳杰宏贸易有限公司", "Shenzhen Senrun Trading Co., Ltd.", "CN"),  # s and j: one class
     ("Rosenthal Trading Ltd", "יצחק רוזנטל", "IL"),  # a company and a person
+    # NPP is no research institute's initials (NII): another kind of organisation.
+    ("NPP SVETOCH AO", "AKTSIONERNOE OBSHCHESTVO NAUCHNO ISSLEDOVATELSKII INSTITUT SVETOCH", "RU"),
 ]
 
 
@@ -86,6 +94,13 @@ def test_the_explanation_says_why_the_names_are_compatible() -> None:
         "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", identifiers=NUMBER
     )
     assert "parts with the same consonants: ALEXANDER / OLEKSANDR" in consonants
+    _, initials = _pair(
+        "NPP SVETOCH AO",
+        "AKTSIONERNOE OBSHCHESTVO NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE SVETOCH",
+        "RU",
+        identifiers=NUMBER,
+    )
+    assert "NPP = NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE" in initials
 
 
 def test_a_shared_phone_links_alike_names_in_two_scripts_and_not_conflicting_ones() -> None:
@@ -99,6 +114,25 @@ def test_a_shared_phone_links_alike_names_in_two_scripts_and_not_conflicting_one
     assert score < REVIEW_THRESHOLD, explanation
 
 
+def test_a_shared_phone_or_email_links_a_persons_compatible_names() -> None:
+    for shared in ({"phones": ("+380445551234",)}, {"emails": ("o.bondarenko@example.ua",)}):
+        alone, _ = _pair("BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA")
+        score, explanation = _pair(
+            "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", **shared
+        )
+        assert alone < AUTO_THRESHOLD <= score, explanation
+        assert "names that do not conflict" in explanation
+    # A household's phone: a relative's name, in one script or across two.
+    phone = ("+97235551234",)
+    for relative in ("David Kagan", "דוד כגן"):
+        score, explanation = _pair("Daniel Kagan", relative, "IL", phones=phone)
+        assert score < AUTO_THRESHOLD, explanation
+    # A phone does not make words across scripts no conflict (a registration number
+    # does: COMPATIBLE above).
+    score, explanation = _pair("Daniel Kagan", "דניאל כגן", "IL", phones=phone)
+    assert score < AUTO_THRESHOLD, explanation
+
+
 def test_scripts_apart_are_those_not_transliterated_letter_for_letter() -> None:
     assert scripts_apart("Иван Петров", "Ivan Petrov") == ""  # both modern alphabets
     assert scripts_apart("משה", "Moshe") == "Hebrew"
@@ -106,6 +140,7 @@ def test_scripts_apart_are_those_not_transliterated_letter_for_letter() -> None:
     assert scripts_apart("ヤマサキ精機", "Yamasaki Seiki") == "Han and Katakana"
     assert scripts_apart("永智貿易", "Yung Jyh Trading") == ""  # read syllable by syllable
     assert scripts_apart("永智貿易", "永智") == ""
+    assert scripts_apart("山村硝子", "Yamamura Glass", ("JP", "JP")) == "Han"  # kanji
 
 
 def test_sound_alike_parts_share_their_consonants() -> None:
