@@ -5,23 +5,27 @@ Two artefacts make two parties one entity unless their names clearly conflict
 phone with an address, one office's line. `judge` says whether the names are
 compatible with it, and why, for the explanation:
 
-- Names in two scripts of which one is not a modern alphabet (rigour's
-  `MODERN_ALPHABETS`: Latin, Cyrillic, Greek, Armenian, Georgian transliterate
-  letter for letter; Hebrew and Arabic leave vowels out, Hangul transcribes a
-  foreign name syllable by syllable, kana and the kanji beside them are read) are
-  compared through a transliteration or a reading: words that differ there but
-  begin with one consonant class ("קוויץ" / "Kevitz", "박지훈" / "Park Ji-hoon") are
-  no conflict, as names in two such scripts that nothing links are none beside a
-  registration number (`untold_score`); words that begin otherwise ("כהן" /
-  "Rosenthal") are. A Chinese name alone in Han is read syllable by syllable in
-  the romanisations Chinese names are written in, and another syllable there is
-  another name, as in Latin letters: Soundex's classes are too coarse for pinyin
-  (s, j, q, x, z, c, g and k are one class).
-- Person names (beside a registration number, an office, or for two person names
-  a phone or an email alone) whose parts left over sound alike by Soundex's consonant classes
-  ("Alexander" / "Oleksandr", "Rodionovna" / "Radzivonawna":
-  `graph.resolve.persons.sound_alike`), beside parts that are one name, and whose
-  other parts only one name has (a patronymic left out), do not conflict.
+- Beside a registration number, names in two scripts of which one is not a modern
+  alphabet (rigour's `MODERN_ALPHABETS`: Latin, Cyrillic, Greek, Armenian, Georgian
+  transliterate letter for letter; Hebrew and Arabic leave vowels out, Hangul
+  transcribes a foreign name syllable by syllable, kana and a Japanese party's
+  kanji are read) are compared through a transliteration or a reading: words that
+  differ there but begin with one consonant class ("קוויץ" / "Kevitz", "박지훈" /
+  "Park Ji-hoon") are no conflict, as names in two such scripts that nothing links
+  are none beside a registration number (`untold_score`); words that begin
+  otherwise ("כהן" / "Rosenthal") are. A Chinese name in Han is read syllable by
+  syllable in the romanisations Chinese names are written in, and another syllable
+  there is another name, as in Latin letters: Soundex's classes are too coarse for
+  pinyin (s, j, q, x, z, c, g and k are one class).
+- Beside a registration number, person names whose parts left over sound alike
+  by Soundex's consonant classes ("Alexander" / "Oleksandr", "Rodionovna" /
+  "Radzivonawna": `graph.resolve.persons.sound_alike`), beside parts that are one
+  name, and whose other parts only one name has (a patronymic left out), do not
+  conflict.
+
+An office (a phone with an address) is a household's or a group's too: it makes
+neither words across scripts nor parts that only sound alike ("Daniel" /
+"Daniela") no conflict.
 - A company name's words that are the initials of words the other name has
   ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
   rest on one side only, do not conflict.
@@ -49,9 +53,7 @@ from graph.resolve.profile import is_pinyin
 __all__ = [
     "DECISIVE_LINK",
     "LIFT_FROM",
-    "ONE_EMAIL",
     "ONE_OFFICE",
-    "ONE_PHONE",
     "ONE_REGISTRATION",
     "UNSAID",
     "UNTOLD_LINK",
@@ -81,29 +83,23 @@ LIFT_FROM = 0.35
 
 ONE_REGISTRATION = "one registration number"
 ONE_OFFICE = "one phone and one address"
-ONE_PHONE = "one phone"
-ONE_EMAIL = "one email"
 
 # Fewest letters in which an edit is a keying error rather than another word.
 _RESPELL_LETTERS = 4
 
 
-def decisive(shared: dict[str, list[str]], persons: bool = False) -> str:
+def decisive(shared: dict[str, list[str]]) -> str:
     """The evidence that makes two parties one entity unless their names clearly
     conflict, as an analyst reads it; "" when they share none. A registration
     number: the identifier node carries its country, so only a number of one
     country (as normalised at ingest) is shared. A phone and an address together:
-    a phone alone is also a front company's, an address alone a building's. For two
-    person names (`persons`), a phone or an email alone: one person's line, which
-    a relative's name still tells apart (`judge`)."""
+    a phone alone is also a front company's, an address alone a building's. (A
+    phone or an email lifts alike names, `graph.resolve.score`; it is a household's
+    too, so it settles nothing whose names only sound alike: Daniel / Daniela.)"""
     if shared["shared_identifier"]:
         return ONE_REGISTRATION
     if shared["shared_phone"] and shared["shared_address"]:
         return ONE_OFFICE
-    if persons and shared["shared_phone"]:
-        return ONE_PHONE
-    if persons and shared["shared_email"]:
-        return ONE_EMAIL
     return ""
 
 
@@ -184,10 +180,9 @@ def _first_sounds_agree(names: NameMatch) -> bool:
     """Whether the words each of two names in scripts apart has and the other lacks
     begin alike as rigour latinises them (`graph.resolve.persons.first_sounds`):
     every such word of the name with fewer finds one of the other's that begins
-    with its consonant class, in any order ("קוויץ" / "Kevitz", 智 read "zhi" /
-    "JYH", "박지훈" / "Park Ji-hoon"; not "de mei" / "Senlong", "כהן" / "Rosenthal",
-    "박지훈" / "Kim Min-jun"): the little a lossy transliteration keeps. True when
-    either name has no such word."""
+    with its consonant class, in any order ("קוויץ" / "Kevitz", "ודיוס" / "Vedius",
+    "박지훈" / "Park Ji-hoon"; not "כהן" / "Rosenthal", "박지훈" / "Kim Min-jun"): the
+    little a lossy transliteration keeps. True when either name has no such word."""
     if not (names.extra_left and names.extra_right):
         return True
     fewer, more = sorted((names.extra_left, names.extra_right), key=len)
@@ -277,10 +272,11 @@ def judge(
     dropped: set[str] = set()
     added: list[str] = []
     why: list[str] = []
-    # A phone or an email is a household's too: a relative's given name in Hebrew
-    # letters begins like many others, so only a registration number or an office
-    # makes words across scripts apart no conflict.
-    apart = scripts_apart(left, right, countries) if kind in (ONE_REGISTRATION, ONE_OFFICE) else ""
+    # A phone, an email or an office (a phone with an address) is a household's or
+    # a group's too: a relative's given name in Hebrew letters begins like many
+    # others, so only a registration number makes words across scripts apart no
+    # conflict.
+    apart = scripts_apart(left, right, countries) if registration else ""
     if apart and "name_untold" not in features and not _first_sounds_agree(names):
         return _INCOMPATIBLE
     if apart:
@@ -300,7 +296,9 @@ def judge(
             f"{short.upper()} = {' '.join(run).upper()}" for short, run in _abbreviations(names)
         )
         why.append(f"initials of words of the other name: {shown}")
-    elif "name_conflict" in features and names.person_like:
+    elif "name_conflict" in features and names.person_like and registration:
+        # A registration number is one person's; a home's phone and address are a
+        # family's ("Daniel" / "Daniela" sound alike).
         paired = _sound_pairs(names)
         if paired is not None:
             dropped.add("name_conflict")

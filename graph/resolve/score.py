@@ -22,10 +22,9 @@ for, and are separate entities.
 
 Two artefacts settle it unless the names clearly conflict (`graph.resolve.decisive`):
 a registration number of one country, issued to one company, and a phone with an
-address, one office's line; for two person names, a phone or an email alone too.
-Names that differ only as keyed ("Rhien" / "Rheni"), by initials ("SK" /
-"Strakhovaya Kompaniya"), in person-name parts with the same consonants
-("Alexander" / "Oleksandr"), or (beside a number or an office) through a
+address, one office's line. Names that differ only as keyed ("Rhien" / "Rheni") or
+by initials ("SK" / "Strakhovaya Kompaniya"), and beside a registration number in
+person-name parts with the same consonants ("Alexander" / "Oleksandr") or through a
 transliteration or reading into a script that is no alphabet (Hebrew, Hangul, kana
 and Japanese kanji: "Daniel Kagan" / "דניאל כגן") do not conflict then; names whose
 identifying words differ in one script ("Demei" / "Senlong") or begin otherwise
@@ -303,7 +302,7 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
     score = _lifted(min(1.0, similarity), _artefact_strength(shared))
     if _foreign_script(a.name) != _foreign_script(b.name):
         score = max(score, untold_score(shared))
-    if decisive(shared, persons=person is not None):
+    if decisive(shared):
         score = max(score, DECISIVE_LINK)
     if a.country and b.country and a.country != b.country:
         score = min(score, _CAP_CONFLICT)
@@ -420,7 +419,7 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
             features[feature] = 1.0
             evidence.append(f"same {feature.removeprefix('shared_')} {_shown(ids[0])}".rstrip())
     artefacts = _artefact_strength(shared)
-    settles = decisive(shared, persons=names.person_like)
+    settles = decisive(shared)
     country_features, country_notes = _countries(a, b)
     features.update(country_features)
     alike = homophones(a.name, a.name_key, b.name, b.name_key)

@@ -114,23 +114,23 @@ def test_a_shared_phone_links_alike_names_in_two_scripts_and_not_conflicting_one
     assert score < REVIEW_THRESHOLD, explanation
 
 
-def test_a_shared_phone_or_email_links_a_persons_compatible_names() -> None:
-    for shared in ({"phones": ("+380445551234",)}, {"emails": ("o.bondarenko@example.ua",)}):
-        alone, _ = _pair("BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA")
-        score, explanation = _pair(
-            "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", **shared
-        )
-        assert alone < AUTO_THRESHOLD <= score, explanation
-        assert "names that do not conflict" in explanation
-    # A household's phone: a relative's name, in one script or across two.
+def test_a_households_phone_and_address_do_not_join_relatives() -> None:
     phone = ("+97235551234",)
-    for relative in ("David Kagan", "דוד כגן"):
-        score, explanation = _pair("Daniel Kagan", relative, "IL", phones=phone)
-        assert score < AUTO_THRESHOLD, explanation
-    # A phone does not make words across scripts no conflict (a registration number
-    # does: COMPATIBLE above).
-    score, explanation = _pair("Daniel Kagan", "דניאל כגן", "IL", phones=phone)
-    assert score < AUTO_THRESHOLD, explanation
+    home = {"phones": phone, "addresses": ("12 Herzl Street, Haifa",)}
+    # Given names that begin alike, in one script or two, and one across two scripts.
+    for left, right in (
+        ("Daniel Kagan", "David Kagan"),
+        ("Daniel Kagan", "דוד כגן"),
+        ("Daniel Kagan", "דניאל כגן"),
+    ):
+        for shared in ({"phones": phone}, home):
+            score, explanation = _pair(left, right, "IL", **shared)
+            assert score < AUTO_THRESHOLD, explanation
+    # One registration number is one person's: the same consonants are one name.
+    score, explanation = _pair(
+        "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", identifiers=NUMBER
+    )
+    assert score >= AUTO_THRESHOLD, explanation
 
 
 def test_scripts_apart_are_those_not_transliterated_letter_for_letter() -> None:
