@@ -1440,12 +1440,13 @@ RETURN collect([c.month, c.reporting, c.tlp, c.releasable_to, c.figures]) AS cel
 # row returned costs about 50 us, ten times what an element of a list costs.
 
 # Every Party: [id, entity (`cluster`), name, the network it is in now, who may
-# see it, its entity per view, who may see its name, its network per view].
+# see it, its entity per view, who may see its name, its network per view, the
+# round it joined its network in, per view].
 NETWORK_PARTIES_QUERY = f"""
 MATCH (p:{Label.PARTY})
 WITH right(p.id, 1) AS bucket,
      collect([p.id, p.cluster, p.name, p.network, p.vis, p.view_clusters, p.label_vis,
-              p.view_networks]) AS rows
+              p.view_networks, p.network_rounds]) AS rows
 RETURN bucket, rows
 """.strip()
 
@@ -1508,7 +1509,8 @@ DETACH DELETE n
 SET_PARTY_NETWORKS_QUERY = f"""
 UNWIND $rows AS r
 MATCH (p:{Label.PARTY} {{id: r.id}})
-SET p.network = r.network, p.view_networks = r.view_networks
+SET p.network = r.network, p.view_networks = r.view_networks,
+    p.network_rounds = r.network_rounds
 """.strip()
 
 # The Network node `$id`: one of the whole graph (`net:...`) or of a view

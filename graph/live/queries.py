@@ -31,7 +31,7 @@ REGION_PARTIES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (p:{Label.PARTY} {{id: id}})
 RETURN [p.id, p.cluster, p.name, p.network, p.vis, p.view_clusters, p.label_vis,
-        p.view_networks] AS row, 'Forwarder' IN labels(p) AS forwarder
+        p.view_networks, p.network_rounds] AS row, 'Forwarder' IN labels(p) AS forwarder
 """.strip()
 
 # The parties of the entities `$clusters`.

@@ -9,6 +9,7 @@ the truth mentions of its parties.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,7 @@ RECORDS_PER_NETWORK = 200
 # documents shared by unrelated shippers are not written: see BENCHMARKS.md,
 # issue 25.)
 TRADER_DOCUMENT_REUSE = 0.12
+_SHIPMENT_PARTIES = ("consignee", "manufacturers", "forwarder")
 # About 0.2 % of rows per file are malformed, and at least this many per file.
 MALFORMED_SHARE = 0.002
 MIN_MALFORMED_PER_FILE = 2
@@ -263,8 +265,11 @@ class RecordBuilder:
         # Background documents draw from their own stream, so adding them left every
         # other value of a seed's world as it was.
         self.document_rng = random.Random(f"background-documents:{seed}")  # noqa: S311
-        # (shipper entity, mode) -> its shipments: (document, consignee as written, entity)
-        self.trader_documents: dict[tuple[str, str], list[tuple[str, dict[str, str], str]]] = {}
+        # (shipper entity, mode) -> its shipments: (document, the other parties as
+        # written, their mentions)
+        self.trader_documents: dict[
+            tuple[str, str], list[tuple[str, dict[str, Any], list[tuple[str, int, str, str]]]]
+        ] = {}
         self.names = NameBook()
         self.counters: dict[tuple[str, int], int] = {}
         self.registrations: dict[tuple[str, str], str] = {}
@@ -500,20 +505,23 @@ class RecordBuilder:
     def _background_document(self, drawn: str, mode: str, built: Built) -> str:
         """The document of a background record: its own (`drawn`), or, for a regular
         shipper, sometimes an earlier shipment's of the same mode, recorded again:
-        then its consignee is that shipment's too."""
-        mentions = built.mentions
+        then its other parties (consignee, manufacturers, forwarder) are that
+        shipment's too."""
+        record, mentions = built.record, built.mentions
         shipper = next(entity for role, _i, _name, entity in mentions if role == "shipper")
         if shipper not in self.regular_ids:
             return drawn
         own = self.trader_documents.setdefault((shipper, mode), [])
         if own and self.document_rng.random() < TRADER_DOCUMENT_REUSE:
-            document, consignee, entity = self.document_rng.choice(own)
-            built.record["consignee"] = dict(consignee)
-            at = next(i for i, m in enumerate(mentions) if m[0] == "consignee")
-            mentions[at] = ("consignee", 0, consignee["name"], entity)
+            document, parties, named = self.document_rng.choice(own)
+            for key in _SHIPMENT_PARTIES:
+                record.pop(key, None)
+            record.update(copy.deepcopy(parties))
+            mentions[:] = [m for m in mentions if m[0] == "shipper"] + list(named)
             return document
-        entity = next(entity for role, _i, _name, entity in mentions if role == "consignee")
-        own.append((drawn, dict(built.record["consignee"]), entity))
+        parties = {key: record[key] for key in _SHIPMENT_PARTIES if key in record}
+        named = [m for m in mentions if m[0] != "shipper"]
+        own.append((drawn, copy.deepcopy(parties), named))
         return drawn
 
     def _containers(self, net: Network | None, mode: str, built: Built) -> list[str]:

@@ -96,7 +96,10 @@ def _state(store: GraphStore) -> dict[str, Any]:
     for row in store.read(queries.EXISTING_NETWORKS_QUERY):
         [found] = store.read(queries.NETWORK_QUERY, id=row["id"])
         networks[row["id"]] = {k: v for k, v in found["props"].items() if k != "built_at"}
-    parties = {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
+    parties = {
+        pid: (row["network"], row["views"], row["rounds"])
+        for pid, row in pull(store).parties.items()
+    }
     return {"networks": networks, "parties": parties}
 
 
@@ -320,3 +323,49 @@ def test_incremental_networks_equal_a_full_build_in_a_generated_world(
             assert max(regions) < total and regions[0] < total / 2, (regions, total)
     finally:
         embedded_server.drop_database(name)
+
+
+def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A new shipper at the registered office of a network's member, its goods in
+    that member's container three weeks later: the address and the container
+    together (0.56) make it join the network, though no record names both. The
+    member is read as context with the round it joined in; the network it joins is
+    computed again, as a full build computes it."""
+    office = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
+
+    def seized(number: int, shipper: dict[str, str], consignee: str, date: str, **extra: Any):
+        return seizure_record(
+            record_id=f"J-{number}",
+            seizure_date=date,
+            shipper=shipper,
+            consignee={"name": consignee, "country": "US"},
+            handling={"tlp": "CLEAR", "releasable_to": []},
+            **extra,
+        )
+
+    dragon = {"name": "Golden Dragon Trading", "country": "HK", "address": office}
+    _load(
+        store,
+        tmp_path,
+        [
+            seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
+            seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
+        ],
+    )
+    pipeline.refresh(store)
+    jade = {"name": "Jade River Export", "country": "HK", "address": office}
+    _load(
+        store,
+        tmp_path,
+        [seized(3, jade, "Zeta Retail Co", "2024-01-31", containers=["MSKU1234565"])],
+    )
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None, report.as_dict()
+    incremental = _state(store)
+    network_of = {party: state[0] for party, state in incremental["parties"].items()}
+    joined = network_of[party_identity("Jade River Export", "HK").id]
+    assert joined and joined == network_of[party_identity("Golden Dragon Trading", "HK").id]
+    build_networks(store)
+    assert _state(store) == incremental

@@ -12,7 +12,10 @@ Each network is a `Network` node: `id` is `net:...` for the whole graph and
 id of its members in that view), `view` the view ("" for the whole graph). A party
 keeps its network over the whole graph in `network` and, once it is in a network in
 any view, its network per view in `view_networks` (`"<view>=<id>"`, empty when in
-none), which `queries.view_network` reads. A marker node `view:<agency>` says which
+none), which `queries.view_network` reads, and in `network_rounds` the round its
+entity joined that network in, per view (`"<view>=<round>"`, "" the whole graph: 0
+for a core, 1 to `PENDANT_ROUNDS` for an entity that joined one), which the
+incremental update reads. A marker node `view:<agency>` says which
 agencies have a view of their own.
 """
 
@@ -125,6 +128,8 @@ class _Built:
 
     rows: list[dict[str, Any]]
     network_of_party: dict[str, str]
+    # Party -> the round its entity joined its network in (0: the core).
+    round_of_party: dict[str, int] = field(default_factory=dict)
     entities: int = 0
     links: int = 0
     binding_links: int = 0
@@ -195,6 +200,9 @@ def _networks(
         nid = network_id(parties)
         for pid in parties:
             built.network_of_party[pid] = nid
+        for entity in members:
+            for pid in parties_of_entity[entity]:
+                built.round_of_party[pid] = grouping.round_of.get(entity, 0)
         # What its members were seized in: seizures naming a member as shipper,
         # consignee or manufacturer (a member forwarder's other customers are not it).
         seizure_ids = {
@@ -317,6 +325,15 @@ def _views(pulled: Pulled, views: list[str], built_at: str) -> dict[str, _Built]
         _PULLED = None
 
 
+def network_rounds(pid: str, built: dict[str, _Built]) -> list[str] | None:
+    """A party's `network_rounds`: `"<view>=<round>"` per view ("" the whole graph),
+    the round its entity joined its network in that view (empty when in none); None
+    when it is in no network in any view."""
+    if not any(pid in b.round_of_party for b in built.values()):
+        return None
+    return [f"{view}={b.round_of_party.get(pid, '')}" for view, b in built.items()]
+
+
 def build_networks(store: GraphStore) -> BuildReport:
     """Compute the networks of the whole graph and of every view, and store them.
 
@@ -366,8 +383,15 @@ def build_networks(store: GraphStore) -> BuildReport:
             if pid in in_some_view
             else None
         )
-        if row["network"] != network or (row["views"] or None) != entries:
-            changes.append({"id": pid, "network": network, "view_networks": entries})
+        rounds = network_rounds(pid, {"": whole, **views})
+        if (
+            row["network"] != network
+            or (row["views"] or None) != entries
+            or (row["rounds"] or None) != rounds
+        ):
+            changes.append(
+                {"id": pid, "network": network, "view_networks": entries, "network_rounds": rounds}
+            )
             report.parties_changed += row["network"] != network
     for start in range(0, len(changes), _WRITE_ROWS):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _WRITE_ROWS])

@@ -143,6 +143,11 @@ class Grouping:
     attach: dict[str, dict[str, float]] = field(default_factory=dict)
     # The cores: entities bound by strong links, two of them principals at least.
     cores: list[set[str]] = field(default_factory=list)
+    # Entity in a network -> the round it joined in (0: its core).
+    round_of: dict[str, int] = field(default_factory=dict)
+    # The networks of held-out entities (`Projection.fixed_state`) that an entity
+    # joins: computed here, they would change (`incremental` frees them).
+    joins_fixed: set[str] = field(default_factory=set)
 
 
 def group_networks(proj: Projection) -> Grouping:
@@ -165,26 +170,41 @@ def group_networks(proj: Projection) -> Grouping:
     # A core needs two entities that shipped, received or made goods: forwarders
     # alone (the offices of one logistics group, sharing a phone) are no network.
     cores = [set(c) for c in nx.connected_components(strong) if len(set(c) & proj.principals) >= 2]
-    core_of = {entity: index for index, core in enumerate(cores) for entity in core}
+    # A network is an index into `members`, or the id of a held-out entity's one.
+    core_of: dict[str, int | str] = {
+        entity: index for index, core in enumerate(cores) for entity in core
+    }
     members = [set(core) for core in cores]
+    round_of = dict.fromkeys(core_of, 0)
+    joins_fixed: set[str] = set()
+    fixed = proj.fixed_state
+    last_fixed = max((joined for _, joined in fixed.values()), default=-1)
     # Rounds, each on the membership at its start, so the order of entities does not
     # matter: a manufacturer joins in the first, the buyer named with it the next.
-    for _ in range(PENDANT_ROUNDS):
-        joining: list[tuple[str, int]] = []
+    for number in range(1, PENDANT_ROUNDS + 1):
+        # Held-out members count from the round after theirs, as they did when built.
+        for entity, (network, joined) in fixed.items():
+            if joined == number - 1:
+                core_of[entity] = network
+        joining: list[tuple[str, int | str]] = []
         for entity in sorted(attach):
             if entity in core_of or entity in proj.fixed_out:
                 continue
-            into: dict[int, float] = {}
+            into: dict[int | str, float] = {}
             for other, weight in attach[entity].items():
                 index = core_of.get(other)
                 if index is not None:
                     into[index] = 1.0 - (1.0 - into.get(index, 0.0)) * (1.0 - weight)
             if len(into) == 1 and (weight := next(iter(into.values()))) >= PENDANT_MIN:
                 joining.append((entity, next(iter(into))))
-        if not joining:
+        if not joining and number > last_fixed:
             break
         for entity, index in joining:
-            members[index].add(entity)
             core_of[entity] = index
+            if isinstance(index, str):
+                joins_fixed.add(index)
+                continue
+            members[index].add(entity)
+            round_of[entity] = number
     members.sort(key=lambda group: (-len(group), min(group)))
-    return Grouping(members, counts, weights, dict(attach), cores)
+    return Grouping(members, counts, weights, dict(attach), cores, round_of, joins_fixed)

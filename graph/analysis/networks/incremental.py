@@ -19,14 +19,21 @@ The update works on a *region* of parties:
   whether it is a hub is decided as a full build decides it. Context entities are
   held out of every core and network (`Projection.fixed_out`).
 
+A context entity in a network counts as a member of it from the round after the
+one it joined in (`network_rounds`, stored per view by every build and update:
+0 for a core, then the pendant round), so a free entity joins through it exactly
+as a full build would have it join (`Projection.fixed_state`).
+
 The networks of every view are then computed on the region. A context party is
 made free, and the region computed again, when a view shows it might not be what
-it was (`_unsettled`): it is linked to a free entity whose network changed, or to a
-seed in a network; a link strong enough to bind joins it to a free entity; or it is
-in a network and linked to a free entity outside every core (whether that one
-joins depends on it). When no view asks for more, the networks of the free parties
+it was (`_unsettled`): it is linked to a free entity whose network or round
+changed, or to a seed in a network; a link strong enough to bind joins it to a
+free entity; a free entity joins its network (which then changes); or, on a graph
+built before rounds were stored, it is in a network and linked to a free entity
+outside every core. When no view asks for more, the networks of the free parties
 are those a full build gives, and only they are written: the region's old networks
-are replaced, its free parties' `network` and `view_networks` set.
+are replaced, its free parties' `network`, `view_networks` and `network_rounds`
+set.
 
 A container, document, artefact or forwarder that is a hub in *every* view gives no
 link anywhere (`rules`' caps) and is left out (decided on a lower bound of its
@@ -61,10 +68,17 @@ from graph.analysis.networks.build import (
     _networks,
     build_networks,
     network_id,
+    network_rounds,
     node_id,
 )
 from graph.analysis.networks.grouping import Grouping, day, group_networks
-from graph.analysis.networks.projection import Projection, Pulled, _prepared, project
+from graph.analysis.networks.projection import (
+    PARTY_KEYS,
+    Projection,
+    Pulled,
+    _prepared,
+    project,
+)
 from graph.analysis.networks.risk import RiskInput, risk_sentence
 from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP, STRONG
 from graph.live import queries as live
@@ -373,8 +387,7 @@ def _walk(store: GraphStore, region: _Region, seizures: set[str], found: set[str
 
 def _pulled(store: GraphStore, region: _Region) -> Pulled:
     """The region's projection, as `projection.pull` reads the whole graph's."""
-    keys = ("id", "cluster", "name", "network", "vis", "view_clusters", "label_vis", "views")
-    parties = {pid: dict(zip(keys, row, strict=True)) for pid, row in region.parties.items()}
+    parties = {pid: dict(zip(PARTY_KEYS, row, strict=True)) for pid, row in region.parties.items()}
     usable = region.decided - region.hub_nodes
     # The seizures that name a free party, and those that gave a context party an
     # artefact it shares with one: the rest of a context party's seizures say
@@ -477,8 +490,12 @@ def _unsettled(proj: Projection, grouping: Grouping, region: _Region, view: str)
         if pid not in proj.entity_of:
             continue
         entity = proj.entity_of[pid]
-        before, after = _network_in(region.parties[pid], view), now.get(entity, "")
-        if before != after or (entity in touched and (before or after)):
+        row = region.parties[pid]
+        before, after = _network_in(row, view), now.get(entity, "")
+        joined = _round_in(row, view)
+        # A round that moved moves what joins after it (unknown on older graphs).
+        moved = bool(after) and joined is not None and joined != grouping.round_of.get(entity)
+        if before != after or moved or (entity in touched and (before or after)):
             changed.add(entity)
     out: set[str] = set()
 
@@ -491,14 +508,47 @@ def _unsettled(proj: Projection, grouping: Grouping, region: _Region, view: str)
     for (a, b), weight in grouping.weights.items():
         if weight >= STRONG and (a in proj.fixed_out) != (b in proj.fixed_out):
             out.update(held_out(a) or held_out(b))
+    # A held-out network that a free entity joins changes: all of it is computed.
+    for entity, (network, _) in proj.fixed_state.items():
+        if network in grouping.joins_fixed:
+            out.update(held_out(entity))
+    # A held-out member whose round is not stored (a graph built before rounds were):
+    # whether a free entity outside every core joins through it is not known.
     in_core = set().union(*grouping.cores) if grouping.cores else set()
     free = {proj.entity_of[p] for p in region.free if p in proj.entity_of}
     for entity in free - in_core:
         for other in grouping.attach.get(entity, {}):
+            if other in proj.fixed_state:
+                continue
             held = held_out(other)
             if any(_network_in(region.parties[p], view) for p in held):
                 out.update(held)
     return out
+
+
+def _fixed_state(proj: Projection, region: _Region, view: str) -> dict[str, tuple[str, int]]:
+    """The held-out entities in a network of `view` whose round is stored: entity ->
+    (network, round)."""
+    out: dict[str, tuple[str, int]] = {}
+    for pid in region.context:
+        entity = proj.entity_of.get(pid)
+        if entity is None or entity not in proj.fixed_out:
+            continue
+        row = region.parties[pid]
+        network, joined = _network_in(row, view), _round_in(row, view)
+        if network and joined is not None:
+            out[entity] = (network, joined)
+    return out
+
+
+def _round_in(row: list[Any], view: str) -> int | None:
+    """The round a party row says the party joined its network in, in `view`
+    (None: in none, or not stored)."""
+    for entry in row[8] or ():
+        name, _, joined = entry.partition("=")
+        if name == view:
+            return int(joined) if joined else None
+    return None
 
 
 def _network_in(row: list[Any], view: str) -> str:
@@ -564,6 +614,7 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
             for node in region.hub_nodes:
                 proj.artefacts.pop(node, None)
             proj.fixed_out = {proj.entity_of[p] for p in region.context if p in proj.entity_of}
+            proj.fixed_state = _fixed_state(proj, region, view)
             projections[view] = proj
             groupings[view] = grouping = group_networks(proj)
             frontier |= _unsettled(proj, grouping, region, view)
@@ -607,8 +658,15 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
             if pid in in_some_view
             else None
         )
-        if row["network"] != network or (row["views"] or None) != entries:
-            changes.append({"id": pid, "network": network, "view_networks": entries})
+        joined = network_rounds(pid, built)
+        if (
+            row["network"] != network
+            or (row["views"] or None) != entries
+            or (row["rounds"] or None) != joined
+        ):
+            changes.append(
+                {"id": pid, "network": network, "view_networks": entries, "network_rounds": joined}
+            )
             report.parties_changed += row["network"] != network
     for start in range(0, len(changes), _BATCH):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _BATCH])

@@ -73,6 +73,24 @@ class Projection:
     # Entities present only for what they share with others (an incremental
     # update's context, `incremental`): held out of every core and network.
     fixed_out: set[str] = field(default_factory=set)
+    # Of those, the ones in a network whose state is known: entity -> (the network's
+    # id, the pendant round it joined in, 0 for a core). They count as members of
+    # that network from that round on, for the free entities' joining.
+    fixed_state: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+# The columns of a party row (`queries.NETWORK_PARTIES_QUERY`).
+PARTY_KEYS = (
+    "id",
+    "cluster",
+    "name",
+    "network",
+    "vis",
+    "view_clusters",
+    "label_vis",
+    "views",
+    "rounds",
+)
 
 
 @dataclass
@@ -115,9 +133,8 @@ def party_networks(store: GraphStore) -> dict[str, str | None]:
 
 
 def pull(store: GraphStore) -> Pulled:
-    keys = ("id", "cluster", "name", "network", "vis", "view_clusters", "label_vis", "views")
     parties = {
-        item[0]: dict(zip(keys, item, strict=True))
+        item[0]: dict(zip(PARTY_KEYS, item, strict=True))
         for item in _packed(store, queries.NETWORK_PARTIES_QUERY)
     }
     seizures = {item[0]: item for item in _packed(store, queries.NETWORK_SEIZURES_QUERY)}
