@@ -52,10 +52,12 @@ from ingest.normalise.readings import (
 
 __all__ = [
     "PersonMatch",
+    "first_sounds",
     "looks_like_person",
     "match_persons",
     "person_block_keys",
     "person_shaped",
+    "sound_alike",
     "surely_person",
 ]
 
@@ -253,6 +255,59 @@ def _sounds(letters: str, vav: bool = False) -> set[str]:
         if code:
             out = {prefix + code for prefix in out}
     return {"".join(ch for i, ch in enumerate(s) if i == 0 or s[i - 1] != ch) for s in out}
+
+
+# A part sound-alike with another (`sound_alike`): at least this many consonant
+# classes, and one class more or less or changed in a run of at least _LOOSE_SOUNDS.
+_LOOSE_SOUNDS = 5
+
+
+def sound_alike(left: str, right: str) -> bool:
+    """Whether two parts in Latin letters have the same consonants by Soundex's
+    classes, vowels aside ("alexander" / "oleksandr", "kowalczyk" / "kovalchuk"), or, in
+    a run of five classes or more beginning alike, all but one ("rodionovna" /
+    "radzivonawna", a Belarusian dz for a Russian d). Several names share two or
+    three consonants, so a shorter run says nothing. Not a test of one name alone:
+    the scorer asks it of parts that no counterpart matched, beside evidence that
+    settles the pair (`graph.resolve.decisive`)."""
+    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+        return False
+    # A w both as a v (Kowalczyk / Kovalchuk) and as the vowel it writes in English.
+    ours = {s for s in _sounds(left, vav=True) if len(s) >= _MIN_SOUNDS}
+    theirs = {s for s in _sounds(right, vav=True) if len(s) >= _MIN_SOUNDS}
+    if ours & theirs:
+        return True
+    return any(
+        min(len(x), len(y)) >= _LOOSE_SOUNDS
+        and x[0] == y[0]
+        and Levenshtein.distance(x, y, score_cutoff=1) <= 1
+        for x in ours
+        for y in theirs
+    )
+
+
+# Letters that may begin a name as a consonant or not (w a vav, y a yod: "ודיוס" /
+# Vedius, "יוהאנסון" / Johannesson), and classes one script writes as another's
+# (ㄹ is r and l in Hangul's romanisations).
+_HALF_CONSONANTS: Final = {"w": "1", "y": "2"}
+_LIQUIDS: Final = frozenset({"4", "6"})
+
+
+def first_sounds(word: str) -> frozenset[str]:
+    """The Soundex classes a word may begin with, as rigour latinises it: its first
+    consonant's ("אלכסנדר" -> "lksndr" -> 4; "Alexander" -> 4), r and l one class,
+    and a leading w or y either a consonant or a vowel ("wdyws" -> 1 or 3). Empty
+    when it has no consonant."""
+    out: set[str] = set()
+    for ch in ascii_text(word).casefold():
+        if ch in _HALF_CONSONANTS:
+            out.add(_HALF_CONSONANTS[ch])
+            continue
+        code = _SOUNDEX.get(ch)
+        if code:
+            out.update(_LIQUIDS if code in _LIQUIDS else {code})
+            break
+    return frozenset(out)
 
 
 def _is_hebrew(text: str) -> bool:

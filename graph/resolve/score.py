@@ -20,13 +20,17 @@ the company named after them keep a pair under `REVIEW_THRESHOLD` whatever it
 shares: front companies share phones and addresses with the company they front
 for, and are separate entities.
 
-Two artefacts settle it unless the names clearly conflict (`_decisive`): a
-registration number of one country, issued to one company, and a phone with an
-address, one office's line. Names that differ only as keyed ("Rhien" / "Rheni",
-"Bao Xiang" / "Baoxiang", "Müller" / "Mueller") do not conflict then; names whose
-identifying words differ ("Demei" / "Senlong"), another Chinese syllable or word
-order, a person beside a company, another legal form, or (for a phone and an
-address, which sister companies share) another line of business still do.
+Two artefacts settle it unless the names clearly conflict (`graph.resolve.decisive`):
+a registration number of one country, issued to one company, and a phone with an
+address, one office's line. Names that differ only as keyed ("Rhien" / "Rheni") or
+by initials ("SK" / "Strakhovaya Kompaniya"), and beside a registration number in
+person-name parts with the same consonants ("Alexander" / "Oleksandr") or through a
+transliteration or reading into a script that is no alphabet (Hebrew, Hangul, kana
+and Japanese kanji: "Daniel Kagan" / "דניאל כגן") do not conflict then; names whose
+identifying words differ in one script ("Demei" / "Senlong") or begin otherwise
+across scripts, another Chinese syllable or word order, a person beside a company,
+another legal form, or (for a phone and an address, which sister companies share)
+another line of business still do.
 
 This module also gives, for the callers that import them from here, the decisions
 over many pairs (`graph.resolve.decide`) and the name alignment's entry points.
@@ -37,7 +41,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final
 
-from rapidfuzz.distance import OSA
 from rigour.text.scripts import is_latin
 
 from graph.resolve.align import NameMatch, match_names, name_similarity, similarity_bound
@@ -56,6 +59,15 @@ from graph.resolve.decide import (
     decide_links,
     holds_apart,
 )
+from graph.resolve.decisive import (
+    DECISIVE_LINK,
+    LIFT_FROM,
+    UNSAID,
+    decisive,
+    judge,
+    sounds_apart,
+    untold_score,
+)
 from graph.resolve.persons import (
     PersonMatch,
     looks_like_person,
@@ -63,7 +75,7 @@ from graph.resolve.persons import (
     person_shaped,
     surely_person,
 )
-from graph.resolve.profile import PartyProfile, is_pinyin, name_parts
+from graph.resolve.profile import PartyProfile, name_parts
 from graph.resolve.readings import Reading, has_cjk, homophones, reading_keys
 from ingest.normalise.readings import is_hangul
 
@@ -109,7 +121,7 @@ _ARTEFACT_WEIGHT: dict[str, float] = {
 }
 # Artefacts lift a name only if the names have something in common: below
 # _LIFT_FROM nothing, fully from _LIFT_FULL on.
-_LIFT_FROM = 0.35
+_LIFT_FROM = LIFT_FROM
 _LIFT_FULL = 0.6
 
 
@@ -255,96 +267,6 @@ def _artefact_strength(shared: dict[str, list[str]]) -> float:
     return 1.0 - missing
 
 
-# Names in two scripts that no reading links ("CYNOSURE ENTERPRISE" / 元漢企業, a
-# translation) are linked by a registration number, issued to one company, and
-# suggested on a shared phone or email (a front company in another script shares
-# them too); an address says nothing alone.
-_UNTOLD_LINK = 0.92
-_UNTOLD_SUGGEST = ("shared_phone", "shared_email")
-
-
-# Features of words that names in two unlinked scripts cannot say anything about.
-_UNSAID = ("name_conflict", "name_omission", "name_approximate", "name_syllable_changed")
-
-
-# What a pair that shares decisive evidence (`_decisive`) scores when the names do
-# not clearly conflict: an automatic link, ranked as the link of names in two
-# scripts that a registration number joins.
-_DECISIVE_LINK = 0.92
-
-
-def _decisive(shared: dict[str, list[str]]) -> str:
-    """The evidence that makes two parties one entity unless their names clearly
-    conflict, as an analyst reads it; "" when they share none. A registration
-    number: the identifier node carries its country, so only a number of one
-    country (as normalised at ingest) is shared. A phone and an address together:
-    a phone alone is also a front company's, an address alone a building's."""
-    if shared["shared_identifier"]:
-        return "one registration number"
-    if shared["shared_phone"] and shared["shared_address"]:
-        return "one phone and one address"
-    return ""
-
-
-# Fewest letters in which an edit is a keying error rather than another word.
-_RESPELL_LETTERS = 4
-
-
-def _respelled(names: NameMatch) -> bool:
-    """Whether the words each name has and the other lacks are one word keyed two
-    ways: spaced otherwise ("bao xiang" / "baoxiang"), German letters folded two
-    ways ("muller" / "mueller"), and for a company's name its letters scrambled
-    ("rhien" / "rheni") or one keying error (two in a word of more than seven
-    letters). Person names (Anna / Anne) and pinyin (heng / hong, two characters)
-    differ by one letter and are other names."""
-    left, right = "".join(names.extra_left), "".join(names.extra_right)
-    if not (left and right):
-        return False
-    if left == right or _folded(left) == _folded(right):
-        return True
-    if names.person_like or (is_pinyin(left) and is_pinyin(right)):
-        return False
-    if min(len(left), len(right)) < _RESPELL_LETTERS:
-        return False
-    if sorted(left) == sorted(right):
-        return True
-    allowed = 1 if max(len(left), len(right)) <= 7 else 2
-    return OSA.distance(left, right, score_cutoff=allowed) <= allowed
-
-
-def _folded(word: str) -> str:
-    # rigour transliterates "ü" to "u"; a US keyboard writes "ue".
-    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
-
-
-def _clear_conflict(features: dict[str, float], decisive: str) -> bool:
-    """Whether the names (or countries) clearly conflict for a pair sharing
-    `decisive` evidence: a line of business that differs is no conflict beside
-    one registration number (one company), and is one beside a phone and an
-    address (sister companies share an office)."""
-    ignored = {"business_conflict"} if decisive == "one registration number" else set()
-    return any(key in features for key in CONFLICTS if key not in ignored) or (
-        "name_syllable_changed" in features
-    )
-
-
-def _names_compatible(names: NameMatch, features: dict[str, float]) -> bool:
-    """Names that have something in common: alike enough to be lifted by what is
-    shared, keyed two ways, or initials of each other."""
-    return (
-        names.similarity >= _LIFT_FROM or "name_respelled" in features or names.acronym
-    ) and "name_untold" not in features
-
-
-def _untold_score(shared: dict[str, list[str]]) -> float:
-    """The score of names that cannot be compared, from what the parties share."""
-    if shared["shared_identifier"]:
-        return _UNTOLD_LINK
-    if any(shared[feature] for feature in _UNTOLD_SUGGEST):
-        return REVIEW_THRESHOLD + 0.05
-    return 0.0
-
-
 def _lifted(similarity: float, artefacts: float) -> float:
     """A name's similarity lifted by what the parties share; never lower as the
     similarity grows (what `score_bound` relies on)."""
@@ -379,9 +301,9 @@ def score_bound(a: PartyProfile, b: PartyProfile) -> float:
     shared = _shared(a, b)
     score = _lifted(min(1.0, similarity), _artefact_strength(shared))
     if _foreign_script(a.name) != _foreign_script(b.name):
-        score = max(score, _untold_score(shared))
-    if _decisive(shared):
-        score = max(score, _DECISIVE_LINK)
+        score = max(score, untold_score(shared))
+    if decisive(shared):
+        score = max(score, DECISIVE_LINK)
     if a.country and b.country and a.country != b.country:
         score = min(score, _CAP_CONFLICT)
     return min(1.0, score)
@@ -497,11 +419,7 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
             features[feature] = 1.0
             evidence.append(f"same {feature.removeprefix('shared_')} {_shown(ids[0])}".rstrip())
     artefacts = _artefact_strength(shared)
-    decisive = _decisive(shared)
-    if decisive and names.conflict and _respelled(names):
-        # "Rhien" / "Rheni" with one phone and address: a keying error, no conflict.
-        features.pop("name_conflict", None)
-        features["name_respelled"] = 1.0
+    settles = decisive(shared)
     country_features, country_notes = _countries(a, b)
     features.update(country_features)
     alike = homophones(a.name, a.name_key, b.name, b.name_key)
@@ -515,7 +433,7 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
         if _person_beside_company(b, a, names)
         else None
     )
-    if person is not None and decisive and not surely_person(person.name):
+    if person is not None and settles and not surely_person(person.name):
         # "Prime Deals" / "PRIME DEALS INC." with one registration number: half a
         # name in rigour's name table ("Prime") makes no person beside decisive evidence.
         features["person_company_doubtful"] = 1.0
@@ -528,22 +446,29 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
 
     similarity = names.similarity
     score = _lifted(similarity, artefacts)
-    if crossing and similarity < _LIFT_FROM:
+    if crossing and similarity < _LIFT_FROM and not sounds_apart(names, a.name, b.name):
         # Names in two scripts that no reading links: a translation, a brand, or
         # another company. Their words cannot be compared; only what they share can
-        # say (`_untold_score`).
+        # say (`graph.resolve.decisive.untold_score`).
         features["name_untold"] = 1.0
-        for unsaid in _UNSAID:
+        for unsaid in UNSAID:
             features.pop(unsaid, None)
-        score = max(score, _untold_score(shared))
-    if decisive and not _clear_conflict(features, decisive) and _names_compatible(names, features):
+        score = max(score, untold_score(shared))
+    verdict = (
+        judge(names, features, settles, a.name, b.name, (a.country, b.country)) if settles else None
+    )
+    if verdict is not None and verdict.compatible:
+        for key in verdict.dropped:
+            features.pop(key, None)
+        features.update(dict.fromkeys(verdict.added, 1.0))
         if features.pop("business_conflict", None):
             # One registration number: the line of business a record gives is no
-            # conflict (`_clear_conflict`), and keeps no clusters apart.
+            # conflict (`graph.resolve.decisive.judge`), and keeps no clusters apart.
             features["business_differs"] = 1.0
         features["decisive_evidence"] = 1.0
-        evidence.append(f"{decisive} and names that do not conflict: one entity")
-        score = max(score, _DECISIVE_LINK)
+        because = f" ({verdict.why})" if verdict.why else ""
+        evidence.append(f"{settles} and names that do not conflict{because}: one entity")
+        score = max(score, DECISIVE_LINK)
     elif any(key in features for key in CONFLICTS):
         score = min(score, _CAP_CONFLICT)
     elif "name_syllable_changed" in features or (

@@ -33,6 +33,15 @@ FRONTED = ("Shantou Demei E-Commerce Co., Ltd.", "Shantou Senlong Trading Co., L
 FRONT_NUMBER = "91440500J8U5QPK2PY"
 # A person beside the company named after them, at one office.
 OWNER = ("Wong Ka Ming", "Wong Ka Ming Trading Co., Ltd.")
+# One person in two scripts with one registration number (issue 26): a Ukrainian
+# family name in Cyrillic and in a Polish spelling (w for в, cz for ч); a family
+# name in Hebrew, which writes no vowels, and in Latin letters. Each was held at
+# 0.65 as names that differ. And two persons whose family names differ in Hebrew.
+ACROSS = {
+    "PL": (("Анна Ковальчук", "Anna Kowalczyk"), "PL 2231 4471"),
+    "IL": (("Daniel Kagan", "דניאל כגן"), "514477001"),
+}
+CLASH = (("Yitzhak Rosenthal", "יצחק כהן"), "IL", "514477999")
 
 
 def _party(name: str, country: str, **artefacts: str) -> dict[str, Any]:
@@ -50,6 +59,11 @@ def _records() -> list[dict[str, Any]]:
     ]
     owner_office = {"phone": "+852 3111 2222", "address": "Room 5, 1 Queen's Road Central"}
     records += [seizure_record(shipper=_party(name, "HK", **owner_office)) for name in OWNER]
+    for country, (names, number) in [*ACROSS.items(), (CLASH[1], (CLASH[0], CLASH[2]))]:
+        records += [
+            seizure_record(consignee=_party(name, country, registration_id=number))
+            for name in names
+        ]
     return records
 
 
@@ -126,3 +140,23 @@ def test_a_rejection_outlasts_a_shared_registration_number(resolved: GraphStore)
     assert clusters[a] != clusters[b]
     link = _link(resolved, a, b)
     assert link is not None and link["status"] == LinkStatus.REJECTED
+
+
+@pytest.mark.parametrize("country", sorted(ACROSS))
+def test_one_registration_number_joins_a_persons_names_in_two_scripts(
+    resolved: GraphStore, country: str
+) -> None:
+    names, _ = ACROSS[country]
+    a, b = (_pid(name, country) for name in names)
+    assert party_clusters(resolved)[a] == party_clusters(resolved)[b]
+    link = _link(resolved, a, b)
+    assert link is not None and link["status"] == LinkStatus.AUTO
+    assert "one registration number and names that do not conflict" in link["explanation"]
+
+
+def test_one_registration_number_does_not_join_two_persons_names(resolved: GraphStore) -> None:
+    names, country, _ = CLASH
+    a, b = (_pid(name, country) for name in names)
+    assert party_clusters(resolved)[a] != party_clusters(resolved)[b]
+    link = _link(resolved, a, b)
+    assert link is None or link["status"] != LinkStatus.AUTO
