@@ -120,8 +120,7 @@ _ARTEFACT_WEIGHT: dict[str, float] = {
     "shared_address": 0.6,
 }
 # Artefacts lift a name only if the names have something in common: below
-# _LIFT_FROM nothing, fully from _LIFT_FULL on.
-_LIFT_FROM = LIFT_FROM
+# `LIFT_FROM` (`decisive`'s, which asks the same) nothing, fully from _LIFT_FULL on.
 _LIFT_FULL = 0.6
 
 
@@ -185,7 +184,7 @@ def _shown(node_id: str) -> str:
 
 
 def _lift(similarity: float) -> float:
-    return min(1.0, max(0.0, (similarity - _LIFT_FROM) / (_LIFT_FULL - _LIFT_FROM)))
+    return min(1.0, max(0.0, (similarity - LIFT_FROM) / (_LIFT_FULL - LIFT_FROM)))
 
 
 def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
@@ -446,7 +445,7 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
 
     similarity = names.similarity
     score = _lifted(similarity, artefacts)
-    if crossing and similarity < _LIFT_FROM and not sounds_apart(names, a.name, b.name):
+    if crossing and similarity < LIFT_FROM and not sounds_apart(names, a.name, b.name):
         # Names in two scripts that no reading links: a translation, a brand, or
         # another company. Their words cannot be compared; only what they share can
         # say (`graph.resolve.decisive.untold_score`).

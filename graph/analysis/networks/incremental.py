@@ -532,7 +532,7 @@ def _fixed_state(proj: Projection, region: _Region, view: str) -> dict[str, tupl
     out: dict[str, tuple[str, int]] = {}
     for pid in region.context:
         entity = proj.entity_of.get(pid)
-        if entity is None or entity not in proj.fixed_out:
+        if entity is None:
             continue
         row = region.parties[pid]
         network, joined = _network_in(row, view), _round_in(row, view)
