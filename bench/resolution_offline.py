@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.resolve.blocking import candidate_pairs, name_keys
+from graph.resolve.comparison import Comparison
+from graph.resolve.decide import AUTO, REVIEW, decide_links
 from graph.resolve.evaluate import (
     Corpus,
     cluster_scores,
@@ -37,14 +39,7 @@ from graph.resolve.evaluate import (
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile, is_pinyin, may_be_several
-from graph.resolve.score import (
-    AUTO,
-    AUTO_THRESHOLD,
-    REVIEW,
-    Comparison,
-    compare,
-    decide_links,
-)
+from graph.resolve.score import AUTO_THRESHOLD, compare
 from ingest.generate import generate
 
 
@@ -110,7 +105,7 @@ def evaluate(corpus: Corpus, show: int = 15) -> dict[str, Any]:
     timings["scoring_ms"] = _ms(time.perf_counter() - start)
     timings["compare"] = _micro(samples) if samples else {}
     start = time.perf_counter()
-    decisions = decide_links(scored, several=may_be_several(corpus.profiles))
+    decisions = decide_links(scored, several=may_be_several(corpus.profiles), profiles=by_id)
     timings["decide_ms"] = _ms(time.perf_counter() - start)
 
     auto = [pair for pair, d in decisions.items() if d == AUTO]

@@ -5,6 +5,14 @@ taken only if it does not join two clusters that a pair of their parties keeps
 apart (`holds_apart`: countries, legal forms or lines of business that differ, or
 identifying words that differ with nothing shared), nor two clusters of several
 parties through a party that may stand for several companies.
+
+A pair of parties from two clusters may never have been compared: blocking meets
+only parties that share a selective key, and "Quanzhou Huayuan Industrial" and
+"Shenzhen Huayuan Industry" share none (their trade name is a hub, held by its
+namesakes in every city). "Huayuan Industrial Co., Ltd.", written without its
+city, meets both and is as like one as the other. Given the parties' profiles,
+a link that would join two clusters compares their parties across it first, and
+is held back if a pair of them keeps the clusters apart.
 """
 
 from __future__ import annotations
@@ -12,8 +20,18 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from graph.resolve.comparison import AUTO_THRESHOLD, CONFLICTS, REVIEW_THRESHOLD, Comparison
+from graph.resolve.profile import PartyProfile
+from graph.resolve.score import compare
 
-__all__ = ["AUTO", "HELD_APART", "HELD_SEVERAL", "REVIEW", "decide_links", "holds_apart"]
+__all__ = [
+    "AUTO",
+    "HELD_ACROSS",
+    "HELD_APART",
+    "HELD_SEVERAL",
+    "REVIEW",
+    "decide_links",
+    "holds_apart",
+]
 
 
 AUTO = "auto"
@@ -51,6 +69,8 @@ HELD_APART = (
     "held back: it would join two entities that a pair of their parties keeps apart "
     "(names, countries, legal forms or trades that differ, or a rejection)"
 )
+# With the pair of parties, one in each entity, that keeps them apart.
+HELD_ACROSS = "held back: it would join two entities that a pair of their parties keeps apart"
 HELD_SEVERAL = (
     "held back: a party of it has several addresses, phones or registration numbers, "
     "may be several companies written alike, and would join two entities"
@@ -64,6 +84,7 @@ def decide_links(
     rejected: Iterable[tuple[str, str]] = (),
     several: Collection[str] = frozenset(),
     held: dict[tuple[str, str], str] | None = None,
+    profiles: Mapping[str, PartyProfile] | None = None,
 ) -> dict[tuple[str, str], str]:
     """AUTO or REVIEW for every scored pair at or above REVIEW_THRESHOLD.
 
@@ -95,18 +116,45 @@ def decide_links(
     kept from an earlier run), joined first whatever else; an incremental run passes
     the links of the clusters it touches with the scores of their pairs. `rejected`:
     pairs an analyst rejected; they get no decision and their clusters never join.
+
+    `profiles`, when given, are the parties' profiles: a link that would join two
+    clusters is then also held back (`HELD_ACROSS`, with the pair) if two of their
+    parties that were never compared keep them apart once compared. Parties without
+    a profile are not compared, and each cluster compares one party per name and
+    country as written.
     """
     parent: dict[str, str] = {}
     members: dict[str, set[str]] = {}
     barred: dict[str, set[str]] = {}  # root -> nodes its cluster may not join
+    # root -> one party per (name, country) of its cluster, among those with a profile
+    written: dict[str, dict[tuple[str, str | None], str]] = {}
+    across: dict[tuple[str, str], Comparison | None] = {}
+    known: Mapping[str, PartyProfile] = profiles or {}
 
     def root(x: str) -> str:
         if x not in parent:
             parent[x], members[x], barred[x] = x, {x}, set()
+            profile = known.get(x)
+            written[x] = {(profile.name, profile.country): x} if profile is not None else {}
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
+    def kept_apart(ra: str, rb: str) -> Comparison | None:
+        """A pair of parties, one in each cluster, that were not scored and that
+        keep the clusters apart once compared; None if there is none."""
+        for x in written[ra].values():
+            for y in written[rb].values():
+                pair = (x, y) if x < y else (y, x)
+                if pair in scored or (y, x) in scored:
+                    continue  # compared already: in `barred` if it keeps them apart
+                if pair not in across:
+                    comparison = compare(known[x], known[y])
+                    across[pair] = comparison if holds_apart(comparison) else None
+                if across[pair] is not None:
+                    return across[pair]
+        return None
 
     def join(a: str, b: str, force: bool = False) -> str:
         """Joins the clusters of a and b; why not, if it does not."""
@@ -122,11 +170,17 @@ def decide_links(
             and len(members[rb]) > 1
         ):
             return HELD_SEVERAL
+        if not force and profiles is not None and len(members[ra]) + len(members[rb]) > 2:
+            apart = kept_apart(ra, rb)
+            if apart is not None:
+                return f"{HELD_ACROSS}: {apart.explanation}"
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         parent[rb] = ra
         members[ra] |= members.pop(rb)
         barred[ra] |= barred.pop(rb)
+        for key, party in written.pop(rb).items():
+            written[ra].setdefault(key, party)
         return ""
 
     refused = {tuple(sorted(pair)) for pair in rejected}

@@ -31,8 +31,10 @@ from graph import queries
 from graph.access import OPERATOR, Viewer
 from graph.errors import InvalidInput, NotFound
 from graph.model import BINDING_STATUSES, MACHINE_STATUSES, LinkStatus
+from graph.resolve.comparison import Comparison
+from graph.resolve.decide import AUTO, decide_links
 from graph.resolve.profile import may_be_several
-from graph.resolve.score import AUTO, Comparison, compare, decide_links
+from graph.resolve.score import compare
 from graph.resolve.service import (
     bound_parties,
     party_profiles,
@@ -87,9 +89,16 @@ def redecide(store: GraphStore, around: Iterable[str]) -> int:
             rejected.append(pair)
         elif row["status"] == LinkStatus.CONFIRMED or row["binds"]:
             linked.append(pair)
-    several = may_be_several(party_profiles(store, parties).values())
+    profiles = party_profiles(store, parties)
     held: dict[tuple[str, str], str] = {}
-    decisions = decide_links(scored, linked=linked, rejected=rejected, several=several, held=held)
+    decisions = decide_links(
+        scored,
+        linked=linked,
+        rejected=rejected,
+        several=may_be_several(profiles.values()),
+        held=held,
+        profiles=profiles,
+    )
     at = _now()
     changes: list[dict[str, Any]] = []
     for pair, comparison in sorted(scored.items()):

@@ -33,9 +33,11 @@ from typing import Any
 from rigour.text.scripts import is_latin
 
 from graph.resolve.blocking import candidate_pairs
+from graph.resolve.comparison import Comparison
+from graph.resolve.decide import AUTO, REVIEW, decide_links
 from graph.resolve.evaluate import cluster_scores, connected_components
 from graph.resolve.profile import PartyProfile, may_be_several
-from graph.resolve.score import AUTO, REVIEW, Comparison, compare, decide_links
+from graph.resolve.score import compare
 from ingest.normalised import party_identity
 
 __all__ = [
@@ -233,7 +235,7 @@ def resolve_forms(forms: Sequence[Form]) -> Resolved:
     profiles = _profiles(forms)
     candidates = candidate_pairs(profiles.values())
     scored = {pair: compare(profiles[pair[0]], profiles[pair[1]]) for pair in sorted(candidates)}
-    decisions = decide_links(scored, several=may_be_several(profiles.values()))
+    decisions = decide_links(scored, several=may_be_several(profiles.values()), profiles=profiles)
     resolved = Resolved(profiles, candidates, scored, decisions)
     kept = {"auto": {AUTO}, "suggested": {AUTO, REVIEW}}
     for level, statuses in kept.items():

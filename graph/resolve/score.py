@@ -32,8 +32,8 @@ across scripts, another Chinese syllable or word order, a person beside a compan
 another legal form, or (for a phone and an address, which sister companies share)
 another line of business still do.
 
-This module also gives, for the callers that import them from here, the decisions
-over many pairs (`graph.resolve.decide`) and the name alignment's entry points.
+This module also gives, for the callers that import them from here, the name
+alignment's entry points; decisions over many pairs are `graph.resolve.decide`'s.
 """
 
 from __future__ import annotations
@@ -50,14 +50,6 @@ from graph.resolve.comparison import (
     CONFLICTS,
     REVIEW_THRESHOLD,
     Comparison,
-)
-from graph.resolve.decide import (
-    AUTO,
-    HELD_APART,
-    HELD_SEVERAL,
-    REVIEW,
-    decide_links,
-    holds_apart,
 )
 from graph.resolve.decisive import (
     DECISIVE_LINK,
@@ -80,19 +72,13 @@ from graph.resolve.readings import Reading, has_cjk, homophones, reading_keys
 from ingest.normalise.readings import is_hangul
 
 __all__ = [
-    "AUTO",
     "AUTO_THRESHOLD",
     "BOUND_MARGIN",
-    "HELD_APART",
-    "HELD_SEVERAL",
-    "REVIEW",
     "REVIEW_THRESHOLD",
     "Comparison",
     "NameMatch",
     "admin_words",
     "compare",
-    "decide_links",
-    "holds_apart",
     "match_names",
     "may_review",
     "name_similarity",

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from graph.resolve.decide import holds_apart
 from graph.resolve.evaluate import connected_components
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import (
@@ -43,7 +44,6 @@ from graph.resolve.score import (
     REVIEW_THRESHOLD,
     Comparison,
     compare,
-    holds_apart,
     may_review,
 )
 

@@ -31,13 +31,14 @@ from graph.access import OPERATOR, Viewer
 from graph.model import LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
 from graph.resolve.clusters import bound_parties, links_around, recluster, refresh_link_visibility
+from graph.resolve.comparison import Comparison
+from graph.resolve.decide import AUTO, decide_links
 from graph.resolve.evaluate import (
     cluster_scores,
     majority_truth,
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile, may_be_several
-from graph.resolve.score import AUTO, Comparison, decide_links
 from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
 from graph.store import GraphStore, Row, Tx
 
@@ -366,6 +367,11 @@ def _resolve(
     ]
     scored.update(compare_within(profiles, skipped, scored, linked))
     report.skipped_pairs = len(skipped)
+    # The parties of the entities a link may join are compared across it: an
+    # incremental run reads those its candidates did not bring.
+    profiles.update(
+        party_profiles(store, {pid for pair in linked for pid in pair} - profiles.keys())
+    )
     lap = report.lap("scores", lap)
     held_back: dict[tuple[str, str], str] = {}
     decisions = decide_links(
@@ -374,6 +380,7 @@ def _resolve(
         rejected=rejected,
         several=may_be_several(profiles.values()),
         held=held_back,
+        profiles=profiles,
     )
     at = _now()
     links = [

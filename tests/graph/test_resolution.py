@@ -17,9 +17,10 @@ from graph.lookup import search
 from graph.model import MACHINE_STATUSES, LinkStatus
 from graph.resolve.blocking import blocking_keys
 from graph.resolve.clusters import bound_parties, links_around, resolution_outcome
+from graph.resolve.decide import HELD_SEVERAL
 from graph.resolve.entities import Judgement, entity, judge
 from graph.resolve.match import QueryParty, match_parties, query_profile
-from graph.resolve.score import AUTO_THRESHOLD, HELD_SEVERAL, REVIEW_THRESHOLD, compare
+from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from graph.resolve.service import (
     evaluate_store,
     holders_after,

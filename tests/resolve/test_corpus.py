@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from graph.resolve.blocking import candidate_pairs
+from graph.resolve.decide import AUTO, decide_links
 from graph.resolve.evaluate import Corpus, connected_components, pairwise_scores
 from graph.resolve.profile import may_be_several
-from graph.resolve.score import AUTO, compare, decide_links
+from graph.resolve.score import compare
 from tests.resolve import generated_corpus
 
 RECORDS = 1500
@@ -30,7 +31,7 @@ def test_auto_links_meet_the_floors(corpus: Corpus) -> None:
     candidates = candidate_pairs(corpus.profiles)
     assert len(candidates) < 20 * len(by_id)  # blocking, not all pairs
     scored = {pair: compare(by_id[pair[0]], by_id[pair[1]]) for pair in sorted(candidates)}
-    decisions = decide_links(scored, several=may_be_several(corpus.profiles))
+    decisions = decide_links(scored, several=may_be_several(corpus.profiles), profiles=by_id)
     clusters = connected_components(by_id, [p for p, d in decisions.items() if d == AUTO])
     truth = corpus.resolvable_truth()
     assert len(truth) > 0.8 * len(corpus.truth)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from graph.resolve.comparison import Comparison
+from graph.resolve.decide import AUTO, HELD_APART, HELD_SEVERAL, REVIEW, decide_links
 from graph.resolve.evaluate import connected_components
 from graph.resolve.profile import PartyProfile
-from graph.resolve.score import (
-    AUTO,
-    HELD_APART,
-    HELD_SEVERAL,
-    REVIEW,
-    Comparison,
-    compare,
-    decide_links,
-)
+from graph.resolve.score import compare
 from tests.resolve import party
 
 SHENZHEN = party("Shenzhen Jiaming Watch Co., Ltd.", phones=("+8675512345678",))

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.resolve.blocking import candidate_pairs
+from graph.resolve.decide import decide_links
 from graph.resolve.evaluate import Corpus
 from graph.resolve.match import _best, _candidates, _Found
 from graph.resolve.profile import PartyProfile
@@ -24,7 +25,6 @@ from graph.resolve.score import (
     Comparison,
     admin_words,
     compare,
-    decide_links,
     match_names,
     may_review,
     score_bound,
