@@ -48,7 +48,7 @@ from rigour.text.scripts import MODERN_ALPHABETS, text_scripts
 from graph.resolve.align import NameMatch
 from graph.resolve.comparison import CONFLICTS, REVIEW_THRESHOLD
 from graph.resolve.persons import first_sounds, sound_alike
-from graph.resolve.profile import is_pinyin
+from graph.resolve.profile import is_pinyin, name_parts
 
 __all__ = [
     "DECISIVE_LINK",
@@ -61,6 +61,7 @@ __all__ = [
     "decisive",
     "judge",
     "respelled",
+    "romanised_apart",
     "scripts_apart",
     "sounds_apart",
     "untold_score",
@@ -199,6 +200,26 @@ def sounds_apart(names: NameMatch, left: str, right: str) -> bool:
     not translated. A company's name that no reading links may be a translation
     ("CYNOSURE ENTERPRISE" / 元漢企業) and is left untold."""
     return names.person_like and bool(scripts_apart(left, right)) and not _first_sounds_agree(names)
+
+
+def romanised_apart(
+    left: str, left_key: str, right: str, right_key: str, countries: tuple[str | None, ...] = ()
+) -> bool:
+    """Whether a Chinese name in Han and a Latin one that no reading links are told
+    apart because the Latin name is itself a Chinese name in pinyin: every
+    identifying word a run of pinyin syllables ("广州源天贸易" / "Yuanbao Trading",
+    "Jiesen E-Commerce (Guangzhou)"). The Han name is always read in pinyin, so the
+    Latin name reads as another Chinese name, not as a translation ("CYNOSURE
+    ENTERPRISE" / 元漢企業), and its words differ from the Han name's reading as
+    another syllable in Latin letters does. A name in another romanisation
+    ("HON CHEONG", Cantonese, which a mainland party's name is not read in) and a
+    Japanese one (kana, or a party of Japan) are left untold."""
+    ours, theirs = text_scripts(left), text_scripts(right)
+    if ours == theirs or scripts_apart(left, right, countries):
+        return False  # one script, or more than Chinese characters apart
+    latin = right_key if "Han" in ours else left_key
+    words = name_parts(latin).identifying
+    return bool(words) and all(is_pinyin(word) for word in words)
 
 
 # Letters of a word read as the initials of words of the other name ("SK" /

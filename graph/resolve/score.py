@@ -57,6 +57,7 @@ from graph.resolve.decisive import (
     UNSAID,
     decisive,
     judge,
+    romanised_apart,
     sounds_apart,
     untold_score,
 )
@@ -431,7 +432,12 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
 
     similarity = names.similarity
     score = _lifted(similarity, artefacts)
-    if crossing and similarity < LIFT_FROM and not sounds_apart(names, a.name, b.name):
+    if (
+        crossing
+        and similarity < LIFT_FROM
+        and not sounds_apart(names, a.name, b.name)
+        and not romanised_apart(a.name, a.name_key, b.name, b.name_key, (a.country, b.country))
+    ):
         # Names in two scripts that no reading links: a translation, a brand, or
         # another company. Their words cannot be compared; only what they share can
         # say (`graph.resolve.decisive.untold_score`).

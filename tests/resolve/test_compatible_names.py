@@ -52,6 +52,10 @@ CONFLICTING = [
     ("深圳市德美贸易有限公司", "Shenzhen Senlong Trading Co., Ltd.", "CN"),  # another name
     ("永智貿易有限公司", "YUNG FENG TRADING CO., LTD.", "TW"),  # 智 is no FENG
     ("深圳杰宏贸易有限公司", "Shenzhen Senrun Trading Co., Ltd.", "CN"),  # s and j: one class
+    # A Latin name in pinyin that shares no word with the Han name's reading is
+    # another Chinese name, not a translation (源天 reads Yuantian, not Yuanbao).
+    ("广州源天贸易有限公司", "Yuanbao Trading Co., Ltd.", "CN"),
+    ("义乌市诚恒电子商务有限公司", "Jiesen E-Commerce (Guangzhou) Co., Limited", "CN"),
     ("Rosenthal Trading Ltd", "יצחק רוזנטל", "IL"),  # a company and a person
     # NPP is no research institute's initials (NII): another kind of organisation.
     ("NPP SVETOCH AO", "AKTSIONERNOE OBSHCHESTVO NAUCHNO ISSLEDOVATELSKII INSTITUT SVETOCH", "RU"),
@@ -154,3 +158,24 @@ def test_sound_alike_parts_share_their_consonants() -> None:
     assert first_sounds("ודיוס") & first_sounds("Vedius")  # a vav read as v
     assert first_sounds("loteulauteu") == first_sounds("Rotraut")  # ㄹ as l and as r
     assert not first_sounds("כהן") & first_sounds("Rosenthal")
+
+
+def test_a_translation_and_a_cantonese_reading_stay_untold_beside_pinyin_told_apart() -> None:
+    # A translation, and a Cantonese romanisation of a mainland party's name (read in
+    # Mandarin only), are not read as another name: one number still links them.
+    for left, right in (
+        ("元漢企業有限公司", "CYNOSURE ENTERPRISE CO., LTD."),
+        ("漢昌貿易有限公司", "HON CHEONG TRADING CO LTD"),
+    ):
+        score, explanation = _pair(left, right, "CN", identifiers=NUMBER)
+        assert score >= AUTO_THRESHOLD, explanation
+        assert "no reading links the two scripts" in explanation
+    score, explanation = _pair(
+        "广州源天贸易有限公司", "Yuanbao Trading Co., Ltd.", "CN", identifiers=NUMBER
+    )
+    assert "names differ in guang zhou yuan tian / yuanbao" in explanation
+    # The reading itself still links the same name in pinyin.
+    score, explanation = _pair(
+        "广州源天贸易有限公司", "Yuantian Trading Co., Ltd.", "CN", identifiers=NUMBER
+    )
+    assert score >= AUTO_THRESHOLD, explanation

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from graph.resolve.comparison import Comparison
-from graph.resolve.decide import AUTO, HELD_APART, HELD_SEVERAL, REVIEW, decide_links
+from graph.resolve.decide import (
+    AUTO,
+    HELD_ACROSS,
+    HELD_APART,
+    HELD_SEVERAL,
+    REVIEW,
+    decide_links,
+)
 from graph.resolve.evaluate import connected_components
 from graph.resolve.profile import PartyProfile
 from graph.resolve.score import compare
@@ -46,6 +53,46 @@ def test_namesakes_without_their_city_do_not_merge_two_companies() -> None:
     )
     assert {SHENZHEN.id, SHENZHEN_BARE.id} in clusters
     assert {SHANTOU.id, SHANTOU_BARE.id} in clusters
+
+
+# Two companies of one trade name in two cities, each also written without its city
+# at its own address. Blocking meets the two short forms (one name, a link of 1.0 on
+# its own), but not the two cities' names: their trade name is a hub, held by
+# namesakes everywhere, so they are never compared.
+QUANZHOU = [
+    party("Quanzhou Huayuan Industrial Co., Ltd.", addresses=("8 Fengze Street, Quanzhou",)),
+    party("Huayuan Industrial Co., Ltd.", addresses=("8 Fengze Street, Quanzhou",)),
+]
+SHENZHEN_HUAYUAN = [
+    party("Shenzhen Huayuan Industry Co Ltd", addresses=("21 Bao'an Road, Shenzhen",)),
+    party("HUA-YUAN INDUSTRIAL LIMITED", addresses=("21 Bao'an Road, Shenzhen",)),
+]
+
+
+def test_a_link_is_held_back_when_parties_never_compared_keep_its_entities_apart() -> None:
+    short = pair(QUANZHOU[1], SHENZHEN_HUAYUAN[1])
+    scores = scored(QUANZHOU) | scored(SHENZHEN_HUAYUAN)
+    scores[short] = compare(QUANZHOU[1], SHENZHEN_HUAYUAN[1])
+    assert scores[short].score >= 0.9  # alone, the short forms look one company
+    everyone = [*QUANZHOU, *SHENZHEN_HUAYUAN]
+
+    def entities(decisions: dict[tuple[str, str], str]) -> list[set[str]]:
+        return connected_components(
+            [p.id for p in everyone], [p for p, d in decisions.items() if d == AUTO]
+        )
+
+    # Without the profiles, each link alone looks right and the two companies merge.
+    assert len(entities(decide_links(scores))) == 1
+    held: dict[tuple[str, str], str] = {}
+    decisions = decide_links(scores, held=held, profiles={p.id: p for p in everyone})
+    assert sorted(map(sorted, entities(decisions))) == sorted(
+        sorted(p.id for p in city) for city in (QUANZHOU, SHENZHEN_HUAYUAN)
+    )
+    # The short forms' link is a suggestion, with the pair that keeps it apart.
+    assert decisions[short] == REVIEW
+    assert list(held) == [short]
+    assert held[short].startswith(HELD_ACROSS)
+    assert "quanzhou" in held[short] and "shenzhen" in held[short], held[short]
 
 
 def test_rejected_pairs_get_no_decision_and_stay_apart() -> None:
