@@ -48,7 +48,8 @@ from rigour.text.scripts import MODERN_ALPHABETS, text_scripts
 from graph.resolve.align import NameMatch
 from graph.resolve.comparison import CONFLICTS, REVIEW_THRESHOLD
 from graph.resolve.persons import first_sounds, sound_alike
-from graph.resolve.profile import is_pinyin, name_parts
+from graph.resolve.profile import is_pinyin, name_parts, pinyin_syllables
+from graph.resolve.readings import han_identifying
 
 __all__ = [
     "DECISIVE_LINK",
@@ -205,21 +206,32 @@ def sounds_apart(names: NameMatch, left: str, right: str) -> bool:
 def romanised_apart(
     left: str, left_key: str, right: str, right_key: str, countries: tuple[str | None, ...] = ()
 ) -> bool:
-    """Whether a Chinese name in Han and a Latin one that no reading links are told
-    apart because the Latin name is itself a Chinese name in pinyin: every
-    identifying word a run of pinyin syllables ("广州源天贸易" / "Yuanbao Trading",
-    "Jiesen E-Commerce (Guangzhou)"). The Han name is always read in pinyin, so the
-    Latin name reads as another Chinese name, not as a translation ("CYNOSURE
-    ENTERPRISE" / 元漢企業), and its words differ from the Han name's reading as
-    another syllable in Latin letters does. A name in another romanisation
-    ("HON CHEONG", Cantonese, which a mainland party's name is not read in) and a
-    Japanese one (kana, or a party of Japan) are left untold."""
+    """Whether a mainland Chinese name in Han and a Latin one that no reading links
+    are told apart because the Latin name is itself a Chinese name in pinyin
+    ("广州源天贸易" / "Yuanbao Trading": 源天 reads Yuantian). Mainland registers
+    write a company's name in Hanyu pinyin or translate it, so a Latin name whose
+    identifying words read as runs of pinyin syllables, no more of them than the Han
+    name has identifying characters (a city may be left out) and at least two, is
+    another Chinese name, and its syllables differ from the reading as another
+    syllable in Latin letters does. Otherwise it may be a translation or a brand
+    ("CYNOSURE ENTERPRISE" / 元漢企業; "Diabase", di-a-ba-se, beside 迪虹) and stays
+    untold. Only between parties of mainland China: Taiwan's registers write
+    Wade-Giles, Tongyong and mixed spellings that often read as pinyin of other
+    characters ("KUO LONG" / 國隆), Hong Kong's and Macao's Cantonese, and Japanese
+    names are read otherwise."""
+    if {country for country in countries if country} != {"CN"}:
+        return False
     ours, theirs = text_scripts(left), text_scripts(right)
     if ours == theirs or scripts_apart(left, right, countries):
         return False  # one script, or more than Chinese characters apart
-    latin = right_key if "Han" in ours else left_key
-    words = name_parts(latin).identifying
-    return bool(words) and all(is_pinyin(word) for word in words)
+    han, han_key, latin_key = (
+        (left, left_key, right_key) if "Han" in ours else (right, right_key, left_key)
+    )
+    characters = han_identifying(han, han_key)
+    counts = [pinyin_syllables(word) for word in name_parts(latin_key).identifying]
+    if not characters or not counts or None in counts:
+        return False
+    return 2 <= sum(c for c in counts if c is not None) <= len(characters)
 
 
 # Letters of a word read as the initials of words of the other name ("SK" /

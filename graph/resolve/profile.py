@@ -393,6 +393,24 @@ def is_chinese_syllable(word: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
+def pinyin_syllables(word: str) -> int | None:
+    """The fewest pinyin syllables a word reads as a run of ("yuanbao": 2, yuan-bao
+    rather than yu-an-bao); None when it is no such run ("hauxin")."""
+    syllables = _pinyin_syllables()
+    longest = max(map(len, syllables))
+    fewest: dict[int, int] = {0: 0}
+    for end in range(1, len(word) + 1):
+        counts = [
+            fewest[start] + 1
+            for start in range(max(0, end - longest), end)
+            if start in fewest and word[start:end] in syllables
+        ]
+        if counts:
+            fewest[end] = min(counts)
+    return fewest.get(len(word)) if word else None
+
+
+@lru_cache(maxsize=1 << 16)
 def is_pinyin(word: str) -> bool:
     """Whether a word reads as a run of pinyin syllables ("hengtian": heng-tian;
     "hauxin": no)."""

@@ -36,7 +36,14 @@ from ingest.normalise.readings import (
     japanese_reading,
 )
 
-__all__ = ["Reading", "has_cjk", "homophones", "reading_block_keys", "reading_keys"]
+__all__ = [
+    "Reading",
+    "han_identifying",
+    "has_cjk",
+    "homophones",
+    "reading_block_keys",
+    "reading_keys",
+]
 
 # The kinds of company of Japan's Companies Act (and the older 有限会社), as written
 # in kanji; their readings are legal forms, not name words, in a kana name
@@ -110,7 +117,7 @@ def _keyed(reading: str, forms: frozenset[str]) -> str:
     return " ".join([reading, *sorted(forms)])
 
 
-def _han_identifying(name: str, key: str) -> list[str] | None:
+def han_identifying(name: str, key: str) -> list[str] | None:
     """The Han characters of a name that stand for the identifying words of its
     comparison form, in order; None when its words are not all one character each
     (a name mixing Latin words, or characters rigour reads as two syllables)."""
@@ -191,7 +198,7 @@ def _system_of(read: list[tuple[str, frozenset[str]]]) -> str:
 def _han_reading(
     han_name: str, han_key: str, latin_name: str, latin_key: str, country: str | None
 ) -> Reading | None:
-    chars = _han_identifying(han_name, han_key)
+    chars = han_identifying(han_name, han_key)
     if not chars:
         return None
     parts = name_parts(latin_key)
@@ -277,7 +284,7 @@ def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
     if _japanese(name, country):
         reading, _ = _japanese_key(name)
         return {f"read:{reading}"} if len(reading) >= _MIN_READING else set()
-    chars = _han_identifying(name, key)
+    chars = han_identifying(name, key)
     if not chars:
         return set()
     keys = set()
@@ -311,8 +318,8 @@ def homophones(left_name: str, left_key: str, right_name: str, right_key: str) -
     and traditional forms are one character). "勝源 / 盛圓", or "" when none."""
     if not (has_cjk(left_name) and has_cjk(right_name)):
         return ""
-    left = _han_identifying(left_name, left_key)
-    right = _han_identifying(right_name, right_key)
+    left = han_identifying(left_name, left_key)
+    right = han_identifying(right_name, right_key)
     if not left or not right:
         return ""
     by_sound: dict[str, tuple[list[str], list[str]]] = {}

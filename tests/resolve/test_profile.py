@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.resolve.profile import is_pinyin, name_parts, party_mentions, profiles_from_writes
+from graph.resolve.profile import (
+    is_pinyin,
+    name_parts,
+    party_mentions,
+    pinyin_syllables,
+    profiles_from_writes,
+)
 from ingest.normalised import Normaliser, Source
 from ingest.record import SeizureRecord
 from ingest.rows import SeizureWrite
@@ -58,3 +64,11 @@ def test_name_parts() -> None:
 def test_pinyin() -> None:
     assert is_pinyin("huaxin") and is_pinyin("hengtian") and is_pinyin("xi")
     assert not is_pinyin("hauxin") and not is_pinyin("snezhi") and not is_pinyin("")
+
+
+def test_pinyin_syllables_are_the_fewest_a_word_reads_as() -> None:
+    assert pinyin_syllables("yuanbao") == 2  # yuan-bao, not yu-an-bao
+    assert pinyin_syllables("diabase") == 4  # di-a-ba-se
+    assert pinyin_syllables("guangzhou") == 2
+    assert pinyin_syllables("hauxin") is None
+    assert pinyin_syllables("") is None

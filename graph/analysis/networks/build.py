@@ -266,6 +266,9 @@ def _networks(
                     "first_seizure": dates[0] if dates else None,
                     "last_seizure": dates[-1] if dates else None,
                     "last_day": day(dates[-1]) if dates else 0,
+                    # The day its recency was counted to (`incremental` rescores
+                    # only the networks counted to another day).
+                    "as_of": as_of,
                     "transport_modes": sorted({s.mode for s in seizures if s.mode}),
                     "confirmed_entities": len(members & proj.confirmed),
                     "risk": risk,

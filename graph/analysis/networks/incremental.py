@@ -107,6 +107,8 @@ class UpdateReport:
     parties_changed: int = 0
     # Networks outside the region whose risk moved with the newest seizure.
     risks_rescored: int = 0
+    # Networks outside the region read for their recency (counted to another day).
+    risks_read: int = 0
     hubs_skipped: int = 0
     # Why a full build ran instead, if one did (its report is `full`).
     full_build: str | None = None
@@ -124,6 +126,7 @@ class UpdateReport:
             "networks_deleted": self.networks_deleted,
             "parties_whose_network_changed": self.parties_changed,
             "risks_rescored": self.risks_rescored,
+            "risks_read": self.risks_read,
             "hubs_left_out_of_region": self.hubs_skipped,
             "seconds": round(self.seconds, 2),
             "phases_s": {name: round(value, 2) for name, value in self.phases.items()},
@@ -650,25 +653,30 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     for start in range(0, len(changes), _BATCH):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _BATCH])
 
-    # Recency of the networks outside the region, counted to the newest seizure.
+    # Recency of the networks outside the region, counted to the newest seizure: only
+    # those counted to another day are read (a push of today's seizures moves the
+    # newest day once a day, not at every push). Each is stamped with the day, its
+    # risk changed or not.
     for view, as_of in zip(views, newest, strict=True):
         rescored = []
-        for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view):
+        day_now = -1 if as_of is None else as_of
+        for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view, as_of=day_now):
             if row["id"] in written or not row["risk_inputs"]:
                 continue
+            report.risks_read += 1
             risk, inputs, sentence = _rescored(row["risk_inputs"], row["last_day"], as_of)
-            if inputs != row["risk_inputs"] or risk != row["risk"]:
-                rescored.append(
-                    {
-                        "id": row["id"],
-                        "risk": risk,
-                        "risk_inputs": inputs,
-                        "risk_explanation": sentence,
-                    }
-                )
+            report.risks_rescored += inputs != row["risk_inputs"] or risk != row["risk"]
+            rescored.append(
+                {
+                    "id": row["id"],
+                    "risk": risk,
+                    "risk_inputs": inputs,
+                    "risk_explanation": sentence,
+                    "as_of": as_of,
+                }
+            )
         for start in range(0, len(rescored), _BATCH):
             store.write(live.SET_NETWORK_RISKS_QUERY, rows=rescored[start : start + _BATCH])
-        report.risks_rescored += len(rescored)
     report.seconds = time.perf_counter() - started
     report.phases["write"] = time.perf_counter() - write_started
     return report
