@@ -7,7 +7,9 @@ read = loaded + quarantined + unchanged.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from graph.errors import ConstraintViolation, GraphUnavailable, IprgraphError, QueryTimeout
@@ -45,8 +47,13 @@ class Loader:
         normaliser: Normaliser | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         agency: str | None = None,
+        batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
+        """`batch_guard`, if given, is entered around the writing of each batch (the
+        pipeline's lock, `graph.pipeline`): what else writes under it runs between
+        two batches, never beside one."""
         self.store = store
+        self.batch_guard = batch_guard or contextlib.nullcontext
         self.reader = FeedReader(
             quarantine_dir, normaliser=normaliser, batch_size=batch_size, agency=agency
         )
@@ -83,7 +90,8 @@ class Loader:
         if not batch:
             return
         refused: list[Exception] = []
-        self._write(batch, report, quarantine, refused)
+        with self.batch_guard():
+            self._write(batch, report, quarantine, refused)
         if refused and len(refused) == len(batch) > 1:
             # Not one record of the batch could be written: that is not a record's
             # fault (a statement or the database is broken). Its rows are in the

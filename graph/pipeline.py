@@ -6,15 +6,25 @@ The command line (`iprgraph ingest`, `resolve`, `judge`, `demo`) and the API
 network by the same sequence. Presentation stays with the caller: progress is
 reported through the optional callbacks of `Progress`.
 
-Loads of the command line run side by side (every write is an idempotent MERGE,
-`graph.write`); what follows a load (resolution, networks, alerts) runs one at a
-time, under a lock file in the data directory (`pipeline_lock`), and works on
-whatever is queued when it starts, whoever loaded it. Pushes queue whole, load
-included, behind that lock, waiting at most `IPRGRAPH_API_PUSH_WAIT_S` (`push`):
-small loads side by side met the embedded engine's page conflicts beyond a
-request's retry budget. So two pushes at once, or a push during an ingest, end in
-the graph of one after the other. (Processes on other hosts sharing one Neo4j
-server do not share the lock file.)
+No step of the pipeline writes beside another: each holds the pipeline's lock, a
+file in the data directory (`pipeline_lock`). A push (`push`, with `queue_wait_s`)
+holds it for its whole run, load included, waiting for it at most
+`IPRGRAPH_API_PUSH_WAIT_S`; the command line (`run` without `queue_wait_s`) takes it
+for each batch it writes and again for what follows the load (resolution, networks,
+alerts), which works on whatever is queued when it starts, whoever loaded it. So a
+push during an ingest waits for one batch (whoever waits takes its turn first: the
+ingest cannot take the lock back before the push has it), runs alone, resolves the
+ingest's records loaded so far with its own, and the ingest goes on after it; two
+ingests at once write their batches in turns. Why not loads side by side: the
+embedded engine fails writes that meet on the same pages (DeadlockDetected,
+"concurrent modification on page"), which the driver retries; pushes loading beside
+other loads at 100k met more of those than the API's retry budget (2 s,
+`api_transaction_retry_time_s`) absorbs and answered 503. A longer retry budget for
+a push's load alone would leave its resolution's and networks' writes beside an
+ingest's loads at the short budget, and a push waiting out retries is slower than
+one waiting for a batch. Two pushes at once, or a push during an ingest, end in the
+graph of one after the other. (Processes on other hosts sharing one Neo4j server do
+not share the lock file.)
 """
 
 from __future__ import annotations
@@ -27,10 +37,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
@@ -104,6 +114,7 @@ def load_feeds(
     *,
     normaliser: Normaliser | None = None,
     progress: Progress | None = None,
+    batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> tuple[list[FileReport], Exception | None]:
     """Load the feeds one after the other: one report per feed, and what stopped
     the run, if anything did.
@@ -111,9 +122,11 @@ def load_feeds(
     A feed that cannot be read is a report with its `failed` sentence, and the next
     feed is read: nothing a file holds stops the run. A failure of the database
     does: the feed it happened in and those after it are reported failed.
+
+    `batch_guard` is entered around the writing of each batch (`Loader`).
     """
     progress = progress or Progress()
-    loader = Loader(store, quarantine_dir, normaliser=normaliser)
+    loader = Loader(store, quarantine_dir, normaliser=normaliser, batch_guard=batch_guard)
     reports: list[FileReport] = []
     for index, feed in enumerate(feeds):
         progress.file_started(feed.path.name)
@@ -157,7 +170,14 @@ _POLL_S = 0.05
 def pipeline_lock(path: Path | None, wait_s: float | None = None) -> Iterator[None]:
     """Hold the pipeline's lock (`path`, a file in the data directory; None: this
     process only). With `wait_s`, wait at most that long for it, then raise `Busy`
-    (without: as long as it takes)."""
+    (without: as long as it takes).
+
+    Whoever waits takes its turn first (a second lock file, `<path>.turn`, held
+    only while waiting for the lock): a command line that takes the lock batch
+    after batch (`run`) cannot take it again while a push is waiting, so the push
+    waits for one batch, not for the whole load. flock wakes no waiter in order,
+    and a loader that lets go and takes the lock again at once would win it over a
+    push that looks every `_POLL_S`."""
     key = path or Path("/")
     with _LOCKS_GUARD:
         local = _LOCKS.setdefault(key, threading.Lock())
@@ -170,23 +190,34 @@ def pipeline_lock(path: Path | None, wait_s: float | None = None) -> Iterator[No
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as handle:
-            if deadline is None:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            else:
-                while True:
-                    try:
-                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() >= deadline:
-                            raise _busy(wait_s) from None
-                        time.sleep(_POLL_S)
+            with path.with_name(path.name + ".turn").open("a") as turn:
+                _flock(turn, deadline, wait_s)
+                try:
+                    _flock(handle, deadline, wait_s)
+                finally:
+                    fcntl.flock(turn, fcntl.LOCK_UN)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         local.release()
+
+
+def _flock(handle: IO[str], deadline: float | None, wait_s: float | None) -> None:
+    """Lock `handle`'s file: as long as it takes (no `deadline`), or until the
+    deadline, then raise `Busy`."""
+    if deadline is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise _busy(wait_s) from None
+            time.sleep(_POLL_S)
 
 
 def _busy(wait_s: float | None) -> Busy:
@@ -303,9 +334,12 @@ def run(
 ) -> PipelineReport:
     """Load the feeds, then (unless `resolve` is False) resolve and rebuild networks.
 
-    The load runs side by side with other loads, unless `queue_wait_s` is given:
-    then the whole run, load included, waits for the pipeline's lock (at most that
-    long, else `Busy`) and holds it, so that runs queue behind one another.
+    Without `queue_wait_s` (the command line), each batch is written holding the
+    pipeline's lock and lets it go after, and the steps after the load take it once
+    more: a push, or a refresh of another run, gets its turn between two batches.
+    With `queue_wait_s` (a push), the whole run, load included, waits for the lock
+    (at most that long, else `Busy`) and holds it, so that pushes queue behind one
+    another and nothing writes beside them.
 
     Never raises for what the feeds hold or for the database: what stopped the run
     is the report's `stopped`, for the caller to raise after showing the report
@@ -322,6 +356,7 @@ def run(
         progress,
         alerting,
         refresh=functools.partial(refresh_and_alert, lock=lock),
+        batch_guard=functools.partial(pipeline_lock, lock),
     )
 
 
@@ -337,11 +372,18 @@ def _run(
     refresh: Callable[..., tuple[ResolveReport, UpdateReport, alerts.AlertReport]] = (
         _refresh_and_alert
     ),
+    batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> PipelineReport:
-    """`run`: load, then `refresh` (by default the pipeline's lock is held by the
-    caller; `refresh_and_alert` takes it for the refresh alone)."""
+    """`run`: load (each batch under `batch_guard`), then `refresh` (by default the
+    pipeline's lock is held by the caller; `refresh_and_alert` takes it for the
+    refresh alone)."""
     files, stopped = load_feeds(
-        store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
+        store,
+        feeds,
+        quarantine_dir,
+        normaliser=normaliser,
+        progress=progress,
+        batch_guard=batch_guard,
     )
     report = PipelineReport(files=files, stopped=stopped)
     if resolve and stopped is None:
@@ -411,7 +453,8 @@ def push(
     rejected record, in the quarantine.
 
     With `queue_wait_s`, pushes queue: each waits (at most that long, else `Busy`)
-    for the pipeline's lock and loads under it. Loads of small batches side by side
+    for the pipeline's lock and loads under it, beside no other write (an ingest
+    writes its batches under the same lock). Loads of small batches side by side
     met the embedded engine's page-level conflicts (DeadlockDetected) more often
     than a request's short retry budget absorbs; one after the other they do not
     conflict, and each answer still comes when its records are in their networks."""

@@ -14,11 +14,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+
+if TYPE_CHECKING:
+    from graph.embedded import EmbeddedServer
+    from graph.store import GraphStore
 
 REPO = Path(__file__).resolve().parent.parent
 IPRGRAPH = [sys.executable, "-m", "api.cli"]
@@ -147,17 +151,32 @@ def cli_key(data_dir: Path, *, agency: str = "HK-CED", role: str = "investigator
     return key
 
 
-def spawn_cli(*args: str, data_dir: Path) -> subprocess.Popen[str]:
+def spawn_cli(*args: str, data_dir: Path, **extra_env: str) -> subprocess.Popen[str]:
     """Start `iprgraph ARGS` as a background process (output captured)."""
     return subprocess.Popen(
         [*IPRGRAPH, *args],
         cwd=REPO,
-        env=cli_env(data_dir),
+        env=cli_env(data_dir, **extra_env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def cli_env_on(server: EmbeddedServer, database: str) -> dict[str, str]:
+    """The variables that point a process of the CLI at `database` of the running
+    embedded `server` (the test session's), as at a Neo4j server: its data directory
+    (quarantine, the pipeline's lock file) stays its own."""
+    info = server.running()
+    assert info is not None, "the embedded server is not running"
+    credentials = server.credentials()
+    return {
+        "IPRGRAPH_NEO4J_URI": info.uri,
+        "IPRGRAPH_NEO4J_USER": credentials.user,
+        "IPRGRAPH_NEO4J_PASSWORD": credentials.password,
+        "IPRGRAPH_NEO4J_DATABASE": database,
+    }
 
 
 @contextlib.contextmanager
@@ -207,3 +226,102 @@ def generate_and_ingest(data_dir: Path, records: int, seed: int) -> tuple[Path, 
     assert ingested.returncode == 0, ingested.stderr
     summary: dict[str, Any] = json.loads(ingested.stdout)
     return feeds, summary
+
+
+def api_store(server: EmbeddedServer, database: str) -> GraphStore:
+    """A store on `database` of the embedded `server` with the API's own retry budget
+    (`api_transaction_retry_time_s`, shorter than the loader's), as `iprgraph serve`
+    opens it: what pushes met beside other loads at scale."""
+    from graph.config import Settings
+    from graph.store import GraphStore
+
+    info = server.running()
+    assert info is not None, "the embedded server is not running"
+    credentials = server.credentials()
+    return GraphStore(
+        info.uri,
+        credentials.user,
+        credentials.password,
+        database,
+        max_transaction_retry_time_s=Settings().api_transaction_retry_time_s,
+    )
+
+
+# --- Comparing graphs: concurrent runs against the same runs one after the other ---
+
+
+def graph_fingerprint(store: GraphStore) -> dict[str, Any]:
+    """What two graphs must share to be the same: counts, every node with its labels,
+    every relationship, every node's provenance, and the entity-resolution block keys
+    with their holders."""
+    from graph.access import OPERATOR
+    from graph.export import node_ids, node_provenance, relationship_keys
+    from graph.resolve.service import key_holders
+    from graph.summary import summarise
+
+    nodes = node_ids(store)
+    keys = key_holders(store, [node for node, labels in nodes.items() if "BlockKey" in labels])
+    return {
+        "summary": summarise(store, OPERATOR),
+        "nodes": nodes,
+        "relationships": relationship_keys(store),
+        "provenance": node_provenance(store),
+        "block_keys": {key: (count, sorted(holders)) for key, (count, holders) in keys.items()},
+    }
+
+
+def assert_same_graph(got: tuple[Any, Any], expected: tuple[Any, Any]) -> None:
+    """Two graphs, each as (`graph_fingerprint`, `networks_state`), are the same but
+    for their principals (each graph holds keys of its own); a failure names the
+    part that differs and a few of its differences."""
+    fingerprints = [dict(got[0]), dict(expected[0])]
+    for fingerprint in fingerprints:
+        for part in ("nodes", "provenance"):
+            fingerprint[part] = {
+                node: value
+                for node, value in fingerprint[part].items()
+                if not node.startswith("prn:")
+            }
+    mine, theirs = fingerprints
+    for part, value in mine.items():
+        assert value == theirs[part], (part, differences(value, theirs[part]))
+    assert got[1] == expected[1], ("networks", differences(got[1], expected[1]))
+
+
+def networks_state(store: GraphStore) -> dict[str, Any]:
+    """Every party's network and the views it is in."""
+    from graph.analysis.networks.projection import pull
+
+    return {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
+
+
+def differences(got: Any, expected: Any) -> Any:
+    """What differs between two parts of a fingerprint: for mappings, the keys whose
+    values differ (a few), with both values."""
+    if isinstance(got, dict) and isinstance(expected, dict):
+        keys = sorted(k for k in {*got, *expected} if got.get(k) != expected.get(k))
+        return {k: (got.get(k), expected.get(k)) for k in keys[:5]}
+    return (got, expected)
+
+
+def seizure_count(store: GraphStore) -> int:
+    from graph.access import OPERATOR
+    from graph.summary import summarise
+
+    count: int = summarise(store, OPERATOR).labels.get("Seizure", 0)
+    return count
+
+
+def wait_until_partly_loaded(
+    store: GraphStore, process: subprocess.Popen[str], at_least: int = 50
+) -> int:
+    """Wait until a load running in `process` has `at_least` seizures in the graph
+    (and has not ended); their number."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        count = seizure_count(store)
+        if count >= at_least:
+            return count
+        assert process.poll() is None, "the load ended before it was partly done"
+        time.sleep(0.05)
+    raise AssertionError("the load did not start")

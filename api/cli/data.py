@@ -52,7 +52,8 @@ EXIT_FILES_FAILED = 4
 
 
 def pipeline_lock_file(settings: Settings) -> Path:
-    """The lock that makes what follows loads run one at a time (`graph.pipeline`)."""
+    """The lock that keeps the pipeline's writers apart: an ingest's batches, what
+    follows a load, pushes (`graph.pipeline`)."""
     return settings.data_dir / "pipeline.lock"
 
 

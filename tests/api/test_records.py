@@ -23,8 +23,15 @@ from graph.schema import ensure_schema
 from graph.store import GraphStore
 from ingest.normalised import party_identity
 from tests.factories import seizure_record
-from tests.helpers import auth, new_key, serve_in_thread
-from tests.ingest.test_crash_and_concurrency import _fingerprint
+from tests.helpers import (
+    api_store,
+    assert_same_graph,
+    auth,
+    graph_fingerprint,
+    networks_state,
+    new_key,
+    serve_in_thread,
+)
 
 
 def _record(number: int, **overrides: Any) -> dict[str, Any]:
@@ -128,10 +135,6 @@ def test_who_may_push_and_how_much(api: Any, store: GraphStore) -> None:
         assert anonymous.post("/v1/records", json=[_record(12)]).status_code == 401
 
 
-def _networks_state(store: GraphStore) -> dict[str, Any]:
-    return {pid: (row["network"], row["views"]) for pid, row in pull(store).parties.items()}
-
-
 PUSHING = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL", "EU-DE", "EU-BE")
 
 
@@ -174,22 +177,11 @@ def test_seven_pushes_at_once_all_answer_and_give_the_graph_of_one_after_the_oth
     def served(store: GraphStore, data_dir: Path) -> Any:
         return serve_in_thread(create_app(Settings(data_dir=data_dir), store=store))
 
-    def api_store(name: str) -> GraphStore:
-        # The API's own retry budget: what pushes at once met at scale.
-        info = embedded_server.running()
-        assert info is not None
-        credentials = embedded_server.credentials()
-        retry = Settings().api_transaction_retry_time_s
-        return GraphStore(
-            info.uri, credentials.user, credentials.password, name,
-            max_transaction_retry_time_s=retry,
-        )  # fmt: skip
-
     # One after the other, in a database of its own.
     sequential = "t_seq_" + uuid.uuid4().hex[:10]
     embedded_server.create_database(sequential)
     try:
-        with api_store(sequential) as one_by_one:
+        with api_store(embedded_server, sequential) as one_by_one:
             ensure_schema(one_by_one)
             with served(one_by_one, tmp_path / "seq") as url:
                 keys = {
@@ -200,11 +192,11 @@ def test_seven_pushes_at_once_all_answer_and_give_the_graph_of_one_after_the_oth
                     with httpx.Client(base_url=url, timeout=300, headers=headers) as client:
                         answer = client.post("/v1/records", json=batch)
                     assert answer.status_code == 200, answer.text
-            expected = (_fingerprint(one_by_one), _networks_state(one_by_one))
+            expected = (graph_fingerprint(one_by_one), networks_state(one_by_one))
     finally:
         embedded_server.drop_database(sequential)
 
-    with api_store(database) as store:
+    with api_store(embedded_server, database) as store:
         ensure_schema(store)
         keys = {agency: new_key(store, agency=agency, role="feed") for agency in PUSHING}
         answers: list[tuple[int, str]] = []
@@ -224,26 +216,8 @@ def test_seven_pushes_at_once_all_answer_and_give_the_graph_of_one_after_the_oth
             for thread in threads:
                 thread.join()
         assert [code for code, _ in answers] == [200] * len(batches), answers
-        got = (_fingerprint(store), _networks_state(store))
-    for fingerprint in (got[0], expected[0]):  # each graph holds its own principals
-        for part in ("nodes", "provenance"):
-            fingerprint[part] = {
-                node: value
-                for node, value in fingerprint[part].items()
-                if not node.startswith("prn:")
-            }
-    for part, value in got[0].items():
-        assert value == expected[0][part], (part, _differences(value, expected[0][part]))
-    assert got[1] == expected[1], _differences(got[1], expected[1])
-
-
-def _differences(got: Any, expected: Any) -> Any:
-    """What differs between two parts of a fingerprint: for mappings, the keys whose
-    values differ (a few), with both values."""
-    if isinstance(got, dict) and isinstance(expected, dict):
-        keys = sorted(k for k in {*got, *expected} if got.get(k) != expected.get(k))
-        return {k: (got.get(k), expected.get(k)) for k in keys[:5]}
-    return (got, expected)
+        got = (graph_fingerprint(store), networks_state(store))
+    assert_same_graph(got, expected)
 
 
 def test_a_push_waits_its_turn_for_a_bounded_time(store: GraphStore, tmp_path: Path) -> None:
@@ -259,7 +233,7 @@ def test_a_push_waits_its_turn_for_a_bounded_time(store: GraphStore, tmp_path: P
         assert refused.status_code == 503, refused.text
         assert refused.headers["Retry-After"] == "30"
         assert "waited 0.5 s for its turn" in refused.json()["detail"]
-        assert _fingerprint(store)["summary"].labels.get("Seizure", 0) == 0
+        assert graph_fingerprint(store)["summary"].labels.get("Seizure", 0) == 0
         again = feed.post("/v1/records", json=[_record(70)])
     assert again.status_code == 200, again.text
     assert again.json()["loaded"] == 1

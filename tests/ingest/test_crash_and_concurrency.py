@@ -9,42 +9,28 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 import pytest
 
-from graph.access import OPERATOR
 from graph.analysis.networks import build_networks
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
-from graph.export import node_ids, node_provenance, relationship_keys
 from graph.load import Loader
-from graph.resolve.service import key_holders, resolve
+from graph.resolve.service import resolve
 from graph.schema import ensure_schema
 from graph.store import GraphStore
-from graph.summary import summarise
 from ingest.generate import generate
 from ingest.manifest import read_manifest
 from tests.conftest import open_test_store
 from tests.factories import seizure_record, write_ndjson
-from tests.helpers import run_cli, spawn_cli
-
-
-def _fingerprint(store: GraphStore) -> dict[str, Any]:
-    nodes = node_ids(store)
-    keys = key_holders(store, [node for node, labels in nodes.items() if "BlockKey" in labels])
-    return {
-        "summary": summarise(store, OPERATOR),
-        "nodes": nodes,
-        "relationships": relationship_keys(store),
-        "provenance": node_provenance(store),
-        "block_keys": {key: (count, sorted(holders)) for key, (count, holders) in keys.items()},
-    }
-
-
-def _seizures(store: GraphStore) -> int:
-    return summarise(store, OPERATOR).labels.get("Seizure", 0)
+from tests.helpers import (
+    graph_fingerprint,
+    run_cli,
+    seizure_count,
+    spawn_cli,
+    wait_until_partly_loaded,
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,17 +42,6 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _load_in_background(feeds: Path, data_dir: Path) -> subprocess.Popen[str]:
     return spawn_cli("ingest", str(feeds), "--json", data_dir=data_dir)
-
-
-def _wait_until_partly_loaded(store: GraphStore, process: subprocess.Popen[str]) -> int:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        count = _seizures(store)
-        if count >= 50:
-            return count
-        assert process.poll() is None, "the load ended before it could be interrupted"
-        time.sleep(0.05)
-    raise AssertionError("the load did not start")
 
 
 # Four loads of the corpus (the reference, two interrupted runs, the final one), each
@@ -83,7 +58,7 @@ def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph
         loader.load_file(feed.path, feed.profile, agency=feed.agency)
     resolve(store)
     build_networks(store)
-    clean = _fingerprint(store)
+    clean = graph_fingerprint(store)
 
     data_dir = tmp_path / "data"
     assert run_cli("db", "start", data_dir=data_dir).returncode == 0
@@ -93,19 +68,19 @@ def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph
         # 1. Kill the loader in the middle of the load.
         with GraphStore.open(settings) as crashed:
             process = _load_in_background(feeds, data_dir)
-            partial = _wait_until_partly_loaded(crashed, process)
+            partial = wait_until_partly_loaded(crashed, process)
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
             assert partial < clean["summary"].labels["Seizure"]
 
         # 2. Kill the database in the middle of the next run.
         with GraphStore.open(settings) as crashed:
-            before = _seizures(crashed)
+            before = seizure_count(crashed)
             process = _load_in_background(feeds, data_dir)
             info = server.running()
             assert info is not None
             deadline = time.monotonic() + 300
-            while _seizures(crashed) <= before + 20 and time.monotonic() < deadline:
+            while seizure_count(crashed) <= before + 20 and time.monotonic() < deadline:
                 time.sleep(0.05)
             os.kill(info.pid, signal.SIGKILL)
             psutil.Process(info.pid).wait(timeout=30)
@@ -119,7 +94,7 @@ def test_killing_the_loader_or_the_database_then_rerunning_gives_the_clean_graph
         for report in json.loads(final.stdout)["files"]:
             assert report["read"] == report["loaded"] + report["quarantined"] + report["unchanged"]
         with GraphStore.open(settings) as recovered:
-            assert _fingerprint(recovered) == clean
+            assert graph_fingerprint(recovered) == clean
     finally:
         server.stop()
 
@@ -147,7 +122,7 @@ def test_two_loaders_on_overlapping_files_give_the_graph_of_one_after_the_other(
             loader = Loader(one_by_one, tmp_path / "q1", batch_size=50)
             loader.load_file(first)
             loader.load_file(second)
-            expected = _fingerprint(one_by_one)
+            expected = graph_fingerprint(one_by_one)
 
         errors: list[BaseException] = []
 
@@ -164,6 +139,6 @@ def test_two_loaders_on_overlapping_files_give_the_graph_of_one_after_the_other(
         for thread in threads:
             thread.join(timeout=300)
         assert not errors, errors
-        assert _fingerprint(store) == expected
+        assert graph_fingerprint(store) == expected
     finally:
         embedded_server.drop_database(sequential)
