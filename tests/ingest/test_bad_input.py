@@ -14,22 +14,8 @@ import pytest
 from graph.embedded import EmbeddedServer
 from graph.store import GraphStore
 from ingest.feed import INTERNAL_ERROR
-from tests.helpers import run_cli
+from tests.helpers import cli_env_on, run_cli
 from tests.ingest.corpus import Case, build
-
-
-def database_env(server: EmbeddedServer, database: str) -> dict[str, str]:
-    """The environment that points the CLI at the session's server and this test's
-    database (no server of its own to start)."""
-    info = server.running()
-    assert info is not None
-    credentials = server.credentials()
-    return {
-        "IPRGRAPH_NEO4J_URI": info.uri,
-        "IPRGRAPH_NEO4J_USER": credentials.user,
-        "IPRGRAPH_NEO4J_PASSWORD": credentials.password,
-        "IPRGRAPH_NEO4J_DATABASE": database,
-    }
 
 
 def _reasons(report: dict[str, Any]) -> list[str]:
@@ -70,7 +56,7 @@ def test_no_input_of_the_corpus_ends_a_run_or_loses_a_row(
     corpus = build(tmp_path / "corpus")
     paths = [str(path) for path in corpus.paths()]
     data_dir = tmp_path / "data"
-    env = database_env(embedded_server, store.database)
+    env = cli_env_on(embedded_server, store.database)
     result = run_cli("ingest", *paths, "--json", "--no-resolve", data_dir=data_dir, **env)
     assert "Traceback" not in result.stderr and "unexpectedly" not in result.stderr
     # Some files failed, so the exit status says so; the summary is printed all the same.
