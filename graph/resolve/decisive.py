@@ -217,8 +217,8 @@ def romanised_apart(
     ("CYNOSURE ENTERPRISE" / 元漢企業; "Diabase", di-a-ba-se, beside 迪虹) and stays
     untold. Only between parties of mainland China: Taiwan's registers write
     Wade-Giles, Tongyong and mixed spellings that often read as pinyin of other
-    characters ("KUO LONG" / 國隆), Hong Kong's and Macao's Cantonese, and Japanese
-    names are read otherwise."""
+    characters ("TAICHIA", tai-chi-a, for 台嘉), Hong Kong's and Macao's Cantonese,
+    and Japanese names are read otherwise."""
     if {country for country in countries if country} != {"CN"}:
         return False
     ours, theirs = text_scripts(left), text_scripts(right)

@@ -410,17 +410,7 @@ def pinyin_syllables(word: str) -> int | None:
     return fewest.get(len(word)) if word else None
 
 
-@lru_cache(maxsize=1 << 16)
 def is_pinyin(word: str) -> bool:
     """Whether a word reads as a run of pinyin syllables ("hengtian": heng-tian;
     "hauxin": no)."""
-    syllables = _pinyin_syllables()
-    longest = max(map(len, syllables))
-    ends = {0}
-    for end in range(1, len(word) + 1):
-        if any(
-            start in ends and word[start:end] in syllables
-            for start in range(max(0, end - longest), end)
-        ):
-            ends.add(end)
-    return len(word) in ends and bool(word)
+    return pinyin_syllables(word) is not None
