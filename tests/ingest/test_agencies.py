@@ -13,8 +13,7 @@ from graph.embedded import EmbeddedServer
 from graph.store import GraphStore
 from ingest.agencies import AgencyRegistry, RegistryFileError, UnknownAgency
 from tests.factories import seizure_record, write_ndjson
-from tests.helpers import run_cli
-from tests.ingest.test_bad_input import database_env
+from tests.helpers import cli_env_on, run_cli
 
 SINGAPORE = "agencies:\n  - code: SG-CUSTOMS\n    name: Singapore Customs\n    jurisdiction: SG\n"
 
@@ -57,7 +56,7 @@ def test_configured_agencies_load_and_others_are_quarantined(
         ),
     ]
     feed = write_ndjson(tmp_path / "sg.ndjson", records)
-    env = database_env(embedded_server, store.database)
+    env = cli_env_on(embedded_server, store.database)
     data_dir = tmp_path / "data"
 
     def ingest(**extra: str) -> dict[str, object]:

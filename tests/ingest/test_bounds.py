@@ -17,9 +17,8 @@ import yaml
 from graph.embedded import EmbeddedServer
 from graph.store import GraphStore
 from tests.factories import seizure_record
-from tests.helpers import REPO, cli_env
+from tests.helpers import REPO, cli_env, cli_env_on
 from tests.ingest.corpus import HEADER, profile, row
-from tests.ingest.test_bad_input import database_env
 from tests.ingest.workbooks import huge_shared_string_xlsx
 
 LIMIT_MIB = 1024
@@ -84,7 +83,7 @@ def test_ingest_stays_under_1_gib_whatever_the_feeds_hold(
     (bombed / "manifest.yaml").write_text("feeds: []\n" + BOMB, encoding="utf-8")
 
     command = [sys.executable, "-m", "api.cli", "ingest", str(folder), str(bombed)]
-    env = cli_env(tmp_path / "data", **database_env(embedded_server, store.database))
+    env = cli_env(tmp_path / "data", **cli_env_on(embedded_server, store.database))
     done = subprocess.run(
         [sys.executable, "-m", "tests.ingest.limited", str(LIMIT_MIB), "--", *command,
          "--json", "--no-resolve"],
