@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,6 +246,30 @@ def api_store(server: EmbeddedServer, database: str) -> GraphStore:
         database,
         max_transaction_retry_time_s=Settings().api_transaction_retry_time_s,
     )
+
+
+@contextlib.contextmanager
+def database_of_its_own(server: EmbeddedServer) -> Iterator[GraphStore]:
+    """A database of the session's `server` for one run alone, with its schema, as
+    the API opens one (`api_store`); dropped after."""
+    from graph.schema import ensure_schema
+
+    name = "t_seq_" + uuid.uuid4().hex[:10]
+    server.create_database(name)
+    try:
+        with api_store(server, name) as store:
+            ensure_schema(store)
+            yield store
+    finally:
+        server.drop_database(name)
+
+
+def served(store: GraphStore, data_dir: Path) -> contextlib.AbstractContextManager[str]:
+    """The API on `store`, with `data_dir` its own, served in a thread; its base URL."""
+    from api.app import create_app
+    from graph.config import Settings
+
+    return serve_in_thread(create_app(Settings(data_dir=data_dir), store=store))
 
 
 # --- Comparing graphs: concurrent runs against the same runs one after the other ---

@@ -65,12 +65,10 @@ def _has_artefact(comparison: Comparison) -> bool:
 
 
 # Why a pair scored at or above AUTO_THRESHOLD was held back for review.
-HELD_APART = (
-    "held back: it would join two entities that a pair of their parties keeps apart "
-    "(names, countries, legal forms or trades that differ, or a rejection)"
-)
-# With the pair of parties, one in each entity, that keeps them apart.
+# Followed by ": " and the comparison of the pair of parties, one in each entity,
+# that keeps them apart (`decide_links` with profiles).
 HELD_ACROSS = "held back: it would join two entities that a pair of their parties keeps apart"
+HELD_APART = f"{HELD_ACROSS} (names, countries, legal forms or trades that differ, or a rejection)"
 HELD_SEVERAL = (
     "held back: a party of it has several addresses, phones or registration numbers, "
     "may be several companies written alike, and would join two entities"

@@ -22,14 +22,16 @@ compatible with it, and why, for the explanation:
   "Radzivonawna": `graph.resolve.persons.sound_alike`), beside parts that are one
   name, and whose other parts only one name has (a patronymic left out), do not
   conflict.
-
-An office (a phone with an address) is a household's or a group's too: it makes
-neither words across scripts nor parts that only sound alike ("Daniel" /
-"Daniela") no conflict.
 - A company name's words that are the initials of words the other name has
   ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
   rest on one side only, do not conflict.
 - Words keyed two ways ("Rhien" / "Rheni", "Bao Xiang" / "Baoxiang") do not conflict.
+
+An office (a phone with an address) is a household's or a group's too: it makes
+neither words across scripts nor parts that only sound alike ("Daniel" /
+"Daniela") no conflict. A Latin name in pinyin beside a mainland Chinese name in
+characters that no reading links is another name, not an untold one
+(`romanised_apart`).
 
 What still conflicts whatever the script: a person beside a company, another legal
 form, another country, other characters read alike, syllables in another order,

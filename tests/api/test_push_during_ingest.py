@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,6 @@ import httpx
 import pytest
 import yaml
 
-from api.app import create_app
-from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
 from graph.store import GraphStore
@@ -27,11 +24,12 @@ from tests.helpers import (
     assert_same_graph,
     auth,
     cli_env_on,
+    database_of_its_own,
     graph_fingerprint,
     networks_state,
     new_key,
     seizure_count,
-    serve_in_thread,
+    served,
     spawn_cli,
     wait_until_partly_loaded,
 )
@@ -99,36 +97,25 @@ def test_pushes_during_an_ingest_all_answer_and_give_the_graph_of_one_after_the_
     the other, in a database of its own."""
     feeds, batches = world
 
-    def served(store: GraphStore, data_dir: Path) -> Any:
-        return serve_in_thread(create_app(Settings(data_dir=data_dir), store=store))
-
     # One after the other, in a database of its own.
-    sequential = "t_seq_" + uuid.uuid4().hex[:10]
-    embedded_server.create_database(sequential)
-    try:
-        with api_store(embedded_server, sequential) as one_by_one:
-            ensure_schema(one_by_one)
-            key = new_key(one_by_one, agency=PUSHER, role="feed")
-            seq_dir = tmp_path / "seq"
-            cli = cli_env_on(embedded_server, sequential)
-            _ingested(spawn_cli("ingest", str(feeds), "--json", data_dir=seq_dir, **cli))
-            ingested = {
-                party for party, agencies in _party_agencies(one_by_one).items() if agencies
-            }
-            with served(one_by_one, seq_dir) as url:
-                for body in batches:
-                    answer = _push(url, key, body)
-                    assert answer.status_code == 200, answer.text
-            expected = (graph_fingerprint(one_by_one), networks_state(one_by_one))
-            # The pushes wrote parties the ingest had written: they meet on nodes.
-            shared = {
-                party
-                for party, agencies in _party_agencies(one_by_one).items()
-                if PUSHER in agencies and party in ingested
-            }
-            assert len(shared) >= 5, shared
-    finally:
-        embedded_server.drop_database(sequential)
+    with database_of_its_own(embedded_server) as one_by_one:
+        key = new_key(one_by_one, agency=PUSHER, role="feed")
+        seq_dir = tmp_path / "seq"
+        cli = cli_env_on(embedded_server, one_by_one.database)
+        _ingested(spawn_cli("ingest", str(feeds), "--json", data_dir=seq_dir, **cli))
+        ingested = {party for party, agencies in _party_agencies(one_by_one).items() if agencies}
+        with served(one_by_one, seq_dir) as url:
+            for body in batches:
+                answer = _push(url, key, body)
+                assert answer.status_code == 200, answer.text
+        expected = (graph_fingerprint(one_by_one), networks_state(one_by_one))
+        # The pushes wrote parties the ingest had written: they meet on nodes.
+        shared = {
+            party
+            for party, agencies in _party_agencies(one_by_one).items()
+            if PUSHER in agencies and party in ingested
+        }
+        assert len(shared) >= 5, shared
 
     # The same, at once: the pushes while the ingest loads.
     data_dir = tmp_path / "data"

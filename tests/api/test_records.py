@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +26,12 @@ from tests.helpers import (
     api_store,
     assert_same_graph,
     auth,
+    database_of_its_own,
     graph_fingerprint,
     networks_state,
     new_key,
     serve_in_thread,
+    served,
 )
 
 
@@ -174,27 +175,16 @@ def test_seven_pushes_at_once_all_answer_and_give_the_graph_of_one_after_the_oth
     pushes one after the other."""
     batches = _pushed_batches()
 
-    def served(store: GraphStore, data_dir: Path) -> Any:
-        return serve_in_thread(create_app(Settings(data_dir=data_dir), store=store))
-
     # One after the other, in a database of its own.
-    sequential = "t_seq_" + uuid.uuid4().hex[:10]
-    embedded_server.create_database(sequential)
-    try:
-        with api_store(embedded_server, sequential) as one_by_one:
-            ensure_schema(one_by_one)
-            with served(one_by_one, tmp_path / "seq") as url:
-                keys = {
-                    agency: new_key(one_by_one, agency=agency, role="feed") for agency in PUSHING
-                }
-                for agency, batch in batches:
-                    headers = auth(keys[agency])
-                    with httpx.Client(base_url=url, timeout=300, headers=headers) as client:
-                        answer = client.post("/v1/records", json=batch)
-                    assert answer.status_code == 200, answer.text
-            expected = (graph_fingerprint(one_by_one), networks_state(one_by_one))
-    finally:
-        embedded_server.drop_database(sequential)
+    with database_of_its_own(embedded_server) as one_by_one:
+        with served(one_by_one, tmp_path / "seq") as url:
+            keys = {agency: new_key(one_by_one, agency=agency, role="feed") for agency in PUSHING}
+            for agency, batch in batches:
+                headers = auth(keys[agency])
+                with httpx.Client(base_url=url, timeout=300, headers=headers) as client:
+                    answer = client.post("/v1/records", json=batch)
+                assert answer.status_code == 200, answer.text
+        expected = (graph_fingerprint(one_by_one), networks_state(one_by_one))
 
     with api_store(embedded_server, database) as store:
         ensure_schema(store)
