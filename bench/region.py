@@ -1,7 +1,9 @@
 """The region of an incremental network update: records of a loaded graph seized
 again (new record ids, a later date, the same parties) are loaded, then the
-pipeline's refresh runs; its network update report says how many parties were
-made free, read, and whether it fell back to a full build (issue 27).
+pipeline's refresh (resolution, networks, alerts) runs; its report gives each
+step's seconds, and the network update says how many parties were made free,
+read, and whether it fell back to a full build (issue 27). Several sizes
+(`--records 1,1,1`) run in one process, so the later ones are warm as in the API.
 
     cp -a /tmp/iprgraph-bench-lookups-100000-5 /tmp/region-100k
     IPRGRAPH_DATA_DIR=/tmp/region-100k/data python -m bench.region --records 1 --seed 6
@@ -57,7 +59,7 @@ def main() -> None:
             started = time.perf_counter()
             Loader(store, Path(folder) / "quarantine").load_file(feed)
             loaded = time.perf_counter()
-            _, update = pipeline.refresh(store)
+            resolution, update, raised = pipeline.refresh_and_alert(store)
             done = time.perf_counter()
             print(
                 json.dumps(
@@ -65,7 +67,14 @@ def main() -> None:
                         "records": count,
                         "load_s": round(loaded - started, 1),
                         "refresh_s": round(done - loaded, 1),
+                        "resolution": {
+                            "compared_parties": resolution.compared_parties,
+                            "candidate_pairs": resolution.candidate_pairs,
+                            "seconds": round(resolution.seconds, 2),
+                            "phases_s": resolution.phases,
+                        },
                         "networks": update.as_dict(),
+                        "alerts_raised": raised.raised,
                     }
                 ),
                 flush=True,

@@ -56,14 +56,26 @@ MATCH (p:{Label.PARTY} {{id: id}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
 RETURN [s.id, type(r), p.id, coalesce(r.artefacts, []), r.name_as_written] AS row
 """.strip()
 
+# The mentions of the parties `$ids` whose record gave them one of the artefacts
+# `$artefacts` (rows as `REGION_MENTIONS_QUERY` gives them): what a context party
+# shares through an artefact, without its other mentions.
+ARTEFACT_MENTIONS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})<-[r:{_PARTY_RELS}]-(s:{Label.SEIZURE})
+WHERE any(a IN coalesce(r.artefacts, []) WHERE a IN $artefacts)
+RETURN [s.id, type(r), p.id, coalesce(r.artefacts, []), r.name_as_written] AS row
+""".strip()
+
 # The seizures `$ids`: their own facts as `NETWORK_SEIZURES_QUERY` gives them, every
-# party they name, and their containers, documents and cases.
+# mention of a party (rows as `REGION_MENTIONS_QUERY` gives them), and their
+# containers, documents and cases.
 REGION_SEIZURES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (s:{Label.SEIZURE} {{id: id}})
 RETURN [s.id, s.agency, s.record_id, s.seizure_date, s.value_usd, s.transport_mode,
         s.tlp, s.vis] AS row,
-       [(s)-[:{_PARTY_RELS}]->(p:{Label.PARTY}) | p.id] AS parties,
+       [(s)-[r:{_PARTY_RELS}]->(p:{Label.PARTY}) |
+        [s.id, type(r), p.id, coalesce(r.artefacts, []), r.name_as_written]] AS mentions,
        [(s)-[r:{RelType.IN_CONTAINER}|{RelType.DOCUMENTED_BY}|{RelType.PART_OF}]->(n) |
         [s.id, type(r), n.id]] AS shared
 """.strip()
@@ -99,14 +111,24 @@ RETURN a.id AS node, p.id AS party, p.cluster AS cluster, p.vis AS vis, r.vis AS
 """.strip()
 
 
-# The seizures a party forwarded, with the principals each names: whether the
-# forwarder is a hub in every view.
-FORWARDER_PARTNERS_QUERY = f"""
+# Per forwarder of `$ids`, how many entities (counted low: distinct clusters, other
+# forwarders never counted) it forwarded for in seizures every agency may see, as
+# principals every agency may see. The public view is in every other view, so more
+# than the cap here is a hub in every view, read without its seizures.
+FORWARDER_PUBLIC_PARTNERS_QUERY = f"""
 UNWIND $ids AS id
 MATCH (f:{Label.PARTY} {{id: id}})<-[:{RelType.FORWARDED_BY}]-(s:{Label.SEIZURE})
-RETURN f.id AS node, s.id AS seizure, s.vis AS vis,
-       [(s)-[:{_PRINCIPAL_RELS}]->(p:{Label.PARTY}) |
-        [p.id, p.cluster, p.vis, 'Forwarder' IN labels(p)]] AS principals
+WHERE $public IN s.vis
+MATCH (s)-[:{_PRINCIPAL_RELS}]->(p:{Label.PARTY})
+WHERE $public IN p.vis AND p.id <> f.id AND NOT 'Forwarder' IN labels(p)
+RETURN f.id AS node, count(DISTINCT coalesce(p.cluster, p.id)) AS entities
+""".strip()
+
+# The seizures the parties `$ids` forwarded.
+FORWARDED_SEIZURES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (f:{Label.PARTY} {{id: id}})<-[:{RelType.FORWARDED_BY}]-(s:{Label.SEIZURE})
+RETURN f.id AS node, s.id AS seizure
 """.strip()
 
 # Confirmed SAME_AS links touching the parties `$ids`.

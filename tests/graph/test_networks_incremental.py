@@ -19,6 +19,7 @@ from graph import pipeline, queries
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import update_networks
 from graph.analysis.networks.projection import pull
+from graph.analysis.networks.rules import FORWARDER_CAP
 from graph.embedded import EmbeddedServer
 from graph.live import queries as live
 from graph.load import Loader
@@ -375,5 +376,96 @@ def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
     network_of = {party: state[0] for party, state in incremental["parties"].items()}
     joined = network_of[party_identity("Jade River Export", "HK").id]
     assert joined and joined == network_of[party_identity("Golden Dragon Trading", "HK").id]
+    build_networks(store)
+    assert _state(store) == incremental
+
+
+def _seized(number: int, shipper: dict[str, Any], consignee: str, date: str, **extra: Any):
+    return seizure_record(
+        record_id=f"K-{number}",
+        seizure_date=date,
+        shipper=shipper,
+        consignee={"name": consignee, "country": "US"},
+        handling=extra.pop("handling", {"tlp": "CLEAR", "releasable_to": []}),
+        **extra,
+    )
+
+
+def test_a_new_party_joins_through_what_a_context_party_was_given_on_other_seizures(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A new shipper with the phone and the registered office of a network's member,
+    on a seizure that names nobody else of it and shares no container: the member
+    is context, read without its other seizures, but the mentions that gave it the
+    phone and the address are read, so the new shipper joins as in a full build."""
+    office = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
+    dragon = {
+        "name": "Golden Dragon Trading",
+        "country": "HK",
+        "address": office,
+        "phone": "+852 2555 6666",
+    }
+    _load(
+        store,
+        tmp_path,
+        [
+            _seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
+            _seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
+        ],
+    )
+    pipeline.refresh(store)
+    jade = {**dragon, "name": "Jade River Export"}
+    _load(store, tmp_path, [_seized(3, jade, "Zeta Retail Co", "2024-03-01", containers=[])])
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None, report.as_dict()
+    incremental = _state(store)
+    network_of = {party: state[0] for party, state in incremental["parties"].items()}
+    joined = network_of[party_identity("Jade River Export", "HK").id]
+    assert joined and joined == network_of[party_identity("Golden Dragon Trading", "HK").id]
+    build_networks(store)
+    assert _state(store) == incremental
+
+
+# Shippers the public view sees; with their one consignee, entities one more.
+@pytest.mark.parametrize("public", [26, 25])
+def test_a_forwarder_busy_in_the_public_view_is_a_hub_everywhere(
+    store: GraphStore, tmp_path: Path, public: int
+) -> None:
+    """A forwarder with more entities than the cap (and one, for the forwarder's own
+    entity) in what every agency sees is a hub in every view: the update says so from
+    one count, without reading who its seizures name. With no more than that in
+    the public view (more only in Hong Kong's) it is not decided a hub. Either way
+    the networks are a full build's."""
+    hk_only = {"tlp": "AMBER", "releasable_to": []}
+    records = [
+        _seized(
+            n,
+            {"name": f"Shipper Number {n:02d} Trading", "country": "CN"},
+            "Pacific Coast LLC",
+            f"2024-01-{1 + n % 28:02d}",
+            containers=[],
+            forwarder={"name": "Orient Freight", "country": "HK"},
+            agency="HK-CED",
+            handling={"tlp": "CLEAR", "releasable_to": []} if n < public else hk_only,
+        )
+        for n in range(30)
+    ]
+    _load(store, tmp_path, records)
+    pipeline.refresh(store)
+    new = _seized(
+        99,
+        {"name": "Golden Dragon Trading", "country": "HK", "phone": "+852 2555 6666"},
+        "Pacific Coast LLC",
+        "2024-03-01",
+        containers=[],
+        forwarder={"name": "Orient Freight", "country": "HK"},
+        agency="HK-CED",
+        handling=hk_only,
+    )
+    _load(store, tmp_path, [new])
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None, report.as_dict()
+    assert report.hubs_skipped == (1 if public + 1 > FORWARDER_CAP + 1 else 0), report.as_dict()
+    incremental = _state(store)
     build_networks(store)
     assert _state(store) == incremental

@@ -14,9 +14,11 @@ The update works on a *region* of parties:
   `cluster`) and every member of the networks it is in now, in any view;
 - *context* parties: everything a free party's evidence reaches (the parties of
   its seizures, of seizures sharing a container or document with them, the holders
-  of its artefacts), read with all their mentions, so that what they share with a
-  free party is whole; a context forwarder's forwarded seizures are walked so that
-  whether it is a hub is decided as a full build decides it. Context entities are
+  of its artefacts), read with the mentions that say what they share with a free
+  party: those of the seizures read, and those that gave them an artefact a free
+  party holds (a busy trader's thousands of other seizures are not read); a context
+  forwarder's forwarded seizures are walked unless it is a hub in every view, so
+  that whether it is one is decided as a full build decides it. Context entities are
   held out of every core and network (`Projection.fixed_out`).
 
 A context entity in a network counts as a member of it from the round after the
@@ -37,7 +39,8 @@ set.
 
 A container, document, artefact or forwarder that is a hub in *every* view gives no
 link anywhere (`rules`' caps) and is left out (decided on a lower bound of its
-holders per view, so a doubtful one is walked). Recency is counted to the newest
+holders per view, so a doubtful one is walked; a forwarder by its count in the
+public view, which every view contains). Recency is counted to the newest
 seizure of the whole view; when that moves, the risk of every other network of the
 view is scored again from its stored inputs.
 
@@ -175,8 +178,11 @@ class _Region:
     free: set[str] = field(default_factory=set)  # parties whose networks are computed
     touched: set[str] = field(default_factory=set)  # the seeds and what they share
     forwarders: set[str] = field(default_factory=set)
-    mentioned: set[str] = field(default_factory=set)  # parties whose mentions are read
+    mentioned: set[str] = field(default_factory=set)  # parties whose mentions are all read
+    # The mentions read: every one of the free parties, those of the seizures read,
+    # and those that gave a context party an artefact it shares with a free one.
     mentions: list[list[Any]] = field(default_factory=list)
+    mention_keys: set[tuple[str, str, str]] = field(default_factory=set)
     mentions_of: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
     # Seizure -> its containers and documents, (relationship, node).
     nodes_of: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
@@ -189,6 +195,7 @@ class _Region:
     decided: set[str] = field(default_factory=set)  # shared nodes looked at
     clusters: set[str] = field(default_factory=set)
     parties_of: dict[str, list[str]] = field(default_factory=dict)  # walked seizure -> parties
+    holders: set[str] = field(default_factory=set)  # parties holding an artefact not a hub
 
     @property
     def context(self) -> set[str]:
@@ -199,8 +206,20 @@ class _TooLarge(Exception):
     pass
 
 
-def _read_parties(store: GraphStore, region: _Region, ids: set[str]) -> None:
-    """Party rows and every mention of the parties `ids` not read yet."""
+def _mention(region: _Region, row: list[Any]) -> None:
+    """Keep a mention row, once."""
+    key = (row[0], row[1], row[2])
+    if key not in region.mention_keys:
+        region.mention_keys.add(key)
+        region.mentions.append(row)
+        region.mentions_of[row[2]].append(row)
+
+
+def _read_parties(store: GraphStore, region: _Region, ids: set[str], *, whole: bool) -> None:
+    """Party rows of the parties `ids` not read yet; with `whole`, every mention of
+    them too (a free party's). A context party's mentions come with the seizures
+    read (`_walk`) and the artefacts it shares (`_pulled`): its other seizures say
+    nothing the free parties' networks depend on, and a busy trader has thousands."""
     new = ids - region.parties.keys()
     for chunk in _chunks(new):
         for row in store.read(live.REGION_PARTIES_QUERY, ids=chunk):
@@ -208,37 +227,37 @@ def _read_parties(store: GraphStore, region: _Region, ids: set[str]) -> None:
             region.parties[party[0]] = party
             if row["forwarder"]:
                 region.forwarders.add(party[0])
+    if not whole:
+        return
     unread = ids - region.mentioned
     region.mentioned |= unread
     for chunk in _chunks(unread):
         for row in store.read(live.REGION_MENTIONS_QUERY, ids=chunk):
-            region.mentions.append(row["row"])
-            region.mentions_of[row["row"][2]].append(row["row"])
-            region.seizures.setdefault(row["row"][0], [])
+            _mention(region, row["row"])
 
 
-def _decide_forwarders(
-    store: GraphStore, region: _Region, ids: set[str], viewers: list[str | None]
-) -> set[str]:
+def _decide_forwarders(store: GraphStore, region: _Region, ids: set[str]) -> set[str]:
     """Which of the forwarders `ids` are hubs in every view (their forwarded
-    seizures counted, not walked); returns the seizures the others forwarded."""
+    seizures counted, not walked); returns the seizures the others forwarded.
+
+    Every agency sees what the public view sees, so a forwarder with more than the
+    cap of entities in the public view is a hub in every view, and one with fewer
+    is none in that view: the public count decides (`_hub_everywhere`'s lower
+    bound), read as one number per forwarder."""
     undecided = (ids & region.forwarders) - region.decided
     region.decided |= undecided
-    partners: dict[str, list[Any]] = defaultdict(list)
-    forwarded: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(undecided):
-        for row in store.read(live.FORWARDER_PARTNERS_QUERY, ids=chunk):
-            forwarded[row["node"]].add(row["seizure"])
-            for pid, cluster, vis, forwarder in row["principals"]:
-                if pid != row["node"]:
-                    partners[row["node"]].append((pid, cluster, vis, forwarder, row["vis"]))
-    seizures: set[str] = set()
-    for forwarder in undecided:
-        if _hub_everywhere(partners.get(forwarder, []), FORWARDER_CAP + 1, viewers):
-            region.hub_forwarders.add(forwarder)
-        else:
-            seizures |= forwarded.get(forwarder, set())
-    return seizures
+    partners = {
+        row["node"]: row["entities"]
+        for chunk in _chunks(undecided)
+        for row in store.read(live.FORWARDER_PUBLIC_PARTNERS_QUERY, ids=chunk, public=PUBLIC)
+    }
+    hubs = {f for f in undecided if partners.get(f, 0) > FORWARDER_CAP + 1}
+    region.hub_forwarders |= hubs
+    return {
+        row["seizure"]
+        for chunk in _chunks(undecided - hubs)
+        for row in store.read(live.FORWARDED_SEIZURES_QUERY, ids=chunk)
+    }
 
 
 def _free(
@@ -264,7 +283,7 @@ def _free(
     while frontier:
         if len(region.parties.keys() | frontier) > limit:
             raise _TooLarge(f"the region reached {len(region.parties) + len(frontier)} parties")
-        _read_parties(store, region, frontier)
+        _read_parties(store, region, frontier, whole=True)
         region.free |= frontier
         if touch:
             region.touched |= frontier
@@ -290,7 +309,7 @@ def _free(
                 must.update(row["parties"])
         # Forwarders that are hubs in every view: their forwarded seizures are
         # counted, not walked.
-        forwarded = _decide_forwarders(store, region, frontier, viewers)
+        forwarded = _decide_forwarders(store, region, frontier)
         # The parties' mentions: seizures to walk, artefacts to look at.
         to_walk: set[str] = set()
         artefacts: set[str] = set()
@@ -358,16 +377,17 @@ def _free(
                     region.hub_nodes.add(node)
                 else:
                     found.update(h[0] for h in holders_)
+                    region.holders.update(h[0] for h in holders_)
         # What the evidence reached: context, read whole (a context forwarder's
         # forwarded seizures too, so that whether it is a hub is decided as a full
         # build decides it).
         context = found - region.parties.keys()
-        _read_parties(store, region, context)
-        more = _decide_forwarders(store, region, context, viewers) - region.walked
+        _read_parties(store, region, context, whole=False)
+        more = _decide_forwarders(store, region, context) - region.walked
         reached: set[str] = set()
         _walk(store, region, more, reached)
         region.walked |= more
-        _read_parties(store, region, reached - region.parties.keys())
+        _read_parties(store, region, reached - region.parties.keys(), whole=False)
         found |= reached
         frontier = must - region.free
         touch = False
@@ -380,8 +400,10 @@ def _walk(store: GraphStore, region: _Region, seizures: set[str], found: set[str
         for row in store.read(live.REGION_SEIZURES_QUERY, ids=chunk):
             sid = row["row"][0]
             region.seizures[sid] = row["row"]
-            region.parties_of[sid] = list(row["parties"])
-            found.update(row["parties"])
+            for mention in row["mentions"]:
+                _mention(region, mention)
+            region.parties_of[sid] = [mention[2] for mention in row["mentions"]]
+            found.update(region.parties_of[sid])
             for sid_, rel, node in row["shared"]:
                 region.shared.append([sid_, rel, node])
                 if rel in (RelType.IN_CONTAINER, RelType.DOCUMENTED_BY):
@@ -392,6 +414,11 @@ def _pulled(store: GraphStore, region: _Region) -> Pulled:
     """The region's projection, as `projection.pull` reads the whole graph's."""
     parties = {pid: dict(zip(PARTY_KEYS, row, strict=True)) for pid, row in region.parties.items()}
     usable = region.decided - region.hub_nodes
+    # What the context holders of those artefacts were given them by.
+    shared_artefacts = sorted(a for a in usable if a.split(":", 1)[0] in live.ARTEFACTS)
+    for chunk in _chunks(region.holders - region.mentioned):
+        for row in store.read(live.ARTEFACT_MENTIONS_QUERY, ids=chunk, artefacts=shared_artefacts):
+            _mention(region, row["row"])
     # The seizures that name a free party, and those that gave a context party an
     # artefact it shares with one: the rest of a context party's seizures say
     # nothing the free parties' networks depend on.
@@ -404,6 +431,8 @@ def _pulled(store: GraphStore, region: _Region) -> Pulled:
     for chunk in _chunks(needed - seizures.keys()):
         for row in store.read(live.REGION_SEIZURES_QUERY, ids=chunk):
             seizures[row["row"][0]] = row["row"]
+            for mention in row["mentions"]:
+                _mention(region, mention)
     mentions = _prepared(iter(region.mentions), seizures)
     shared = sorted(
         {
