@@ -21,6 +21,9 @@ pushed records watches the entities of 30 of their shippers. Measured, once:
    listed by `GET /v1/alerts` (`SINGLES` times);
 4. the incremental network updates of 1 and 2 against one full rebuild.
 
+`--records 0` measures only 3, `--singles N` times (each in a warm server and API,
+as an agency's pushes meet them).
+
 Writes bench/results/freshness-<records>.json and prints a table.
 """
 
@@ -100,7 +103,12 @@ def _newest(store: GraphStore) -> dt.date:
 
 
 def measure(
-    source: Path, target: Path, records: int, seed: int, feeds: Path | None = None
+    source: Path,
+    target: Path,
+    records: int,
+    seed: int,
+    feeds: Path | None = None,
+    singles_count: int = SINGLES,
 ) -> dict[str, Any]:
     from api.app import create_app
     from tests.helpers import serve_in_thread
@@ -117,18 +125,18 @@ def measure(
         ensure_schema(store)
         newest = _newest(store)
         # Two batches and a few singles, with room for the malformed rows left out.
-        wanted = 2 * records + 2 * SINGLES
+        wanted = 2 * records + 2 * singles_count
         drawn = _continued(feeds, continuation, wanted + wanted // 50 + 20, seed)
         assert drawn[0]["seizure_date"] > newest.isoformat(), "not after the graph's newest"
         pushed, ingested = drawn[:records], drawn[records : 2 * records]
-        singles = drawn[-2 * SINGLES :]
+        singles = drawn[-2 * singles_count :]
         by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record in pushed:
             by_agency[record["agency"]].append(record)
         watched = 0
-        for agency, items in sorted(by_agency.items()):
+        for agency in sorted({*by_agency, *(r["agency"] for r in singles)}):
             viewer = Viewer(agency=agency, principal="bench")
-            for record in items[:30] + singles:
+            for record in by_agency.get(agency, [])[:30] + singles:
                 shipper = record.get("shipper")
                 if not shipper:
                     continue
@@ -200,25 +208,48 @@ def measure(
         console.print(f"push of {records} records: {out['push_s']} s")
         # 3. One record of a watched entity, until its alert is listed.
         latencies = []
-        for record in singles[:SINGLES]:
+        details: list[dict[str, Any]] = []
+        for record in singles[:singles_count]:
             agency = record["agency"]
             before = client.get(
                 "/v1/alerts", headers={"Authorization": f"Bearer {reader[agency]}"}
             ).json()["items"]
             seen = {a["id"] for a in before}
             started = time.perf_counter()
-            client.post(
+            answer = client.post(
                 "/v1/records", json=[record], headers={"Authorization": f"Bearer {keys[agency]}"}
-            ).raise_for_status()
+            )
+            answer.raise_for_status()
+            pushed_s = time.perf_counter() - started
             listed = client.get(
                 "/v1/alerts", headers={"Authorization": f"Bearer {reader[agency]}"}
             ).json()["items"]
             took = time.perf_counter() - started
-            if any(a["id"] not in seen and record["record_id"] in a["explanation"] for a in listed):
+            alerted = any(
+                a["id"] not in seen and record["record_id"] in a["explanation"] for a in listed
+            )
+            if alerted:
                 latencies.append(took * 1000)
+            report = answer.json()
+            details.append(
+                {
+                    "alerted": alerted,
+                    "push_s": round(pushed_s, 2),
+                    "listed_s": round(took, 2),
+                    "resolution_s": report["resolution"]["seconds"],
+                    "resolution_phases_s": report["resolution"].get("phases_s"),
+                    "networks_s": report["networks"].get("seconds"),
+                    "networks_phases_s": report["networks"].get("phases_s"),
+                    "free_parties": report["networks"].get("region_parties"),
+                }
+            )
         out["one_record_to_alert_ms"] = percentiles(latencies) if latencies else None
         out["one_record_alerted"] = len(latencies)
+        out["one_record_samples_ms"] = [round(ms) for ms in latencies]
+        out["one_record_pushes"] = details
         _save(out)
+    if not records:
+        return out
 
     # 2. Another batch through the command line.
     feed = target.parent / f"bench27-continued-{records}.ndjson"
@@ -262,6 +293,7 @@ def main() -> None:
     parser.add_argument("--copy", type=Path, required=True)
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=27, help="the continuation's seed")
+    parser.add_argument("--singles", type=int, default=SINGLES, help="records pushed alone")
     parser.add_argument(
         "--feeds",
         type=Path,
@@ -270,7 +302,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     try:
-        result = measure(args.source, args.copy, args.records, args.seed, args.feeds)
+        result = measure(args.source, args.copy, args.records, args.seed, args.feeds, args.singles)
     finally:
         subprocess.run(
             [sys.executable, "-m", "api.cli", "db", "stop"],
@@ -284,12 +316,12 @@ def main() -> None:
     table = Table(title=f"freshness, {args.records} new records into the loaded graph")
     table.add_column("what")
     table.add_column("figure", justify="right")
-    table.add_row("push (HTTP, all agencies), s", str(result["push_s"]))
-    table.add_row("cli ingest, s", str(result["cli_s"]))
+    table.add_row("push (HTTP, all agencies), s", str(result.get("push_s")))
+    table.add_row("cli ingest, s", str(result.get("cli_s")))
     one = result["one_record_to_alert_ms"]
     if one:
         table.add_row("one record to alert listed, p50 ms", f"{one['p50_ms']:.0f}")
-    table.add_row("full networks rebuild, s", str(result["full_networks_s"]))
+    table.add_row("full networks rebuild, s", str(result.get("full_networks_s")))
     console.print(table)
     console.print(f"written to {path}")
 
