@@ -161,6 +161,19 @@ WHERE n.view = $view AND coalesce(n.as_of, -1) <> $as_of
 RETURN n.id AS id, n.last_day AS last_day, n.risk_inputs AS risk_inputs, n.risk AS risk
 """.strip()
 
+# The recency stamps `$ids` (`build.recency_stamp_id`): the day each view's
+# networks are counted to.
+RECENCY_STAMPS_QUERY = f"""
+UNWIND $ids AS id
+MATCH (n:{Label.NETWORK} {{id: id}})
+RETURN n.id AS id, n.recency_as_of AS as_of
+""".strip()
+
+STAMP_RECENCY_QUERY = f"""
+MERGE (n:{Label.NETWORK} {{id: $id}})
+SET n.recency_as_of = $as_of
+""".strip()
+
 SET_NETWORK_RISKS_QUERY = f"""
 UNWIND $rows AS r
 MATCH (n:{Label.NETWORK} {{id: r.id}})

@@ -233,6 +233,7 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
     _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-03-01", 5)])
     _, report = pipeline.refresh(store)
     assert report.full_build is None and report.risks_rescored >= 1, report.as_dict()
+    assert report.recency_views >= 1, report.as_dict()
     incremental = _state(store)
     south = next(
         n
@@ -242,11 +243,13 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
     assert incremental["networks"][south]["risk"] < before["networks"][south]["risk"]
     build_networks(store)
     assert _state(store) == incremental
-    # A seizure older than the newest moves no recency: no other network is read.
+    # A seizure older than the newest moves no recency: no other network is read, and
+    # no view's networks are looked through (each view's stamp is the newest day).
     _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-02-01", 6)])
     _, report = pipeline.refresh(store)
     assert report.full_build is None, report.as_dict()
     assert report.risks_read == 0 and report.risks_rescored == 0, report.as_dict()
+    assert report.recency_views == 0, report.as_dict()
     incremental = _state(store)
     build_networks(store)
     assert _state(store) == incremental

@@ -94,6 +94,14 @@ def network_id(party_ids: set[str] | list[str]) -> str:
     return "net:" + min(party_ids).split(":", 1)[-1]
 
 
+def recency_stamp_id(view: str) -> str:
+    """The node that says which day every network of `view` ("" the whole graph)
+    has its recency counted to (`recency_as_of`): the agency's view marker, or
+    `view:` (the whole graph) and `view:*` (the public view). An update reads
+    no network's risk for rescoring while the view's newest seizure stays on it."""
+    return f"view:{view}"
+
+
 def node_id(network: str, view: str) -> str:
     """The id of the Network node of `network` in `view` ("" the whole graph)."""
     return f"{network}@{view}" if view else network
@@ -136,6 +144,8 @@ class _Built:
     hubs: dict[str, int] = field(default_factory=dict)
     entities_in_networks: int = 0
     largest: int = 0
+    # The day recency is counted to (None: the view sees no dated seizure).
+    as_of: int | None = None
 
 
 def _networks(
@@ -181,6 +191,7 @@ def _networks(
     if as_of is None:
         all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
         as_of = max(all_days) if all_days else None
+    built.as_of = as_of
 
     links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     identity_pairs: Counter[int] = Counter()
@@ -398,7 +409,17 @@ def build_networks(store: GraphStore) -> BuildReport:
     views = _views(pulled, [*agencies, PUBLIC], built_at)
     report.views = {view: len(built.rows) for view, built in views.items()}
     rows = whole.rows + [row for built in views.values() for row in built.rows]
-    rows += [{"id": f"view:{agency}", "props": {"marks_view": agency}} for agency in agencies]
+    # Each view's recency stamp; an agency's is its view marker too.
+    rows += [
+        {
+            "id": recency_stamp_id(view),
+            "props": {
+                "recency_as_of": -1 if built.as_of is None else built.as_of,
+                **({"marks_view": view} if view in agencies else {}),
+            },
+        }
+        for view, built in {"": whole, **views}.items()
+    ]
     report.phases["compute"] = time.perf_counter() - started - report.phases["read"]
 
     existing = {row["id"] for row in store.read(queries.EXISTING_NETWORKS_QUERY)}

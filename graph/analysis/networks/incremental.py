@@ -73,6 +73,7 @@ from graph.analysis.networks.build import (
     network_id,
     node_id,
     party_changes,
+    recency_stamp_id,
 )
 from graph.analysis.networks.grouping import Grouping, day, group_networks
 from graph.analysis.networks.projection import (
@@ -110,8 +111,10 @@ class UpdateReport:
     parties_changed: int = 0
     # Networks outside the region whose risk moved with the newest seizure.
     risks_rescored: int = 0
-    # Networks outside the region read for their recency (counted to another day).
+    # Networks outside the region read for their recency (counted to another day),
+    # in how many views (those whose stamp was another day).
     risks_read: int = 0
+    recency_views: int = 0
     hubs_skipped: int = 0
     # Why a full build ran instead, if one did (its report is `full`).
     full_build: str | None = None
@@ -130,6 +133,7 @@ class UpdateReport:
             "parties_whose_network_changed": self.parties_changed,
             "risks_rescored": self.risks_rescored,
             "risks_read": self.risks_read,
+            "recency_views_read": self.recency_views,
             "hubs_left_out_of_region": self.hubs_skipped,
             "seconds": round(self.seconds, 2),
             "phases_s": {name: round(value, 2) for name, value in self.phases.items()},
@@ -685,10 +689,19 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     # Recency of the networks outside the region, counted to the newest seizure: only
     # those counted to another day are read (a push of today's seizures moves the
     # newest day once a day, not at every push). Each is stamped with the day, its
-    # risk changed or not.
+    # risk changed or not, and so is the view: while its stamp is the day, none is read.
+    stamps = {
+        row["id"]: row["as_of"]
+        for row in store.read(
+            live.RECENCY_STAMPS_QUERY, ids=[recency_stamp_id(view) for view in views]
+        )
+    }
     for view, as_of in zip(views, newest, strict=True):
         rescored = []
         day_now = -1 if as_of is None else as_of
+        if stamps.get(recency_stamp_id(view)) == day_now:
+            continue
+        report.recency_views += 1
         for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view, as_of=day_now):
             if row["id"] in written or not row["risk_inputs"]:
                 continue
@@ -706,6 +719,7 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
             )
         for start in range(0, len(rescored), _BATCH):
             store.write(live.SET_NETWORK_RISKS_QUERY, rows=rescored[start : start + _BATCH])
+        store.write(live.STAMP_RECENCY_QUERY, id=recency_stamp_id(view), as_of=day_now)
     report.seconds = time.perf_counter() - started
     report.phases["write"] = time.perf_counter() - write_started
     return report
