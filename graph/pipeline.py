@@ -7,19 +7,20 @@ network by the same sequence. Presentation stays with the caller: progress is
 reported through the optional callbacks of `Progress`.
 
 No step of the pipeline writes beside another: each holds the pipeline's lock, a
-file in the data directory (`pipeline_lock`), held in the order it was asked for. A
-push (`push`, with `queue_wait_s`) holds it for its whole run, load included,
-waiting for it at most `IPRGRAPH_API_PUSH_WAIT_S`; the command line (`run` without
-`queue_wait_s`) takes it for each batch it writes and again for what follows the
-load (resolution, networks, alerts), which works on whatever is queued when it
-starts, whoever loaded it. So a push during an ingest waits for one batch (whoever
-waits takes its turn first: the ingest cannot take the lock back before the push has
-it), runs alone, resolves the ingest's records loaded so far with its own, and the
-ingest goes on after it; two ingests at once write their batches in turns. (Pushes
-at once could load in turn and share one resolution and one network update instead
-of one each, but resolution's links depend a little on which parties it takes in
-together: tried, the test of pushes during an ingest found a suggested link (0.88)
-that the shared run made and one push after the other did not.) Why not loads side by side: the
+file in the data directory (`pipeline_lock`). A push (`push`, with `queue_wait_s`)
+holds it for its whole run, load included, waiting for it at most
+`IPRGRAPH_API_PUSH_WAIT_S`; the command line (`run` without `queue_wait_s`) takes it
+for each batch it writes and again for what follows the load (resolution, networks,
+alerts), which works on whatever is queued when it starts, whoever loaded it. So a
+push during an ingest waits for one batch (whoever waits takes its turn first: the
+ingest cannot take the lock back before the push has it), runs alone, resolves the
+ingest's records loaded so far with its own, and the ingest goes on after it; two
+ingests at once write their batches in turns. (Pushes at once could load in turn
+and share one resolution and one network update instead of one each, but
+resolution's links depend a little on which parties it takes in together: tried,
+the test of pushes during an ingest found a suggested link (0.88) that the shared
+run made and one push after the other did not, through a city's key met while
+under the busy-key cap, which it passed later.) Why not loads side by side: the
 embedded engine fails writes that meet on the same pages (DeadlockDetected,
 "concurrent modification on page"), which the driver retries; pushes loading beside
 other loads at 100k met more of those than the API's retry budget (2 s,
@@ -160,44 +161,9 @@ def load_feeds(
     return reports, None
 
 
-class _TurnLock:
-    """A lock held in the order it was asked for, with a bounded wait: a push waits
-    for the pushes (and judgements) that came before it, not for those after it.
-    `threading.Lock` wakes any waiter, and a thread that lets it go and asks again
-    at once mostly wins it back over those already waiting (a waiter had it after
-    0, 157 and 200 of 200 such holds in three runs: tests/graph/test_pipeline_lock.py)."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._next = 0  # the ticket the next caller gets
-        self._serving = 0  # the ticket that may hold the lock
-        self._gave_up: set[int] = set()
-
-    def acquire(self, timeout: float | None) -> bool:
-        with self._changed:
-            ticket = self._next
-            self._next += 1
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while self._serving != ticket:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    self._gave_up.add(ticket)
-                    return False
-                self._changed.wait(left)
-            return True
-
-    def release(self) -> None:
-        with self._changed:
-            self._serving += 1
-            while self._serving in self._gave_up:
-                self._gave_up.discard(self._serving)
-                self._serving += 1
-            self._changed.notify_all()
-
-
-# The lock of the pipeline's steps, per lock file, within this process (flock also
-# excludes other processes).
-_LOCKS: dict[Path, _TurnLock] = {}
+# The lock of the steps after a load, per lock file, within this process (flock
+# also excludes other processes).
+_LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
@@ -209,8 +175,7 @@ _POLL_S = 0.05
 def pipeline_lock(path: Path | None, wait_s: float | None = None) -> Iterator[None]:
     """Hold the pipeline's lock (`path`, a file in the data directory; None: this
     process only). With `wait_s`, wait at most that long for it, then raise `Busy`
-    (without: as long as it takes). Within a process, callers hold it in the order
-    they asked (`_TurnLock`).
+    (without: as long as it takes).
 
     Whoever waits takes its turn first (a second lock file, `<path>.turn`, held
     only while waiting for the lock): a command line that takes the lock batch
@@ -220,9 +185,9 @@ def pipeline_lock(path: Path | None, wait_s: float | None = None) -> Iterator[No
     push that looks every `_POLL_S`."""
     key = path or Path("/")
     with _LOCKS_GUARD:
-        local = _LOCKS.setdefault(key, _TurnLock())
+        local = _LOCKS.setdefault(key, threading.Lock())
     deadline = None if wait_s is None else time.monotonic() + wait_s
-    if not local.acquire(None if wait_s is None else max(wait_s, 0.0)):
+    if not local.acquire(timeout=-1 if wait_s is None else max(wait_s, 0.0)):
         raise _busy(wait_s)
     try:
         if path is None:

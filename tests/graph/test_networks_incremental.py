@@ -337,6 +337,30 @@ def test_incremental_networks_equal_a_full_build_in_a_generated_world(
         embedded_server.drop_database(name)
 
 
+def _seized(number: int, shipper: dict[str, Any], consignee: str, date: str, **extra: Any):
+    return seizure_record(
+        record_id=f"J-{number}",
+        seizure_date=date,
+        shipper=shipper,
+        consignee={"name": consignee, "country": "US"},
+        handling=extra.pop("handling", {"tlp": "CLEAR", "releasable_to": []}),
+        **extra,
+    )
+
+
+def _assert_joins_as_in_a_full_build(store: GraphStore, new: str, member: str) -> None:
+    """After an incremental update, the party `new` (of HK) is in the network of
+    `member`, and a full build gives the same networks."""
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None, report.as_dict()
+    incremental = _state(store)
+    network_of = {party: state[0] for party, state in incremental["parties"].items()}
+    joined = network_of[party_identity(new, "HK").id]
+    assert joined and joined == network_of[party_identity(member, "HK").id]
+    build_networks(store)
+    assert _state(store) == incremental
+
+
 def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
     store: GraphStore, tmp_path: Path
 ) -> None:
@@ -346,24 +370,13 @@ def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
     member is read as context with the round it joined in; the network it joins is
     computed again, as a full build computes it."""
     office = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
-
-    def seized(number: int, shipper: dict[str, str], consignee: str, date: str, **extra: Any):
-        return seizure_record(
-            record_id=f"J-{number}",
-            seizure_date=date,
-            shipper=shipper,
-            consignee={"name": consignee, "country": "US"},
-            handling={"tlp": "CLEAR", "releasable_to": []},
-            **extra,
-        )
-
     dragon = {"name": "Golden Dragon Trading", "country": "HK", "address": office}
     _load(
         store,
         tmp_path,
         [
-            seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
-            seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
+            _seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
+            _seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
         ],
     )
     pipeline.refresh(store)
@@ -371,27 +384,9 @@ def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
     _load(
         store,
         tmp_path,
-        [seized(3, jade, "Zeta Retail Co", "2024-01-31", containers=["MSKU1234565"])],
+        [_seized(3, jade, "Zeta Retail Co", "2024-01-31", containers=["MSKU1234565"])],
     )
-    _, report = pipeline.refresh(store)
-    assert report.full_build is None, report.as_dict()
-    incremental = _state(store)
-    network_of = {party: state[0] for party, state in incremental["parties"].items()}
-    joined = network_of[party_identity("Jade River Export", "HK").id]
-    assert joined and joined == network_of[party_identity("Golden Dragon Trading", "HK").id]
-    build_networks(store)
-    assert _state(store) == incremental
-
-
-def _seized(number: int, shipper: dict[str, Any], consignee: str, date: str, **extra: Any):
-    return seizure_record(
-        record_id=f"K-{number}",
-        seizure_date=date,
-        shipper=shipper,
-        consignee={"name": consignee, "country": "US"},
-        handling=extra.pop("handling", {"tlp": "CLEAR", "releasable_to": []}),
-        **extra,
-    )
+    _assert_joins_as_in_a_full_build(store, "Jade River Export", "Golden Dragon Trading")
 
 
 def test_a_new_party_joins_through_what_a_context_party_was_given_on_other_seizures(
@@ -419,14 +414,7 @@ def test_a_new_party_joins_through_what_a_context_party_was_given_on_other_seizu
     pipeline.refresh(store)
     jade = {**dragon, "name": "Jade River Export"}
     _load(store, tmp_path, [_seized(3, jade, "Zeta Retail Co", "2024-03-01", containers=[])])
-    _, report = pipeline.refresh(store)
-    assert report.full_build is None, report.as_dict()
-    incremental = _state(store)
-    network_of = {party: state[0] for party, state in incremental["parties"].items()}
-    joined = network_of[party_identity("Jade River Export", "HK").id]
-    assert joined and joined == network_of[party_identity("Golden Dragon Trading", "HK").id]
-    build_networks(store)
-    assert _state(store) == incremental
+    _assert_joins_as_in_a_full_build(store, "Jade River Export", "Golden Dragon Trading")
 
 
 # Shippers the public view sees; with their one consignee, entities one more.

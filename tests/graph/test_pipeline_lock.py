@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -85,48 +84,3 @@ def test_a_bounded_waiter_gives_up_while_another_process_holds_the_lock(
     finally:
         holder.kill()
         holder.wait()
-
-
-def test_within_a_process_the_lock_is_held_in_the_order_it_was_asked_for(
-    tmp_path: Path,
-) -> None:
-    """A holder that lets go and asks again at once, however often it does, comes
-    after those already waiting (pushes are served in the order they came); a waiter
-    that gives up does not hold up those after it. (With a plain lock the holder
-    often took it back at once: a waiter got it after 0, 157 and 200 of 200 such
-    holds in three runs.) Five rounds."""
-    for round_ in range(5):
-        lock = tmp_path / f"pipeline-{round_}.lock"
-        order: list[str] = []
-        gave_up: list[str] = []
-        holds = [0]
-
-        def take(
-            name: str,
-            wait_s: float | None,
-            lock: Path = lock,
-            order: list[str] = order,
-            gave_up: list[str] = gave_up,
-            holds: list[int] = holds,
-        ) -> None:
-            try:
-                with pipeline.pipeline_lock(lock, wait_s):
-                    order.append(f"{name} after {holds[0]}")
-            except Busy:
-                gave_up.append(name)
-
-        with pipeline.pipeline_lock(lock):
-            threads = []
-            for name, wait_s in (("load 2", None), ("impatient", 0.3), ("load 3", None)):
-                thread = threading.Thread(target=take, args=(name, wait_s))
-                thread.start()
-                threads.append(thread)
-                time.sleep(0.15)  # each asks after the one before
-            time.sleep(0.5)  # the impatient one has given up by now
-        for _ in range(200):
-            with pipeline.pipeline_lock(lock):
-                holds[0] += 1
-        for thread in threads:
-            thread.join(timeout=10)
-        assert gave_up == ["impatient"], round_
-        assert order == ["load 2 after 0", "load 3 after 0"], (round_, order)
