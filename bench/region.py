@@ -67,12 +67,7 @@ def main() -> None:
                         "records": count,
                         "load_s": round(loaded - started, 1),
                         "refresh_s": round(done - loaded, 1),
-                        "resolution": {
-                            "compared_parties": resolution.compared_parties,
-                            "candidate_pairs": resolution.candidate_pairs,
-                            "seconds": round(resolution.seconds, 2),
-                            "phases_s": resolution.phases,
-                        },
+                        "resolution": resolution.as_dict(),
                         "networks": update.as_dict(),
                         "alerts_raised": raised.raised,
                     }

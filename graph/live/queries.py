@@ -153,11 +153,10 @@ WHERE n.marks_view IS NOT NULL
 RETURN n.marks_view AS agency
 """.strip()
 
-# The networks of one view ("" the whole graph) whose recency was counted to
-# another day than `$as_of` (-1: no day): what rescoring them needs.
+# The networks of one view ("" the whole graph): what rescoring their recency needs.
 VIEW_NETWORK_RISKS_QUERY = f"""
 MATCH (n:{Label.NETWORK})
-WHERE n.view = $view AND coalesce(n.as_of, -1) <> $as_of
+WHERE n.view = $view
 RETURN n.id AS id, n.last_day AS last_day, n.risk_inputs AS risk_inputs, n.risk AS risk
 """.strip()
 
@@ -177,8 +176,7 @@ SET n.recency_as_of = $as_of
 SET_NETWORK_RISKS_QUERY = f"""
 UNWIND $rows AS r
 MATCH (n:{Label.NETWORK} {{id: r.id}})
-SET n.risk = r.risk, n.risk_inputs = r.risk_inputs, n.risk_explanation = r.risk_explanation,
-    n.as_of = r.as_of
+SET n.risk = r.risk, n.risk_inputs = r.risk_inputs, n.risk_explanation = r.risk_explanation
 """.strip()
 
 # Parties that a corrected record named before and no longer does: queued for

@@ -348,6 +348,24 @@ def _seized(number: int, shipper: dict[str, Any], consignee: str, date: str, **e
     )
 
 
+# A network's member: Golden Dragon Trading (HK), at a registered office.
+OFFICE = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
+
+
+def _dragon_in_a_network(store: GraphStore, tmp_path: Path, dragon: dict[str, Any]) -> None:
+    """Golden Dragon Trading (`dragon`: its name and what it gives) seized twice with
+    Alpha Imports, once in a container, and the networks updated."""
+    _load(
+        store,
+        tmp_path,
+        [
+            _seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
+            _seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
+        ],
+    )
+    pipeline.refresh(store)
+
+
 def _assert_joins_as_in_a_full_build(store: GraphStore, new: str, member: str) -> None:
     """After an incremental update, the party `new` (of HK) is in the network of
     `member`, and a full build gives the same networks."""
@@ -369,18 +387,10 @@ def test_a_new_party_that_joins_a_network_it_touches_recomputes_that_network(
     together (0.56) make it join the network, though no record names both. The
     member is read as context with the round it joined in; the network it joins is
     computed again, as a full build computes it."""
-    office = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
-    dragon = {"name": "Golden Dragon Trading", "country": "HK", "address": office}
-    _load(
-        store,
-        tmp_path,
-        [
-            _seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
-            _seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
-        ],
+    _dragon_in_a_network(
+        store, tmp_path, {"name": "Golden Dragon Trading", "country": "HK", "address": OFFICE}
     )
-    pipeline.refresh(store)
-    jade = {"name": "Jade River Export", "country": "HK", "address": office}
+    jade = {"name": "Jade River Export", "country": "HK", "address": OFFICE}
     _load(
         store,
         tmp_path,
@@ -396,22 +406,13 @@ def test_a_new_party_joins_through_what_a_context_party_was_given_on_other_seizu
     on a seizure that names nobody else of it and shares no container: the member
     is context, read without its other seizures, but the mentions that gave it the
     phone and the address are read, so the new shipper joins as in a full build."""
-    office = "Rm 5, 8/F, Harbour Centre, 25 Harbour Road, Wan Chai"
     dragon = {
         "name": "Golden Dragon Trading",
         "country": "HK",
-        "address": office,
+        "address": OFFICE,
         "phone": "+852 2555 6666",
     }
-    _load(
-        store,
-        tmp_path,
-        [
-            _seized(1, dragon, "Alpha Imports", "2024-01-10", containers=["MSKU1234565"]),
-            _seized(2, dragon, "Alpha Imports", "2024-02-10", containers=[]),
-        ],
-    )
-    pipeline.refresh(store)
+    _dragon_in_a_network(store, tmp_path, dragon)
     jade = {**dragon, "name": "Jade River Export"}
     _load(store, tmp_path, [_seized(3, jade, "Zeta Retail Co", "2024-03-01", containers=[])])
     _assert_joins_as_in_a_full_build(store, "Jade River Export", "Golden Dragon Trading")

@@ -102,6 +102,11 @@ def recency_stamp_id(view: str) -> str:
     return f"view:{view}"
 
 
+def recency_day(as_of: int | None) -> int:
+    """A view's `recency_as_of`: the day its recency counts to, -1 for none."""
+    return -1 if as_of is None else as_of
+
+
 def node_id(network: str, view: str) -> str:
     """The id of the Network node of `network` in `view` ("" the whole graph)."""
     return f"{network}@{view}" if view else network
@@ -277,9 +282,6 @@ def _networks(
                     "first_seizure": dates[0] if dates else None,
                     "last_seizure": dates[-1] if dates else None,
                     "last_day": day(dates[-1]) if dates else 0,
-                    # The day its recency was counted to (`incremental` rescores
-                    # only the networks counted to another day).
-                    "as_of": as_of,
                     "transport_modes": sorted({s.mode for s in seizures if s.mode}),
                     "confirmed_entities": len(members & proj.confirmed),
                     "risk": risk,
@@ -414,7 +416,7 @@ def build_networks(store: GraphStore) -> BuildReport:
         {
             "id": recency_stamp_id(view),
             "props": {
-                "recency_as_of": -1 if built.as_of is None else built.as_of,
+                "recency_as_of": recency_day(built.as_of),
                 **({"marks_view": view} if view in agencies else {}),
             },
         }

@@ -73,6 +73,7 @@ from graph.analysis.networks.build import (
     network_id,
     node_id,
     party_changes,
+    recency_day,
     recency_stamp_id,
 )
 from graph.analysis.networks.grouping import Grouping, day, group_networks
@@ -111,8 +112,8 @@ class UpdateReport:
     parties_changed: int = 0
     # Networks outside the region whose risk moved with the newest seizure.
     risks_rescored: int = 0
-    # Networks outside the region read for their recency (counted to another day),
-    # in how many views (those whose stamp was another day).
+    # Networks outside the region read for their recency, in how many views (those
+    # whose stamp was another day).
     risks_read: int = 0
     recency_views: int = 0
     hubs_skipped: int = 0
@@ -183,14 +184,14 @@ class _Region:
     touched: set[str] = field(default_factory=set)  # the seeds and what they share
     forwarders: set[str] = field(default_factory=set)
     mentioned: set[str] = field(default_factory=set)  # parties whose mentions are all read
-    # The mentions read: every one of the free parties, those of the seizures read,
-    # and those that gave a context party an artefact it shares with a free one.
-    mentions: list[list[Any]] = field(default_factory=list)
-    mention_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    # The mentions read, by (seizure, relationship, party): every one of the free
+    # parties, those of the seizures read, and those that gave a context party an
+    # artefact it shares with a free one.
+    mentions: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
     mentions_of: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
     # Seizure -> its containers and documents, (relationship, node).
     nodes_of: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    seizures: dict[str, list[Any]] = field(default_factory=dict)  # every one named
+    seizures: dict[str, list[Any]] = field(default_factory=dict)  # every one walked
     walked: set[str] = field(default_factory=set)  # seizures whose parties are all in
     shared: list[list[Any]] = field(default_factory=list)
     old_networks: set[str] = field(default_factory=set)  # Network node ids
@@ -213,9 +214,8 @@ class _TooLarge(Exception):
 def _mention(region: _Region, row: list[Any]) -> None:
     """Keep a mention row, once."""
     key = (row[0], row[1], row[2])
-    if key not in region.mention_keys:
-        region.mention_keys.add(key)
-        region.mentions.append(row)
+    if key not in region.mentions:
+        region.mentions[key] = row
         region.mentions_of[row[2]].append(row)
 
 
@@ -428,16 +428,16 @@ def _pulled(store: GraphStore, region: _Region) -> Pulled:
     # nothing the free parties' networks depend on.
     needed = {
         sid
-        for sid, _rel, pid, given, _name in region.mentions
+        for sid, _rel, pid, given, _name in region.mentions.values()
         if pid in region.free or any(str(a) in usable for a in given)
     }
-    seizures = {sid: row for sid, row in region.seizures.items() if row}
+    seizures = dict(region.seizures)
     for chunk in _chunks(needed - seizures.keys()):
         for row in store.read(live.REGION_SEIZURES_QUERY, ids=chunk):
             seizures[row["row"][0]] = row["row"]
             for mention in row["mentions"]:
                 _mention(region, mention)
-    mentions = _prepared(iter(region.mentions), seizures)
+    mentions = _prepared(iter(region.mentions.values()), seizures)
     shared = sorted(
         {
             (sid, rel, node)
@@ -686,10 +686,10 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     for start in range(0, len(changes), _BATCH):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _BATCH])
 
-    # Recency of the networks outside the region, counted to the newest seizure: only
-    # those counted to another day are read (a push of today's seizures moves the
-    # newest day once a day, not at every push). Each is stamped with the day, its
-    # risk changed or not, and so is the view: while its stamp is the day, none is read.
+    # Recency of the networks outside the region, counted to the newest seizure: a
+    # view's networks are read only when its newest day is not the one its stamp
+    # says they are counted to (a push of today's seizures moves the newest day once
+    # a day, not at every push); the view is stamped with the day after.
     stamps = {
         row["id"]: row["as_of"]
         for row in store.read(
@@ -698,11 +698,11 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     }
     for view, as_of in zip(views, newest, strict=True):
         rescored = []
-        day_now = -1 if as_of is None else as_of
-        if stamps.get(recency_stamp_id(view)) == day_now:
+        stamp = recency_stamp_id(view)
+        if stamps.get(stamp) == recency_day(as_of):
             continue
         report.recency_views += 1
-        for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view, as_of=day_now):
+        for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view):
             if row["id"] in written or not row["risk_inputs"]:
                 continue
             report.risks_read += 1
@@ -714,12 +714,11 @@ def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
                     "risk": risk,
                     "risk_inputs": inputs,
                     "risk_explanation": sentence,
-                    "as_of": as_of,
                 }
             )
         for start in range(0, len(rescored), _BATCH):
             store.write(live.SET_NETWORK_RISKS_QUERY, rows=rescored[start : start + _BATCH])
-        store.write(live.STAMP_RECENCY_QUERY, id=recency_stamp_id(view), as_of=day_now)
+        store.write(live.STAMP_RECENCY_QUERY, id=stamp, as_of=recency_day(as_of))
     report.seconds = time.perf_counter() - started
     report.phases["write"] = time.perf_counter() - write_started
     return report
