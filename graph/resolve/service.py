@@ -46,6 +46,7 @@ __all__ = [
     "ResolveReport",
     "as_profile_rows",
     "bound_parties",
+    "cap_crossings",
     "delete_keys",
     "evaluate_store",
     "holders_after",
@@ -95,6 +96,9 @@ class ResolveReport:
     auto: int = 0
     suggested: int = 0
     removed: int = 0
+    # Parties not queued, compared because a key of theirs passed `max_block`
+    # (`cap_crossings`).
+    requeued: int = 0
     clusters_changed: int = 0
     # The parties compared (those queued), and those whose entity changed: what the
     # networks are updated around (`graph.pipeline`). Not in `as_dict`.
@@ -122,6 +126,7 @@ class ResolveReport:
             "auto_links": self.auto,
             "suggested_links": self.suggested,
             "removed_links": self.removed,
+            "requeued_parties": self.requeued,
             "parties_whose_entity_changed": self.clusters_changed,
             "seconds": round(self.seconds, 2),
             "workers": self.workers,
@@ -248,6 +253,10 @@ def resolve(
     scored pairs strongest first, together with the analysts' decisions and the
     links that bind the parties already, and the links are written once the keys
     are. Pending marks are cleared last: a run killed on the way is run again whole.
+    An incremental run also compares the holders of each key it takes past
+    `max_block`, either way (`cap_crossings`), and removes the machine links of the
+    parties it compares that it no longer decides: a run over every party would
+    not have them.
 
     `workers`: processes that score pairs (0: score here; None: by the run's size,
     `graph.resolve.scoring.default_workers`). The outcome does not depend on it.
@@ -301,6 +310,19 @@ def _resolve(
         if full:
             known = {k: v for k, v in holders_of(keys_of).items() if len(v) <= max_block}
         else:
+            # A key this run takes past `max_block`, either way, changes which pairs
+            # of its holders are candidates: they are compared again, as a run over
+            # every party would compare them (else a pair met through a city's key
+            # while it was rare stays linked after it is not: the links would
+            # depend on which runs took the parties in).
+            while extra := sorted(cap_crossings(store, changes, max_block, max_listed) - {*ids}):
+                more_profiles, more_keys, more_held = _pending_keys(store, extra, batch_size)
+                profiles.update(more_profiles)
+                keys_of.update(more_keys)
+                held.update(more_held)
+                ids = sorted([*ids, *extra])
+                report.requeued += len(extra)
+                changes = key_changes(keys_of, held)
             known = holders_after(store, keys_of, changes, max_block, max_listed)
         # Written while the pairs are scored (the workers would wait otherwise).
         keys_written = writer.submit(write_key_changes, store, changes, max_listed)
@@ -358,12 +380,18 @@ def _resolve(
         existing = links_around(store, ids, {pid for pair in scored for pid in pair})
     rejected = [(row["a"], row["b"]) for row in existing if row["status"] == LinkStatus.REJECTED]
     human = {(row["a"], row["b"]) for row in existing if row["status"] not in MACHINE_STATUSES}
+    # A machine's link is decided again whenever one of its parties is compared: it
+    # stays only if its pair is still a candidate and still earns it. The automatic
+    # links of parties not compared bind as they are.
+    pending = set(ids)
     linked = [
         (row["a"], row["b"])
         for row in existing
         if row["status"] == LinkStatus.CONFIRMED
         or (row["status"] == LinkStatus.UNSURE and row["binds"])
-        or (row["status"] == LinkStatus.AUTO and (row["a"], row["b"]) not in compared)
+        or (
+            row["status"] == LinkStatus.AUTO and row["a"] not in pending and row["b"] not in pending
+        )
     ]
     scored.update(compare_within(profiles, skipped, scored, linked))
     report.skipped_pairs = len(skipped)
@@ -389,14 +417,15 @@ def _resolve(
         if pair not in human
     ]
     machine = [status.value for status in MACHINE_STATUSES]
-    # Machine links of pairs compared again and no longer linked go. Every compared
-    # pair holds a pending party, so its link, if any, is among `existing`: only
-    # those are deleted, not every pair compared (most have no link).
-    undecided = compared - decisions.keys()
+    # Machine links of a compared party that are no longer decided go: their pair
+    # scores under review now, or is no longer a candidate (a key they shared passed
+    # `max_block`, a record renamed one of them). Each is among `existing`.
     stale = sorted(
         [row["a"], row["b"]]
         for row in existing
-        if row["status"] in machine and (row["a"], row["b"]) in undecided
+        if row["status"] in machine
+        and (row["a"] in pending or row["b"] in pending)
+        and (row["a"], row["b"]) not in decisions
     )
     report.removed = len(stale)
     for start in range(0, max(len(links), len(stale)), _WRITE_ROWS):
@@ -487,6 +516,37 @@ def holders_after(
         if len(holders) <= max_block:
             after[key] = holders
     return after
+
+
+def cap_crossings(
+    store: GraphStore,
+    changes: KeyChanges,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    max_listed: int = MAX_LISTED,
+) -> set[str]:
+    """The parties whose candidates `changes` change beyond their own: a key that
+    passes `max_block` becomes too common to compare through, and its holders before
+    lose the pairs it gave them; one that falls to `max_block` gives its holders
+    after new pairs. (A key above `max_listed` stays a hub: `holders_after`.)"""
+    added = {row["key"]: set(row["added"]) for row in changes.keys}
+    dropped = {row["key"]: set(row["dropped"]) for row in changes.keys}
+    wanted = sorted(added)
+    most = max_block + max((len(gone) for gone in dropped.values()), default=0)
+    parties: set[str] = set()
+    for start in range(0, len(wanted), _READ_KEYS):
+        rows = store.read(
+            queries.BLOCK_KEY_HOLDERS_QUERY, keys=wanted[start : start + _READ_KEYS], max_block=most
+        )
+        for key, count, holders in rows[0]["found"]:
+            count = int(count or 0)
+            if count > max_listed or count > most:
+                continue
+            after = (set(holders) - dropped[key]) | added[key]
+            if count <= max_block < len(after):
+                parties.update(holders)
+            elif len(after) <= max_block < count:
+                parties.update(after)
+    return parties
 
 
 def _legacy_keys(store: GraphStore) -> bool:
