@@ -238,6 +238,7 @@ def measure(
                     "listed_s": round(took, 2),
                     "resolution_s": report["resolution"]["seconds"],
                     "resolution_phases_s": report["resolution"].get("phases_s"),
+                    "requeued_parties": report["resolution"].get("requeued_parties"),
                     "networks_s": report["networks"].get("seconds"),
                     "networks_phases_s": report["networks"].get("phases_s"),
                     "free_parties": report["networks"].get("region_parties"),

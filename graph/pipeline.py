@@ -8,28 +8,30 @@ reported through the optional callbacks of `Progress`.
 
 No step of the pipeline writes beside another: each holds the pipeline's lock, a
 file in the data directory (`pipeline_lock`). A push (`push`, with `queue_wait_s`)
-holds it for its whole run, load included, waiting for it at most
-`IPRGRAPH_API_PUSH_WAIT_S`; the command line (`run` without `queue_wait_s`) takes it
-for each batch it writes and again for what follows the load (resolution, networks,
-alerts), which works on whatever is queued when it starts, whoever loaded it. So a
-push during an ingest waits for one batch (whoever waits takes its turn first: the
-ingest cannot take the lock back before the push has it), runs alone, resolves the
-ingest's records loaded so far with its own, and the ingest goes on after it; two
-ingests at once write their batches in turns. (Pushes at once could load in turn
-and share one resolution and one network update instead of one each, but
-resolution's links depend a little on which parties it takes in together: tried,
-the test of pushes during an ingest found a suggested link (0.88) that the shared
-run made and one push after the other did not, through a city's key met while
-under the busy-key cap, which it passed later.) Why not loads side by side: the
-embedded engine fails writes that meet on the same pages (DeadlockDetected,
-"concurrent modification on page"), which the driver retries; pushes loading beside
-other loads at 100k met more of those than the API's retry budget (2 s,
-`api_transaction_retry_time_s`) absorbs and answered 503. A longer retry budget for
-a push's load alone would leave its resolution's and networks' writes beside an
-ingest's loads at the short budget, and a push waiting out retries is slower than
-one waiting for a batch. Two pushes at once, or a push during an ingest, end in the
-graph of one after the other. (Processes on other hosts sharing one Neo4j server do
-not share the lock file.)
+waits for it at most `IPRGRAPH_API_PUSH_WAIT_S` and holds it while it loads; the
+command line (`run` without `queue_wait_s`) takes it for each batch it writes. What
+follows a load (resolution, networks, alerts) takes it once more and works on
+whatever is queued when it starts, whoever loaded it. So a push during an ingest
+waits for one batch (whoever waits takes its turn first: the ingest cannot take the
+lock back before the push has it), and two ingests at once write their batches in
+turns.
+
+Pushes at once share what follows their loads (`_SharedRefresh`): a push that has
+loaded while another push's refresh runs is served by the next refresh, one for
+every push that loaded meanwhile, and answers when it ends. Seven agencies pushing
+1,000 records at 100k ran seven refreshes, six of them full network builds, one
+after the other. This holds because resolution's links depend on the graph and
+not on which runs took its parties in (`graph.resolve.service.cap_crossings`): two
+pushes at once, or a push during an ingest, end in the graph of one after the
+other. (Only whether a link is automatic or a suggestion can still differ, where
+an earlier run's entity is grown link by link: `graph.resolve.decide`.)
+
+Why not loads side by side: the embedded engine fails writes that meet on the same
+pages (DeadlockDetected, "concurrent modification on page"), which the driver
+retries; pushes loading beside other loads at 100k met more of those than the API's
+retry budget (2 s, `api_transaction_retry_time_s`) absorbs and answered 503. Loads
+one after the other do not conflict. (Processes on other hosts sharing one Neo4j
+server do not share the lock file.)
 """
 
 from __future__ import annotations
@@ -41,11 +43,12 @@ import json
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
@@ -60,6 +63,8 @@ from graph.store import GraphStore
 from ingest.feed import FileReport
 from ingest.manifest import Feed
 from ingest.normalised import Normaliser
+
+_T = TypeVar("_T")
 
 
 def _ignore(*_: Any) -> None:
@@ -325,6 +330,72 @@ def _around(store: GraphStore, ids: list[str]) -> set[str]:
     return {*ids, *mates}
 
 
+class _SharedRefresh:
+    """One refresh at a time for the pushes of one graph in this process, each
+    serving every push that finished loading before it started.
+
+    A push that has loaded asks for a refresh (`run`): the next one to start covers
+    it. If none runs, it runs one itself; if one runs (it may have started before
+    this push's records were in), it waits for the next, which the first of its
+    waiters runs once the current one ends. Each push gets what the refresh that
+    covered it returned, or raised."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._started = 0
+        self._done = 0
+        self._running = False
+        self._outcomes: dict[int, tuple[Any, BaseException | None]] = {}
+        self._waiting: Counter[int] = Counter()
+
+    def run(self, refresh: Callable[[], _T]) -> _T:
+        with self._changed:
+            ticket = self._started + 1
+            self._waiting[ticket] += 1
+            while self._done < ticket and (self._running or self._started >= ticket):
+                self._changed.wait()
+            mine = self._done < ticket
+            if mine:
+                self._running, self._started = True, ticket
+        if mine:
+            outcome: tuple[Any, BaseException | None]
+            try:
+                outcome = (refresh(), None)
+            except BaseException as exc:  # every push it serves is told
+                outcome = (None, exc)
+            with self._changed:
+                self._outcomes[ticket] = outcome
+                self._done, self._running = ticket, False
+                self._changed.notify_all()
+        with self._changed:
+            result, error = self._outcomes[ticket]
+            self._waiting[ticket] -= 1
+            if not self._waiting[ticket]:
+                del self._waiting[ticket], self._outcomes[ticket]
+        if error is not None:
+            raise error
+        return cast(_T, result)
+
+
+_SHARED: dict[tuple[Path | None, int], _SharedRefresh] = {}
+
+
+def _shared_refresh(
+    store: GraphStore,
+    *,
+    lock: Path | None,
+    progress: Progress | None = None,
+    alerting: alerts.AlertConfig | None = None,
+) -> tuple[ResolveReport, UpdateReport, alerts.AlertReport]:
+    """`refresh_and_alert`, shared with the pushes to `store` under `lock` that
+    loaded meanwhile (`_SharedRefresh`)."""
+    with _LOCKS_GUARD:
+        shared = _SHARED.setdefault((lock, id(store)), _SharedRefresh())
+    return shared.run(
+        functools.partial(refresh_and_alert, store, progress=progress, lock=lock, alerting=alerting)
+    )
+
+
 def run(
     store: GraphStore,
     feeds: list[Feed],
@@ -342,16 +413,28 @@ def run(
     Without `queue_wait_s` (the command line), each batch is written holding the
     pipeline's lock and lets it go after, and the steps after the load take it once
     more: a push, or a refresh of another run, gets its turn between two batches.
-    With `queue_wait_s` (a push), the whole run, load included, waits for the lock
-    (at most that long, else `Busy`) and holds it, so that pushes queue behind one
-    another and nothing writes beside them.
+    With `queue_wait_s` (a push), the load waits for the lock (at most that long,
+    else `Busy`: nothing was loaded) and holds it, so that pushes load one after
+    another and nothing writes beside them; the steps after it are shared with the
+    pushes that loaded meanwhile (`_SharedRefresh`), and wait for the lock as long
+    as it takes (the records are in: they must be resolved).
 
     Never raises for what the feeds hold or for the database: what stopped the run
     is the report's `stopped`, for the caller to raise after showing the report
     (`Busy` is raised: nothing was read)."""
     if queue_wait_s is not None:
-        with pipeline_lock(lock, queue_wait_s):
-            return _run(store, feeds, quarantine_dir, normaliser, resolve, progress, alerting)
+        return _run(
+            store,
+            feeds,
+            quarantine_dir,
+            normaliser,
+            resolve,
+            progress,
+            alerting,
+            refresh=functools.partial(_shared_refresh, lock=lock),
+            batch_guard=functools.partial(pipeline_lock, lock, queue_wait_s),
+            whole_load=True,
+        )
     return _run(
         store,
         feeds,
@@ -378,18 +461,25 @@ def _run(
         _refresh_and_alert
     ),
     batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
+    whole_load: bool = False,
 ) -> PipelineReport:
-    """`run`: load (each batch under `batch_guard`), then `refresh` (by default the
-    pipeline's lock is held by the caller; `refresh_and_alert` takes it for the
-    refresh alone)."""
-    files, stopped = load_feeds(
-        store,
-        feeds,
-        quarantine_dir,
-        normaliser=normaliser,
-        progress=progress,
-        batch_guard=batch_guard,
-    )
+    """`run`: load (each batch under `batch_guard`; with `whole_load`, the whole load
+    under it, once), then `refresh` (by default the pipeline's lock is held by the
+    caller; `refresh_and_alert` takes it for the refresh alone)."""
+    if whole_load and batch_guard is not None:
+        with batch_guard():
+            files, stopped = load_feeds(
+                store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
+            )
+    else:
+        files, stopped = load_feeds(
+            store,
+            feeds,
+            quarantine_dir,
+            normaliser=normaliser,
+            progress=progress,
+            batch_guard=batch_guard,
+        )
     report = PipelineReport(files=files, stopped=stopped)
     if resolve and stopped is None:
         try:

@@ -1,12 +1,16 @@
 """The pipeline's lock file: a waiter with a bounded wait (a push) gets its turn
 between two holds of a process that takes the lock again and again (an ingest
-writing batch after batch), not only when that process is done."""
+writing batch after batch), not only when that process is done. Pushes at once
+share the refresh that follows their loads."""
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,3 +88,78 @@ def test_a_bounded_waiter_gives_up_while_another_process_holds_the_lock(
     finally:
         holder.kill()
         holder.wait()
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_pushes_that_load_during_a_refresh_share_the_next_one() -> None:
+    """Pushes at once: the first runs a refresh; three that ask while it runs wait
+    for the next, which one of them runs for all; a push asking after both gets a
+    third."""
+    shared = pipeline._SharedRefresh()
+    runs: list[str] = []
+    first_started, let_go = threading.Event(), threading.Event()
+
+    def refresh(name: str) -> str:
+        runs.append(name)
+        if name == "first":
+            first_started.set()
+            assert let_go.wait(30)
+        return f"run {len(runs)}"
+
+    got: dict[str, str] = {}
+
+    def push(name: str) -> None:
+        got[name] = shared.run(functools.partial(refresh, name))
+
+    first = threading.Thread(target=push, args=("first",))
+    first.start()
+    assert first_started.wait(30)
+    others = [threading.Thread(target=push, args=(f"p{i}",)) for i in range(3)]
+    for thread in others:
+        thread.start()
+    _until(lambda: shared._waiting[2] == 3)
+    let_go.set()
+    for thread in [first, *others]:
+        thread.join(30)
+    assert len(runs) == 2 and runs[0] == "first", runs
+    assert got == {"first": "run 1", "p0": "run 2", "p1": "run 2", "p2": "run 2"}
+    assert shared.run(lambda: "run 3") == "run 3"
+    assert not shared._waiting and not shared._outcomes
+
+
+def test_every_push_a_failed_refresh_served_is_told() -> None:
+    shared = pipeline._SharedRefresh()
+    started, let_go = threading.Event(), threading.Event()
+    errors: list[str] = []
+
+    def failing() -> None:
+        started.set()
+        assert let_go.wait(30)
+        raise RuntimeError("the database went away")
+
+    def push(refresh: Callable[[], None]) -> None:
+        try:
+            shared.run(refresh)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=push, args=(failing,))]
+    threads[0].start()
+    assert started.wait(30)
+    # Two ask while it runs: the next refresh (which fails too) serves both.
+    started.clear()
+    threads += [threading.Thread(target=push, args=(failing,)) for _ in range(2)]
+    for thread in threads[1:]:
+        thread.start()
+    _until(lambda: shared._waiting[2] == 2)
+    let_go.set()
+    for thread in threads:
+        thread.join(30)
+    assert errors == ["the database went away"] * 3
+    assert shared.run(lambda: "next") == "next"
