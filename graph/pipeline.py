@@ -331,41 +331,69 @@ def _around(store: GraphStore, ids: list[str]) -> set[str]:
 
 
 class _SharedRefresh:
-    """One refresh at a time for the pushes of one graph in this process, each
-    serving every push that finished loading before it started.
+    """What follows the loads of the pushes to one graph in this process: one
+    refresh at a time, each serving every push that finished loading before it
+    took the pipeline's lock.
 
-    A push that has loaded asks for a refresh (`run`): the next one to start covers
-    it. If none runs, it runs one itself; if one runs (it may have started before
-    this push's records were in), it waits for the next, which the first of its
-    waiters runs once the current one ends. Each push gets what the refresh that
-    covered it returned, or raised."""
+    A push loads inside `loading()`, then asks for a refresh (`run`): the next one
+    to take the lock covers it. If none is on its way, it runs one itself; if one
+    is on its way but has the lock already (it may have read the queue before this
+    push's records were in), it waits for the next, which the first of its waiters
+    runs once the current one ends. A refresh first waits for the pushes that were
+    loading when it was asked for (not for those that start later), so that pushes
+    at once are served by one. Each push gets what the refresh that covered it
+    returned, or raised."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._started = 0
+        self._started = 0  # refreshes that have taken the lock
         self._done = 0
         self._running = False
+        self._loading: set[object] = set()
         self._outcomes: dict[int, tuple[Any, BaseException | None]] = {}
         self._waiting: Counter[int] = Counter()
 
-    def run(self, refresh: Callable[[], _T]) -> _T:
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        token = object()
+        with self._changed:
+            self._loading.add(token)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._loading.discard(token)
+                self._changed.notify_all()
+
+    def run(
+        self, refresh: Callable[[], _T], guard: Callable[[], AbstractContextManager[object]]
+    ) -> _T:
+        """`refresh()` under `guard()` (the pipeline's lock), or the outcome of the
+        one that covers this push."""
         with self._changed:
             ticket = self._started + 1
             self._waiting[ticket] += 1
-            while self._done < ticket and (self._running or self._started >= ticket):
+            while self._done < ticket and self._running:
                 self._changed.wait()
             mine = self._done < ticket
             if mine:
-                self._running, self._started = True, ticket
+                self._running = True
+                loading = set(self._loading)
+                while loading & self._loading:
+                    self._changed.wait()
         if mine:
             outcome: tuple[Any, BaseException | None]
             try:
-                outcome = (refresh(), None)
+                with guard():
+                    with self._changed:
+                        self._started = ticket
+                    outcome = (refresh(), None)
             except BaseException as exc:  # every push it serves is told
                 outcome = (None, exc)
             with self._changed:
                 self._outcomes[ticket] = outcome
-                self._done, self._running = ticket, False
+                self._started = self._done = ticket
+                self._running = False
                 self._changed.notify_all()
         with self._changed:
             result, error = self._outcomes[ticket]
@@ -380,19 +408,30 @@ class _SharedRefresh:
 _SHARED: dict[tuple[Path | None, int], _SharedRefresh] = {}
 
 
+def _shared(store: GraphStore, lock: Path | None) -> _SharedRefresh:
+    with _LOCKS_GUARD:
+        return _SHARED.setdefault((lock, id(store)), _SharedRefresh())
+
+
+@contextmanager
+def _push_load(shared: _SharedRefresh, lock: Path | None, wait_s: float) -> Iterator[None]:
+    """A push's load: known to `shared` while it waits for the lock and loads."""
+    with shared.loading(), pipeline_lock(lock, wait_s):
+        yield
+
+
 def _shared_refresh(
     store: GraphStore,
     *,
+    shared: _SharedRefresh,
     lock: Path | None,
     progress: Progress | None = None,
     alerting: alerts.AlertConfig | None = None,
 ) -> tuple[ResolveReport, UpdateReport, alerts.AlertReport]:
-    """`refresh_and_alert`, shared with the pushes to `store` under `lock` that
-    loaded meanwhile (`_SharedRefresh`)."""
-    with _LOCKS_GUARD:
-        shared = _SHARED.setdefault((lock, id(store)), _SharedRefresh())
+    """What follows a push's load, shared with the pushes that loaded meanwhile."""
     return shared.run(
-        functools.partial(refresh_and_alert, store, progress=progress, lock=lock, alerting=alerting)
+        functools.partial(_refresh_and_alert, store, progress=progress, alerting=alerting),
+        functools.partial(pipeline_lock, lock),
     )
 
 
@@ -423,6 +462,7 @@ def run(
     is the report's `stopped`, for the caller to raise after showing the report
     (`Busy` is raised: nothing was read)."""
     if queue_wait_s is not None:
+        shared = _shared(store, lock)
         return _run(
             store,
             feeds,
@@ -431,8 +471,8 @@ def run(
             resolve,
             progress,
             alerting,
-            refresh=functools.partial(_shared_refresh, lock=lock),
-            batch_guard=functools.partial(pipeline_lock, lock, queue_wait_s),
+            refresh=functools.partial(_shared_refresh, shared=shared, lock=lock),
+            batch_guard=functools.partial(_push_load, shared, lock, queue_wait_s),
             whole_load=True,
         )
     return _run(

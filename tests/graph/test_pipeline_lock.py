@@ -5,6 +5,7 @@ share the refresh that follows their loads."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def test_pushes_that_load_during_a_refresh_share_the_next_one() -> None:
     got: dict[str, str] = {}
 
     def push(name: str) -> None:
-        got[name] = shared.run(functools.partial(refresh, name))
+        got[name] = shared.run(functools.partial(refresh, name), contextlib.nullcontext)
 
     first = threading.Thread(target=push, args=("first",))
     first.start()
@@ -129,7 +130,7 @@ def test_pushes_that_load_during_a_refresh_share_the_next_one() -> None:
         thread.join(30)
     assert len(runs) == 2 and runs[0] == "first", runs
     assert got == {"first": "run 1", "p0": "run 2", "p1": "run 2", "p2": "run 2"}
-    assert shared.run(lambda: "run 3") == "run 3"
+    assert shared.run(lambda: "run 3", contextlib.nullcontext) == "run 3"
     assert not shared._waiting and not shared._outcomes
 
 
@@ -145,7 +146,7 @@ def test_every_push_a_failed_refresh_served_is_told() -> None:
 
     def push(refresh: Callable[[], None]) -> None:
         try:
-            shared.run(refresh)
+            shared.run(refresh, contextlib.nullcontext)
         except RuntimeError as exc:
             errors.append(str(exc))
 
@@ -162,4 +163,48 @@ def test_every_push_a_failed_refresh_served_is_told() -> None:
     for thread in threads:
         thread.join(30)
     assert errors == ["the database went away"] * 3
-    assert shared.run(lambda: "next") == "next"
+    assert shared.run(lambda: "next", contextlib.nullcontext) == "next"
+
+
+def test_a_refresh_waits_for_the_pushes_loading_when_it_was_asked_for() -> None:
+    """Pushes at once: the first to have loaded does not refresh before the others
+    that were loading then have loaded too, and one refresh serves them all; a push
+    that starts loading later does not hold it up."""
+    shared = pipeline._SharedRefresh()
+    runs: list[int] = []
+    loaded: list[str] = []
+    let_go = threading.Event()
+
+    def refresh() -> list[str]:
+        runs.append(1)
+        return list(loaded)
+
+    got: dict[str, list[str]] = {}
+
+    def push(name: str, hold: threading.Event | None) -> None:
+        with shared.loading():
+            if hold is not None:
+                assert hold.wait(30)
+            loaded.append(name)
+        got[name] = shared.run(refresh, contextlib.nullcontext)
+
+    slow = threading.Thread(target=push, args=("slow", let_go))
+    slow.start()
+    _until(lambda: len(shared._loading) == 1)
+    fast = threading.Thread(target=push, args=("fast", None))
+    fast.start()
+    _until(lambda: shared._waiting[1] == 1)
+    later = threading.Event()
+    late = threading.Thread(target=push, args=("late", later))
+    late.start()
+    _until(lambda: len(shared._loading) == 2)
+    time.sleep(0.2)
+    assert runs == []  # the fast push's refresh waits for the slow push's load
+    let_go.set()
+    slow.join(30)
+    fast.join(30)
+    assert runs == [1]
+    assert got == {"slow": ["fast", "slow"], "fast": ["fast", "slow"]}
+    later.set()
+    late.join(30)
+    assert runs == [1, 1] and got["late"] == ["fast", "slow", "late"]
