@@ -18,13 +18,15 @@ turns.
 
 Pushes at once share what follows their loads (`_SharedRefresh`): a push that has
 loaded while another push's refresh runs is served by the next refresh, one for
-every push that loaded meanwhile, and answers when it ends. Seven agencies pushing
-1,000 records at 100k ran seven refreshes, six of them full network builds, one
-after the other. This holds because resolution's links depend on the graph and
-not on which runs took its parties in (`graph.resolve.service.cap_crossings`): two
-pushes at once, or a push during an ingest, end in the graph of one after the
-other. (Only whether a link is automatic or a suggestion can still differ, where
-an earlier run's entity is grown link by link: `graph.resolve.decide`.)
+every push that loaded meanwhile, and answers when it ends. (Seven agencies pushing
+1,000 records at once into 100k ran seven refreshes one after the other when each
+push had its own, six of them full network builds: BENCHMARKS.md.) Sharing is sound
+because resolution links the same pairs whichever runs took the parties in
+(`graph.resolve.service.cap_crossings`): two pushes at once, or a push during an
+ingest, end in the graph of one after the other. One difference can remain, rarely:
+whether a link is automatic or a suggestion, where a run grows an earlier run's
+entity link by link and one run would weigh its links at once
+(`graph.resolve.decide`; tests/graph/test_resolution_order.py).
 
 Why not loads side by side: the embedded engine fails writes that meet on the same
 pages (DeadlockDetected, "concurrent modification on page"), which the driver
@@ -36,6 +38,7 @@ server do not share the lock file.)
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
@@ -472,8 +475,7 @@ def run(
             progress,
             alerting,
             refresh=functools.partial(_shared_refresh, shared=shared, lock=lock),
-            batch_guard=functools.partial(_push_load, shared, lock, queue_wait_s),
-            whole_load=True,
+            load_guard=functools.partial(_push_load, shared, lock, queue_wait_s),
         )
     return _run(
         store,
@@ -501,17 +503,12 @@ def _run(
         _refresh_and_alert
     ),
     batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
-    whole_load: bool = False,
+    load_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> PipelineReport:
-    """`run`: load (each batch under `batch_guard`; with `whole_load`, the whole load
-    under it, once), then `refresh` (by default the pipeline's lock is held by the
+    """`run`: load (the whole load under `load_guard`, each batch under
+    `batch_guard`), then `refresh` (by default the pipeline's lock is held by the
     caller; `refresh_and_alert` takes it for the refresh alone)."""
-    if whole_load and batch_guard is not None:
-        with batch_guard():
-            files, stopped = load_feeds(
-                store, feeds, quarantine_dir, normaliser=normaliser, progress=progress
-            )
-    else:
+    with load_guard():
         files, stopped = load_feeds(
             store,
             feeds,
