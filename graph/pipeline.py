@@ -464,19 +464,16 @@ def run(
     Never raises for what the feeds hold or for the database: what stopped the run
     is the report's `stopped`, for the caller to raise after showing the report
     (`Busy` is raised: nothing was read)."""
+    refresh: Callable[..., tuple[ResolveReport, UpdateReport, alerts.AlertReport]]
+    load_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
+    batch_guard: Callable[[], AbstractContextManager[object]] | None = None
     if queue_wait_s is not None:
         shared = _shared(store, lock)
-        return _run(
-            store,
-            feeds,
-            quarantine_dir,
-            normaliser,
-            resolve,
-            progress,
-            alerting,
-            refresh=functools.partial(_shared_refresh, shared=shared, lock=lock),
-            load_guard=functools.partial(_push_load, shared, lock, queue_wait_s),
-        )
+        refresh = functools.partial(_shared_refresh, shared=shared, lock=lock)
+        load_guard = functools.partial(_push_load, shared, lock, queue_wait_s)
+    else:
+        refresh = functools.partial(refresh_and_alert, lock=lock)
+        batch_guard = functools.partial(pipeline_lock, lock)
     return _run(
         store,
         feeds,
@@ -485,8 +482,9 @@ def run(
         resolve,
         progress,
         alerting,
-        refresh=functools.partial(refresh_and_alert, lock=lock),
-        batch_guard=functools.partial(pipeline_lock, lock),
+        refresh=refresh,
+        batch_guard=batch_guard,
+        load_guard=load_guard,
     )
 
 
@@ -499,15 +497,12 @@ def _run(
     progress: Progress | None,
     alerting: alerts.AlertConfig | None,
     *,
-    refresh: Callable[..., tuple[ResolveReport, UpdateReport, alerts.AlertReport]] = (
-        _refresh_and_alert
-    ),
-    batch_guard: Callable[[], AbstractContextManager[object]] | None = None,
-    load_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+    refresh: Callable[..., tuple[ResolveReport, UpdateReport, alerts.AlertReport]],
+    batch_guard: Callable[[], AbstractContextManager[object]] | None,
+    load_guard: Callable[[], AbstractContextManager[object]],
 ) -> PipelineReport:
     """`run`: load (the whole load under `load_guard`, each batch under
-    `batch_guard`), then `refresh` (by default the pipeline's lock is held by the
-    caller; `refresh_and_alert` takes it for the refresh alone)."""
+    `batch_guard`), then `refresh`, which takes the pipeline's lock itself."""
     with load_guard():
         files, stopped = load_feeds(
             store,
