@@ -44,10 +44,18 @@ class PushAnswer(BaseModel):
     rejected: list[Rejected] = Field(description="Each refused record and why.")
     reasons: dict[str, int] = Field(description="Refused records by kind of reason.")
     failed: str | None = Field(None, description="Why the batch could not be read (to its end).")
-    resolution: dict[str, Any] | None = None
-    networks: dict[str, Any] | None = None
+    resolution: dict[str, Any] | None = Field(
+        None,
+        description="The resolution run that took the batch in. Pushes that load at the same "
+        "time share one run, and its counts are over all of them.",
+    )
+    networks: dict[str, Any] | None = Field(
+        None, description="The network update of that run (shared as its resolution is)."
+    )
     alerts: dict[str, Any] | None = Field(
-        None, description="The alerts the batch raised, for the agencies watching what it touches."
+        None,
+        description="What that run raised for your agency's watches (the batch, with the "
+        "pushes that shared its run).",
     )
 
 
