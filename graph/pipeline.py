@@ -56,6 +56,7 @@ from typing import IO, Any, TypeVar, cast
 from graph.analysis.networks import build_networks
 from graph.analysis.networks.incremental import UpdateReport, update_networks
 from graph.errors import Busy, IprgraphError
+from graph.heap import paused_gc
 from graph.live import alerts, judged, webhooks
 from graph.live import queries as live
 from graph.load import Loader, LoadInterrupted
@@ -277,23 +278,25 @@ def _refresh_and_alert(
     progress: Progress | None = None,
     alerting: alerts.AlertConfig | None = None,
 ) -> tuple[ResolveReport, UpdateReport, alerts.AlertReport]:
-    """`refresh_and_alert`, the pipeline's lock held by the caller."""
-    progress = progress or Progress()
-    alerting = alerting or alerts.AlertConfig()
-    found = alerts.before(store)
-    resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
-    progress.building_networks()
-    if full:
-        networks = UpdateReport(full_build="every party was resolved again")
-        networks.full = build_networks(store)
-        networks.seconds = networks.full.seconds
-    else:
-        networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
-    hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
-    raised = alerts.raise_alerts(store, found, alerting, hooked=hooked)
-    if raised.raised and hooked:
-        webhooks.deliver_soon(store, alerting.delivery)
-    return resolution, networks, raised
+    """`refresh_and_alert`, the pipeline's lock held by the caller; the cycle
+    collector paused (`graph.heap`)."""
+    with paused_gc():
+        progress = progress or Progress()
+        alerting = alerting or alerts.AlertConfig()
+        found = alerts.before(store)
+        resolution = resolve_parties(store, full=full, progress=progress.parties_resolved)
+        progress.building_networks()
+        if full:
+            networks = UpdateReport(full_build="every party was resolved again")
+            networks.full = build_networks(store)
+            networks.seconds = networks.full.seconds
+        else:
+            networks = update_networks(store, {*resolution.parties, *resolution.entity_changed})
+        hooked = webhooks.hooked_agencies(store, {watch.agency for watch in found.watches})
+        raised = alerts.raise_alerts(store, found, alerting, hooked=hooked)
+        if raised.raised and hooked:
+            webhooks.deliver_soon(store, alerting.delivery)
+        return resolution, networks, raised
 
 
 def judge_and_update(

@@ -16,9 +16,10 @@ Workers are started by a fork server: the caller may run threads (the driver's,
 Rich's progress bar), and forking a process with threads can copy a held lock.
 
 Python's cycle collector is paused in the workers and, by `resolve`, for a run
-(`paused_gc`): scoring and blocking allocate millions of small containers and make
-no reference cycles, and a process holding a run's pairs and profiles spent a fifth
-of its time walking them (compare 159 -> 124 us a pair, the same peak memory).
+(`graph.heap.paused_gc`): scoring and blocking allocate millions of small containers
+and make no reference cycles, and a process holding a run's pairs and profiles spent
+a fifth of its time walking them (compare 159 -> 124 us a pair, the same peak
+memory).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -53,7 +53,6 @@ __all__ = [
     "Scorer",
     "compare_within",
     "default_workers",
-    "paused_gc",
     "score_pairs",
 ]
 
@@ -132,18 +131,6 @@ def compare_within(
             if _keeps(result):
                 kept.append(((a, b), result))
     return kept
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cycle collector paused (and collecting again after, if it was)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _start_worker(parent: int) -> None:

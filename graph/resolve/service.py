@@ -28,6 +28,7 @@ from typing import Any
 
 from graph import queries
 from graph.access import OPERATOR, Viewer
+from graph.heap import paused_gc
 from graph.model import LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
 from graph.resolve.clusters import bound_parties, links_around, recluster, refresh_link_visibility
@@ -39,7 +40,7 @@ from graph.resolve.evaluate import (
     pairwise_scores,
 )
 from graph.resolve.profile import PartyProfile, may_be_several
-from graph.resolve.scoring import Scorer, compare_within, default_workers, paused_gc
+from graph.resolve.scoring import Scorer, compare_within, default_workers
 from graph.store import GraphStore, Row, Tx
 
 __all__ = [

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph.heap import paused_gc
 from graph.resolve.blocking import candidate_pairs
 from graph.resolve.decide import decide_links
 from graph.resolve.evaluate import Corpus
@@ -30,7 +31,7 @@ from graph.resolve.score import (
     score_bound,
     similarity_bound,
 )
-from graph.resolve.scoring import Scorer, compare_within, paused_gc, score_pairs
+from graph.resolve.scoring import Scorer, compare_within, score_pairs
 from ingest.normalise import comparison_form
 from tests.resolve import generated_corpus, party
 

@@ -45,6 +45,7 @@ from graph.analysis.networks.rules import (
     SEIZED_TOGETHER_KINDS,
     STRONG,
 )
+from graph.heap import paused_gc
 from graph.store import GraphStore, Row
 
 _WRITE_ROWS = 1000
@@ -388,8 +389,13 @@ def build_networks(store: GraphStore) -> BuildReport:
 
     A rebuild replaces the previous networks: Network nodes no longer found are
     deleted, and a party's `network` and `view_networks` are set or cleared only
-    where they changed.
+    where they changed. The cycle collector is paused meanwhile (`graph.heap`).
     """
+    with paused_gc():
+        return _build_networks(store)
+
+
+def _build_networks(store: GraphStore) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     pulled = pull(store)

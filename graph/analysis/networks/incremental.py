@@ -86,6 +86,7 @@ from graph.analysis.networks.projection import (
 )
 from graph.analysis.networks.risk import RiskInput, risk_sentence
 from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP, STRONG
+from graph.heap import paused_gc
 from graph.live import queries as live
 from graph.model import Label, LinkStatus, RelType
 from graph.store import GraphStore
@@ -600,7 +601,13 @@ def _network_in(row: list[Any], view: str) -> str:
 
 def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     """Compute again the networks of the parties `seeds` (and of what they link to),
-    in every view; a full build when the region is most of the graph."""
+    in every view; a full build when the region is most of the graph. The cycle
+    collector is paused meanwhile (`graph.heap`)."""
+    with paused_gc():
+        return _update_networks(store, seeds)
+
+
+def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     started = time.perf_counter()
     report = UpdateReport()
     seed_set = set(seeds)
