@@ -46,17 +46,30 @@ class PushAnswer(BaseModel):
     failed: str | None = Field(None, description="Why the batch could not be read (to its end).")
     resolution: dict[str, Any] | None = Field(
         None,
-        description="The resolution run that took the batch in. Pushes that load at the same "
-        "time share one run, and its counts are over all of them.",
+        description="How long the resolution that took the batch in ran (`seconds`, "
+        "`phases_s`). Pushes that load at the same time share one run; its counts cover "
+        "other agencies' records and are not given.",
     )
     networks: dict[str, Any] | None = Field(
-        None, description="The network update of that run (shared as its resolution is)."
+        None, description="How long that run's network update took (`seconds`, `phases_s`)."
     )
     alerts: dict[str, Any] | None = Field(
         None,
         description="What that run raised for your agency's watches (the batch, with the "
         "pushes that shared its run).",
     )
+
+
+def _timings(figures: dict[str, Any]) -> dict[str, Any]:
+    """Of a resolution's or a network update's figures, how long it took. Its counts
+    (parties compared, links, networks written, the region's size) are over every
+    agency's records queued with the push, other agencies' RED ones included, in
+    every agency's view: not the pusher's to see (docs/handling.md)."""
+    phases = figures.get("phases_s") or {}
+    return {
+        "seconds": figures.get("seconds"),
+        "phases_s": {name: value for name, value in phases.items() if name != "rounds"},
+    }
 
 
 def _records_in(body: bytes, ndjson: bool) -> int:
@@ -139,8 +152,12 @@ async def push_records(
             rejected=[Rejected(**item) for item in report.rejected],
             reasons=file.reasons,
             failed=file.failed.replace(str(settings.data_dir), "<data>") if file.failed else None,
-            resolution=report.pipeline.resolution.as_dict() if report.pipeline.resolution else None,
-            networks=report.pipeline.networks.as_dict() if report.pipeline.networks else None,
+            resolution=_timings(report.pipeline.resolution.as_dict())
+            if report.pipeline.resolution
+            else None,
+            networks=_timings(report.pipeline.networks.as_dict())
+            if report.pipeline.networks
+            else None,
             alerts=report.pipeline.alerts.for_agency(agency) if report.pipeline.alerts else None,
         )
         request.state.items = file.read

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph import pipeline
+from graph import pipeline, queries
 from graph.analysis.networks.projection import pull
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
@@ -82,7 +82,12 @@ def test_a_push_is_loaded_resolved_and_networked_and_again_loads_nothing(
         assert set(refused) == {"HK-PUSH-3", "HK-BROKEN"}
         assert "US-CBP" in refused["HK-PUSH-3"]["reason"]
         assert refused["HK-PUSH-3"]["line"] == 3
-        assert first["resolution"]["compared_parties"] == 2
+        # Resolved when the answer came; the answer says how long it took, not what
+        # the run counted (its counts are over every agency's queued records).
+        assert not store.read(queries.PENDING_PARTIES_QUERY)
+        assert set(first["resolution"]) == set(first["networks"]) == {"seconds", "phases_s"}
+        assert set(first["resolution"]["phases_s"]) <= {"keys", "scores", "links", "entities"}
+        assert set(first["networks"]["phases_s"]) <= {"region", "read", "compute", "write"}
         # Two seizures of one shipper and one consignee: a network, there when the
         # answer came.
         networks = {row["network"] for row in pull(store).parties.values() if row["network"]}
