@@ -80,6 +80,8 @@ class World:
     store: GraphStore
     base_url: str
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The answer to the watching agency's push (`make_world` with `later`).
+    pushed: Any = None
 
     def key(self, agency: str, role: str = "investigator") -> str:
         key = self.keys.get((agency, role))
@@ -101,8 +103,11 @@ def make_world(
     watcher: str = "HK-CED",
 ) -> Iterator[World]:
     """`records` loaded, resolved and networked; then, with `later`, the agency
-    `watcher` watches every phone, entity and network it sees, and `later` goes
-    through the pipeline (load, resolve, networks, alerts) as a push does."""
+    `watcher` watches every phone, entity and network it sees, the other agencies'
+    records of `later` are loaded and queued, and `watcher` pushes its own over HTTP
+    (`POST /v1/records`; one it loaded before when it has no later one): the push's
+    run resolves, networks and raises alerts for all of them, and its answer is the
+    world's `pushed`."""
     database = f"t_{uuid.uuid4().hex[:12]}"
     embedded_server.create_database(database)
     try:
@@ -113,14 +118,36 @@ def make_world(
             build_networks(store)
             if later is not None:
                 watch_everything(store, watcher)
-                feed = write_ndjson(tmp_path / f"later-{database}.ndjson", later)
+                others = [r for r in later if r["agency"] != watcher]
+                feed = write_ndjson(tmp_path / f"later-{database}.ndjson", others)
                 report = pipeline.run(
-                    store, [Feed(feed, None, None)], tmp_path / f"quarantine-{database}"
+                    store,
+                    [Feed(feed, None, None)],
+                    tmp_path / f"quarantine-{database}",
+                    resolve=False,
                 )
                 assert report.stopped is None and report.files[0].quarantined == 0, report
             app = create_app(Settings(data_dir=tmp_path / f"data-{database}"), store=store)
             with serve_in_thread(app) as base_url:
-                yield World(records, store, base_url)
+                world = World(records, store, base_url)
+                # Its later records, else one it loaded before (unchanged: the run
+                # still follows); with none at all, the queue is refreshed directly.
+                own = [r for r in later or () if r["agency"] == watcher] or [
+                    r for r in records if r["agency"] == watcher
+                ][:1]
+                if later is not None and not own:
+                    pipeline.refresh_and_alert(store)
+                elif later is not None:
+                    with world.client(watcher, "feed") as client:
+                        answer = client.post(
+                            "/v1/records",
+                            content="".join(json.dumps(r) + "\n" for r in own),
+                            headers={"Content-Type": "application/x-ndjson"},
+                        )
+                    assert answer.status_code == 200, answer.text
+                    world.pushed = answer.json()
+                    assert world.pushed["quarantined"] == 0, world.pushed
+                yield world
     finally:
         embedded_server.drop_database(database)
 
@@ -574,6 +601,9 @@ def test_no_answer_carries_what_only_unseen_records_say(
         answers, counts = answers_of(served, agency)
         lookups = partner_lookups(served, agency)
     alerted = counts.pop("alerts")
+    # The agency's own push, whose run took in the records queued by the others.
+    if served.pushed is not None:
+        answers.append(served.pushed)
     assert counts == {
         "listed": len(seen),
         "stats": len(seen),
