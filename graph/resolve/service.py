@@ -316,7 +316,8 @@ def _resolve(
             # every party would compare them (else a pair met through a city's key
             # while it was rare stays linked after it is not: the links would
             # depend on which runs took the parties in).
-            while extra := sorted(cap_crossings(store, changes, max_block, max_listed) - {*ids}):
+            extra = sorted(cap_crossings(store, changes, max_block, max_listed) - {*ids})
+            while extra:
                 more_profiles, more_keys, more_held = _pending_keys(store, extra, batch_size)
                 profiles.update(more_profiles)
                 keys_of.update(more_keys)
@@ -324,6 +325,11 @@ def _resolve(
                 ids = sorted([*ids, *extra])
                 report.requeued += len(extra)
                 changes = key_changes(keys_of, held)
+                # Their keys are as stored unless blocking changed since: then no
+                # other key moves, and the keys need not be read again.
+                moved = key_changes(more_keys, more_held).keys
+                crossed = cap_crossings(store, changes, max_block, max_listed) if moved else set()
+                extra = sorted(crossed - {*ids})
             known = holders_after(store, keys_of, changes, max_block, max_listed)
         # Written while the pairs are scored (the workers would wait otherwise).
         keys_written = writer.submit(write_key_changes, store, changes, max_listed)
