@@ -217,7 +217,7 @@ _GENERIC_GROUPS: dict[str, str] = {
         shangwu zhipin jituan fazhan konggu qiye youxian gongsi yongpin
         and the of und et""",
     # Territories named inside company names ("(HK)", "香港"): the country says it.
-    "place": "hk hongkong xianggang china zhongguo prc macau macao aomen",
+    "place": "hk hongkong xianggang china zhongguo prc macau macao aomen taiwan",
 }
 GENERIC_WORDS: dict[str, str] = {
     word: group for group, words in _GENERIC_GROUPS.items() for word in words.split()
@@ -233,6 +233,7 @@ PLACE_COUNTRY: dict[str, str] = {
     "macau": "MO",
     "macao": "MO",
     "aomen": "MO",
+    "taiwan": "TW",
 }
 # Groups whose words may be missing on one side without saying anything (the
 # place words are weighed against the parties' countries by the scorer).

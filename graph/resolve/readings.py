@@ -24,7 +24,8 @@ from typing import Final
 
 from rigour.text.translit import ascii_text
 
-from graph.resolve.profile import name_parts
+from graph.resolve.profile import SILENT_GROUPS, NameParts, name_parts
+from ingest.normalise.glosses import english_stem, glosses, longest_word
 from ingest.normalise.readings import (
     CANTONESE,
     HEPBURN,
@@ -52,6 +53,12 @@ _JAPANESE_FORMS: Final = ("株式会社", "有限会社", "合同会社", "合�
 # Shortest joined reading that may link two names: two letters read alike say
 # nothing.
 _MIN_READING = 4
+# Characters that end the name of a business that is no company (Taiwan's 商號 and
+# Hong Kong's business names: 立誠廣告社, 茗頂商行, 增順貿易行, 協興號), which a Latin name
+# writes as "CO." or not at all: CC-CEDICT glosses them "agency", "commercial
+# firm", "business establishment". Only as the name's last identifying character,
+# when the characters before it read as the Latin name.
+_BUSINESS_SUFFIXES: Final = frozenset("社行號号")
 
 
 @dataclass(frozen=True)
@@ -206,18 +213,99 @@ def _han_reading(
     pinyin = name_parts(han_key).identifying
     if len(letters) < _MIN_READING or letters == "".join(pinyin):
         return None  # too short to say anything, or already read alike
-    read = _segment(letters, chars, _systems(country))
+    systems = _systems(country)
+    read_chars = chars
+    read = _segment(letters, chars, systems)
+    translated: list[tuple[str, list[str]]] = []
+    suffix = ""
+    found = _translated(chars, parts) if read is None else None
+    if found is not None:
+        read_chars, words, translated = found
+        letters = "".join(words)
+        if len(letters) < _MIN_READING:
+            return None  # a translated name is no reading ("CYNOSURE ENTERPRISE")
+        read = _segment(letters, read_chars, systems)
+    last = chars[-1]
+    if read is None and read_chars and read_chars[-1] == last and last in _BUSINESS_SUFFIXES:
+        # 立誠廣告社 / LI CHENG ADVERTISING CO.: 社 says what "CO." says.
+        read_chars = read_chars[:-1]
+        read = _segment(letters, read_chars, systems) if read_chars else None
+        if read is not None:
+            suffix = f"{last} is the kind of business the name ends with"
     if read is None:
         return None
-    # The Latin name with its identifying words written as the comparison form
-    # writes the characters, so that the aligner weighs the rest as usual.
+    # The Latin name with its identifying words (and the words that translate
+    # characters) written as the comparison form writes the characters, so that
+    # the aligner weighs the rest as usual.
     identifying = set(parts.identifying)
-    rest = [t for t in latin_key.split() if t not in identifying]
-    explanation = (
-        f"{_system_of(read)} reading of {''.join(chars)} = "
-        f"{' '.join(value for value, _ in read).upper()}"
+    consumed = {word for _, words in translated for word in words}
+    rest = [t for t in latin_key.split() if t not in identifying and t not in consumed]
+    explanation = "; ".join(
+        [
+            f"{_system_of(read)} reading of {''.join(read_chars)} = "
+            f"{' '.join(value for value, _ in read).upper()}",
+            *(
+                f"CC-CEDICT translation of {run} = {' '.join(words).upper()}"
+                for run, words in translated
+            ),
+            *([suffix] if suffix else []),
+        ]
     )
     return Reading(han_key, " ".join([*pinyin, *rest]), explanation)
+
+
+def _translated(
+    chars: list[str], parts: NameParts
+) -> tuple[list[str], list[str], list[tuple[str, list[str]]]] | None:
+    """The Latin name's words that translate runs of the identifying characters
+    `chars` (CC-CEDICT's glosses, `ingest.normalise.glosses`): 鴻明冷凍食品 / HONG MING
+    FROZEN FOOD, 食品 = FOOD. Words are taken from the end of the name, where the
+    line of business is written in both languages, each with the latest run of up
+    to four characters it translates (or the run the word after it took: 科技 =
+    SCIENCE TECHNOLOGY); the first character, where the trade name begins, is
+    translated only within a longer run. Gives the characters left to read, the
+    identifying words left to read them, and each translated run with its words;
+    None when no word translates."""
+    taken = [False] * len(chars)
+    runs: list[tuple[int, int, list[str]]] = []
+    for text, group in reversed(list(zip(parts.texts, parts.groups, strict=True))):
+        if group in SILENT_GROUPS or len(text) < _MIN_TRANSLATED:
+            continue
+        if runs and english_stem(text) in glosses("".join(chars[runs[-1][0] : runs[-1][1]])):
+            runs[-1][2].insert(0, text)
+            continue
+        run = _run_translating(chars, taken, text)
+        if run is not None:
+            start, end = run
+            taken[start:end] = [True] * (end - start)
+            runs.append((start, end, [text]))
+    if not runs:
+        return None
+    consumed = {text for _, _, words in runs for text in words}
+    left_chars = [ch for ch, used in zip(chars, taken, strict=True) if not used]
+    left_words = [w for w in parts.identifying if w not in consumed]
+    translated = [("".join(chars[start:end]), words) for start, end, words in sorted(runs)]
+    return left_chars, left_words, translated
+
+
+# Latin words shorter than this translate nothing ("co", "hk").
+_MIN_TRANSLATED = 3
+
+
+def _run_translating(chars: list[str], taken: list[bool], text: str) -> tuple[int, int] | None:
+    """The latest, then longest, free run of `chars` that CC-CEDICT glosses with the
+    word `text` and that `text` is no reading of (陽 glosses "yang", as in yin and
+    yang); a single character only after the first."""
+    stem = english_stem(text)
+    for end in range(len(chars), 0, -1):
+        for start in range(max(0, end - longest_word), end):
+            if any(taken[start:end]) or (start == 0 and end == 1):
+                continue
+            if stem in glosses("".join(chars[start:end])) and (
+                _segment(text, chars[start:end]) is None
+            ):
+                return start, end
+    return None
 
 
 def _japanese_reading(left: str, right: str, right_key: str) -> Reading | None:

@@ -164,17 +164,20 @@ def test_a_translation_and_a_cantonese_reading_stay_untold_beside_pinyin_told_ap
     # A translation, and a Cantonese romanisation of a mainland party's name (read in
     # Mandarin only), are not read as another name: one number still links them.
     # So does a word that reads as more pinyin syllables than the Han name has
-    # characters (di-a-ba-se beside 迪虹), and a name of Taiwan, whose registers write
-    # Wade-Giles and mixed spellings (TAICHIA for 台嘉, chia being no pinyin of 嘉).
+    # characters (di-a-ba-se beside 迪虹).
     for left, right, country in (
         ("元漢企業有限公司", "CYNOSURE ENTERPRISE CO., LTD.", "CN"),
         ("漢昌貿易有限公司", "HON CHEONG TRADING CO LTD", "CN"),
         ("迪虹企業有限公司", "DIABASE ENTERPRISE LTD.", "CN"),
-        ("台嘉企業社", "Taichia Co.", "TW"),
     ):
         score, explanation = _pair(left, right, country, identifiers=NUMBER)
         assert score >= AUTO_THRESHOLD, explanation
         assert "no reading links the two scripts" in explanation
+    # Taichia is 台嘉 read in Wade-Giles (Taiwan's registers write it and mixed
+    # spellings), 社 the kind of business: a reading, which says so.
+    score, explanation = _pair("台嘉企業社", "Taichia Co.", "TW", identifiers=NUMBER)
+    assert score >= AUTO_THRESHOLD, explanation
+    assert "Mandarin (Wade-Giles) reading of 台嘉 = TAI CHIA" in explanation
     score, explanation = _pair(
         "广州源天贸易有限公司", "Yuanbao Trading Co., Ltd.", "CN", identifiers=NUMBER
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
+from ingest.normalise.glosses import english_stem, glosses
 from tests.resolve import party
 
 
@@ -52,3 +53,52 @@ def test_legal_forms_compare_as_kinds_across_languages() -> None:
     assert ru.score >= AUTO_THRESHOLD, ru
     partnership = compare(party("Rigel LLP", "GB"), party("Rigel Ltd", "GB"))
     assert "legal_form_conflict" in partnership.features
+
+
+def test_line_of_business_translated_beside_the_trade_name_read() -> None:
+    # Taiwan's registers: the trade name read aloud (Wade-Giles here), the line of
+    # business translated (CC-CEDICT's glosses: 冷凍 "to freeze", 食品 "food").
+    result = compare(
+        party("宏達冷凍食品有限公司", "TW"), party("HUNG TA FROZEN FOOD CO., LTD.", "TW")
+    )
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "reading of 宏達 = HUNG TA" in result.explanation
+    assert "CC-CEDICT translation of 冷凍 = FROZEN" in result.explanation
+    assert "CC-CEDICT translation of 食品 = FOOD" in result.explanation
+    # Another trade name beside the same line of business stays another company.
+    other = compare(
+        party("宏達冷凍食品有限公司", "TW"), party("HUNG FA FROZEN FOOD CO., LTD.", "TW")
+    )
+    assert other.score < AUTO_THRESHOLD, other
+    assert "CC-CEDICT" not in other.explanation
+
+
+def test_a_business_suffix_and_a_word_that_is_a_reading() -> None:
+    # 社 ends the name of a business that is no company; 陽 glosses "yang" (yin
+    # and yang), but YANG here is its reading, not its translation.
+    agency = compare(party("永豐廣告社", "TW"), party("YUNG FENG ADVERTISING CO.", "TW"))
+    assert agency.score >= AUTO_THRESHOLD, agency
+    assert "社 is the kind of business the name ends with" in agency.explanation
+    springs = compare(
+        party("華陽彈簧工業有限公司", "TW"), party("HUA YANG SPRINGS INDUSTRIAL CO., LTD.", "TW")
+    )
+    assert springs.score >= AUTO_THRESHOLD, springs
+    assert "reading of 華陽 = HUA YANG" in springs.explanation
+    assert "translation of 彈簧 = SPRINGS" in springs.explanation
+
+
+def test_a_translated_trade_name_is_still_no_reading() -> None:
+    # Every word translated and none read: a translation of the whole name, which
+    # only a shared artefact may link.
+    result = compare(
+        party("金龍貿易有限公司", "TW"), party("GOLDEN DRAGON TRADING CO., LTD.", "TW")
+    )
+    assert result.score < REVIEW_THRESHOLD, result
+    assert "name_reading" not in result.features
+
+
+def test_glosses_compare_lemmas() -> None:
+    assert english_stem("frozen") == english_stem("freeze") in glosses("冷凍")
+    assert english_stem("Industrial") in glosses("工業")
+    assert english_stem("springs") in glosses("弹簧")  # simplified and traditional
+    assert glosses("no such word") == frozenset()
