@@ -275,15 +275,24 @@ def _extra(name: _Name, used: int, silent: frozenset[str]) -> tuple[str, ...]:
     )
 
 
+# Generic groups that say nothing of what a business does: filler, a territory,
+# and an international reach ("KCMC INTERNATIONAL" beside 立盈貿易 is no other line of
+# business; it is weighed as a distinguishing word, `DISTINGUISHING_WORDS`).
+_NO_LINE_OF_BUSINESS: Final = SILENT_GROUPS | {"international"}
+
+
 def _spare_generic(name: _Name, used: int, other: _Name) -> tuple[str, ...]:
-    """Unmatched generic words that say something the other name does not: not
-    filler, not a territory, not of a group the other name has ("clock" beside
-    "watch")."""
+    """Unmatched generic words that say something the other name does not: a line
+    of business (`_NO_LINE_OF_BUSINESS`), not of a group the other name has
+    ("clock" beside "watch")."""
     present = set(other.groups)
     return tuple(
         text
         for i, (text, group) in enumerate(zip(name.texts, name.groups, strict=True))
-        if group and not used >> i & 1 and group not in SILENT_GROUPS and group not in present
+        if group
+        and not used >> i & 1
+        and group not in _NO_LINE_OF_BUSINESS
+        and group not in present
     )
 
 
