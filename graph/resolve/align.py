@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from graph.resolve.profile import LEGAL_FORM_KINDS, SILENT_GROUPS, is_chinese_syllable
+from graph.resolve.profile import LEGAL_FORM_KINDS, SILENT_GROUPS, is_chinese_syllable, is_pinyin
 from graph.resolve.tokens import (
     _GROUP,
     _INDEX,
@@ -429,6 +429,10 @@ def match_names(
     # longer one; two names that differ in a word are each covered partly.
     coverage = max(got_left / total_left, got_right / total_right)
     similarity = 0.5 * dice + 0.5 * coverage
+    # A letter changed in a pinyin word is another Chinese syllable, so another
+    # name, only in names written in pinyin: "DEFENCE" / "DEFENSE" read as
+    # de-fen-ce / de-fen-se by chance, beside ORGANISATION, are one spelt two ways.
+    chinese = _KIND_SYLLABLE in kinds and _in_pinyin(left) and _in_pinyin(right)
     return NameMatch(
         similarity=round(min(1.0, similarity), 4),
         pairs=tuple(pairs),
@@ -436,8 +440,8 @@ def match_names(
         extra_right=_extra(right, used_right, silent_right),
         generic_left=_spare_generic(left, used_left, right),
         generic_right=_spare_generic(right, used_right, left),
-        approximate=_KIND_APPROXIMATE in kinds,
-        syllable_changed=_KIND_SYLLABLE in kinds,
+        approximate=_KIND_APPROXIMATE in kinds or (_KIND_SYLLABLE in kinds and not chinese),
+        syllable_changed=_KIND_SYLLABLE in kinds and chinese,
         reordered=_syllables_reordered(left, right, aligner.pairs),
         legal_form_conflict=legal_conflict,
         legal_form_omission=legal_omission,
@@ -463,6 +467,13 @@ _DISTINGUISHING_FAMILIES: Final = (
 )
 _FAMILY: Final = {word: n for n, words in enumerate(_DISTINGUISHING_FAMILIES) for word in words}
 DISTINGUISHING_WORDS: Final = frozenset(_FAMILY)
+
+
+def _in_pinyin(name: _Name) -> bool:
+    """Whether every identifying word of a name reads as pinyin syllables."""
+    return all(
+        is_pinyin(text) for text, group in zip(name.texts, name.groups, strict=True) if not group
+    )
 
 
 def _distinguishing(name: _Name, used: int) -> tuple[str, ...]:
