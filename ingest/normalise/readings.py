@@ -3,8 +3,9 @@
 A Chinese or Japanese name is written in Latin letters by reading it aloud in one
 of several systems, and a register writes whichever its clerk used:
 
-- Mandarin in Hanyu pinyin (mainland China) or Wade-Giles (Taiwan, older records):
-  `pypinyin`'s readings of each character, with its heteronyms;
+- Mandarin in Hanyu pinyin (mainland China), Wade-Giles (Taiwan, older records) or
+  Gwoyeu Romatzyh, whose spellings of tones Taiwan's registers keep (宏 HORNG, 晟
+  CHERNG, 益 YIH): `pypinyin`'s readings of each character, with its heteronyms;
 - Cantonese in the Hong Kong Government's romanisation (Hong Kong and Macao names:
   漢昌 = HON CHEONG): the `cantonese-romanisation` package's table;
 - Japanese (kanji and kana) in Hepburn: `pykakasi`'s dictionary reading, long
@@ -31,6 +32,7 @@ from typing import Final
 
 __all__ = [
     "CANTONESE",
+    "GWOYEU",
     "KOREAN_MR",
     "KOREAN_RR",
     "MANDARIN",
@@ -47,6 +49,7 @@ __all__ = [
 
 MANDARIN: Final = "pinyin"
 WADE_GILES: Final = "wade-giles"
+GWOYEU: Final = "gwoyeu"
 CANTONESE: Final = "cantonese"
 HEPBURN: Final = "hepburn"
 KOREAN_RR: Final = "korean-rr"
@@ -55,6 +58,7 @@ KOREAN_MR: Final = "korean-mr"
 SYSTEM_NAMES: Final = {
     MANDARIN: "Mandarin (pinyin)",
     WADE_GILES: "Mandarin (Wade-Giles)",
+    GWOYEU: "Mandarin (Gwoyeu Romatzyh)",
     CANTONESE: "Cantonese (Hong Kong)",
     HEPBURN: "Japanese (Hepburn)",
     KOREAN_RR: "Korean (Revised Romanization)",
@@ -139,6 +143,8 @@ def char_readings(ch: str) -> dict[str, frozenset[str]]:
         out[MANDARIN] = frozenset(r for r in mandarin if r)
         wade = {_letters(r) for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]}
         out[WADE_GILES] = frozenset(r for r in wade if r)
+        gwoyeu = {_letters(r) for r in pinyin(ch, style=Style.GWOYEU, heteronym=True)[0]}
+        out[GWOYEU] = frozenset(r for r in gwoyeu if r)
     cantonese = {_letters(r) for r in _cantonese().get(ch, [])}
     if cantonese:
         out[CANTONESE] = frozenset(r for r in cantonese if r)

@@ -20,6 +20,13 @@ def test_wade_giles_reading_as_taiwan_writes_it() -> None:
     assert "Wade-Giles" in result.explanation
 
 
+def test_gwoyeu_romatzyh_spellings_of_tones_as_taiwan_keeps_them() -> None:
+    # 宏 is HORNG and 益 YIH in Gwoyeu Romatzyh (pypinyin's table), not HONG and YI.
+    result = compare(party("宏益企業有限公司", "TW"), party("HORNG YIH ENTERPRISE CO., LTD.", "TW"))
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "Mandarin (Gwoyeu Romatzyh) reading of 宏益 = HORNG YIH" in result.explanation
+
+
 def test_kanji_name_its_kana_reading_and_its_hepburn_spelling() -> None:
     kanji = party("東京特殊電線株式会社", "JP")
     kana = party("トウキョウトクシュデンセンカブシキガイシャ", "JP")
