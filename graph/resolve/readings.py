@@ -124,10 +124,11 @@ def _keyed(reading: str, forms: frozenset[str]) -> str:
     return " ".join([reading, *sorted(forms)])
 
 
-def han_identifying(name: str, key: str) -> list[str] | None:
-    """The Han characters of a name that stand for the identifying words of its
-    comparison form, in order; None when its words are not all one character each
-    (a name mixing Latin words, or characters rigour reads as two syllables)."""
+@lru_cache(maxsize=1 << 14)
+def han_words(name: str, key: str) -> tuple[tuple[str, str, str], ...] | None:
+    """(character, word, generic group) for each word of a Chinese name's comparison
+    form, legal forms aside, in order; None when its words are not all one character
+    each (a name mixing Latin words, or characters rigour reads as two syllables)."""
     parts = name_parts(key)
     chars = [ch for ch in name if is_han(ch)]
     position = 0
@@ -137,10 +138,16 @@ def han_identifying(name: str, key: str) -> list[str] | None:
             position += 1
         if position == len(chars):
             return None
-        if not group:
-            found.append(chars[position])
+        found.append((chars[position], text, group))
         position += 1
-    return found
+    return tuple(found)
+
+
+def han_identifying(name: str, key: str) -> list[str] | None:
+    """The Han characters of a name that stand for the identifying words of its
+    comparison form, in order; None as `han_words`."""
+    words = han_words(name, key)
+    return None if words is None else [ch for ch, _, group in words if not group]
 
 
 # The systems a register of each territory writes Chinese names in: Cantonese in
@@ -211,14 +218,17 @@ def _han_reading(
     parts = name_parts(latin_key)
     letters = "".join(parts.identifying)
     pinyin = name_parts(han_key).identifying
-    if len(letters) < _MIN_READING or letters == "".join(pinyin):
-        return None  # too short to say anything, or already read alike
+    if len(letters) < _MIN_READING:
+        return None  # too short to say anything
+    # Written in pinyin already: the comparison forms align as they are, unless a
+    # line of business is translated (長明鴻實業 / CHANG MING HONG ENTERPRISE).
+    in_pinyin = letters == "".join(pinyin)
     systems = _systems(country)
     read_chars = chars
-    read = _segment(letters, chars, systems)
+    read = None if in_pinyin else _segment(letters, chars, systems)
     translated: list[tuple[str, list[str]]] = []
     suffix = ""
-    found = _translated(chars, parts) if read is None else None
+    found = _translated(chars, parts) if read is None and not in_pinyin else None
     if found is not None:
         read_chars, words, translated = found
         letters = "".join(words)
@@ -232,26 +242,74 @@ def _han_reading(
         read = _segment(letters, read_chars, systems) if read_chars else None
         if read is not None:
             suffix = f"{last} is the kind of business the name ends with"
-    if read is None:
+    if read is None and not in_pinyin:
         return None
     # The Latin name with its identifying words (and the words that translate
     # characters) written as the comparison form writes the characters, so that
     # the aligner weighs the rest as usual.
     identifying = set(parts.identifying)
     consumed = {word for _, words in translated for word in words}
-    rest = [t for t in latin_key.split() if t not in identifying and t not in consumed]
+    lines = _lines_translated(han_name, han_key, parts, consumed)
+    if in_pinyin and not lines:
+        return None  # read alike as written
+    written = {word: pinyin_words for _, pinyin_words, word in lines}
+    rest = [
+        written.pop(t, t) for t in latin_key.split() if t not in identifying and t not in consumed
+    ]
     explanation = "; ".join(
         [
-            f"{_system_of(read)} reading of {''.join(read_chars)} = "
-            f"{' '.join(value for value, _ in read).upper()}",
+            *(
+                [
+                    f"{_system_of(read)} reading of {''.join(read_chars)} = "
+                    f"{' '.join(value for value, _ in read).upper()}"
+                ]
+                if read is not None
+                else []
+            ),
             *(
                 f"CC-CEDICT translation of {run} = {' '.join(words).upper()}"
                 for run, words in translated
             ),
+            *(f"CC-CEDICT translation of {run} = {word.upper()}" for run, _, word in lines),
             *([suffix] if suffix else []),
         ]
     )
     return Reading(han_key, " ".join([*pinyin, *rest]), explanation)
+
+
+def _lines_translated(
+    han_name: str, han_key: str, parts: NameParts, consumed: set[str]
+) -> list[tuple[str, str, str]]:
+    """The Latin name's generic words (a line of business, filler) that translate a
+    run of the Chinese name's generic words of one group, as (the run's characters,
+    its words in the comparison form, the Latin word): 實業 (shi ye, "industry;
+    commercial enterprise") = ENTERPRISE, which the generic groups file as industry
+    and filler."""
+    words = han_words(han_name, han_key)
+    if not words:
+        return []
+    runs: list[tuple[str, str, str]] = []  # (characters, comparison-form words, group)
+    previous = ""
+    for ch, text, group in words:
+        if group and group == previous and group not in SILENT_GROUPS:
+            chars, joined, _ = runs[-1]
+            runs[-1] = (chars + ch, f"{joined} {text}", group)
+        elif group and group not in SILENT_GROUPS:
+            runs.append((ch, text, group))
+        previous = group
+    out: list[tuple[str, str, str]] = []
+    taken: set[str] = set()
+    for text, group in zip(parts.texts, parts.groups, strict=True):
+        if not group or text in consumed or len(text) < _MIN_TRANSLATED:
+            continue
+        stem = english_stem(text)
+        for chars, joined, han_group in runs:
+            # Words of one group are synonyms already ("trading" / "mao yi").
+            if chars not in taken and han_group != group and stem in glosses(chars):
+                out.append((chars, joined, text))
+                taken.add(chars)
+                break
+    return out
 
 
 def _translated(

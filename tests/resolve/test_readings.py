@@ -80,6 +80,18 @@ def test_line_of_business_translated_beside_the_trade_name_read() -> None:
     assert "CC-CEDICT" not in other.explanation
 
 
+def test_a_line_of_business_translated_beside_a_name_in_pinyin() -> None:
+    # 實業 ("industry; commercial enterprise") is ENTERPRISE here: not a line of
+    # business named on one side only. Words of one group say nothing more.
+    result = compare(
+        party("長明鴻實業有限公司", "TW"), party("CHANG MING HONG ENTERPRISE CO., LTD.", "TW")
+    )
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "CC-CEDICT translation of 實業 = ENTERPRISE" in result.explanation
+    same = compare(party("深圳华信贸易有限公司", "CN"), party("Shenzhen Huaxin Trading Co.", "CN"))
+    assert "CC-CEDICT" not in same.explanation
+
+
 def test_a_business_suffix_and_a_word_that_is_a_reading() -> None:
     # 社 ends the name of a business that is no company; 陽 glosses "yang" (yin
     # and yang), but YANG here is its reading, not its translation.
