@@ -53,6 +53,8 @@ _JAPANESE_FORMS: Final = ("株式会社", "有限会社", "合同会社", "合�
 # Shortest joined reading that may link two names: two letters read alike say
 # nothing.
 _MIN_READING = 4
+# Latin words shorter than this translate nothing ("co", "hk").
+_MIN_TRANSLATED = 3
 # Characters that end the name of a business that is no company (Taiwan's 商號 and
 # Hong Kong's business names: 立誠廣告社, 茗頂商行, 增順貿易行, 協興號), which a Latin name
 # writes as "CO." or not at all: CC-CEDICT glosses them "agency", "commercial
@@ -344,10 +346,6 @@ def _translated(
     left_words = [w for w in parts.identifying if w not in consumed]
     translated = [("".join(chars[start:end]), words) for start, end, words in sorted(runs)]
     return left_chars, left_words, translated
-
-
-# Latin words shorter than this translate nothing ("co", "hk").
-_MIN_TRANSLATED = 3
 
 
 def _run_translating(chars: list[str], taken: list[bool], text: str) -> tuple[int, int] | None:
