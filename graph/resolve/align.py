@@ -471,9 +471,7 @@ DISTINGUISHING_WORDS: Final = frozenset(_FAMILY)
 
 def _in_pinyin(name: _Name) -> bool:
     """Whether every identifying word of a name reads as pinyin syllables."""
-    return all(
-        is_pinyin(text) for text, group in zip(name.texts, name.groups, strict=True) if not group
-    )
+    return all(is_pinyin(text) for text in name.parts.identifying)
 
 
 def _distinguishing(name: _Name, used: int) -> tuple[str, ...]:

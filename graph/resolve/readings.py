@@ -238,7 +238,8 @@ def _han_reading(
             return None  # a translated name is no reading ("CYNOSURE ENTERPRISE")
         read = _segment(letters, read_chars, systems)
     last = chars[-1]
-    if read is None and read_chars and read_chars[-1] == last and last in _BUSINESS_SUFFIXES:
+    suffix_unread = bool(read_chars) and read_chars[-1] == last and last in _BUSINESS_SUFFIXES
+    if read is None and not in_pinyin and suffix_unread:
         # 立誠廣告社 / LI CHENG ADVERTISING CO.: 社 says what "CO." says.
         read_chars = read_chars[:-1]
         read = _segment(letters, read_chars, systems) if read_chars else None
@@ -258,25 +259,15 @@ def _han_reading(
     rest = [
         written.pop(t, t) for t in latin_key.split() if t not in identifying and t not in consumed
     ]
-    explanation = "; ".join(
-        [
-            *(
-                [
-                    f"{_system_of(read)} reading of {''.join(read_chars)} = "
-                    f"{' '.join(value for value, _ in read).upper()}"
-                ]
-                if read is not None
-                else []
-            ),
-            *(
-                f"CC-CEDICT translation of {run} = {' '.join(words).upper()}"
-                for run, words in translated
-            ),
-            *(f"CC-CEDICT translation of {run} = {word.upper()}" for run, _, word in lines),
-            *([suffix] if suffix else []),
-        ]
-    )
-    return Reading(han_key, " ".join([*pinyin, *rest]), explanation)
+    steps = []
+    if read is not None:
+        shown = " ".join(value for value, _ in read).upper()
+        steps.append(f"{_system_of(read)} reading of {''.join(read_chars)} = {shown}")
+    steps += [f"CC-CEDICT translation of {run} = {' '.join(w).upper()}" for run, w in translated]
+    steps += [f"CC-CEDICT translation of {run} = {word.upper()}" for run, _, word in lines]
+    if suffix:
+        steps.append(suffix)
+    return Reading(han_key, " ".join([*pinyin, *rest]), "; ".join(steps))
 
 
 def _lines_translated(
