@@ -17,11 +17,14 @@ compatible with it, and why, for the explanation:
   syllable in the romanisations Chinese names are written in, and another syllable
   there is another name, as in Latin letters: Soundex's classes are too coarse for
   pinyin (s, j, q, x, z, c, g and k are one class).
-- Beside a registration number, person names whose parts left over sound alike
-  by Soundex's consonant classes ("Alexander" / "Oleksandr", "Rodionovna" /
-  "Radzivonawna": `graph.resolve.persons.sound_alike`), beside parts that are one
-  name, and whose other parts only one name has (a patronymic left out), do not
-  conflict.
+- Beside a registration number, which is one person's, person names whose parts
+  left over may be one person's part (`graph.resolve.persons.registered_alike`:
+  the same Soundex consonant classes, "Alexander" / "Oleksandr", "Oleksiy" /
+  "Aleksei", "Gyu" / "Kyu"; or one part beginning the other, "Hedayat" /
+  "Hedayatollah"), alone or run together ("Abdolhossein" / "Abdul Hossein"),
+  beside parts that are one name, and whose other parts only one name has (a
+  patronymic left out), do not conflict; nor do names whose parts run together
+  are the same ("POUR-EBRAHIM, Ali-Akbar" / "POUREBRAHIM, Ali Akbar").
 - A company name's words that are the initials of words the other name has
   ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
   rest on one side only, do not conflict.
@@ -49,7 +52,7 @@ from rigour.text.scripts import MODERN_ALPHABETS, text_scripts
 
 from graph.resolve.align import NameMatch
 from graph.resolve.comparison import CONFLICTS, REVIEW_THRESHOLD
-from graph.resolve.persons import first_sounds, sound_alike
+from graph.resolve.persons import first_sounds, joined_parts, registered_alike
 from graph.resolve.profile import is_pinyin, name_parts, pinyin_syllables
 from graph.resolve.readings import han_identifying
 
@@ -163,21 +166,32 @@ def scripts_apart(left: str, right: str, countries: tuple[str | None, ...] = ())
     return " and ".join(sorted(apart))
 
 
-def _sound_pairs(names: NameMatch) -> list[tuple[str, str]] | None:
-    """Person-name parts left over on both sides paired as sound-alike, when every
-    part left over on one side finds one (the rest, on the other side, is a part
-    one name lacks: a patronymic, a second given name); None otherwise."""
+def _registered_pairs(names: NameMatch) -> list[tuple[str, str, str]] | None:
+    """Person-name parts left over on both sides paired as one person's beside a
+    registration number (`graph.resolve.persons.registered_alike`: the same
+    consonants, or one part beginning the other), with how, when every part left
+    over on one side finds one (the rest, on the other side, is a part one name
+    lacks: a patronymic, a second given name); else the parts left over on each
+    side run together, when those are alike ("Abdolhossein" / "Abdul Hossein");
+    None otherwise."""
     left, right = list(names.extra_left), list(names.extra_right)
     pairs = []
     for word in list(left):
-        match = next((other for other in right if sound_alike(word, other)), None)
-        if match is not None:
-            pairs.append((word, match))
+        found = next(
+            ((other, how) for other in right if (how := registered_alike(word, other))), None
+        )
+        if found is not None:
+            pairs.append((word, *found))
             left.remove(word)
-            right.remove(match)
-    if not pairs or (left and right):
-        return None
-    return pairs
+            right.remove(found[0])
+    if pairs and not (left and right):
+        return pairs
+    joined = "".join(names.extra_left), "".join(names.extra_right)
+    how = registered_alike(*joined) if len(names.extra_left + names.extra_right) > 2 else ""
+    return [(" ".join(names.extra_left), " ".join(names.extra_right), how)] if how else None
+
+
+_ALIKE_HOW = {"consonants": "the same consonants", "begins": "one begins the other"}
 
 
 def _first_sounds_agree(names: NameMatch) -> bool:
@@ -334,12 +348,18 @@ def judge(
     elif "name_conflict" in features and names.person_like and registration:
         # A registration number is one person's; a home's phone and address are a
         # family's ("Daniel" / "Daniela" sound alike).
-        paired = _sound_pairs(names)
-        if paired is not None:
+        paired = None if joined_parts(left) == joined_parts(right) else _registered_pairs(names)
+        if paired is None and joined_parts(left) == joined_parts(right):
+            dropped.add("name_conflict")
+            added.append("name_respelled")
+            why.append("the same parts spaced or hyphenated otherwise")
+        elif paired is not None:
             dropped.add("name_conflict")
             added.append("name_sounds_alike")
-            shown = ", ".join(f"{x.upper()} / {y.upper()}" for x, y in paired)
-            why.append(f"parts with the same consonants: {shown}")
+            shown = ", ".join(
+                f"{x.upper()} / {y.upper()} ({_ALIKE_HOW[how]})" for x, y, how in paired
+            )
+            why.append(f"parts that may be one person's: {shown}")
     # A line of business that differs is no conflict beside one registration number,
     # unless it is all that names no reading links have to compare.
     ignored = {"business_conflict"} if registration and "name_untold" not in features else set()

@@ -14,7 +14,8 @@ parts are one name part when:
 - they are spellings of one Cyrillic word in the published romanisation systems
   of Russian, Ukrainian and Belarusian (`ingest.normalise.cyrillic`):
   Kalashov / Kalaschow / Калашов, Ivanovich / Ivanovych;
-- one is the initial of the other ("J" / "John");
+- one is the initial of the other ("J" / "John"; initials written together,
+  "V.A.", are parts each);
 - they differ by a keying error (one letter in a part of up to seven, two in a
   longer one).
 
@@ -30,6 +31,7 @@ suggestion unless an artefact is shared (`graph.resolve.score`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, islice, product
@@ -53,10 +55,12 @@ from ingest.normalise.readings import (
 __all__ = [
     "PersonMatch",
     "first_sounds",
+    "joined_parts",
     "looks_like_person",
     "match_persons",
     "person_block_keys",
     "person_shaped",
+    "registered_alike",
     "sound_alike",
     "surely_person",
 ]
@@ -151,9 +155,17 @@ def surely_person(name: str) -> bool:
     return len(parts) >= 2 and (unknown == 0 or (len(parts) >= 3 and unknown == 1))
 
 
+# Initials written together with their dots ("V.A."): each is one part, as "V. A." is.
+_DOTTED_INITIALS: Final = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+
+
+def _spaced_initials(name: str) -> str:
+    return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ". "), name)
+
+
 @lru_cache(maxsize=1 << 16)
 def _parts(name: str) -> tuple[_Part, ...]:
-    analysed = analyze_names(NameTypeTag.PER, [name], consolidate=False)
+    analysed = analyze_names(NameTypeTag.PER, [_spaced_initials(name)], consolidate=False)
     if not analysed:
         return ()
     found = min(analysed, key=lambda n: n.comparable)
@@ -284,6 +296,48 @@ def sound_alike(left: str, right: str) -> bool:
         for x in ours
         for y in theirs
     )
+
+
+# Shortest part compared so beside a registration number: "Gyu" / "Kyu", and a
+# part that begins another as a name of its own ("Abd" / "Abdul").
+_MIN_PREFIX = 3
+
+
+def registered_alike(left: str, right: str) -> str:
+    """How two parts in Latin letters may be one person's part beside a registration
+    number, which is one person's; "" when they may not. Looser than `sound_alike`,
+    which asks five consonant classes of a part alone: beside the number only a
+    clear conflict keeps the names apart, and a short part is spelt many ways
+    ("Oleksiy" / "Aleksei", Ukrainian and Russian; "Gyu" / "Kyu"; "Fouz" / "Foz"):
+
+    - "consonants": the same Soundex classes in the same order, vowels aside, at
+      least one of them (`sound_alike`'s at any length), in parts of three letters
+      or more;
+    - "begins": one is the other with more letters after it, the shorter of at
+      least three ("Hedayat" / "Hedayatollah", a theophoric ending; "Abd" / "Abdul").
+
+    "Pyotr" / "Pavel" (136 / 14) and "Ivanov" / "Petrov" stay apart."""
+    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+        return ""
+    if sound_alike(left, right):
+        return "consonants"
+    short, long = sorted((left, right), key=len)
+    if len(short) < _MIN_PREFIX:
+        return ""
+    ours = {s for s in _sounds(left, vav=True) if s}
+    theirs = {s for s in _sounds(right, vav=True) if s}
+    if ours & theirs:
+        return "consonants"
+    if long.startswith(short):
+        return "begins"
+    return ""
+
+
+def joined_parts(name: str) -> str:
+    """A person's name's parts run together in their written order, particles kept
+    ("POUR-EBRAHIM, Ali-Akbar" and "POUREBRAHIM, Ali Akbar": "pourebrahimaliakbar"):
+    one name spaced or hyphenated otherwise."""
+    return "".join(part.text for part in _parts(name))
 
 
 # Letters that may begin a name as a consonant or not (w a vav, y a yod: "ודיוס" /

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from graph.resolve.decisive import scripts_apart
-from graph.resolve.persons import first_sounds, sound_alike
+from graph.resolve.persons import first_sounds, registered_alike, sound_alike
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from tests.resolve import party
 
@@ -35,6 +35,16 @@ COMPATIBLE = [
     ("Park Ji-hoon", "박지훈", "KR"),
     # A Japanese name in kanji and kana beside its reading in Latin letters.
     ("ヤマサキ精機株式会社", "YAMASAKI SEIKI CO., LTD.", "JP"),
+    # A short given name in its Ukrainian and Russian forms (no five consonants to
+    # compare), a Korean syllable in two romanisations, a name spaced, hyphenated or
+    # written with its vowels otherwise, a theophoric ending left out, initials
+    # written together.
+    ("MOROZOV, Oleksiy", "MOROZOV, Aleksei", "UA"),
+    ("PAK, Song Gyu", "PAK, Song-Kyu", "KP"),
+    ("KHALILI, Abdolhossein", "KHALILI, Abdul Hossein", "IR"),
+    ("POUR-MOHAMMADI, Ali-Akbar", "POURMOHAMMADI, Ali Akbar", "IR"),
+    ("SALEHI, Hedayat", "SALEHI, Hedayatollah", "IR"),
+    ("ORLOV, V.A.", "ORLOV, Viktor", "RU"),
     # Initials of words the other name writes out, beside one registration number.
     (
         "NPP SVETOCH AO",
@@ -46,6 +56,9 @@ COMPATIBLE = [
 # Names that clearly conflict: the number does not make them one entity.
 CONFLICTING = [
     ("Ivanov, Pyotr", "Ivanov, Pavel", "RU"),  # another given name, one script
+    ("KARIMI, Nasser", "KARIMI, Aboutaleb", "IR"),
+    ("ORLOV, P.A.", "ORLOV, Viktor", "RU"),  # another initial
+    ("SALEHI, Ali", "RAHIMI, Ali", "IR"),  # another family name
     ("Бондаренко Олександр Петрович", "BONDARENKO, Sergei", "UA"),
     ("Yitzhak Rosenthal", "יצחק כהן", "IL"),  # another family name in Hebrew
     ("Kim Min-jun", "박지훈", "KR"),  # another name in Hangul, nothing read alike
@@ -97,7 +110,15 @@ def test_the_explanation_says_why_the_names_are_compatible() -> None:
     _, consonants = _pair(
         "BONDARENKO, Oleksandr Petrovych", "BONDARENKO, Alexander", "UA", identifiers=NUMBER
     )
-    assert "parts with the same consonants: ALEXANDER / OLEKSANDR" in consonants
+    assert "parts that may be one person's: ALEXANDER / OLEKSANDR (the same consonants)" in (
+        consonants
+    )
+    _, begins = _pair("SALEHI, Hedayat", "SALEHI, Hedayatollah", "IR", identifiers=NUMBER)
+    assert "HEDAYAT / HEDAYATOLLAH (one begins the other)" in begins
+    _, spaced = _pair(
+        "POUR-MOHAMMADI, Ali-Akbar", "POURMOHAMMADI, Ali Akbar", "IR", identifiers=NUMBER
+    )
+    assert "the same parts spaced or hyphenated otherwise" in spaced
     _, initials = _pair(
         "NPP SVETOCH AO",
         "AKTSIONERNOE OBSHCHESTVO NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE SVETOCH",
@@ -154,10 +175,24 @@ def test_sound_alike_parts_share_their_consonants() -> None:
     assert not sound_alike("petrov", "sidorov")
     assert not sound_alike("pavel", "pyotr")  # too few consonants to tell
     assert not sound_alike("sergei", "stanislav")
+    assert not sound_alike("oleksiy", "aleksei")  # two classes: alone, too few to tell
     assert first_sounds("משה") == first_sounds("Moshe") == {"5"}
     assert first_sounds("ודיוס") & first_sounds("Vedius")  # a vav read as v
     assert first_sounds("loteulauteu") == first_sounds("Rotraut")  # ㄹ as l and as r
     assert not first_sounds("כהן") & first_sounds("Rosenthal")
+
+
+def test_parts_beside_a_registration_number_may_be_spelt_more_ways() -> None:
+    # One person's number: a short part's consonants, or a part that begins the
+    # other, are no conflict; other consonants are.
+    assert registered_alike("oleksiy", "aleksei") == "consonants"
+    assert registered_alike("gyu", "kyu") == "consonants"
+    assert registered_alike("hedayat", "hedayatollah") == "begins"
+    assert registered_alike("abd", "abdul") == "begins"
+    assert not registered_alike("pyotr", "pavel")
+    assert not registered_alike("nasser", "aboutaleb")
+    assert not registered_alike("al", "ali")  # two letters begin many names
+    assert not registered_alike("aleksei", "алексей")  # Latin letters only
 
 
 def test_a_translation_and_a_cantonese_reading_stay_untold_beside_pinyin_told_apart() -> None:
