@@ -25,6 +25,10 @@ compatible with it, and why, for the explanation:
   beside parts that are one name, and whose other parts only one name has (a
   patronymic left out), do not conflict; nor do names whose parts run together
   are the same ("POUR-EBRAHIM, Ali-Akbar" / "POUREBRAHIM, Ali Akbar").
+- Beside a registration number, a company name's words left over that the other
+  name spells otherwise by the same test ("Finans" / "Finance", transliterated
+  and English), the rest on one side only, do not conflict; two words of pinyin
+  never so (one letter is another character).
 - A company name's words that are the initials of words the other name has
   ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
   rest on one side only, do not conflict.
@@ -45,6 +49,7 @@ share, another line of business too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -166,7 +171,18 @@ def scripts_apart(left: str, right: str, countries: tuple[str | None, ...] = ())
     return " and ".join(sorted(apart))
 
 
-def _registered_pairs(names: NameMatch) -> list[tuple[str, str, str]] | None:
+def _company_alike(left: str, right: str) -> str:
+    """`registered_alike` for the words of a company's name beside its registration
+    number ("Finance" / "Finans", "Zvyozdochka" / "Zvezdochka"); never two words of
+    pinyin, where one letter is another character ("heng" / "hong")."""
+    if is_pinyin(left) and is_pinyin(right):
+        return ""
+    return registered_alike(left, right)
+
+
+def _registered_pairs(
+    names: NameMatch, alike: Callable[[str, str], str] = registered_alike
+) -> list[tuple[str, str, str]] | None:
     """Person-name parts left over on both sides paired as one person's beside a
     registration number (`graph.resolve.persons.registered_alike`: the same
     consonants, or one part beginning the other), with how, when every part left
@@ -178,7 +194,7 @@ def _registered_pairs(names: NameMatch) -> list[tuple[str, str, str]] | None:
     pairs = []
     for word in list(left):
         found = next(
-            ((other, how) for other in right if (how := registered_alike(word, other))), None
+            ((other, how) for other in right if (how := alike(word, other))), None
         )
         if found is not None:
             pairs.append((word, *found))
@@ -187,7 +203,7 @@ def _registered_pairs(names: NameMatch) -> list[tuple[str, str, str]] | None:
     if pairs and not (left and right):
         return pairs
     joined = "".join(names.extra_left), "".join(names.extra_right)
-    how = registered_alike(*joined) if len(names.extra_left + names.extra_right) > 2 else ""
+    how = alike(*joined) if len(names.extra_left + names.extra_right) > 2 else ""
     return [(" ".join(names.extra_left), " ".join(names.extra_right), how)] if how else None
 
 
@@ -360,6 +376,15 @@ def judge(
                 f"{x.upper()} / {y.upper()} ({_ALIKE_HOW[how]})" for x, y, how in paired
             )
             why.append(f"parts that may be one person's: {shown}")
+    elif "name_conflict" in features and registration and not names.person_like:
+        paired = _registered_pairs(names, _company_alike)
+        if paired is not None:
+            dropped.add("name_conflict")
+            added.append("name_sounds_alike")
+            shown = ", ".join(
+                f"{x.upper()} / {y.upper()} ({_ALIKE_HOW[how]})" for x, y, how in paired
+            )
+            why.append(f"words spelt otherwise: {shown}")
     # A line of business that differs is no conflict beside one registration number,
     # unless it is all that names no reading links have to compare.
     ignored = {"business_conflict"} if registration and "name_untold" not in features else set()

@@ -45,6 +45,8 @@ COMPATIBLE = [
     ("POUR-MOHAMMADI, Ali-Akbar", "POURMOHAMMADI, Ali Akbar", "IR"),
     ("SALEHI, Hedayat", "SALEHI, Hedayatollah", "IR"),
     ("ORLOV, V.A.", "ORLOV, Viktor", "RU"),
+    # A company's word transliterated from Russian beside its English spelling.
+    ("AKTSIONERNOE OBSHCHESTVO SOKOL FINANS", "SOKOL FINANCE JSC", "RU"),
     # Initials of words the other name writes out, beside one registration number.
     (
         "NPP SVETOCH AO",
@@ -59,6 +61,9 @@ CONFLICTING = [
     ("KARIMI, Nasser", "KARIMI, Aboutaleb", "IR"),
     ("ORLOV, P.A.", "ORLOV, Viktor", "RU"),  # another initial
     ("SALEHI, Ali", "RAHIMI, Ali", "IR"),  # another family name
+    ("ZARYA MACHINE PLANT JSC", "ZVEZDA MACHINE PLANT JSC", "RU"),  # other consonants
+    # One letter of pinyin is another character: no spelling of one word.
+    ("Shenzhen Jiaheng Trading Co., Ltd.", "Shenzhen Jiahong Trading Co., Ltd.", "CN"),
     ("Бондаренко Олександр Петрович", "BONDARENKO, Sergei", "UA"),
     ("Yitzhak Rosenthal", "יצחק כהן", "IL"),  # another family name in Hebrew
     ("Kim Min-jun", "박지훈", "KR"),  # another name in Hangul, nothing read alike
@@ -119,6 +124,10 @@ def test_the_explanation_says_why_the_names_are_compatible() -> None:
         "POUR-MOHAMMADI, Ali-Akbar", "POURMOHAMMADI, Ali Akbar", "IR", identifiers=NUMBER
     )
     assert "the same parts spaced or hyphenated otherwise" in spaced
+    _, spelt = _pair(
+        "AKTSIONERNOE OBSHCHESTVO SOKOL FINANS", "SOKOL FINANCE JSC", "RU", identifiers=NUMBER
+    )
+    assert "words spelt otherwise: FINANS / FINANCE (the same consonants)" in spelt
     _, initials = _pair(
         "NPP SVETOCH AO",
         "AKTSIONERNOE OBSHCHESTVO NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE SVETOCH",
