@@ -27,8 +27,9 @@ compatible with it, and why, for the explanation:
   are the same ("POUR-EBRAHIM, Ali-Akbar" / "POUREBRAHIM, Ali Akbar").
 - Beside a registration number, a company name's words left over that the other
   name spells otherwise by the same test ("Finans" / "Finance", transliterated
-  and English), the rest on one side only, do not conflict; two words of pinyin
-  never so (one letter is another character).
+  and English) or forms from one another ("Proektnye" / "Project", a Russian
+  adjective: `graph.resolve.persons.consonants_begin`), the rest on one side only,
+  do not conflict; two words of pinyin never so (one letter is another character).
 - A company name's words that are the initials of words the other name has
   ("SK" / "Strakhovaya Kompaniya", "NII" / "Nauchno Issledovatelskii Institut"), the
   rest on one side only, do not conflict.
@@ -57,7 +58,12 @@ from rigour.text.scripts import MODERN_ALPHABETS, text_scripts
 
 from graph.resolve.align import NameMatch
 from graph.resolve.comparison import CONFLICTS, REVIEW_THRESHOLD
-from graph.resolve.persons import first_sounds, joined_parts, registered_alike
+from graph.resolve.persons import (
+    consonants_begin,
+    first_sounds,
+    joined_parts,
+    registered_alike,
+)
 from graph.resolve.profile import is_pinyin, name_parts, pinyin_syllables
 from graph.resolve.readings import han_identifying
 
@@ -177,7 +183,7 @@ def _company_alike(left: str, right: str) -> str:
     pinyin, where one letter is another character ("heng" / "hong")."""
     if is_pinyin(left) and is_pinyin(right):
         return ""
-    return registered_alike(left, right)
+    return registered_alike(left, right) or consonants_begin(left, right)
 
 
 def _registered_pairs(
@@ -193,9 +199,7 @@ def _registered_pairs(
     left, right = list(names.extra_left), list(names.extra_right)
     pairs = []
     for word in list(left):
-        found = next(
-            ((other, how) for other in right if (how := alike(word, other))), None
-        )
+        found = next(((other, how) for other in right if (how := alike(word, other))), None)
         if found is not None:
             pairs.append((word, *found))
             left.remove(word)
@@ -207,7 +211,11 @@ def _registered_pairs(
     return [(" ".join(names.extra_left), " ".join(names.extra_right), how)] if how else None
 
 
-_ALIKE_HOW = {"consonants": "the same consonants", "begins": "one begins the other"}
+_ALIKE_HOW = {
+    "consonants": "the same consonants",
+    "begins": "one begins the other",
+    "derived": "one's consonants begin the other's",
+}
 
 
 def _first_sounds_agree(names: NameMatch) -> bool:

@@ -54,6 +54,7 @@ from ingest.normalise.readings import (
 
 __all__ = [
     "PersonMatch",
+    "consonants_begin",
     "first_sounds",
     "joined_parts",
     "looks_like_person",
@@ -331,6 +332,30 @@ def registered_alike(left: str, right: str) -> str:
     if long.startswith(short):
         return "begins"
     return ""
+
+
+# Fewest consonant classes a word's derivation is recognised from.
+_MIN_DERIVED = 3
+
+
+def consonants_begin(left: str, right: str) -> str:
+    """ "derived" when one word's consonant classes, at least three, begin the
+    other's: an adjective or a noun formed from it with an ending ("Motor" /
+    "Motorny", "Project" / "Proektnye", "Ramenskoye" / "Ramensky"); "" otherwise.
+    Family names are formed so too ("Kovalev" / "Kovalenko"): for companies' words."""
+    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+        return ""
+    ours, theirs = _sounds(left), _sounds(right)
+    return (
+        "derived"
+        if any(
+            len(short) >= _MIN_DERIVED and long.startswith(short)
+            for x in ours
+            for y in theirs
+            for short, long in (sorted((x, y), key=len),)
+        )
+        else ""
+    )
 
 
 def joined_parts(name: str) -> str:

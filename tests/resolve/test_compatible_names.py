@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from graph.resolve.decisive import scripts_apart
-from graph.resolve.persons import first_sounds, registered_alike, sound_alike
+from graph.resolve.persons import consonants_begin, first_sounds, registered_alike, sound_alike
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from tests.resolve import party
 
@@ -47,6 +47,8 @@ COMPATIBLE = [
     ("ORLOV, V.A.", "ORLOV, Viktor", "RU"),
     # A company's word transliterated from Russian beside its English spelling.
     ("AKTSIONERNOE OBSHCHESTVO SOKOL FINANS", "SOKOL FINANCE JSC", "RU"),
+    # A Russian adjective formed from the word the English name writes.
+    ("AO SOKOL PROEKTNYE TEKHNOLOGII", "JSC SOKOL PROJECT TECHNOLOGIES", "RU"),
     # Initials of words the other name writes out, beside one registration number.
     (
         "NPP SVETOCH AO",
@@ -62,6 +64,7 @@ CONFLICTING = [
     ("ORLOV, P.A.", "ORLOV, Viktor", "RU"),  # another initial
     ("SALEHI, Ali", "RAHIMI, Ali", "IR"),  # another family name
     ("ZARYA MACHINE PLANT JSC", "ZVEZDA MACHINE PLANT JSC", "RU"),  # other consonants
+    ("KOVALEV, Ivan", "KOVALENKO, Ivan", "UA"),  # family names formed from one another
     # One letter of pinyin is another character: no spelling of one word.
     ("Shenzhen Jiaheng Trading Co., Ltd.", "Shenzhen Jiahong Trading Co., Ltd.", "CN"),
     ("Бондаренко Олександр Петрович", "BONDARENKO, Sergei", "UA"),
@@ -202,6 +205,11 @@ def test_parts_beside_a_registration_number_may_be_spelt_more_ways() -> None:
     assert not registered_alike("nasser", "aboutaleb")
     assert not registered_alike("al", "ali")  # two letters begin many names
     assert not registered_alike("aleksei", "алексей")  # Latin letters only
+    # A company's word and one formed from it: its consonants begin the other's.
+    assert consonants_begin("project", "proektnye") == "derived"
+    assert consonants_begin("motorny", "motor") == "derived"
+    assert not consonants_begin("yard", "plant")
+    assert not consonants_begin("tutaev", "tutaevski")  # two classes say too little
 
 
 def test_a_translation_and_a_cantonese_reading_stay_untold_beside_pinyin_told_apart() -> None:

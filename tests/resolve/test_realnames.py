@@ -70,11 +70,12 @@ SUGGESTED_PRECISION = ("us-ofac-sdn/person", "wikidata-he", "wikidata-ko")
 # 0.420, 0.375); tw-boft 0.425 with lines of business translated (before: 0.388);
 # OFAC persons 0.332 and companies 0.262 on 2026-12-07 with person-name parts
 # compared more loosely beside the number (before: 0.264, 0.254); companies 0.282
-# and tw-boft 0.450 with a company's words spelt otherwise (before: 0.262, 0.425).
+# and tw-boft 0.450 with a company's words spelt otherwise (before: 0.262, 0.425),
+# companies 0.290 with words formed from one another (Proektnye / Project).
 SHARED_RECALL = {
     "jp-edinet": _floor(0.725),
     "tw-boft": _floor(0.450),
-    "us-ofac-sdn/company": _floor(0.282),
+    "us-ofac-sdn/company": _floor(0.290),
     "us-ofac-sdn/person": _floor(0.332),
     "wikidata-he": _floor(0.568),
     "wikidata-ko": _floor(0.375),
