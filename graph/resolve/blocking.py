@@ -17,7 +17,10 @@ Address, Phone, Email and Identifier nodes):
 - `pair:<word>|<word>`: two identifying words of one name that do not overlap
   ("huaxin|shenzhen"): selective where a trade name alone is shared by namesakes
   in many cities and a city by thousands of companies;
-- `name:<words>`: the whole name, for a name made only of generic words;
+- `name:<words>`: the whole name, for a name made only of generic words, and its
+  words but the fillers ("and", "of", "company": `graph.resolve.profile`'s
+  "filler" group) for a name of two words or more, whose identifying words may
+  all be hubs ("Iran");
 - `acr:<letters>`: a short name ("DGF", "K+N") and the initials of a name of two
   to five words ("DHL Global Forwarding");
 - `art:<node id>` / `art:id:<value>`: an artefact node, and a registration number
@@ -75,6 +78,9 @@ _SYLLABLE = 6
 _MAX_RUN = 3
 # Shortest word (or joined run) that enters a `pair:` key.
 _MIN_PAIR_WORD = 4
+# Generic words that say nothing of a name ("and", "of", "company"): left out of
+# its `name:` key.
+_FILLER = "filler"
 # Longest acronym looked for ("DGF", "K+N").
 _MAX_ACRONYM = 5
 
@@ -135,6 +141,12 @@ def name_keys(profile: PartyProfile) -> set[str]:
     if person_shaped(profile.name, profile.name_key):
         keys |= person_block_keys(profile.name)
     words = list(parts.identifying)
+    said = [text for text, group in zip(parts.texts, parts.groups, strict=True) if group != _FILLER]
+    if len(said) > 1 or (said and not words):
+        # The name's words but its fillers: "Worldwide Shipping & Transportation" meets
+        # "... and Transportation", "Iran Electronic Development" meets "... Co.",
+        # where every identifying word, if any, is a hub.
+        keys.add(f"name:{' '.join(said)}")
     if not words:
         whole = " ".join(everything)
         if whole:

@@ -19,12 +19,28 @@ def test_name_keys_of_a_company() -> None:
     keys = name_keys(party("Shenzhen Huaxin Trading Co., Ltd."))
     assert {"tok:huaxin", "tok:shenzhen"} <= keys
     # Generic words and legal forms are no keys of their own.
-    words = {k for k in keys if not k.startswith("read:")}
+    words = {k for k in keys if not k.startswith(("read:", "name:"))}
     assert not {k for k in words if k.endswith(("trading", "llc", ":co", ":ltd"))}
     assert "pair:huaxin|shenzhen" in keys
     # The whole name read as one word (legal form aside) meets a reading of it.
     assert "read:shenzhenhuaxintrading" in keys
-    assert all(k.split(":", 1)[0] in {"tok", "ph", "del", "pair", "acr", "read"} for k in keys)
+    # The name's words but its fillers (legal forms are no words of it).
+    assert "name:shenzhen huaxin trading" in keys
+    assert all(
+        k.split(":", 1)[0] in {"tok", "ph", "del", "pair", "acr", "read", "name"} for k in keys
+    )
+
+
+def test_a_name_meets_itself_written_with_other_fillers() -> None:
+    # "&" is no word and "and" a filler: before, the two shared no key at all.
+    amp = name_keys(party("Worldwide Shipping & Transportation Limited", "IR"))
+    spelt = name_keys(party("Worldwide Shipping and Transportation Limited", "IR"))
+    assert "name:worldwide shipping transportation" in amp & spelt
+    # Its one identifying word is a hub ("Iran" names hundreds): the rest meets.
+    short = name_keys(party("Iran Electronic Development", "IR"))
+    full = name_keys(party("Iran Electronic Development Co.", "IR"))
+    assert "name:iran electronic" in short & full
+    assert {k for k in short & full if k.startswith("tok:")} == {"tok:iran"}
 
 
 def test_readings_of_chinese_and_japanese_names_meet_their_latin_forms() -> None:
