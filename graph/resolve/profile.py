@@ -31,6 +31,7 @@ __all__ = [
     "SILENT_GROUPS",
     "NameParts",
     "PartyProfile",
+    "is_cantonese",
     "is_chinese_syllable",
     "is_pinyin",
     "is_syllable",
@@ -397,7 +398,17 @@ def is_chinese_syllable(word: str) -> bool:
 def pinyin_syllables(word: str) -> int | None:
     """The fewest pinyin syllables a word reads as a run of ("yuanbao": 2, yuan-bao
     rather than yu-an-bao); None when it is no such run ("hauxin")."""
-    syllables = _pinyin_syllables()
+    return _fewest_syllables(word, _pinyin_syllables())
+
+
+@lru_cache(maxsize=1 << 16)
+def is_cantonese(word: str) -> bool:
+    """Whether a word reads as a run of syllables of Hong Kong's Cantonese
+    romanisation ("onshui": on-shui; "taaishing": taai-shing)."""
+    return _fewest_syllables(word, _cantonese_syllables()) is not None
+
+
+def _fewest_syllables(word: str, syllables: frozenset[str]) -> int | None:
     longest = max(map(len, syllables))
     fewest: dict[int, int] = {0: 0}
     for end in range(1, len(word) + 1):

@@ -18,8 +18,10 @@ and stays a different name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice, product
 from typing import Final
 
 from rigour.text.translit import ascii_text
@@ -53,6 +55,8 @@ _JAPANESE_FORMS: Final = ("株式会社", "有限会社", "合同会社", "合�
 # Shortest joined reading that may link two names: two letters read alike say
 # nothing.
 _MIN_READING = 4
+# Combinations of a Hong Kong name's Cantonese spellings written as blocking keys.
+_CANTONESE_KEYS = 16
 # Latin words shorter than this translate nothing ("co", "hk").
 _MIN_TRANSLATED = 3
 # Characters that end the name of a business that is no company (Taiwan's 商號 and
@@ -408,9 +412,11 @@ def reading_keys(
 
 def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
     """Blocking keys of a name's readings: a Chinese name's identifying characters
-    read in each system (the first reading of each character) as `tok:` keys, which
-    meet a Latin name's joined words; a Japanese name's Hepburn reading, and a Latin
-    name's words joined, as `read:` keys."""
+    read in each system (the first reading of each character; in Cantonese, for
+    Hong Kong, Macao and a name of no country, whose registers write it, up to
+    `_CANTONESE_KEYS` combinations of the spellings) as `tok:` keys, which meet a
+    Latin name's joined words; a Japanese name's Hepburn reading, and a Latin name's
+    words joined, as `read:` keys."""
     if not has_cjk(name):
         if not name_parts(key).identifying:
             return set()  # generic words only: `name:` keys it whole
@@ -425,8 +431,15 @@ def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
     keys = set()
     readings = [char_readings(ch) for ch in chars]
     for system in SYSTEM_NAMES:
-        if all(system in r for r in readings):
-            term = "".join(sorted(r[system])[0] for r in readings)
+        if not all(system in r for r in readings):
+            continue
+        spelt: Iterable[tuple[str, ...]] = [tuple(sorted(r[system])[0] for r in readings)]
+        if system == CANTONESE and system in _systems(country):
+            # Hong Kong registers write a character in any of the table's spellings
+            # (達: DAAT, DART, TAT), one per company: a few of their combinations.
+            spelt = islice(product(*(sorted(r[system]) for r in readings)), _CANTONESE_KEYS)
+        for syllables in spelt:
+            term = "".join(syllables)
             if len(term) >= _MIN_READING:
                 keys.add(f"tok:{term}")
     return keys

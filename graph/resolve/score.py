@@ -68,7 +68,7 @@ from graph.resolve.persons import (
     person_shaped,
     surely_person,
 )
-from graph.resolve.profile import PartyProfile, name_parts
+from graph.resolve.profile import PartyProfile, is_cantonese, name_parts
 from graph.resolve.readings import Reading, has_cjk, homophones, reading_keys
 from ingest.normalise.readings import is_hangul
 
@@ -191,6 +191,33 @@ def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
         "script_crossing": crossing,
     }
     return {key: 1.0 for key, on in flags.items() if on}
+
+
+# Territories whose registers write Chinese names in Cantonese.
+_CANTONESE_TERRITORIES: Final = frozenset({"HK", "MO"})
+
+
+def _cantonese_respelt(a: PartyProfile, b: PartyProfile, names: NameMatch) -> str:
+    """Identifying words of two Hong Kong or Macao names that the aligner took for one
+    word spelt two ways (a "ü" written "ue" and "u", a Cyrillic letter written two
+    ways) where both read as runs of Cantonese syllables: "Yuentat" / "Yuntat" may be
+    源達 and 潤達, and "Wa Shun" / "Wah Shun" one 華信 spelt two ways. Shown as
+    "yuentat~yuntat"; "" when there are none."""
+    if not {a.country, b.country} <= _CANTONESE_TERRITORIES:
+        return ""
+    identifying = set(name_parts(a.name_key).identifying) | set(name_parts(b.name_key).identifying)
+    found = []
+    for left, right, similarity in names.pairs:
+        joined_left, joined_right = left.replace(" ", ""), right.replace(" ", "")
+        if (
+            similarity < 1.0
+            and joined_left != joined_right
+            and set(left.split()) | set(right.split()) <= identifying
+            and is_cantonese(joined_left)
+            and is_cantonese(joined_right)
+        ):
+            found.append(f"{left}~{right}")
+    return ", ".join(found)
 
 
 def _countries(a: PartyProfile, b: PartyProfile) -> tuple[dict[str, float], list[str]]:
@@ -396,6 +423,10 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
     features: dict[str, float] = {"name_similarity": names.similarity}
     features.update(_name_features(names, crossing))
     evidence: list[str] = []
+    respelt = _cantonese_respelt(a, b, names) if not crossing else ""
+    if respelt:
+        features["name_approximate"] = 1.0
+        evidence.append(f"Cantonese syllables spelt otherwise ({respelt}): one name or two")
     if reading:
         features["name_reading"] = 1.0
         evidence.append(reading)

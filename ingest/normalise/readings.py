@@ -7,7 +7,10 @@ of several systems, and a register writes whichever its clerk used:
   Gwoyeu Romatzyh, whose spellings of tones Taiwan's registers keep (宏 HORNG, 晟
   CHERNG, 益 YIH): `pypinyin`'s readings of each character, with its heteronyms;
 - Cantonese in the Hong Kong Government's romanisation (Hong Kong and Macao names:
-  漢昌 = HON CHEONG): the `cantonese-romanisation` package's table;
+  漢昌 = HON CHEONG): the `cantonese-romanisation` package's table, which holds
+  traditional characters; a simplified one is read as its Hong Kong form
+  (OpenCC's tables: 达 as 達 = DAAT, TAT), as a mainland register writes a Hong
+  Kong company's name;
 - Japanese (kanji and kana) in Hepburn: `pykakasi`'s dictionary reading, long
   vowels written single as register names write them (Tōkyō, TOKYO: "toukyou" ->
   "tokyo");
@@ -38,6 +41,7 @@ __all__ = [
     "MANDARIN",
     "SYSTEM_NAMES",
     "WADE_GILES",
+    "cantonese_readings",
     "cantonese_syllables",
     "char_readings",
     "hangul_readings",
@@ -126,10 +130,31 @@ def _cantonese() -> dict[str, list[str]]:
     return table
 
 
+def cantonese_readings(ch: str) -> tuple[str, ...]:
+    """The Hong Kong government romanisations of one Han character, in the table's
+    order, letters only ("華": "wa", "wah"); () when the table has none."""
+    return tuple(dict.fromkeys(r for r in map(_letters, _cantonese().get(ch, [])) if r))
+
+
 @lru_cache(maxsize=1)
 def cantonese_syllables() -> frozenset[str]:
     """Every syllable of the Hong Kong government romanisation in the table."""
     return frozenset(_letters(r) for values in _cantonese().values() for r in values) - {""}
+
+
+@lru_cache(maxsize=1)
+def _to_hong_kong() -> object:
+    import opencc
+
+    return opencc.OpenCC("s2hk")
+
+
+def _hk_form(ch: str) -> str:
+    """A simplified character as Hong Kong writes it (OpenCC's tables: 达 -> 達): the
+    Cantonese table holds the traditional forms, and mainland registers write a Hong
+    Kong company's name in simplified characters."""
+    converted: str = _to_hong_kong().convert(ch)  # type: ignore[attr-defined]
+    return converted if len(converted) == 1 else ch
 
 
 @lru_cache(maxsize=1 << 14)
@@ -145,7 +170,9 @@ def char_readings(ch: str) -> dict[str, frozenset[str]]:
         out[WADE_GILES] = frozenset(r for r in wade if r)
         gwoyeu = {_letters(r) for r in pinyin(ch, style=Style.GWOYEU, heteronym=True)[0]}
         out[GWOYEU] = frozenset(r for r in gwoyeu if r)
-    cantonese = {_letters(r) for r in _cantonese().get(ch, [])}
+    cantonese = {
+        _letters(r) for r in _cantonese().get(ch, []) or _cantonese().get(_hk_form(ch), [])
+    }
     if cantonese:
         out[CANTONESE] = frozenset(r for r in cantonese if r)
     return out

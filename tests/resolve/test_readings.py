@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.resolve.blocking import name_keys
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from ingest.normalise.glosses import english_stem, glosses
 from tests.resolve import party
@@ -121,3 +122,39 @@ def test_glosses_compare_lemmas() -> None:
     assert english_stem("Industrial") in glosses("工業")
     assert english_stem("springs") in glosses("弹簧")  # simplified and traditional
     assert glosses("no such word") == frozenset()
+
+
+def test_a_hong_kong_name_in_simplified_characters_is_read_in_cantonese() -> None:
+    # A mainland register writes a Hong Kong company's name in simplified characters;
+    # Hong Kong's Cantonese table holds the traditional forms (达 is 達).
+    result = compare(party("香港达德贸易有限公司", "HK"), party("Tat Tak Trading (HK) Ltd", "HK"))
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "Cantonese (Hong Kong) reading of 达德 = TAT TAK" in result.explanation
+    # Every spelling the table gives a character is a blocking key of the name.
+    keys = name_keys(party("香港达德贸易有限公司", "HK"))
+    assert {"tok:tattak", "tok:daatdak"} <= keys
+    # A mainland company's name is read in Mandarin only, and keyed so.
+    mainland = name_keys(party("深圳达德贸易有限公司", "CN"))
+    assert "tok:dade" in mainland and "tok:tattak" not in mainland  # one spelling only
+
+
+def test_two_hong_kong_names_in_cantonese_are_one_name_or_two() -> None:
+    # 安瑞 and 安智, 源達 and 潤達: Hong Kong names whose words read as Cantonese
+    # syllables, spelt otherwise, are no Cyrillic word romanised two ways ("sh" /
+    # "ch") nor a "ü" written "ue" and "u": a suggestion on the names alone.
+    for left, right in (
+        ("ONSHUI LOGISTIC (HK) LIMITED", "ONCHI LOGISTICS (HK) LTD"),
+        ("Yuentat Technology (HK) Company Limited", "Yuntat Technology (H.K.) LTD."),
+    ):
+        result = compare(party(left, "HK"), party(right, "HK"))
+        assert REVIEW_THRESHOLD <= result.score < AUTO_THRESHOLD, result
+        assert "Cantonese syllables spelt otherwise" in result.explanation
+        # One phone: 華信 written WA SHUN and WAH SHUN is one company.
+        phone = ("+85223456789",)
+        shared = compare(party(left, "HK", phones=phone), party(right, "HK", phones=phone))
+        assert shared.score >= AUTO_THRESHOLD, shared
+    # Elsewhere both still are.
+    cyrillic = compare(party("OTKRITIE FAKTORING OOO", "RU"), party("OTKRYTIE FACTORING OOO", "RU"))
+    assert cyrillic.score >= AUTO_THRESHOLD, cyrillic
+    german = compare(party("Mueller Trading GmbH", "DE"), party("Muller Trading GmbH", "DE"))
+    assert german.score >= AUTO_THRESHOLD, german
