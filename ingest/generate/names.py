@@ -2,18 +2,21 @@
 
 One entity is written in many ways: legal-form spellings ("Co., Ltd." / "CO LTD" /
 "Company Limited"), case, word order ("Huaxin Trading (Shenzhen) Co Ltd"), split
-pinyin ("Hua Xin"), abbreviations ("Imp & Exp"), dropped legal forms or cities, small
-typos, and Chinese script (simplified in CN-GACC, traditional in MO-CS and HK-CED).
-Recurring entities keep a per-agency "house spelling" most of the time, as a register
-that copies last month's entry would, and deviate from it now and then.
+pinyin ("Hua Xin"; a Hong Kong or Macao party's name in Cantonese, "Wah Shun"),
+abbreviations ("Imp & Exp"), dropped legal forms or cities, small typos, and
+Chinese script (simplified in CN-GACC, traditional in MO-CS and HK-CED). Recurring
+entities keep a per-agency "house spelling" most of the time, as a register that
+copies last month's entry would, and deviate from it now and then.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 
-from ingest.generate.tables import INDUSTRIES
+from ingest.generate.tables import INDUSTRIES, Syllable
 from ingest.generate.world import Entity, NameParts, Phone
+from ingest.normalise.readings import cantonese_readings
 
 CN_LEGAL_FORMS = (
     "Co., Ltd.",
@@ -72,26 +75,56 @@ HOUSE_SPELLING_SHARE = 0.65
 TYPO_SHARE = 0.04
 
 
-def _typo(word: str, rng: random.Random) -> str:
-    """One dropped or swapped letter, the keying errors seen in manual registers."""
+def _typo(word: str, rng: random.Random, drawn_as: str = "") -> str:
+    """One dropped or swapped letter, the keying errors seen in manual registers.
+    With `drawn_as` (the name's pinyin, for a name written in Cantonese) the error
+    is drawn as for that word, so that how a name is romanised leaves the random
+    stream of the rest of the world as it is."""
+    basis = drawn_as or word
+    if len(basis) < 5:
+        return word
+    i = rng.randrange(1, len(basis) - 1)
+    dropped = rng.random() < 0.5
     if len(word) < 5:
         return word
-    i = rng.randrange(1, len(word) - 1)
-    if rng.random() < 0.5:
+    i = min(i, len(word) - 2)
+    if dropped:
         return word[:i] + word[i + 1 :]
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _brand_en(parts: NameParts, rng: random.Random) -> str:
-    syl = [s.pinyin for s in parts.brand]
+def _romanised(syllables: tuple[Syllable, ...], cantonese: bool, seed: str) -> list[str]:
+    """Syllables as a register writes them: in Hanyu pinyin (mainland China), or
+    for Hong Kong and Macao in the Hong Kong government's Cantonese romanisation of
+    the traditional character, from the `cantonese-romanisation` package's table
+    (偉明 WAI MING). The table lists several spellings a character is registered
+    under (華: WA, WAH); each person keeps one, drawn from their id so that the
+    random stream of the rest of the world is the same as without it. (A company's
+    spelling is chosen once, with the world: `NameParts.latin`.)"""
+    if not cantonese:
+        return [s.pinyin for s in syllables]
+    out = []
+    for syllable in syllables:
+        spellings = cantonese_readings(syllable.traditional)
+        if not spellings:
+            out.append(syllable.pinyin)
+            continue
+        chosen = zlib.crc32(f"{seed}|{syllable.traditional}".encode()) % len(spellings)
+        out.append(spellings[chosen])
+    return out
+
+
+def _brand_en(parts: NameParts, rng: random.Random, cantonese: bool = False, seed: str = "") -> str:
+    syl = list(parts.latin) or _romanised(parts.brand, cantonese, seed)
+    pinyin = [s.pinyin for s in parts.brand]
     r = rng.random()
     if r < 0.75:
-        word = "".join(syl).capitalize()
+        word, drawn_as = "".join(syl).capitalize(), "".join(pinyin).capitalize()
     elif r < 0.92:
-        word = " ".join(s.capitalize() for s in syl)
+        word, drawn_as = " ".join(s.capitalize() for s in syl), " ".join(pinyin)
     else:
-        word = "-".join(s.capitalize() for s in syl)
-    return _typo(word, rng) if rng.random() < TYPO_SHARE else word
+        word, drawn_as = "-".join(s.capitalize() for s in syl), "-".join(pinyin)
+    return _typo(word, rng, drawn_as) if rng.random() < TYPO_SHARE else word
 
 
 def _industry_en(parts: NameParts, rng: random.Random) -> str:
@@ -134,8 +167,8 @@ def _cn_english(parts: NameParts, rng: random.Random) -> str:
     return " ".join(name.split())
 
 
-def _hk_english(parts: NameParts, rng: random.Random) -> str:
-    brand, industry = _brand_en(parts, rng), _industry_en(parts, rng)
+def _hk_english(parts: NameParts, rng: random.Random, seed: str) -> str:
+    brand, industry = _brand_en(parts, rng, cantonese=True, seed=seed), _industry_en(parts, rng)
     return " ".join(
         f"{brand} {industry} {rng.choice(HK_MARKERS)} {rng.choice(HK_LEGAL_FORMS)}".split()
     )
@@ -153,7 +186,9 @@ def _west(parts: NameParts, rng: random.Random) -> str:
     return " ".join(f"{stem} {form}".split())
 
 
-def _person_cn(parts: NameParts, country: str, script: str | None, rng: random.Random) -> str:
+def _person_cn(
+    parts: NameParts, country: str, script: str | None, rng: random.Random, seed: str
+) -> str:
     assert parts.surname is not None
     pinyin, simplified, traditional, cantonese = parts.surname
     if script == "simplified":
@@ -161,7 +196,7 @@ def _person_cn(parts: NameParts, country: str, script: str | None, rng: random.R
     if script == "traditional":
         return traditional + "".join(s.traditional for s in parts.given)
     family = cantonese if country in ("HK", "MO") else pinyin
-    given = [s.pinyin for s in parts.given]
+    given = _romanised(parts.given, country in ("HK", "MO"), seed)
     r = rng.random()
     if r < 0.35:
         return f"{family.upper()} {''.join(given).capitalize()}"
@@ -199,7 +234,7 @@ def variant(entity: Entity, agency: str, rng: random.Random) -> str:
         name = (
             _chinese(p, traditional, rng)
             if rng.random() < chinese_share
-            else (_cn_english(p, rng) if p.style == "cn" else _hk_english(p, rng))
+            else (_cn_english(p, rng) if p.style == "cn" else _hk_english(p, rng, entity.id))
         )
     elif p.style == "west":
         name = _west(p, rng)
@@ -207,7 +242,7 @@ def variant(entity: Entity, agency: str, rng: random.Random) -> str:
         script = None
         if rng.random() < chinese_share:
             script = "traditional" if traditional else "simplified"
-        name = _person_cn(p, entity.country, script, rng)
+        name = _person_cn(p, entity.country, script, rng, entity.id)
     else:
         name = _person_west(p, rng)
     if agency == "US-CBP" or (rng.random() < 0.15 and name.isascii()):

@@ -10,13 +10,16 @@ front for, and take over from one another as time passes (name rotation).
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice, product
 
 from ingest.generate import identifiers, tables
 from ingest.generate.routes import AGENCY_JURISDICTION
 from ingest.generate.tables import CITIES, INDUSTRIES, Syllable
 from ingest.normalise.names import name_tokens
+from ingest.normalise.readings import cantonese_readings
 
 ORIGIN_AGENCIES = ("HK-CED", "CN-GACC", "MO-CS")
 # Destination agency -> the market (consignee country) it seizes for.
@@ -66,6 +69,16 @@ def _hk_name(brand: tuple[Syllable, ...], industry: str) -> str:
     return f"{_brand_en(brand)} {INDUSTRIES[industry].english} (HK) Limited"
 
 
+def _hk_written(spelling: tuple[str, ...], industry: str) -> str:
+    return f"{''.join(spelling).capitalize()} {INDUSTRIES[industry].english} (HK) Limited"
+
+
+# Hong Kong's register of company names in English, apart from the pinyin names the
+# generator reserves; and how many spellings of a trade name are looked at.
+_HK_REGISTER = "HK-register"
+_HK_SPELLINGS = 64
+
+
 @dataclass(frozen=True)
 class Phone:
     country_code: str  # "86", "852", "1"...
@@ -86,6 +99,9 @@ class NameParts:
     fixed_variants: tuple[str, ...] = ()
     surname: tuple[str, str, str, str] | None = None
     given: tuple[Syllable, ...] = ()
+    # The trade name's syllables as the entity's register writes them in Latin
+    # letters, where that is not their pinyin (a Hong Kong company's Cantonese).
+    latin: tuple[str, ...] = ()
     first: str = ""
     last: str = ""
 
@@ -191,6 +207,24 @@ class World:
             return False
         self._used_names.add(key)
         return True
+
+    def _hk_spelling(self, brand: tuple[Syllable, ...], industry: str) -> tuple[str, ...]:
+        """The trade name as a Hong Kong company registers it in English: each
+        traditional character in the Hong Kong government's Cantonese romanisation
+        (`cantonese-romanisation`'s table: 華信 WAH SHUN), one of the spellings the
+        table gives, and a name no other Hong Kong company holds: the Companies
+        Registry refuses a name the same as one on its index, and Cantonese reads
+        characters alike that pinyin tells apart (信 and 迅 are both SHUN). Drawn
+        from the characters, not from the random stream, which stays as it was;
+        the pinyin when every spelling is taken."""
+        spellings = [cantonese_readings(s.traditional) or (s.pinyin,) for s in brand]
+        options = list(islice(product(*spellings), _HK_SPELLINGS))
+        chars = "".join(s.traditional for s in brand)
+        first = zlib.crc32(f"{chars}|{industry}".encode()) % len(options)
+        for option in options[first:] + options[:first]:
+            if self._claim(_hk_written(option, industry), _HK_REGISTER):
+                return option
+        return tuple(s.pinyin for s in brand)
 
     # -- artefacts -------------------------------------------------------------
     def _cn_phone(self, city: tables.City) -> Phone:
@@ -388,7 +422,13 @@ class World:
             ind = industry
             brand = self._fresh_brand(lambda b: _hk_name(b, ind), "HK")
         brand_en = _brand_en(brand)
-        parts = NameParts("hk", brand=brand, industry=industry, legal_form="Limited")
+        parts = NameParts(
+            "hk",
+            brand=brand,
+            industry=industry,
+            legal_form="Limited",
+            latin=self._hk_spelling(brand, industry),
+        )
         name = _hk_name(brand, industry)
         return self._register(
             Entity(

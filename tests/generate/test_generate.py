@@ -9,7 +9,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from pypinyin import Style, pinyin
 from stdnum import iso6346
 
 from ingest.agencies import agency
@@ -17,9 +19,10 @@ from ingest.generate import generate
 from ingest.generate.feeds import PROFILE_DIR
 from ingest.generate.generator import WorldRun
 from ingest.generate.routes import AGENCY_JURISDICTION
-from ingest.generate.tables import WEBMAIL_DOMAINS
+from ingest.generate.tables import CHINESE_SURNAMES, INDUSTRIES, SYLLABLES, WEBMAIL_DOMAINS
 from ingest.generate.world import World
 from ingest.normalise.names import comparison_form
+from ingest.normalise.readings import cantonese_readings
 from ingest.record import SeizureRecord
 from tests.generate.conftest import RECORDS, SEED, Generated, load_profile, read_header, read_rows
 
@@ -376,3 +379,68 @@ def test_regular_traders_reuse_transport_documents_as_networks_do() -> None:
     # (here 0.09 of regular traders' records against 0.21 of the networks').
     assert len(background) >= 5
     assert 0.25 < regular_share / planted_share < 1.5, (regular_share, planted_share)
+
+
+def test_hong_kong_names_are_written_in_cantonese_from_the_package() -> None:
+    """A Hong Kong company registers its trade name in the Hong Kong government's
+    Cantonese romanisation of its characters, from cantonese-romanisation's table
+    (not the generator's pinyin), under an English name no other Hong Kong company
+    holds; a mainland company's stays in Hanyu pinyin as pypinyin reads it."""
+    world = World(random.Random(SEED))
+    hk = [world.hk_company() for _ in range(400)]
+    cn = [world.cn_company() for _ in range(100)]
+    written: set[str] = set()
+    differs = 0
+    for company in hk:
+        parts = company.parts
+        in_pinyin = [s.pinyin for s in parts.brand]
+        if list(parts.latin) != in_pinyin:  # else every Cantonese spelling was taken
+            differs += 1
+            for spelt, syllable in zip(parts.latin, parts.brand, strict=True):
+                assert spelt in cantonese_readings(syllable.traditional), (spelt, syllable)
+        name = comparison_form(f"{''.join(parts.latin)} {INDUSTRIES[parts.industry].english}")
+        assert name not in written, name  # the register refuses a name it holds
+        written.add(name)
+    assert differs > 0.9 * len(hk)
+    for company in cn:
+        assert company.parts.latin == ()
+        for syllable in company.parts.brand:
+            assert syllable.pinyin == pinyin(syllable.simplified, style=Style.NORMAL)[0][0]
+
+
+def test_the_generators_own_tables_agree_with_the_reference_packages() -> None:
+    # Every syllable's pinyin is pypinyin's reading of its character, and every
+    # Hong Kong surname's spelling is one cantonese-romanisation's table gives.
+    for syllable in SYLLABLES:
+        assert syllable.pinyin == pinyin(syllable.simplified, style=Style.NORMAL)[0][0]
+    for spelt, simplified, traditional, cantonese in CHINESE_SURNAMES:
+        assert spelt.lower() == pinyin(simplified, style=Style.NORMAL)[0][0]
+        assert cantonese.lower() in cantonese_readings(traditional), (traditional, cantonese)
+
+
+def test_a_romanisation_leaves_the_world_as_it_was(generated: Generated, tmp_path: Path) -> None:
+    """Names written in Cantonese draw nothing from the world's random stream: the
+    same seed written with every name in pinyin holds the same entities, networks,
+    records and mentions, only the names of Hong Kong parties differ."""
+    import ingest.generate.names as names
+    import ingest.generate.world as world
+
+    pinyin_only = tmp_path / "pinyin"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(world, "cantonese_readings", lambda ch: ())
+        patch.setattr(names, "cantonese_readings", lambda ch: ())
+        generate(RECORDS, SEED, pinyin_only)
+    other = json.loads((pinyin_only / "truth.json").read_text(encoding="utf-8"))
+    truth = generated.truth
+    assert other["entities"] == truth["entities"]
+    assert other["networks"] == truth["networks"]
+    assert other["distractors"] == truth["distractors"]
+    renamed = 0
+    for ours, theirs in zip(truth["mentions"], other["mentions"], strict=True):
+        assert {k: v for k, v in ours.items() if k != "name"} == {
+            k: v for k, v in theirs.items() if k != "name"
+        }
+        if ours["name"] != theirs["name"]:
+            renamed += 1
+            assert truth["entities"][ours["entity"]]["country"] in {"HK", "MO"}
+    assert renamed > 0
