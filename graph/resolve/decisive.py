@@ -369,30 +369,25 @@ def judge(
             f"{short.upper()} = {' '.join(run).upper()}" for short, run in _abbreviations(names)
         )
         why.append(f"initials of words of the other name: {shown}")
-    elif "name_conflict" in features and names.person_like and registration:
-        # A registration number is one person's; a home's phone and address are a
-        # family's ("Daniel" / "Daniela" sound alike).
-        paired = None if joined_parts(left) == joined_parts(right) else _registered_pairs(names)
-        if paired is None and joined_parts(left) == joined_parts(right):
+    elif "name_conflict" in features and registration:
+        # A registration number is one person's, or one company's; a home's phone and
+        # address are a family's ("Daniel" / "Daniela" sound alike).
+        if names.person_like and joined_parts(left) == joined_parts(right):
             dropped.add("name_conflict")
             added.append("name_respelled")
             why.append("the same parts spaced or hyphenated otherwise")
-        elif paired is not None:
+        elif paired := _registered_pairs(
+            names, registered_alike if names.person_like else _company_alike
+        ):
             dropped.add("name_conflict")
             added.append("name_sounds_alike")
             shown = ", ".join(
                 f"{x.upper()} / {y.upper()} ({_ALIKE_HOW[how]})" for x, y, how in paired
             )
-            why.append(f"parts that may be one person's: {shown}")
-    elif "name_conflict" in features and registration and not names.person_like:
-        paired = _registered_pairs(names, _company_alike)
-        if paired is not None:
-            dropped.add("name_conflict")
-            added.append("name_sounds_alike")
-            shown = ", ".join(
-                f"{x.upper()} / {y.upper()} ({_ALIKE_HOW[how]})" for x, y, how in paired
+            kind = (
+                "parts that may be one person's" if names.person_like else "words spelt otherwise"
             )
-            why.append(f"words spelt otherwise: {shown}")
+            why.append(f"{kind}: {shown}")
     # A line of business that differs is no conflict beside one registration number,
     # unless it is all that names no reading links have to compare.
     ignored = {"business_conflict"} if registration and "name_untold" not in features else set()
