@@ -187,15 +187,15 @@ def _company_alike(left: str, right: str) -> str:
 
 
 def _registered_pairs(
-    names: NameMatch, alike: Callable[[str, str], str] = registered_alike
+    names: NameMatch, alike: Callable[[str, str], str]
 ) -> list[tuple[str, str, str]] | None:
-    """Person-name parts left over on both sides paired as one person's beside a
-    registration number (`graph.resolve.persons.registered_alike`: the same
-    consonants, or one part beginning the other), with how, when every part left
-    over on one side finds one (the rest, on the other side, is a part one name
-    lacks: a patronymic, a second given name); else the parts left over on each
-    side run together, when those are alike ("Abdolhossein" / "Abdul Hossein");
-    None otherwise."""
+    """Words left over on both sides paired as one party's beside a registration
+    number by `alike` (a person's parts: `graph.resolve.persons.registered_alike`, the
+    same consonants or one beginning the other; a company's words:
+    `_company_alike`), with how, when every word left over on one side finds one
+    (the rest, on the other side, is what one name lacks: a patronymic, a second
+    given name); else the words left over on each side run together, when those
+    are alike ("Abdolhossein" / "Abdul Hossein"); None otherwise."""
     left, right = list(names.extra_left), list(names.extra_right)
     pairs = []
     for word in list(left):

@@ -339,23 +339,18 @@ _MIN_DERIVED = 3
 
 
 def consonants_begin(left: str, right: str) -> str:
-    """ "derived" when one word's consonant classes, at least three, begin the
-    other's: an adjective or a noun formed from it with an ending ("Motor" /
-    "Motorny", "Project" / "Proektnye", "Ramenskoye" / "Ramensky"); "" otherwise.
-    Family names are formed so too ("Kovalev" / "Kovalenko"): for companies' words."""
+    """Whether one word is formed from the other with an ending ("Motor" / "Motorny",
+    "Project" / "Proektnye", "Ramenskoye" / "Ramensky"): "derived" when the consonant
+    classes of one, at least three, begin the other's; "" otherwise. Family names
+    are formed so too ("Kovalev" / "Kovalenko"): for companies' words only."""
     if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
         return ""
-    ours, theirs = _sounds(left), _sounds(right)
-    return (
-        "derived"
-        if any(
-            len(short) >= _MIN_DERIVED and long.startswith(short)
-            for x in ours
-            for y in theirs
-            for short, long in (sorted((x, y), key=len),)
-        )
-        else ""
-    )
+    for ours in _sounds(left):
+        for theirs in _sounds(right):
+            short, long = sorted((ours, theirs), key=len)
+            if len(short) >= _MIN_DERIVED and long.startswith(short):
+                return "derived"
+    return ""
 
 
 def joined_parts(name: str) -> str:

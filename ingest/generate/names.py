@@ -114,9 +114,11 @@ def _romanised(syllables: tuple[Syllable, ...], cantonese: bool, seed: str) -> l
     return out
 
 
-def _brand_en(parts: NameParts, rng: random.Random, cantonese: bool = False, seed: str = "") -> str:
-    syl = list(parts.latin) or _romanised(parts.brand, cantonese, seed)
+def _brand_en(parts: NameParts, rng: random.Random) -> str:
+    # A Hong Kong company's trade name as its register writes it (`NameParts.latin`),
+    # else in pinyin.
     pinyin = [s.pinyin for s in parts.brand]
+    syl = list(parts.latin) or pinyin
     r = rng.random()
     if r < 0.75:
         word, drawn_as = "".join(syl).capitalize(), "".join(pinyin).capitalize()
@@ -167,8 +169,8 @@ def _cn_english(parts: NameParts, rng: random.Random) -> str:
     return " ".join(name.split())
 
 
-def _hk_english(parts: NameParts, rng: random.Random, seed: str) -> str:
-    brand, industry = _brand_en(parts, rng, cantonese=True, seed=seed), _industry_en(parts, rng)
+def _hk_english(parts: NameParts, rng: random.Random) -> str:
+    brand, industry = _brand_en(parts, rng), _industry_en(parts, rng)
     return " ".join(
         f"{brand} {industry} {rng.choice(HK_MARKERS)} {rng.choice(HK_LEGAL_FORMS)}".split()
     )
@@ -234,7 +236,7 @@ def variant(entity: Entity, agency: str, rng: random.Random) -> str:
         name = (
             _chinese(p, traditional, rng)
             if rng.random() < chinese_share
-            else (_cn_english(p, rng) if p.style == "cn" else _hk_english(p, rng, entity.id))
+            else (_cn_english(p, rng) if p.style == "cn" else _hk_english(p, rng))
         )
     elif p.style == "west":
         name = _west(p, rng)
