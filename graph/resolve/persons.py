@@ -256,7 +256,8 @@ _MIN_SOUNDS = 3
 _MAX_VAV = 3
 
 
-def _sounds(letters: str, vav: bool = False) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _sounds(letters: str, vav: bool = False) -> frozenset[str]:
     """The consonant classes of a word, adjacent repeats once; with `vav`, each w
     both as the consonant v (Soundex 1) and as the vowel a vav also writes."""
     out = {""}
@@ -267,7 +268,12 @@ def _sounds(letters: str, vav: bool = False) -> set[str]:
         code = _SOUNDEX.get(ch)
         if code:
             out = {prefix + code for prefix in out}
-    return {"".join(ch for i, ch in enumerate(s) if i == 0 or s[i - 1] != ch) for s in out}
+    return frozenset("".join(ch for i, ch in enumerate(s) if i == 0 or s[i - 1] != ch) for s in out)
+
+
+def _latin_words(left: str, right: str) -> bool:
+    """Whether both are words of Latin letters only, which Soundex's classes read."""
+    return left.isascii() and right.isascii() and left.isalpha() and right.isalpha()
 
 
 # A part sound-alike with another (`sound_alike`): at least this many consonant
@@ -283,7 +289,7 @@ def sound_alike(left: str, right: str) -> bool:
     three consonants, so a shorter run says nothing. Not a test of one name alone:
     the scorer asks it of parts that no counterpart matched, beside evidence that
     settles the pair (`graph.resolve.decisive`)."""
-    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+    if not _latin_words(left, right):
         return False
     # A w both as a v (Kowalczyk / Kovalchuk) and as the vowel it writes in English.
     ours = {s for s in _sounds(left, vav=True) if len(s) >= _MIN_SOUNDS}
@@ -318,7 +324,7 @@ def registered_alike(left: str, right: str) -> str:
       least three ("Hedayat" / "Hedayatollah", a theophoric ending; "Abd" / "Abdul").
 
     "Pyotr" / "Pavel" (136 / 14) and "Ivanov" / "Petrov" stay apart."""
-    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+    if not _latin_words(left, right):
         return ""
     if sound_alike(left, right):
         return "consonants"
@@ -343,7 +349,7 @@ def consonants_begin(left: str, right: str) -> str:
     "Project" / "Proektnye", "Ramenskoye" / "Ramensky"): "derived" when the consonant
     classes of one, at least three, begin the other's; "" otherwise. Family names
     are formed so too ("Kovalev" / "Kovalenko"): for companies' words only."""
-    if not (left.isascii() and right.isascii() and left.isalpha() and right.isalpha()):
+    if not _latin_words(left, right):
         return ""
     for ours in _sounds(left):
         for theirs in _sounds(right):

@@ -40,6 +40,7 @@ from ingest.normalise.readings import (
 )
 
 __all__ = [
+    "CANTONESE_WRITTEN",
     "Reading",
     "han_identifying",
     "has_cjk",
@@ -158,11 +159,11 @@ def han_identifying(name: str, key: str) -> list[str] | None:
 
 # The systems a register of each territory writes Chinese names in: Cantonese in
 # Hong Kong and Macao (beside Mandarin for mainland names), Mandarin elsewhere.
-_CANTONESE_WRITTEN: Final = frozenset({"HK", "MO"})
+CANTONESE_WRITTEN: Final = frozenset({"HK", "MO"})
 
 
 def _systems(country: str | None) -> frozenset[str]:
-    if country is None or country in _CANTONESE_WRITTEN:
+    if country is None or country in CANTONESE_WRITTEN:
         return frozenset(SYSTEM_NAMES)
     return frozenset(SYSTEM_NAMES) - {CANTONESE}
 

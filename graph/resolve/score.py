@@ -69,7 +69,13 @@ from graph.resolve.persons import (
     surely_person,
 )
 from graph.resolve.profile import PartyProfile, is_cantonese, name_parts
-from graph.resolve.readings import Reading, has_cjk, homophones, reading_keys
+from graph.resolve.readings import (
+    CANTONESE_WRITTEN,
+    Reading,
+    has_cjk,
+    homophones,
+    reading_keys,
+)
 from ingest.normalise.readings import is_hangul
 
 __all__ = [
@@ -193,17 +199,13 @@ def _name_features(names: NameMatch, crossing: bool) -> dict[str, float]:
     return {key: 1.0 for key, on in flags.items() if on}
 
 
-# Territories whose registers write Chinese names in Cantonese.
-_CANTONESE_TERRITORIES: Final = frozenset({"HK", "MO"})
-
-
 def _cantonese_respelt(a: PartyProfile, b: PartyProfile, names: NameMatch) -> str:
     """Identifying words of two Hong Kong or Macao names that the aligner took for one
     word spelt two ways (a "ü" written "ue" and "u", a Cyrillic letter written two
     ways) where both read as runs of Cantonese syllables: "Yuentat" / "Yuntat" may be
     源達 and 潤達, and "Wa Shun" / "Wah Shun" one 華信 spelt two ways. Shown as
     "yuentat~yuntat"; "" when there are none."""
-    if not {a.country, b.country} <= _CANTONESE_TERRITORIES:
+    if not {a.country, b.country} <= CANTONESE_WRITTEN:
         return ""
     identifying = set(name_parts(a.name_key).identifying) | set(name_parts(b.name_key).identifying)
     found = []

@@ -15,8 +15,7 @@ import random
 import zlib
 
 from ingest.generate.tables import INDUSTRIES, Syllable
-from ingest.generate.world import Entity, NameParts, Phone
-from ingest.normalise.readings import cantonese_readings
+from ingest.generate.world import Entity, NameParts, Phone, cantonese_spellings
 
 CN_LEGAL_FORMS = (
     "Co., Ltd.",
@@ -103,15 +102,10 @@ def _romanised(syllables: tuple[Syllable, ...], cantonese: bool, seed: str) -> l
     spelling is chosen once, with the world: `NameParts.latin`.)"""
     if not cantonese:
         return [s.pinyin for s in syllables]
-    out = []
-    for syllable in syllables:
-        spellings = cantonese_readings(syllable.traditional)
-        if not spellings:
-            out.append(syllable.pinyin)
-            continue
-        chosen = zlib.crc32(f"{seed}|{syllable.traditional}".encode()) % len(spellings)
-        out.append(spellings[chosen])
-    return out
+    return [
+        spellings[zlib.crc32(f"{seed}|{syllable.traditional}".encode()) % len(spellings)]
+        for syllable, spellings in zip(syllables, cantonese_spellings(syllables), strict=True)
+    ]
 
 
 def _brand_en(parts: NameParts, rng: random.Random) -> str:

@@ -66,7 +66,14 @@ def _cn_name(city: str, brand: tuple[Syllable, ...], industry: str) -> str:
 
 
 def _hk_name(brand: tuple[Syllable, ...], industry: str) -> str:
-    return f"{_brand_en(brand)} {INDUSTRIES[industry].english} (HK) Limited"
+    return _hk_written(tuple(s.pinyin for s in brand), industry)
+
+
+def cantonese_spellings(syllables: tuple[Syllable, ...]) -> list[tuple[str, ...]]:
+    """Each syllable's spellings in the Hong Kong government's Cantonese romanisation
+    of its traditional character (`cantonese-romanisation`'s table, 華: WA, WAH), or
+    its pinyin where the table has none."""
+    return [cantonese_readings(s.traditional) or (s.pinyin,) for s in syllables]
 
 
 def _hk_written(spelling: tuple[str, ...], industry: str) -> str:
@@ -217,8 +224,7 @@ class World:
         characters alike that pinyin tells apart (信 and 迅 are both SHUN). Drawn
         from the characters, not from the random stream, which stays as it was;
         the pinyin when every spelling is taken."""
-        spellings = [cantonese_readings(s.traditional) or (s.pinyin,) for s in brand]
-        options = list(islice(product(*spellings), _HK_SPELLINGS))
+        options = list(islice(product(*cantonese_spellings(brand)), _HK_SPELLINGS))
         chars = "".join(s.traditional for s in brand)
         first = zlib.crc32(f"{chars}|{industry}".encode()) % len(options)
         for option in options[first:] + options[:first]:

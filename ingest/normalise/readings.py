@@ -170,11 +170,9 @@ def char_readings(ch: str) -> dict[str, frozenset[str]]:
         out[WADE_GILES] = frozenset(r for r in wade if r)
         gwoyeu = {_letters(r) for r in pinyin(ch, style=Style.GWOYEU, heteronym=True)[0]}
         out[GWOYEU] = frozenset(r for r in gwoyeu if r)
-    cantonese = {
-        _letters(r) for r in _cantonese().get(ch, []) or _cantonese().get(_hk_form(ch), [])
-    }
+    cantonese = cantonese_readings(ch) or cantonese_readings(_hk_form(ch))
     if cantonese:
-        out[CANTONESE] = frozenset(r for r in cantonese if r)
+        out[CANTONESE] = frozenset(cantonese)
     return out
 
 

@@ -422,13 +422,11 @@ def test_a_romanisation_leaves_the_world_as_it_was(generated: Generated, tmp_pat
     """Names written in Cantonese draw nothing from the world's random stream: the
     same seed written with every name in pinyin holds the same entities, networks,
     records and mentions, only the names of Hong Kong parties differ."""
-    import ingest.generate.names as names
     import ingest.generate.world as world
 
     pinyin_only = tmp_path / "pinyin"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(world, "cantonese_readings", lambda ch: ())
-        patch.setattr(names, "cantonese_readings", lambda ch: ())
         generate(RECORDS, SEED, pinyin_only)
     other = json.loads((pinyin_only / "truth.json").read_text(encoding="utf-8"))
     truth = generated.truth

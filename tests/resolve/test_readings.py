@@ -142,6 +142,7 @@ def test_two_hong_kong_names_in_cantonese_are_one_name_or_two() -> None:
     # 安瑞 and 安智, 源達 and 潤達: Hong Kong names whose words read as Cantonese
     # syllables, spelt otherwise, are no Cyrillic word romanised two ways ("sh" /
     # "ch") nor a "ü" written "ue" and "u": a suggestion on the names alone.
+    phone = ("+85223456789",)
     for left, right in (
         ("ONSHUI LOGISTIC (HK) LIMITED", "ONCHI LOGISTICS (HK) LTD"),
         ("Yuentat Technology (HK) Company Limited", "Yuntat Technology (H.K.) LTD."),
@@ -149,8 +150,8 @@ def test_two_hong_kong_names_in_cantonese_are_one_name_or_two() -> None:
         result = compare(party(left, "HK"), party(right, "HK"))
         assert REVIEW_THRESHOLD <= result.score < AUTO_THRESHOLD, result
         assert "Cantonese syllables spelt otherwise" in result.explanation
-        # One phone: 華信 written WA SHUN and WAH SHUN is one company.
-        phone = ("+85223456789",)
+        # A shared phone lifts them: a company may write a character two ways (華 is
+        # WA and WAH in the table), so the spelling that differs is no conflict.
         shared = compare(party(left, "HK", phones=phone), party(right, "HK", phones=phone))
         assert shared.score >= AUTO_THRESHOLD, shared
     # Elsewhere both still are.
