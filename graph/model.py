@@ -49,6 +49,9 @@ class Label(StrEnum):
     # handling (`graph.stats_cells`), and whether they are complete for this graph.
     STATS_CELL = "StatsCell"
     STATS_STATE = "StatsState"
+    # Work the loader leaves for the pipeline's later steps (`graph.work`): the
+    # parties a batch named, for resolution; the seizures it wrote, for alerts.
+    QUEUED = "Queued"
 
 
 # iprgraph's own bookkeeping: never a fact of a record.
@@ -65,6 +68,7 @@ SYSTEM_LABELS: frozenset[Label] = frozenset(
         Label.WEBHOOK,
         Label.STATS_CELL,
         Label.STATS_STATE,
+        Label.QUEUED,
     }
 )
 # Labels of what the records say (the graph an agency sees, counts and walks).
@@ -187,8 +191,8 @@ INDEXED_PROPERTIES: tuple[tuple[Label, str], ...] = (
     (Label.SEIZURE, "seizure_date"),
     # Ports are looked up by name when a feed writes no UN/LOCODE.
     (Label.PORT, "name"),
-    # Members of an entity. (Parties queued for resolution, `er_queued`, are found
-    # by a scan: see `graph.queries.PENDING_PARTIES_QUERY`.)
+    # Members of an entity. (Parties queued for resolution are listed by `Queued`
+    # nodes, `graph.work`, not flagged.)
     (Label.PARTY, "cluster"),
     # Members of a network (`GET /v1/entities/{id}/network`, a network's seizures).
     (Label.PARTY, "network"),

@@ -195,11 +195,11 @@ RETURN s.id AS id, s.content_hash AS content_hash, s.record AS record, s.source 
 # valid within a transaction).
 # A seizure's `vis` is its record's tokens, and the agencies it was released to by
 # approved detailed requests (`released_to`), which a corrected version keeps. A new
-# or corrected seizure is queued for the alerts step (`alert_queued`, `graph.live`).
+# or corrected seizure is queued for the alerts step by the loader (`graph.work`).
 UPSERT_SEIZURES_QUERY = """
 UNWIND $rows AS r
 MERGE (s:Seizure {id: r.id})
-SET s += r.props, s.alert_queued = true
+SET s += r.props
 SET s.history = coalesce(s.history, []) + r.history,
     s.vis = r.props.vis + [a IN coalesce(s.released_to, []) WHERE NOT a IN r.props.vis],
     s.reference = coalesce(s.reference, r.reference)
@@ -247,13 +247,12 @@ def upsert_nodes_query(label: Label) -> str:
     that reported the node; both are order-independent, so two loaders at once give
     the graph of one after the other. `graph.write` sends each node once per batch.
 
-    A Party starts as an entity of its own (`cluster` is its id) and is queued for
-    entity resolution (`er_queued`) each time a new or corrected record names it.
-    (A new Party is created by `create_parties_query`; this is for those that exist.)
+    A Party starts as an entity of its own (`cluster` is its id); the loader queues
+    it for entity resolution each time a new or corrected record names it
+    (`graph.work`). (A new Party is created by `create_parties_query`; this is for
+    those that exist.)
     """
-    party = label == Label.PARTY
-    party_on_create = ", b.cluster = r.id" if party else ""
-    party_set = "b.er_queued = true,\n    " if party else ""
+    party_on_create = ", b.cluster = r.id" if label == Label.PARTY else ""
     key = DISPLAY_KEYS.get(label)
     shown = (
         f",\n    b.label_vis = {_label_vis('b', key, 'coalesce(b.label_vis, [])')}" if key else ""
@@ -262,7 +261,7 @@ def upsert_nodes_query(label: Label) -> str:
 UNWIND $rows AS r
 MERGE (b:{label} {{id: r.id}})
 ON CREATE SET b += r.node{party_on_create}
-SET {party_set}b.first_source = CASE
+SET b.first_source = CASE
       WHEN b.first_source IS NULL OR r.source < b.first_source THEN r.source
       ELSE b.first_source END,
     b.agencies = {_MERGE_AGENCIES.format(var="b")},
@@ -320,7 +319,7 @@ def create_parties_query(roles: Iterable[PartyRole]) -> str:
     return f"""
 UNWIND $rows AS r
 CREATE (b:{Label.PARTY}{labels} {{id: r.id}})
-SET b += r.node, b.cluster = r.id, b.er_queued = true, b.first_source = r.source,
+SET b += r.node, b.cluster = r.id, b.first_source = r.source,
     b.agencies = r.agencies, b.vis = r.vis
 SET b.label_vis = {_label_vis("b", DISPLAY_KEYS[Label.PARTY], "[]")}
 RETURN collect([r.id, elementId(b)]) AS written
@@ -359,43 +358,83 @@ SET p:{role}
 # (`graph.resolve.score`). SAME_AS always points from the smaller id to the larger,
 # so a pair has one relationship whatever order it was found in.
 
-# All at once: read page by page (`p.id > $after ... LIMIT`), each page scanned
-# every party again, two minutes at 100k records.
-# Parties queued for resolution. `er_queued` has no index: on the embedded engine,
-# changing the value of a property indexed with few distinct values costs about
-# 0.3 ms (the index entry is taken out of a list of every node with the old value),
-# where a scan of the parties costs about 0.1 s at 10k records. `er_pending` is how
-# earlier versions queued a party (with an index); a party queued so is read and
-# cleared too.
-PENDING_PARTIES_QUERY = """
-MATCH (p:Party)
-WHERE p.er_queued = true OR p.er_pending = true
-RETURN p.id AS id
-ORDER BY id
-"""
+# --- Work queued for the pipeline's later steps (`graph.work`) ---------------------
+# A loader's batch leaves one node per kind of work: the parties it named (for
+# resolution), the seizures it wrote (for alerts). A step reads the nodes of its
+# kind, a scan of a label holding a few nodes, and deletes those it has done.
+# (Earlier versions flagged each Party and Seizure, and every step scanned them all:
+# 0.2 to 0.3 s at 100k records, on every push however small.)
+QUEUE_WORK_QUERY = f"""
+CREATE (q:{Label.QUEUED} {{id: $id}})
+SET q.kind = $kind, q.ids = $ids, q.everything = $everything, q.at = $at
+""".strip()
 
-MARK_ALL_PARTIES_PENDING_QUERY = """
-MATCH (p:Party)
-WHERE p.er_queued IS NULL OR p.er_queued = false
-WITH p LIMIT $batch_size
-SET p.er_queued = true
-RETURN count(p) AS marked
-"""
+QUEUED_WORK_QUERY = f"""
+MATCH (q:{Label.QUEUED})
+WHERE q.kind = $kind
+RETURN q.id AS id, q.ids AS ids, q.everything AS everything
+""".strip()
 
-CLEAR_PENDING_QUERY = """
+DONE_WORK_QUERY = f"""
 UNWIND $ids AS id
-MATCH (p:Party {id: id})
-SET p.er_queued = false
-WITH p
-WHERE p.er_pending = true
-SET p.er_pending = false
-"""
+MATCH (q:{Label.QUEUED} {{id: id}})
+DELETE q
+""".strip()
 
-# A party queued as earlier versions queued it; only the tests use it.
-LEGACY_QUEUE_PARTY_QUERY = """
-MATCH (p:Party {id: $id})
+# Every party: what a run that compares them all (`everything`) resolves.
+ALL_PARTY_IDS_QUERY = f"""
+MATCH (p:{Label.PARTY})
+RETURN p.id AS id
+""".strip()
+
+# Whether the flags of earlier versions were taken into the queue (`$id`, a marker).
+QUEUE_MARKER_QUERY = f"""
+MATCH (q:{Label.QUEUED} {{id: $id}})
+RETURN q.id AS id
+""".strip()
+
+SET_QUEUE_MARKER_QUERY = f"""
+MERGE (q:{Label.QUEUED} {{id: $id}})
+SET q.kind = $kind, q.at = $at
+""".strip()
+
+# What earlier versions flagged as queued: a party for resolution (`er_queued`,
+# before it the indexed `er_pending`), a seizure for alerts (`alert_queued`).
+FLAGGED_PARTIES_QUERY = f"""
+MATCH (p:{Label.PARTY})
+WHERE p.er_queued = true OR p.er_pending = true
+RETURN collect(p.id) AS ids
+""".strip()
+
+FLAGGED_SEIZURES_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+WHERE s.alert_queued = true
+RETURN collect(s.id) AS ids
+""".strip()
+
+UNFLAG_PARTIES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (p:{Label.PARTY} {{id: id}})
+REMOVE p.er_queued, p.er_pending
+""".strip()
+
+UNFLAG_SEIZURES_QUERY = f"""
+UNWIND $ids AS id
+MATCH (s:{Label.SEIZURE} {{id: id}})
+REMOVE s.alert_queued
+""".strip()
+
+# A party and a seizure queued as earlier versions queued them; only the tests use
+# these.
+LEGACY_QUEUE_PARTY_QUERY = f"""
+MATCH (p:{Label.PARTY} {{id: $id}})
 SET p.er_pending = true
-"""
+""".strip()
+
+LEGACY_QUEUE_SEIZURE_QUERY = f"""
+MATCH (s:{Label.SEIZURE} {{id: $id}})
+SET s.alert_queued = true
+""".strip()
 
 # Reads of many small items return one row holding a list: on the embedded engine
 # each row returned costs about 40 us, its values in a list a tenth of that.
@@ -737,7 +776,12 @@ ORDER BY s.id
 LIMIT $limit
 """
 
-ALL_NODE_IDS_QUERY = "MATCH (n) RETURN n.id AS id, labels(n) AS labels"
+# Every node but the queue's (`graph.work`): work waiting, under ids drawn at random.
+ALL_NODE_IDS_QUERY = f"""
+MATCH (n)
+WHERE NOT '{Label.QUEUED}' IN labels(n)
+RETURN n.id AS id, labels(n) AS labels
+""".strip()
 
 ALL_RELATIONSHIPS_QUERY = """
 MATCH (a)-[r]->(b)
@@ -1990,7 +2034,7 @@ RETURN properties(r) AS props
 
 # Release the seizure `$id` to the agency `$agency` (an approved detailed request):
 # the agency joins its `released_to` and its tokens, the release is logged
-# (`$release`, JSON), and the parties it names are queued for resolution (the
+# (`$release`, JSON); returns the parties it names, to be queued for resolution (the
 # agency's view of them changes). The record's handling is not touched.
 RELEASE_SEIZURE_QUERY = f"""
 MATCH (s:{Label.SEIZURE} {{id: $id}})
@@ -1999,9 +2043,7 @@ SET s.released_to = CASE WHEN $agency IN coalesce(s.released_to, []) THEN s.rele
     s.vis = CASE WHEN $agency IN coalesce(s.vis, []) THEN s.vis
                  ELSE coalesce(s.vis, []) + [$agency] END,
     s.releases = coalesce(s.releases, []) + [$release]
-WITH s
-FOREACH (p IN [(s)-[:{_PARTY_RELS}]->(p:{Label.PARTY}) | p] | SET p.er_queued = true)
-RETURN s.id AS id
+RETURN s.id AS id, [(s)-[:{_PARTY_RELS}]->(p:{Label.PARTY}) | p.id] AS parties
 """.strip()
 
 # The links of a released seizure take the agency into their tokens; returns what

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph import queries, stats_cells
+from graph import queries, stats_cells, work
 from graph.store import GraphStore
 
 
@@ -12,10 +12,12 @@ def ensure_schema(store: GraphStore) -> int:
     Safe to run at every start: each statement says IF NOT EXISTS. Schema
     statements run one per transaction, as Neo4j requires. A graph loaded by an
     earlier version is marked as having no kept statistics yet
-    (`graph.stats_cells.init_state`).
+    (`graph.stats_cells.init_state`), and what it flagged as queued for resolution
+    and alerts is queued (`graph.work.adopt_flags`).
     """
     statements = queries.schema_queries()
     for statement in statements:
         store.write(statement)
     stats_cells.init_state(store)
+    work.adopt_flags(store)
     return len(statements)

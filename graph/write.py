@@ -16,12 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graph import queries, stats_cells
+from graph import queries, stats_cells, work
 from graph.errors import ConstraintViolation
-from graph.live import queries as live_queries
 from graph.model import DISPLAY_KEYS, LINKS, LINKS_BY_NAME, ROLE_LABELS, Label, Link, PartyRole
 from graph.store import GraphStore, Row, Tx
 from graph.visibility import refresh_after_correction
+from graph.work import Work
 from ingest.rows import LinkRow, SeizureWrite
 
 # ArcadeDB can fail a batch whose MERGEs race another transaction's with a
@@ -359,13 +359,16 @@ def _write(
             )
             if linked["linked"] != len(link_rows):
                 raise _NodeRewritten(link.name)
+    dropped: list[str] = []
     if superseded:
         refresh_after_correction(tx, superseded)
         # The parties the old versions named are resolved again, and their networks
         # worked out again, like those the new versions name.
-        dropped = sorted({target for labels, target in superseded if Label.PARTY in labels})
-        if dropped:
-            tx.run(live_queries.QUEUE_PARTIES_QUERY, ids=dropped)
+        dropped = [target for labels, target in superseded if Label.PARTY in labels]
+    # What the pipeline's later steps take up (`graph.work`): the parties named, for
+    # resolution, and the seizures written, for alerts.
+    work.queue(tx, Work.PARTIES, [*nodes.get(Label.PARTY, {}), *dropped])
+    work.queue(tx, Work.SEIZURES, [s.id for s in to_write])
     after = stats_cells.contributions(tx, [s.id for s in to_write])
     stats_cells.apply(tx, stats_cells.Delta().add(counted_before, -1).add(after))
     return outcome, new_roles

@@ -26,13 +26,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import queries, stats_cells
+from graph import queries, stats_cells, work
 from graph.access import Viewer
 from graph.errors import Conflict, ConstraintViolation, InvalidInput, IprgraphError, NotFound
 from graph.exchange.agreements import NotAllowed, agreement_between, get_agreement, period_of
 from graph.seizures import SeizureDetail, get_seizure
 from graph.store import GraphStore, Tx
 from graph.visibility import refresh_after_correction
+from graph.work import Work
 
 __all__ = [
     "DetailedRequest",
@@ -314,12 +315,13 @@ def _release(tx: Tx, props: dict[str, Any], by: str, at: str) -> None:
     )
     # The seizure moves to the kept statistics' cells of its new tokens.
     before = stats_cells.contributions(tx, [props["seizure"]])
-    tx.run(
+    [released] = tx.run(
         queries.RELEASE_SEIZURE_QUERY,
         id=props["seizure"],
         agency=props["requester"],
         release=release,
     )
+    work.queue(tx, Work.PARTIES, released["parties"])
     [row] = tx.run(queries.RELEASE_LINKS_QUERY, id=props["seizure"], agency=props["requester"])
     refresh_after_correction(tx, row["targets"])
     after = stats_cells.contributions(tx, [props["seizure"]])

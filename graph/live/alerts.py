@@ -1,7 +1,7 @@
 """Alerts: the pipeline's last step tells the agencies that watch something what the
 records just loaded mean for it.
 
-Every new or corrected seizure is queued by the loader (`alert_queued`); the step
+Every new or corrected seizure is queued by the loader (`graph.work`); the step
 runs after resolution and networks (`graph.pipeline.refresh`), reads the queue,
 and for each agency that watches something (`graph.live.watches`) looks only at
 what that agency may see: the queued seizures visible to it, earlier seizures
@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from graph import work
 from graph.access import visible_to
 from graph.config import Settings
 from graph.live import queries as live
@@ -58,6 +59,7 @@ from graph.live.watches import Watch, WatchKind, list_watches
 from graph.live.webhooks import DeliveryConfig
 from graph.model import RelType
 from graph.store import GraphStore
+from graph.work import Queued, Work
 
 _BATCH = 1000
 # The records an alert cites at most (the explanation counts the others).
@@ -175,16 +177,18 @@ class Before:
 
     queued: list[str]
     watches: list[Watch]
+    # The queue's nodes read: taken off once the rules have run.
+    work: Queued = field(default_factory=Queued)
     networks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def before(store: GraphStore) -> Before:
     """Read the queue and, when some agency watches something, the networks (in its
     view) that the queued seizures' parties and its watched parties are in."""
-    [row] = store.read(live.QUEUED_SEIZURES_QUERY)
-    queued = sorted(row["ids"] or [])
+    pending = work.queued(store, Work.SEIZURES)
+    queued = pending.ids
     watches = list_watches(store, None) if queued else []
-    found = Before(queued, watches)
+    found = Before(queued, watches, pending)
     if not watches:
         return found
     named: set[str] = set()
@@ -625,7 +629,6 @@ def raise_alerts(
             )
             _party_rules(store, raised, watched, fresh, found.queued, party_network, now, delivery)
     store_alerts(store, raised, report)
-    for chunk in chunks(found.queued):
-        store.write(live.CLEAR_ALERT_QUEUE_QUERY, ids=chunk)
+    work.done(store, found.work)
     report.seconds = time.perf_counter() - started
     return report

@@ -146,11 +146,12 @@ MATCH (s:{Label.SEIZURE})
 RETURN s.vis AS vis, max(s.seizure_date) AS newest
 """.strip()
 
-# The agencies that have a view of their own (`view:<agency>` marker nodes).
-VIEW_MARKERS_QUERY = f"""
-MATCH (n:{Label.NETWORK})
-WHERE n.marks_view IS NOT NULL
-RETURN n.marks_view AS agency
+# The same among the seizures dated `$since` or later (a range of the date's index):
+# enough when each view is known to see a seizure on or after `$since`.
+NEWEST_SEIZURE_SINCE_QUERY = f"""
+MATCH (s:{Label.SEIZURE})
+WHERE s.seizure_date >= $since
+RETURN s.vis AS vis, max(s.seizure_date) AS newest
 """.strip()
 
 # The networks of one view ("" the whole graph): what rescoring their recency needs.
@@ -161,11 +162,11 @@ RETURN n.id AS id, n.last_day AS last_day, n.risk_inputs AS risk_inputs, n.risk 
 """.strip()
 
 # The recency stamps `$ids` (`build.recency_stamp_id`): the day each view's
-# networks are counted to.
+# networks are counted to; the whole graph's lists the agencies with a view.
 RECENCY_STAMPS_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
-RETURN n.id AS id, n.recency_as_of AS as_of
+RETURN n.id AS id, n.recency_as_of AS as_of, n.views AS views
 """.strip()
 
 STAMP_RECENCY_QUERY = f"""
@@ -177,14 +178,6 @@ SET_NETWORK_RISKS_QUERY = f"""
 UNWIND $rows AS r
 MATCH (n:{Label.NETWORK} {{id: r.id}})
 SET n.risk = r.risk, n.risk_inputs = r.risk_inputs, n.risk_explanation = r.risk_explanation
-""".strip()
-
-# Parties that a corrected record named before and no longer does: queued for
-# resolution like those it names now (their records changed).
-QUEUE_PARTIES_QUERY = f"""
-UNWIND $ids AS id
-MATCH (p:{Label.PARTY} {{id: id}})
-SET p.er_queued = true
 """.strip()
 
 # The entities (clusters) of parties, before resolution changes them.
@@ -233,19 +226,6 @@ RETURN p.id AS id, p.cluster AS cluster, p.view_clusters AS view_clusters
 """.strip()
 
 # --- The alerts step ----------------------------------------------------------------
-
-# Seizures loaded (new or corrected) since the alerts step last ran.
-QUEUED_SEIZURES_QUERY = f"""
-MATCH (s:{Label.SEIZURE})
-WHERE s.alert_queued = true
-RETURN collect(s.id) AS ids
-""".strip()
-
-CLEAR_ALERT_QUEUE_QUERY = f"""
-UNWIND $ids AS id
-MATCH (s:{Label.SEIZURE} {{id: id}})
-REMOVE s.alert_queued
-""".strip()
 
 # What the rules read of the queued seizures `$ids`: their own facts, who may see
 # them, every party they name ([party, relationship, name as written, artefacts the

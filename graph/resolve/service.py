@@ -1,6 +1,6 @@
 """Entity resolution over the store: blocking keys, SAME_AS links, judgements, clusters.
 
-`resolve` compares the Party nodes queued (`er_queued`: new, or named again by a
+`resolve` compares the Party nodes queued (`graph.work`: new, or named again by a
 new or corrected record) with the parties that share a blocking key with them,
 never every pair. Keys are `BlockKey` nodes, so candidates come from an index
 lookup. Each compared pair scoring at or above `REVIEW_THRESHOLD` gets a SAME_AS
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph import queries
+from graph import queries, work
 from graph.access import OPERATOR, Viewer
 from graph.heap import paused_gc
-from graph.model import LINKS, MACHINE_STATUSES, ROLE_LABELS, LinkStatus
+from graph.model import LINKS, MACHINE_STATUSES, ROLE_LABELS, Label, LinkStatus
 from graph.resolve.blocking import DEFAULT_MAX_BLOCK, MAX_LISTED, blocking_keys, holders_of
 from graph.resolve.clusters import bound_parties, links_around, recluster, refresh_link_visibility
 from graph.resolve.comparison import Comparison
@@ -42,6 +42,7 @@ from graph.resolve.evaluate import (
 from graph.resolve.profile import PartyProfile, may_be_several
 from graph.resolve.scoring import Scorer, compare_within, default_workers
 from graph.store import GraphStore, Row, Tx
+from graph.work import Work
 
 __all__ = [
     "ResolveReport",
@@ -211,9 +212,10 @@ def _until_done(store: GraphStore, query: str, column: str, batch_size: int) -> 
             return total
 
 
-def mark_all_pending(store: GraphStore, batch_size: int = 5000) -> int:
-    """Mark every Party for comparison (a full run); returns how many were marked."""
-    return _until_done(store, queries.MARK_ALL_PARTIES_PENDING_QUERY, "marked", batch_size)
+def mark_all_pending(store: GraphStore) -> int:
+    """Queue every Party for comparison (a full run); returns how many there are."""
+    work.queue(store, Work.PARTIES, [], everything=True)
+    return int(store.read(queries.count_label_query(Label.PARTY))[0]["count"])
 
 
 def _link_row(
@@ -253,7 +255,7 @@ def resolve(
     its keys, while the keys are written in a thread; (3) `decide_links` takes the
     scored pairs strongest first, together with the analysts' decisions and the
     links that bind the parties already, and the links are written once the keys
-    are. Pending marks are cleared last: a run killed on the way is run again whole.
+    are. The queue is cleared last: a run killed on the way is run again whole.
     An incremental run also compares the holders of each key it takes past
     `max_block`, either way (`cap_crossings`), and removes the machine links of the
     parties it compares that it no longer decides: a run over every party would
@@ -288,8 +290,10 @@ def _resolve(
         full = True
     if full:
         mark_all_pending(store)
-    ids = _pending(store)
+    queued = work.queued(store, Work.PARTIES)
+    ids = queued.ids
     if not ids:
+        work.done(store, queued)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -448,8 +452,7 @@ def _resolve(
     refresh_link_visibility(store, ids)
     report.parties = list(ids)
     report.clusters_changed = recluster(store, ids, collect=report.entity_changed)
-    for start in range(0, len(ids), _WRITE_ROWS):
-        store.write(queries.CLEAR_PENDING_QUERY, ids=ids[start : start + _WRITE_ROWS])
+    work.done(store, queued)
     report.lap("entities", lap)
     report.auto = sum(1 for row in links if row["status"] == LinkStatus.AUTO)
     report.suggested = sum(1 for row in links if row["status"] == LinkStatus.SUGGESTED)
@@ -564,10 +567,6 @@ def _legacy_keys(store: GraphStore) -> bool:
 def delete_keys(store: GraphStore, batch_size: int = 5000) -> int:
     """Remove every blocking key (and what links to it); returns how many."""
     return _until_done(store, queries.DELETE_BLOCK_KEYS_QUERY, "deleted", batch_size)
-
-
-def _pending(store: GraphStore) -> list[str]:
-    return [row["id"] for row in store.read(queries.PENDING_PARTIES_QUERY)]
 
 
 @dataclass

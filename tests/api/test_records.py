@@ -14,12 +14,13 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph import pipeline, queries
+from graph import pipeline, work
 from graph.analysis.networks.projection import pull
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
 from graph.store import GraphStore
+from graph.work import Work
 from ingest.normalised import party_identity
 from tests.factories import seizure_record
 from tests.helpers import (
@@ -84,7 +85,8 @@ def test_a_push_is_loaded_resolved_and_networked_and_again_loads_nothing(
         assert refused["HK-PUSH-3"]["line"] == 3
         # Resolved when the answer came; the answer says how long it took, not what
         # the run counted (its counts are over every agency's queued records).
-        assert not store.read(queries.PENDING_PARTIES_QUERY)
+        assert not work.queued(store, Work.PARTIES).nodes
+        assert not work.queued(store, Work.SEIZURES).nodes
         assert set(first["resolution"]) == set(first["networks"]) == {"seconds", "phases_s"}
         assert set(first["resolution"]["phases_s"]) <= {"keys", "scores", "links", "entities"}
         assert set(first["networks"]["phases_s"]) <= {"region", "read", "compute", "write"}

@@ -253,6 +253,15 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
     incremental = _state(store)
     build_networks(store)
     assert _state(store) == incremental
+    # The newest seizure corrected to an earlier date: the newest day moves back,
+    # which the seizures dated from each view's stamp on no longer show.
+    _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2024-03-01", 5)])
+    _, report = pipeline.refresh(store)
+    assert report.full_build is None, report.as_dict()
+    assert report.recency_views >= 1 and report.risks_rescored >= 1, report.as_dict()
+    incremental = _state(store)
+    build_networks(store)
+    assert _state(store) == incremental
 
 
 def _continued(store: GraphStore, count: int, rng: random.Random, tag: str) -> list[dict[str, Any]]:

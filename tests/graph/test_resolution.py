@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from graph import queries
+from graph import queries, work
 from graph.access import OPERATOR
 from graph.errors import InvalidInput, NotFound
 from graph.export import node_ids
@@ -33,7 +33,9 @@ from graph.resolve.service import (
     stored_keys,
     write_key_changes,
 )
+from graph.schema import ensure_schema
 from graph.store import GraphStore
+from graph.work import Work
 from ingest.normalise import PortResolver
 from ingest.normalised import party_identity
 from tests.factories import seizure_record, write_ndjson
@@ -340,15 +342,29 @@ def test_keys_of_an_earlier_layout_are_rewritten_by_a_full_run(resolved: GraphSt
     assert resolve(resolved).compared_parties == 0
 
 
-def test_a_party_queued_by_an_earlier_version_is_compared(resolved: GraphStore) -> None:
-    # Earlier versions queued a party with an indexed `er_pending` flag.
+def test_work_an_earlier_version_queued_is_done(resolved: GraphStore) -> None:
+    """Earlier versions flagged a queued party (`er_pending`, later `er_queued`) and
+    a queued seizure (`alert_queued`); the schema takes a graph they left over once."""
     pid = _pid(SPELLINGS[0][0])
     assert resolve(resolved).compared_parties == 0
+    # The loaded seizures' alerts step has not run: its work is taken off.
+    work.done(resolved, work.queued(resolved, Work.SEIZURES))
+    seizure = min(i for i, labels in node_ids(resolved).items() if "Seizure" in labels)
     resolved.write(queries.LEGACY_QUEUE_PARTY_QUERY, id=pid)
+    resolved.write(queries.LEGACY_QUEUE_SEIZURE_QUERY, id=seizure)
+    # Flags under this version's marker are nobody's: only a graph left by an
+    # earlier version (no marker) has its flags taken over.
+    assert work.adopt_flags(resolved) == 0
+    assert resolve(resolved).compared_parties == 0
+    resolved.write(queries.DONE_WORK_QUERY, ids=[work.ADOPTED])
+    ensure_schema(resolved)
+    assert work.queued(resolved, Work.SEIZURES).ids == [seizure]
     report = resolve(resolved)
     assert report.compared_parties == 1
     assert report.candidate_pairs > 0
     assert resolve(resolved).compared_parties == 0
+    # Taken over once: the flags are gone, the marker is back.
+    assert work.adopt_flags(resolved) == 0
 
 
 def test_a_machine_link_its_pair_no_longer_earns_is_removed(resolved: GraphStore) -> None:
@@ -380,7 +396,7 @@ def test_a_machine_link_its_pair_no_longer_earns_is_removed(resolved: GraphStore
         frozenset((x["a"], x["b"])) for x in entity(resolved, OPERATOR, namesake).links
     }
     assert {frozenset((namesake, pid)) for pid in unlinked} <= planted_links
-    resolved.write(queries.LEGACY_QUEUE_PARTY_QUERY, id=namesake)
+    work.queue(resolved, Work.PARTIES, [namesake])
     report = resolve(resolved)
     assert report.removed == len(unlinked)
     assert party_clusters(resolved)[namesake] == namesake

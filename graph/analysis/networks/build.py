@@ -97,8 +97,9 @@ def network_id(party_ids: set[str] | list[str]) -> str:
 
 def recency_stamp_id(view: str) -> str:
     """The node that says which day every network of `view` ("" the whole graph)
-    has its recency counted to (`recency_as_of`): the agency's view marker, or
-    `view:` (the whole graph) and `view:*` (the public view). An update reads
+    has its recency counted to (`recency_as_of`): `view:<agency>`, `view:` (the
+    whole graph, which also lists the agencies with a view) and `view:*` (the
+    public view). An update reads
     no network's risk for rescoring while the view's newest seizure stays on it."""
     return f"view:{view}"
 
@@ -417,13 +418,14 @@ def _build_networks(store: GraphStore) -> BuildReport:
     views = _views(pulled, [*agencies, PUBLIC], built_at)
     report.views = {view: len(built.rows) for view, built in views.items()}
     rows = whole.rows + [row for built in views.values() for row in built.rows]
-    # Each view's recency stamp; an agency's is its view marker too.
+    # Each view's recency stamp; the whole graph's lists the agencies with a view
+    # (an update computes those and, when another appears, builds anew).
     rows += [
         {
             "id": recency_stamp_id(view),
             "props": {
                 "recency_as_of": recency_day(built.as_of),
-                **({"marks_view": view} if view in agencies else {}),
+                **({} if view else {"views": sorted(agencies)}),
             },
         }
         for view, built in {"": whole, **views}.items()

@@ -45,10 +45,11 @@ seizure of the whole view; when that moves, the risk of every other network of t
 view is scored again from its stored inputs.
 
 A region larger than `MAX_REGION_SHARE` of the parties, a view that did not exist
-(an agency named for the first time), or no stored networks at all: the update is
-a full build (`build_networks`), and its report says why. On the generated 100k
-world a single record's region still grows past that share (BENCHMARKS.md,
-Freshness): busy traders in networks chain the regions together.
+(an agency named for the first time), or no networks built with their views listed
+(none yet, or built by an earlier version): the update is a full build
+(`build_networks`), and its report says why. On the generated 100k world a single
+record's region still grows past that share (BENCHMARKS.md, Freshness): busy
+traders in networks chain the regions together.
 """
 
 from __future__ import annotations
@@ -471,18 +472,34 @@ def _pulled(store: GraphStore, region: _Region) -> Pulled:
     )
 
 
-def _newest_days(store: GraphStore, viewers: list[str | None]) -> list[int | None]:
-    """Per viewer, the day of the newest seizure it sees (what recency counts to)."""
-    groups = store.read(live.NEWEST_SEIZURE_QUERY)
-    out: list[int | None] = []
-    for viewer in viewers:
-        days = [
-            d
-            for row in groups
-            if visible_to(row["vis"], viewer) and (d := day(row["newest"])) is not None
-        ]
-        out.append(max(days) if days else None)
-    return out
+def _newest_days(
+    store: GraphStore, viewers: list[str | None], stamped: list[int | None]
+) -> list[int | None]:
+    """Per viewer, the day of the newest seizure it sees (what recency counts to).
+
+    `stamped`: per viewer, the day its networks are counted to now. When every
+    viewer still sees a seizure on or after that day, its newest is among the
+    seizures dated from the earliest of those days on, read through the date's
+    index; else (a seizure withdrawn or redated) every seizure is read."""
+
+    def newest(groups: list[dict[str, Any]]) -> list[int | None]:
+        out: list[int | None] = []
+        for viewer in viewers:
+            days = [
+                d
+                for row in groups
+                if visible_to(row["vis"], viewer) and (d := day(row["newest"])) is not None
+            ]
+            out.append(max(days) if days else None)
+        return out
+
+    known = [d for d in stamped if d is not None and d >= 0]
+    if len(known) == len(stamped):
+        since = dt.date.fromordinal(min(known)).isoformat()
+        found = newest(store.read(live.NEWEST_SEIZURE_SINCE_QUERY, since=since))
+        if all(d is not None and d >= s for d, s in zip(found, known, strict=True)):
+            return found
+    return newest(store.read(live.NEWEST_SEIZURE_QUERY))
 
 
 def _rescored(stored: str, last_day: int | None, as_of: int | None) -> tuple[float, str, str]:
@@ -615,8 +632,6 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     if not seed_set:
         report.seconds = time.perf_counter() - started
         return report
-    agencies = sorted(row["agency"] for row in store.read(live.VIEW_MARKERS_QUERY))
-    viewers = _viewers(agencies)
     total = store.read(queries.count_label_query(Label.PARTY))[0]["count"]
     limit = max(MIN_REGION_LIMIT, int(MAX_REGION_SHARE * total))
 
@@ -625,6 +640,13 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
         report.full = build_networks(store)
         report.seconds = time.perf_counter() - started
         return report
+
+    whole = store.read(live.RECENCY_STAMPS_QUERY, ids=[recency_stamp_id("")])
+    if not whole or whole[0]["views"] is None:
+        # No build yet, or one by an earlier version (which did not list the views).
+        return full("no networks were built with their views listed")
+    agencies = sorted(whole[0]["views"])
+    viewers = _viewers(agencies)
 
     views = ["", *agencies, PUBLIC]
     region = _Region()
@@ -672,7 +694,13 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
 
     mark = time.perf_counter()
     built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    newest = _newest_days(store, viewers)
+    stamps = {
+        row["id"]: row["as_of"]
+        for row in store.read(
+            live.RECENCY_STAMPS_QUERY, ids=[recency_stamp_id(view) for view in views]
+        )
+    }
+    newest = _newest_days(store, viewers, [stamps.get(recency_stamp_id(v)) for v in views])
     built: dict[str, _Built] = {}
     for view, as_of in zip(views, newest, strict=True):
         built[view] = _networks(
@@ -697,12 +725,6 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     # view's networks are read only when its newest day is not the one its stamp
     # says they are counted to (a push of today's seizures moves the newest day once
     # a day, not at every push); the view is stamped with the day after.
-    stamps = {
-        row["id"]: row["as_of"]
-        for row in store.read(
-            live.RECENCY_STAMPS_QUERY, ids=[recency_stamp_id(view) for view in views]
-        )
-    }
     for view, as_of in zip(views, newest, strict=True):
         rescored = []
         stamp = recency_stamp_id(view)
