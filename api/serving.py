@@ -8,6 +8,9 @@ name structures. With Python's defaults a full collection came every 80-110
 (1.7-1.9 s of about 14 s for 1,000 queries; BENCHMARKS.md).
 
 So `iprgraph serve`, once everything is imported and before the first request:
+- builds rigour's table of names (`graph.resolve.persons.warm_up`), about 7 s
+  with the interpreter lock held, which the first push or `/match` of a person's
+  name paid before;
 - freezes what exists (`gc.freeze`): imported modules and their tables are never
   garbage, and are never scanned again;
 - collects the young generations less often (`YOUNG_THRESHOLD` new objects instead
@@ -31,6 +34,7 @@ import gc
 from fastapi import FastAPI
 
 from api.app import create_app
+from graph.resolve.persons import warm_up
 
 __all__ = ["FULL_AFTER", "MIDDLE_THRESHOLD", "YOUNG_THRESHOLD", "settle_heap", "worker_app"]
 
@@ -40,7 +44,9 @@ FULL_AFTER = 100
 
 
 def settle_heap() -> None:
-    """Collect once, freeze what is left, and set the thresholds (see the module)."""
+    """Build rigour's table, collect once, freeze what is left, and set the
+    thresholds (see the module)."""
+    warm_up()
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, MIDDLE_THRESHOLD, FULL_AFTER)

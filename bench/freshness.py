@@ -111,6 +111,7 @@ def measure(
     singles_count: int = SINGLES,
 ) -> dict[str, Any]:
     from api.app import create_app
+    from api.serving import settle_heap
     from tests.helpers import serve_in_thread
 
     if not target.exists():
@@ -159,6 +160,7 @@ def measure(
         }
 
     app = create_app(settings.model_copy(update={"api_max_push_records": max(5000, records)}))
+    settle_heap()  # as `iprgraph serve` does before its first request
     with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=900) as client:
         # 1. The batch pushed, one call per agency, all at once (as agencies do:
         # loads run side by side, what follows them works on what is queued).

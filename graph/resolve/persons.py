@@ -164,6 +164,13 @@ def _spaced_initials(name: str) -> str:
     return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ". "), name)
 
 
+def warm_up() -> None:
+    """Build rigour's name table now: its first analysis takes about 7 s of CPU and
+    holds the interpreter lock throughout, which a server should not spend in its
+    first request that compares a person's name."""
+    analyze_names(NameTypeTag.PER, ["John Smith"], consolidate=False)
+
+
 @lru_cache(maxsize=1 << 16)
 def _parts(name: str) -> tuple[_Part, ...]:
     analysed = analyze_names(NameTypeTag.PER, [_spaced_initials(name)], consolidate=False)
