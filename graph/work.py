@@ -53,22 +53,24 @@ def _now() -> str:
 
 
 def queue(tx: Tx | GraphStore, kind: Work, ids: list[str], *, everything: bool = False) -> None:
-    """Queue `ids` for `kind` (in the caller's transaction when given one);
-    `everything`: every party, for a run that resolves them all. Nothing is written
-    for no ids."""
+    """Queue `ids` for `kind` (in the caller's transaction when given one), in
+    nodes of at most `_BATCH` ids; `everything`: every party, for a run that
+    resolves them all. Nothing is written for no ids."""
     if not ids and not everything:
         return
-    params = {
-        "id": f"queued:{uuid.uuid4().hex}",
-        "kind": kind.value,
-        "ids": sorted(set(ids)),
-        "everything": everything,
-        "at": _now(),
-    }
-    if isinstance(tx, GraphStore):
-        tx.write(queries.QUEUE_WORK_QUERY, **params)
-    else:
-        tx.run(queries.QUEUE_WORK_QUERY, **params)
+    wanted = sorted(set(ids))
+    for start in range(0, max(len(wanted), 1), _BATCH):
+        params = {
+            "id": f"queued:{uuid.uuid4().hex}",
+            "kind": kind.value,
+            "ids": wanted[start : start + _BATCH],
+            "everything": everything,
+            "at": _now(),
+        }
+        if isinstance(tx, GraphStore):
+            tx.write(queries.QUEUE_WORK_QUERY, **params)
+        else:
+            tx.run(queries.QUEUE_WORK_QUERY, **params)
 
 
 def queued(store: GraphStore, kind: Work) -> Queued:
