@@ -788,9 +788,11 @@ MATCH (a)-[r]->(b)
 RETURN a.id AS source, type(r) AS type, b.id AS target, r.seq AS seq, r.source AS record
 """
 
-NODE_PROVENANCE_QUERY = (
-    "MATCH (n) RETURN n.id AS id, n.first_source AS first_source, n.agencies AS agencies"
-)
+NODE_PROVENANCE_QUERY = f"""
+MATCH (n)
+WHERE NOT '{Label.QUEUED}' IN labels(n)
+RETURN n.id AS id, n.first_source AS first_source, n.agencies AS agencies
+""".strip()
 
 
 # --- Neighbourhoods and paths (issue 5) ---------------------------------------------

@@ -18,9 +18,12 @@ class Summary:
 
 
 def _totals(tx: Tx) -> tuple[int, int]:
+    """Nodes and relationships, the queue's nodes left out: work waiting for the
+    pipeline's next step (`graph.work`), not what the graph holds."""
     nodes = tx.run(queries.COUNT_NODES_QUERY)[0]["nodes"]
+    queued = tx.run(queries.count_label_query(Label.QUEUED))[0]["count"]
     relationships = tx.run(queries.COUNT_RELATIONSHIPS_QUERY)[0]["relationships"]
-    return int(nodes), int(relationships)
+    return int(nodes) - int(queued), int(relationships)
 
 
 def totals(store: GraphStore) -> tuple[int, int]:
@@ -31,15 +34,17 @@ def totals(store: GraphStore) -> tuple[int, int]:
 def summarise(store: GraphStore, viewer: Viewer) -> Summary:
     """Nodes per label and relationships, read in one transaction so they agree.
 
-    The operator counts everything the graph holds; an agency counts the nodes and
-    relationships of the records it may see, and nothing of iprgraph's bookkeeping
-    (blocking keys, networks, principals).
+    The operator counts everything the graph holds (but the work queued for the
+    pipeline); an agency counts the nodes and relationships of the records it may
+    see, and nothing of iprgraph's bookkeeping (blocking keys, networks, principals).
     """
 
     def everything(tx: Tx) -> Summary:
         nodes, relationships = _totals(tx)
         labels = {}
         for label in Label:
+            if label == Label.QUEUED:
+                continue
             count = tx.run(queries.count_label_query(label))[0]["count"]
             if count:
                 labels[label.value] = int(count)
