@@ -388,6 +388,16 @@ def _person_beside_company(person: PartyProfile, company: PartyProfile, names: N
     return not person_shaped(company.name, company.name_key) and _looks_personal(person)
 
 
+def _but_a_legal_form(names: NameMatch) -> bool:
+    """The same words, exactly, and a legal form on one side only."""
+    return (
+        names.legal_form_omission
+        and names.similarity == 1.0
+        and not (names.extra_left or names.extra_right)
+        and not (names.generic_left or names.generic_right)
+    )
+
+
 def _person(a: PartyProfile, b: PartyProfile) -> PersonMatch | None:
     if not (person_shaped(a.name, a.name_key) and person_shaped(b.name, b.name_key)):
         return None
@@ -452,9 +462,15 @@ def compare(a: PartyProfile, b: PartyProfile) -> Comparison:
         if _person_beside_company(b, a, names)
         else None
     )
-    if person is not None and settles and not surely_person(person.name):
-        # "Prime Deals" / "PRIME DEALS INC." with one registration number: half a
-        # name in rigour's name table ("Prime") makes no person beside decisive evidence.
+    if (
+        person is not None
+        and not surely_person(person.name)
+        and (settles or _but_a_legal_form(names))
+    ):
+        # "Prime Deals" / "PRIME DEALS INC." with one registration number, or "MB
+        # BANK" / "JSC MB BANK", word for word but the legal form: half a name in
+        # rigour's name table ("Prime", "Bank") makes no person beside decisive
+        # evidence, nor beside the same name with its legal form.
         features["person_company_doubtful"] = 1.0
         evidence.append("a name that may be a person's beside a company's")
     elif person is not None:

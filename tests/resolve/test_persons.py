@@ -113,6 +113,28 @@ def test_a_person_and_the_company_named_after_them_are_two_entities() -> None:
     assert "person_company" in result.features
 
 
+@pytest.mark.parametrize(
+    ("short", "formal", "one"),
+    [
+        # Half a name in rigour's table ("Bank", "Prime"): a company's name written
+        # without its legal form, word for word.
+        ("MB BANK", "JSC MB BANK", True),
+        ("Prime Deals", "Prime Deals Inc.", True),
+        # Every part a given or family name: a person, and the company named after
+        # them.
+        ("Wong Ka Ming", "Wong Ka Ming Limited", False),
+        # Another word beside the legal form: no company's name written short.
+        ("MB BANK", "JSC MB BANK GROUP", False),
+    ],
+)
+def test_a_company_written_without_its_legal_form_is_no_person(
+    short: str, formal: str, one: bool
+) -> None:
+    result = compare(party(short, None), party(formal, None))
+    assert (result.score >= AUTO_THRESHOLD) is one, result.explanation
+    assert ("person_company" in result.features) is not one
+
+
 def test_person_keys_meet_across_scripts_and_spellings() -> None:
     hebrew = blocking_keys(party("ארנסט בלוך", None))
     latin = blocking_keys(party("Ernst Bloch", None))
