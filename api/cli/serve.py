@@ -64,9 +64,11 @@ def _serve(settings: Settings, store: GraphStore, host: str, port: int, workers:
     from api.app import create_app
     from api.serving import settle_heap
 
-    processes = f", {workers} processes" if workers > 1 else ""
-    console.print(f"API on http://{host}:{port} (docs at http://{host}:{port}/docs{processes})")
+    where = f"API on http://{host}:{port} (docs at http://{host}:{port}/docs"
     if workers > 1:
+        # The workers start behind the socket uvicorn binds first: a request sent
+        # while they warm up waits for one.
+        console.print(f"{where}, {workers} processes)")
         store.close()
         uvicorn.run(
             "api.serving:worker_app",
@@ -84,6 +86,7 @@ def _serve(settings: Settings, store: GraphStore, host: str, port: int, workers:
     try:
         app = create_app(settings, store=store)
         settle_heap()
+        console.print(f"{where})")
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()
