@@ -252,12 +252,15 @@ def _decide_forwarders(store: GraphStore, region: _Region, ids: set[str]) -> set
     bound), read as one number per forwarder."""
     undecided = (ids & region.forwarders) - region.decided
     region.decided |= undecided
+    hub = FORWARDER_CAP + 2  # this many entities in the public view: a hub in every view
     partners = {
         row["node"]: row["entities"]
         for chunk in _chunks(undecided)
-        for row in store.read(live.FORWARDER_PUBLIC_PARTNERS_QUERY, ids=chunk, public=PUBLIC)
+        for row in store.read(
+            live.FORWARDER_PUBLIC_PARTNERS_QUERY, ids=chunk, public=PUBLIC, enough=hub
+        )
     }
-    hubs = {f for f in undecided if partners.get(f, 0) > FORWARDER_CAP + 1}
+    hubs = {f for f in undecided if partners.get(f, 0) >= hub}
     region.hub_forwarders |= hubs
     return {
         row["seizure"]
