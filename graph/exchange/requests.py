@@ -315,13 +315,14 @@ def _release(tx: Tx, props: dict[str, Any], by: str, at: str) -> None:
     )
     # The seizure moves to the kept statistics' cells of its new tokens.
     before = stats_cells.contributions(tx, [props["seizure"]])
-    [released] = tx.run(
+    for released in tx.run(
         queries.RELEASE_SEIZURE_QUERY,
         id=props["seizure"],
         agency=props["requester"],
         release=release,
-    )
-    work.queue(tx, Work.PARTIES, released["parties"])
+    ):
+        # The agency's view of the parties it names changes: resolved again.
+        work.queue(tx, Work.PARTIES, released["parties"])
     [row] = tx.run(queries.RELEASE_LINKS_QUERY, id=props["seizure"], agency=props["requester"])
     refresh_after_correction(tx, row["targets"])
     after = stats_cells.contributions(tx, [props["seizure"]])
