@@ -20,6 +20,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 from graph import queries
 from graph.errors import ConstraintViolation
@@ -52,10 +53,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def queue(tx: Tx | GraphStore, kind: Work, ids: list[str], *, everything: bool = False) -> None:
-    """Queue `ids` for `kind` (in the caller's transaction when given one), in
-    nodes of at most `_BATCH` ids; `everything`: every party, for a run that
-    resolves them all. Nothing is written for no ids."""
+def queue(tx: Tx, kind: Work, ids: list[str], *, everything: bool = False) -> None:
+    """Queue `ids` for `kind` in the transaction `tx` (the loader's, or one of its
+    own: `store.execute_write`), in nodes of at most `_BATCH` ids; `everything`:
+    every party, for a run that resolves them all. Nothing is written for no ids."""
     if not ids and not everything:
         return
     wanted = sorted(set(ids))
@@ -67,10 +68,7 @@ def queue(tx: Tx | GraphStore, kind: Work, ids: list[str], *, everything: bool =
             "everything": everything,
             "at": _now(),
         }
-        if isinstance(tx, GraphStore):
-            tx.write(queries.QUEUE_WORK_QUERY, **params)
-        else:
-            tx.run(queries.QUEUE_WORK_QUERY, **params)
+        tx.run(queries.QUEUE_WORK_QUERY, **params)
 
 
 def queued(store: GraphStore, kind: Work) -> Queued:
@@ -107,7 +105,7 @@ def adopt_flags(store: GraphStore) -> int:
     ):
         [row] = store.read(flagged)
         ids = sorted(row["ids"] or [])
-        queue(store, kind, ids)
+        store.execute_write(partial(queue, kind=kind, ids=ids))
         for start in range(0, len(ids), _BATCH):
             store.write(unflag, ids=ids[start : start + _BATCH])
         adopted += len(ids)

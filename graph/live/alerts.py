@@ -175,11 +175,15 @@ class Before:
     graph: the queued seizures, the watches, and the state of the networks each
     watching agency may be told about."""
 
-    queued: list[str]
+    # The queued seizures, and the queue's nodes that held them (taken off once the
+    # rules have run).
+    work: Queued
     watches: list[Watch]
-    # The queue's nodes read: taken off once the rules have run.
-    work: Queued = field(default_factory=Queued)
     networks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def queued(self) -> list[str]:
+        return self.work.ids
 
 
 def before(store: GraphStore) -> Before:
@@ -188,7 +192,7 @@ def before(store: GraphStore) -> Before:
     pending = work.queued(store, Work.SEIZURES)
     queued = pending.ids
     watches = list_watches(store, None) if queued else []
-    found = Before(queued, watches, pending)
+    found = Before(pending, watches)
     if not watches:
         return found
     named: set[str] = set()

@@ -214,7 +214,7 @@ def _until_done(store: GraphStore, query: str, column: str, batch_size: int) -> 
 
 def mark_all_pending(store: GraphStore) -> int:
     """Queue every Party for comparison (a full run); returns how many there are."""
-    work.queue(store, Work.PARTIES, [], everything=True)
+    store.execute_write(lambda tx: work.queue(tx, Work.PARTIES, [], everything=True))
     return int(store.read(queries.count_label_query(Label.PARTY))[0]["count"])
 
 

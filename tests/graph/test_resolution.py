@@ -396,7 +396,7 @@ def test_a_machine_link_its_pair_no_longer_earns_is_removed(resolved: GraphStore
         frozenset((x["a"], x["b"])) for x in entity(resolved, OPERATOR, namesake).links
     }
     assert {frozenset((namesake, pid)) for pid in unlinked} <= planted_links
-    work.queue(resolved, Work.PARTIES, [namesake])
+    resolved.execute_write(lambda tx: work.queue(tx, Work.PARTIES, [namesake]))
     report = resolve(resolved)
     assert report.removed == len(unlinked)
     assert party_clusters(resolved)[namesake] == namesake
