@@ -1544,6 +1544,22 @@ MERGE (n:{Label.NETWORK} {{id: r.id}})
 SET n += r.props
 """.strip()
 
+# Networks stored by an earlier version, with their risk counted to one day
+# (`build.adopt_stored_risks`).
+DAY_COUNTED_RISKS_QUERY = f"""
+MATCH (n:{Label.NETWORK})
+WHERE n.risk IS NOT NULL
+RETURN n.id AS id, n.risk_inputs AS risk_inputs
+""".strip()
+
+# Their risk as it is stored now: the inputs that do not depend on the day.
+SET_RISK_BASES_QUERY = f"""
+UNWIND $rows AS r
+MATCH (n:{Label.NETWORK} {{id: r.id}})
+SET n.risk_base = r.risk_base, n.risk_inputs = r.risk_inputs
+REMOVE n.risk, n.risk_explanation
+""".strip()
+
 DELETE_NETWORKS_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
@@ -1560,10 +1576,12 @@ SET p.network = r.network, p.view_networks = r.view_networks,
 """.strip()
 
 # The Network node `$id`: one of the whole graph (`net:...`) or of a view
-# (`net:...@<view>`), with its summary, members and links.
+# (`net:...@<view>`), with its summary, members and links, and the day its view's
+# recency is counted to (`risk.risk_at`).
 NETWORK_QUERY = f"""
 MATCH (n:{Label.NETWORK} {{id: $id}})
-RETURN properties(n) AS props
+OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+RETURN properties(n) AS props, stamp.recency_as_of AS as_of
 """.strip()
 
 # Whether a view of the networks was built for agency `$agency` (an agency no record
@@ -1611,14 +1629,19 @@ RETURN collect([s.id, type(r), r.seq, p.id]) AS rows
 """.strip()
 
 # One page of networks in the order (`key` descending, id), `key` being the sort
-# the caller chose; `$after_key` / `$after_id` is the keyset cursor (null: first page).
+# the caller chose (risk: `risk.RISK_KEY_PARAMS` counts recency to the view's
+# day); `$after_key` / `$after_id` is the keyset cursor (null: first page).
 LIST_NETWORKS_QUERY = f"""
+OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + $network_view}})
+WITH stamp.recency_as_of AS as_of
 MATCH (n:{Label.NETWORK} {{view: $network_view}})
-WITH n, CASE $sort
+WITH n, as_of, CASE $sort
           WHEN 'value' THEN toFloat(n.value_usd)
           WHEN 'seizures' THEN toFloat(n.seizures)
           WHEN 'recent' THEN toFloat(n.last_day)
-          ELSE toFloat(n.risk) END AS key
+          ELSE coalesce(n.risk_base, 0.0) + $recency_points * exp(-(CASE
+            WHEN coalesce(n.last_day, 0) = 0 OR coalesce(as_of, -1) < 0 THEN $no_date_days
+            ELSE toFloat(as_of - n.last_day) END) / 365.0) END AS key
 WHERE size(n.jurisdictions) >= $min_jurisdictions
   AND ($since IS NULL OR n.last_seizure >= $since)
   AND ($after_key IS NULL OR key < $after_key
@@ -1627,7 +1650,7 @@ RETURN n.network AS id, n.id AS node, key, n.entities AS entities, n.parties AS 
        n.seizures AS seizures, n.value_usd AS value_usd, n.jurisdictions AS jurisdictions,
        n.agencies AS agencies, n.first_seizure AS first_seizure,
        n.last_seizure AS last_seizure, n.transport_modes AS transport_modes,
-       n.risk AS risk, n.risk_explanation AS risk_explanation, n.label AS label
+       n.risk_inputs AS risk_inputs, n.last_day AS last_day, as_of, n.label AS label
 ORDER BY key DESC, id
 LIMIT $limit
 """.strip()
@@ -1814,8 +1837,9 @@ RETURN pair[0] AS a, pair[1] AS b, s.status AS status, s.score AS score,
 NETWORK_RISKS_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
-RETURN n.id AS id, n.network AS network, n.label AS label, n.risk AS risk,
-       n.entities AS entities
+OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+RETURN n.id AS id, n.network AS network, n.label AS label, n.risk_inputs AS risk_inputs,
+       n.last_day AS last_day, stamp.recency_as_of AS as_of, n.entities AS entities
 """.strip()
 
 # How many members the entity of each party of `$ids` has in the viewer's view.

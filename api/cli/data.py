@@ -296,7 +296,7 @@ def print_update(report: UpdateReport) -> None:
         f"{report.region_parties} parties and {report.region_seizures} seizures, "
         f"{report.networks_written} networks written and {report.networks_deleted} gone "
         f"(every view), {report.parties_changed} parties changed network, "
-        f"{report.risks_rescored} risks of other networks counted to the newest seizure "
+        f"{report.recency_views} views with a newer seizure day "
         f"({report.seconds:.1f} s).",
         highlight=False,
     )

@@ -162,13 +162,6 @@ WHERE s.seizure_date >= $since
 RETURN s.vis AS vis, max(s.seizure_date) AS newest
 """.strip()
 
-# The networks of one view ("" the whole graph): what rescoring their recency needs.
-VIEW_NETWORK_RISKS_QUERY = f"""
-MATCH (n:{Label.NETWORK})
-WHERE n.view = $view
-RETURN n.id AS id, n.last_day AS last_day, n.risk_inputs AS risk_inputs, n.risk AS risk
-""".strip()
-
 # The recency stamps `$ids` (`build.recency_stamp_id`): the day each view's
 # networks are counted to; the whole graph's lists the agencies with a view.
 RECENCY_STAMPS_QUERY = f"""
@@ -177,15 +170,11 @@ MATCH (n:{Label.NETWORK} {{id: id}})
 RETURN n.id AS id, n.recency_as_of AS as_of, n.views AS views
 """.strip()
 
+# Each view's day `$rows` ({id, as_of}): the day its recency is counted to.
 STAMP_RECENCY_QUERY = f"""
-MERGE (n:{Label.NETWORK} {{id: $id}})
-SET n.recency_as_of = $as_of
-""".strip()
-
-SET_NETWORK_RISKS_QUERY = f"""
 UNWIND $rows AS r
-MATCH (n:{Label.NETWORK} {{id: r.id}})
-SET n.risk = r.risk, n.risk_inputs = r.risk_inputs, n.risk_explanation = r.risk_explanation
+MERGE (n:{Label.NETWORK} {{id: r.id}})
+SET n.recency_as_of = r.as_of
 """.strip()
 
 # The entities (clusters) of parties, before resolution changes them.
@@ -265,9 +254,11 @@ RETURN p.id AS id, p.cluster AS cluster, p.view_clusters AS view_clusters, p.vis
 NETWORK_STATES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
-RETURN n.id AS id, n.network AS network, n.risk AS risk,
+OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+RETURN n.id AS id, n.network AS network, n.risk_inputs AS risk_inputs,
+       n.last_day AS last_day, stamp.recency_as_of AS as_of,
        coalesce(n.jurisdictions, []) AS jurisdictions, coalesce(n.party_ids, []) AS parties,
-       n.label AS label, n.risk_explanation AS risk_explanation
+       n.label AS label
 """.strip()
 
 # The networks of the parties `$ids`, per view: [party, network, network per view].

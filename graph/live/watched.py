@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.access import PUBLIC, visible_to
 from graph.analysis.networks.build import node_id
+from graph.analysis.networks.risk import risk_at
 from graph.live import queries as live
 from graph.live.watches import ARTEFACT_KINDS, Watch, WatchKind
 from graph.queries import NETWORK_VIEW_QUERY
@@ -73,10 +74,13 @@ def network_nodes(store: GraphStore, party_ids: Iterable[str], view: str) -> dic
 
 
 def network_states(store: GraphStore, node_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The Network nodes `node_ids`: what the network rules compare, with the risk
+    counted to their view's day now (`risk.risk_at`)."""
     out: dict[str, dict[str, Any]] = {}
     for chunk in chunks(node_ids):
         for row in store.read(live.NETWORK_STATES_QUERY, ids=chunk):
-            out[row["id"]] = row
+            risk = risk_at(row.pop("risk_inputs"), row.pop("last_day"), row.pop("as_of"))
+            out[row["id"]] = {**row, "risk": risk.risk, "risk_explanation": risk.explanation}
     return out
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from graph import queries
 from graph.access import PUBLIC, Viewer
 from graph.analysis.networks.build import node_id
+from graph.analysis.networks.risk import risk_at
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import MACHINE_STATUSES, LinkStatus
@@ -193,7 +194,7 @@ def review_queue(
     networks = sorted({n for r in rows for n in (r["network_a"], r["network_b"]) if n})
     view = "" if network_view is None else network_view
     risks = {
-        row["network"]: row
+        row["network"]: {**row, "risk": risk_at(row["risk_inputs"], row["last_day"], row["as_of"])}
         for row in store.read(
             queries.NETWORK_RISKS_QUERY, ids=[node_id(network, view) for network in networks]
         )
@@ -202,7 +203,7 @@ def review_queue(
         row["network_a"] = row["network_a"] or None
         row["network_b"] = row["network_b"] or None
         touched = [n for n in (row["network_a"], row["network_b"]) if n]
-        held = [float(risks[n]["risk"] or 0.0) for n in touched if n in risks]
+        held = [risks[n]["risk"].risk for n in touched if n in risks]
         row["risk"] = max(held, default=0.0)
         row["changes_network"] = row["network_a"] != row["network_b"]
     if sort == QueueSort.RECENT:
@@ -274,7 +275,7 @@ def _details(
                 entity_members=sizes.get(pid, 1),
                 network=network,
                 network_label=held["label"] if held else None,
-                network_risk=float(held["risk"] or 0.0) if held else None,
+                network_risk=held["risk"].risk if held else None,
             )
 
         a, b = side(row["a"], "a"), side(row["b"], "b")

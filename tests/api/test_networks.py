@@ -106,6 +106,36 @@ def test_networks_are_listed_and_paged(api: httpx.Client) -> None:
     assert len(since["items"]) == 1
 
 
+def test_networks_listed_by_risk_come_in_the_order_of_the_risk_they_show(
+    api: httpx.Client,
+) -> None:
+    # Sorted in Cypher with recency counted to the view's newest seizure; shown with
+    # it counted in Python: one page a network, each as its own answer gives it.
+    shown, cursor = [], None
+    while True:
+        page = api.get(
+            "/v1/networks", params={"limit": 1, "cursor": cursor} if cursor else {"limit": 1}
+        )
+        assert page.status_code == 200, page.text
+        shown += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            break
+    risks = [n["risk"] for n in shown]
+    assert len(set(risks)) >= 2 and risks == sorted(risks, reverse=True)
+    for network in shown:
+        detail = api.get(f"/v1/networks/{network['id']}").json()
+        assert (detail["risk"], detail["risk_explanation"]) == (
+            network["risk"],
+            network["risk_explanation"],
+        )
+        recency = next(i for i in detail["risk_inputs"] if i["name"] == "recency")
+        assert sum(i["points"] for i in detail["risk_inputs"]) == pytest.approx(
+            detail["risk"], abs=0.011
+        )
+        assert f"last seizure {recency['value']:.0f} days before" in detail["risk_explanation"]
+
+
 @pytest.mark.parametrize(
     ("params", "name", "words"),
     [

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from graph import pipeline, queries
 from graph.analysis.networks import build_networks
+from graph.analysis.networks.build import adopt_stored_risks
 from graph.analysis.networks.incremental import update_networks
 from graph.analysis.networks.projection import pull
+from graph.analysis.networks.risk import risk_at
 from graph.analysis.networks.rules import FORWARDER_CAP
 from graph.embedded import EmbeddedServer
 from graph.live import queries as live
@@ -92,22 +94,26 @@ steps = st.one_of(
 
 
 def _state(store: GraphStore) -> dict[str, Any]:
-    """Every Network node (but when it was built) and every party's networks."""
-    networks = {}
+    """Every Network node (but when it was built), the risk each is read with, and
+    every party's networks."""
+    networks, risks = {}, {}
     for row in store.read(queries.EXISTING_NETWORKS_QUERY):
         [found] = store.read(queries.NETWORK_QUERY, id=row["id"])
-        networks[row["id"]] = {k: v for k, v in found["props"].items() if k != "built_at"}
+        props = found["props"]
+        networks[row["id"]] = {k: v for k, v in props.items() if k != "built_at"}
+        if "risk_inputs" in props:
+            risks[row["id"]] = risk_at(props["risk_inputs"], props["last_day"], found["as_of"])
     parties = {
         pid: (row["network"], row["views"], row["rounds"])
         for pid, row in pull(store).parties.items()
     }
-    return {"networks": networks, "parties": parties}
+    return {"networks": networks, "risks": risks, "parties": parties}
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[Any]:
     """What differs between two `_state`s, briefly."""
     out: list[Any] = []
-    for part in ("networks", "parties"):
+    for part in ("networks", "risks", "parties"):
         for key in sorted(a[part].keys() | b[part].keys()):
             x, y = a[part].get(key), b[part].get(key)
             if x == y:
@@ -203,19 +209,18 @@ def test_an_update_with_no_seeds_does_nothing(store: GraphStore) -> None:
     assert report.as_dict()["mode"] == "incremental" and report.region_parties == 0
 
 
-def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
-    store: GraphStore, tmp_path: Path
-) -> None:
-    def pair(shipper: str, consignee: str, date: str, number: int) -> dict[str, Any]:
-        return seizure_record(
-            record_id=f"R-{number}",
-            seizure_date=date,
-            shipper={"name": shipper, "country": "CN"},
-            consignee={"name": consignee, "country": "US"},
-            containers=[],
-            handling={"tlp": "CLEAR", "releasable_to": []},
-        )
+def pair(shipper: str, consignee: str, date: str, number: int) -> dict[str, Any]:
+    return seizure_record(
+        record_id=f"R-{number}",
+        seizure_date=date,
+        shipper={"name": shipper, "country": "CN"},
+        consignee={"name": consignee, "country": "US"},
+        containers=[],
+        handling={"tlp": "CLEAR", "releasable_to": []},
+    )
 
+
+def _two_networks(store: GraphStore, tmp_path: Path) -> None:
     _load(
         store,
         tmp_path,
@@ -227,28 +232,60 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
         ],
     )
     pipeline.refresh(store)
+
+
+def test_networks_stored_with_a_risk_counted_to_one_day_are_adopted_at_start(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    _two_networks(store, tmp_path)
+    now = _state(store)
+    assert now["risks"]
+    # Stored as an earlier version stored them: the risk and its sentence counted to
+    # one day, recency among the inputs, no base.
+    rows = [
+        {
+            "id": nid,
+            "props": {
+                "risk": risk.risk,
+                "risk_explanation": risk.explanation,
+                "risk_inputs": json.dumps([i.__dict__ for i in risk.inputs]),
+                "risk_base": None,
+            },
+        }
+        for nid, risk in now["risks"].items()
+    ]
+    store.write(queries.UPSERT_NETWORKS_QUERY, rows=rows)
+    assert _state(store)["networks"] != now["networks"]
+    ensure_schema(store)
+    assert _state(store) == now
+    assert adopt_stored_risks(store) == 0
+
+
+def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    _two_networks(store, tmp_path)
     before = _state(store)
     assert len([n for n in before["networks"] if "@" not in n and "view:" not in n]) == 2
     # A year later, only the first network is seized again.
     _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-03-01", 5)])
     _, report = pipeline.refresh(store)
-    assert report.full_build is None and report.risks_rescored >= 1, report.as_dict()
-    assert report.recency_views >= 1, report.as_dict()
+    assert report.full_build is None and report.recency_views >= 1, report.as_dict()
     incremental = _state(store)
     south = next(
         n
         for n, props in incremental["networks"].items()
         if props.get("label", "").startswith("South") and "@" not in n
     )
-    assert incremental["networks"][south]["risk"] < before["networks"][south]["risk"]
+    # Its risk is read lower, counted to the newer day, though nothing rewrote it.
+    assert incremental["networks"][south] == before["networks"][south]
+    assert incremental["risks"][south].risk < before["risks"][south].risk
     build_networks(store)
     assert _state(store) == incremental
-    # A seizure older than the newest moves no recency: no other network is read, and
-    # no view's networks are looked through (each view's stamp is the newest day).
+    # A seizure older than the newest moves no view's day.
     _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2025-02-01", 6)])
     _, report = pipeline.refresh(store)
     assert report.full_build is None, report.as_dict()
-    assert report.risks_read == 0 and report.risks_rescored == 0, report.as_dict()
     assert report.recency_views == 0, report.as_dict()
     incremental = _state(store)
     build_networks(store)
@@ -258,7 +295,7 @@ def test_a_newer_seizure_elsewhere_moves_the_recency_of_every_network(
     _load(store, tmp_path, [pair("North Star Trading", "Alpha Imports", "2024-03-01", 5)])
     _, report = pipeline.refresh(store)
     assert report.full_build is None, report.as_dict()
-    assert report.recency_views >= 1 and report.risks_rescored >= 1, report.as_dict()
+    assert report.recency_views >= 1, report.as_dict()
     incremental = _state(store)
     build_networks(store)
     assert _state(store) == incremental

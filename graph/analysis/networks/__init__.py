@@ -68,7 +68,7 @@ Risk (0 to 100)
 - value in USD `v` (0.10): `log10(1 + v) / 7`, 1 at 10 million;
 - jurisdictions `j` of the agencies that seized (0.15): `(j - 1) / 3`, 1 at 4;
 - recency (0.10): `exp(-d / 365)`, `d` the days from its last seizure to the newest
-  seizure in the graph;
+  seizure its view sees (counted when the risk is read, see below);
 - growth (0.10): `(late - early) / n`, `late` and `early` its seizures in the second
   and first half of its active period; 0 when shrinking or under 4 seizures;
 - confirmed infringers (0.15): the share of its entities that are confirmed;
@@ -91,8 +91,11 @@ A *confirmed infringer* is an entity named by a seizure that is part of a Case (
 agency opened an investigation on it), or holding a party whose SAME_AS link an
 analyst confirmed (a person looked at it and vouched for it). Dates are relative to
 the newest seizure in the graph, not to the clock, so a rebuild of the same graph
-gives the same scores. Each network stores the contribution of each input
-(`risk_explanation`).
+gives the same scores. Each network stores the contribution of each input but
+recency (`risk_inputs`) and their sum (`risk_base`); recency is counted when the
+risk is read (`risk.risk_at`), to the day its view's stamp holds (the newest
+seizure the view sees), and the explanation is written then. A seizure newer than
+every other thus moves one stamp per view, not the stored risk of every network.
 
 Views
 -----

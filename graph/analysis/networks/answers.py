@@ -20,7 +20,7 @@ import networkx as nx
 from graph import queries
 from graph.access import PUBLIC, Viewer
 from graph.analysis.networks.build import node_id
-from graph.analysis.networks.risk import RiskInput
+from graph.analysis.networks.risk import RISK_KEY_PARAMS, Risk, RiskInput, risk_at
 from graph.analysis.networks.rules import COMMUNITY_MIN_ENTITIES, KEY_PLAYERS, LOUVAIN_SEED
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
@@ -96,7 +96,7 @@ class NetworkDetail(NetworkView):
     timeline: list[MonthCount] = field(default_factory=list)
 
 
-def _summary(props: Row) -> NetworkSummary:
+def _summary(props: Row, risk: Risk) -> NetworkSummary:
     shown = props.get("network") or props["id"]
     return NetworkSummary(
         id=shown,
@@ -110,8 +110,8 @@ def _summary(props: Row) -> NetworkSummary:
         first_seizure=props["first_seizure"],
         last_seizure=props["last_seizure"],
         transport_modes=list(props["transport_modes"] or []),
-        risk=float(props["risk"] or 0.0),
-        risk_explanation=props["risk_explanation"] or "",
+        risk=risk.risk,
+        risk_explanation=risk.explanation,
     )
 
 
@@ -133,6 +133,7 @@ def _view(
     if not found or "party_ids" not in found[0]["props"]:
         raise NotFound(f"No network has the id {shown!r}.")
     props = found[0]["props"]
+    risk = risk_at(props.get("risk_inputs"), props.get("last_day"), found[0]["as_of"])
     party_ids = list(props["party_ids"])
     [packed] = store.read(queries.NETWORK_MEMBERS_QUERY, ids=party_ids, see=viewer.see)
     entity_of = {
@@ -211,15 +212,14 @@ def _view(
     for node in nodes:
         node.degree = graph.degree(node.id)
     routes = _routes(store, sorted(seizures))
-    inputs = [RiskInput(**item) for item in json.loads(props.get("risk_inputs") or "[]")]
     subgraph = Subgraph(nodes=nodes, edges=edges)
     links_total = int(props.get("links_total") or len(edges))
     if links_total > len(edges):
         subgraph.truncated = True
         subgraph.notes.append(f"The {len(edges)} strongest of the {links_total} links are shown.")
     view = NetworkView(
-        summary=_summary(props),
-        risk_inputs=inputs,
+        summary=_summary(props, risk),
+        risk_inputs=risk.inputs,
         graph=subgraph,
         routes=routes,
         confirmed_entities=int(props.get("confirmed_entities") or 0),
@@ -407,8 +407,12 @@ def list_networks(
         after_id=after_id,
         limit=limit + 1,
         network_view=_view_key(store, viewer),
+        **RISK_KEY_PARAMS,
     )
-    items = [_summary(row) for row in rows[:limit]]
+    items = [
+        _summary(row, risk_at(row["risk_inputs"], row["last_day"], row["as_of"]))
+        for row in rows[:limit]
+    ]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]

@@ -36,7 +36,7 @@ from graph import queries
 from graph.access import PUBLIC
 from graph.analysis.networks.grouping import Grouping, day, evidence_items, group_networks
 from graph.analysis.networks.projection import Projection, Pulled, project, pull
-from graph.analysis.networks.risk import risk_of, risk_sentence
+from graph.analysis.networks.risk import RiskInput, risk_of, stored
 from graph.analysis.networks.rules import (
     EVIDENCE_PER_LINK,
     IDENTITY_KINDS,
@@ -99,8 +99,8 @@ def recency_stamp_id(view: str) -> str:
     """The node that says which day every network of `view` ("" the whole graph)
     has its recency counted to (`recency_as_of`): `view:<agency>`, `view:` (the
     whole graph, which also lists the agencies with a view) and `view:*` (the
-    public view). An update reads
-    no network's risk for rescoring while the view's newest seizure stays on it."""
+    public view). A network's risk is read with its recency counted to that day
+    (`risk.risk_at`): a newer seizure moves one stamp, not every network's risk."""
     return f"view:{view}"
 
 
@@ -236,12 +236,11 @@ def _networks(
         )
         dates = sorted(s.date for s in seizures if s.date)
         confirmed_share = len(members & proj.confirmed) / len(members)
-        risk, inputs = risk_of(
+        inputs = risk_of(
             seizures,
             len(jurisdictions),
             confirmed_share,
             identity_pairs[index],
-            as_of,
             corroborated[index],
         )
         # Labelled by its key player: the member its links weigh most on (weighted
@@ -286,9 +285,7 @@ def _networks(
                     "last_day": day(dates[-1]) if dates else 0,
                     "transport_modes": sorted({s.mode for s in seizures if s.mode}),
                     "confirmed_entities": len(members & proj.confirmed),
-                    "risk": risk,
-                    "risk_explanation": risk_sentence(risk, inputs),
-                    "risk_inputs": json.dumps([i.__dict__ for i in inputs]),
+                    **stored(inputs),
                     "links": json.dumps(links, ensure_ascii=False),
                     "links_total": links_total,
                     "built_at": built_at,
@@ -447,3 +444,20 @@ def _build_networks(store: GraphStore) -> BuildReport:
     report.seconds = time.perf_counter() - started
     report.phases["write"] = report.seconds - report.phases["read"] - report.phases["compute"]
     return report
+
+
+def adopt_stored_risks(store: GraphStore) -> int:
+    """Store as this version does the risks of networks built by an earlier one,
+    which held their risk counted to one day (`risk`, `risk_explanation`, and
+    recency among `risk_inputs`): the inputs but recency, and their points
+    (`risk.stored`). Returns how many networks; none after the first start."""
+    rows = [
+        {
+            "id": row["id"],
+            **stored([RiskInput(**item) for item in json.loads(row["risk_inputs"] or "[]")]),
+        }
+        for row in store.read(queries.DAY_COUNTED_RISKS_QUERY)
+    ]
+    for start in range(0, len(rows), _WRITE_ROWS):
+        store.write(queries.SET_RISK_BASES_QUERY, rows=rows[start : start + _WRITE_ROWS])
+    return len(rows)

@@ -55,8 +55,6 @@ traders in networks chain the regions together.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -85,7 +83,6 @@ from graph.analysis.networks.projection import (
     _prepared,
     project,
 )
-from graph.analysis.networks.risk import RiskInput, risk_sentence
 from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP, STRONG
 from graph.heap import paused_gc
 from graph.live import queries as live
@@ -112,11 +109,8 @@ class UpdateReport:
     networks_written: int = 0
     networks_deleted: int = 0
     parties_changed: int = 0
-    # Networks outside the region whose risk moved with the newest seizure.
-    risks_rescored: int = 0
-    # Networks outside the region read for their recency, in how many views (those
-    # whose stamp was another day).
-    risks_read: int = 0
+    # Views whose newest seizure moved to another day: their stamp is set to it, and
+    # every risk of theirs read from then on counts its recency to that day.
     recency_views: int = 0
     hubs_skipped: int = 0
     # Why a full build ran instead, if one did (its report is `full`).
@@ -134,9 +128,7 @@ class UpdateReport:
             "networks_written": self.networks_written,
             "networks_deleted": self.networks_deleted,
             "parties_whose_network_changed": self.parties_changed,
-            "risks_rescored": self.risks_rescored,
-            "risks_read": self.risks_read,
-            "recency_views_read": self.recency_views,
+            "views_with_a_newer_day": self.recency_views,
             "hubs_left_out_of_region": self.hubs_skipped,
             "seconds": round(self.seconds, 2),
             "phases_s": {name: round(value, 2) for name, value in self.phases.items()},
@@ -505,22 +497,6 @@ def _newest_days(
     return newest(store.read(live.NEWEST_SEIZURE_QUERY))
 
 
-def _rescored(stored: str, last_day: int | None, as_of: int | None) -> tuple[float, str, str]:
-    """A network's risk with its recency counted to `as_of` (`risk.risk_of`)."""
-    inputs = [RiskInput(**item) for item in json.loads(stored)]
-    since = float(as_of - last_day) if last_day and as_of is not None else 3650.0
-    rescored = []
-    for item in inputs:
-        if item.name == "recency":
-            score = math.exp(-since / 365)
-            item = RiskInput(
-                item.name, since, round(score, 4), item.weight, round(100 * item.weight * score, 2)
-            )
-        rescored.append(item)
-    risk = round(sum(i.points for i in rescored), 2)
-    return risk, json.dumps([i.__dict__ for i in rescored]), risk_sentence(risk, rescored)
-
-
 def _unsettled(proj: Projection, grouping: Grouping, region: _Region, view: str) -> set[str]:
     """Context parties to make free, as far as `view` says:
 
@@ -724,33 +700,16 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
     for start in range(0, len(changes), _BATCH):
         store.write(queries.SET_PARTY_NETWORKS_QUERY, rows=changes[start : start + _BATCH])
 
-    # Recency of the networks outside the region, counted to the newest seizure: a
-    # view's networks are read only when its newest day is not the one its stamp
-    # says they are counted to (a push of today's seizures moves the newest day once
-    # a day, not at every push); the view is stamped with the day after.
-    for view, as_of in zip(views, newest, strict=True):
-        rescored = []
-        stamp = recency_stamp_id(view)
-        if stamps.get(stamp) == recency_day(as_of):
-            continue
-        report.recency_views += 1
-        for row in store.read(live.VIEW_NETWORK_RISKS_QUERY, view=view):
-            if row["id"] in written or not row["risk_inputs"]:
-                continue
-            report.risks_read += 1
-            risk, inputs, sentence = _rescored(row["risk_inputs"], row["last_day"], as_of)
-            report.risks_rescored += inputs != row["risk_inputs"] or risk != row["risk"]
-            rescored.append(
-                {
-                    "id": row["id"],
-                    "risk": risk,
-                    "risk_inputs": inputs,
-                    "risk_explanation": sentence,
-                }
-            )
-        for start in range(0, len(rescored), _BATCH):
-            store.write(live.SET_NETWORK_RISKS_QUERY, rows=rescored[start : start + _BATCH])
-        store.write(live.STAMP_RECENCY_QUERY, id=stamp, as_of=recency_day(as_of))
+    # The day each view's recency is counted to, when its newest seizure moved: the
+    # risks of its other networks are counted to it when read (`risk.risk_at`).
+    moved = [
+        {"id": stamp, "as_of": recency_day(as_of)}
+        for view, as_of in zip(views, newest, strict=True)
+        if stamps.get(stamp := recency_stamp_id(view)) != recency_day(as_of)
+    ]
+    if moved:
+        store.write(live.STAMP_RECENCY_QUERY, rows=moved)
+    report.recency_views = len(moved)
     report.seconds = time.perf_counter() - started
     report.phases["write"] = time.perf_counter() - write_started
     return report
