@@ -22,7 +22,7 @@ sees; see `graph.visibility` for labels and `graph.resolve.views` for entities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,12 +42,15 @@ __all__ = [
 TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 
 
-def visible_to(tokens: Iterable[str] | None, agency: str | None) -> bool:
+def visible_to(tokens: Collection[str] | None, agency: str | None) -> bool:
     """Whether an element with these tokens is visible to an agency (None: the
-    operator, who sees everything)."""
+    operator, who sees everything). Called for every element a network build or an
+    answer reads, hence two membership tests rather than a loop."""
     if agency is None:
         return True
-    return any(token in (PUBLIC, agency) for token in tokens or ())
+    if not tokens:
+        return False
+    return PUBLIC in tokens or agency in tokens
 
 
 class Role(StrEnum):
@@ -92,7 +95,7 @@ class Viewer:
         its agency (None: the whole graph)."""
         return self.agency
 
-    def sees(self, tokens: Iterable[str] | None) -> bool:
+    def sees(self, tokens: Collection[str] | None) -> bool:
         return visible_to(tokens, self.agency)
 
     @property

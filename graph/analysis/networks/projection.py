@@ -180,13 +180,12 @@ def _prepared(
 
 def _entity_in(row: Row, view: str | None) -> str:
     """The entity a party belongs to in `view` (as `queries.view_cluster` reads it)."""
-    if view is None:
-        return str(row["cluster"] or row["id"])
-    entries = row["view_clusters"] or []
-    for prefix in (f"{view}=", f"{PUBLIC}="):
-        for entry in entries:
-            if entry.startswith(prefix):
-                return str(entry[len(prefix) :])
+    entries = row["view_clusters"] if view is not None else None
+    if entries:
+        for prefix in (f"{view}=", f"{PUBLIC}="):
+            for entry in entries:
+                if entry.startswith(prefix):
+                    return str(entry[len(prefix) :])
     return str(row["cluster"] or row["id"])
 
 
@@ -265,7 +264,11 @@ def project(pulled: Pulled, view: str | None) -> Projection:
         several={
             entity_of[pid]
             for pid, kinds in written.items()
-            if several_written(len(kinds["address"]), len(kinds["phone"]), len(kinds["identifier"]))
+            if several_written(
+                len(kinds.get("address", ())),
+                len(kinds.get("phone", ())),
+                len(kinds.get("identifier", ())),
+            )
         },
         names=names,
     )
