@@ -24,9 +24,9 @@ pushed records watches the entities of 30 of their shippers. Measured, once:
 `--records 0` measures only 3, `--singles N` times (each in a warm server and API,
 as an agency's pushes meet them). With `--same-day` the single records are dated the
 day after the graph's newest seizure, all of them, as a day of real-time pushes is:
-the first moves every view's newest day (and the recency of every network with
-it), the others do not; without it they keep the continued world's dates, about
-three seizures a day, so that every few pushes move the day.
+the first moves every view's newest day (the day every network's recency is
+counted to when read), the others do not; without it they keep the continued
+world's dates, about three seizures a day, so that every few pushes move the day.
 
 Writes bench/results/freshness-<records>.json and prints a table.
 """
