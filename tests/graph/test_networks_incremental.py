@@ -324,11 +324,15 @@ def _continued(store: GraphStore, count: int, rng: random.Random, tag: str) -> l
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.parametrize("forked", [False, True], ids=["one-process", "forked"])
 def test_incremental_networks_equal_a_full_build_in_a_generated_world(
-    embedded_server: EmbeddedServer, tmp_path: Path
+    embedded_server: EmbeddedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
 ) -> None:
     # A world large enough that an update's region is a small part of it: parties
-    # outside are context (read for what they share) or not read at all.
+    # outside are context (read for what they share) or not read at all. Forked:
+    # every round's views computed in forked processes, as a large region's are.
+    if forked:
+        monkeypatch.setattr("graph.analysis.networks.incremental.PARALLEL_FROM", 0)
     name = f"t_{uuid.uuid4().hex[:12]}"
     embedded_server.create_database(name)
     try:
@@ -346,6 +350,7 @@ def test_incremental_networks_equal_a_full_build_in_a_generated_world(
                 _load(store, tmp_path, _continued(store, count, rng, f"S{step}"))
                 _, update = pipeline.refresh(store)
                 assert update.full_build is None, update.as_dict()
+                assert (update.forked_rounds > 0) == forked, update.as_dict()
                 regions.append(update.region_parties)
                 incremental = _state(store)
                 build_networks(store)
