@@ -4,8 +4,8 @@ Every input but recency depends on the network alone and is stored with it
 (`stored`: `risk_base`, the points of those inputs, and `risk_inputs`). Recency
 counts the days from the network's last seizure to the newest seizure its view
 sees, which moves whenever a newer seizure arrives anywhere; it is counted when the
-risk is read (`risk_at`, and `RISK_KEY` for sorting in Cypher), so a new seizure
-rewrites no network it is not in.
+risk is read (`risk_at`; the networks list sorts in Cypher with
+`RISK_KEY_PARAMS`), so a new seizure rewrites no network it is not in.
 """
 
 from __future__ import annotations
