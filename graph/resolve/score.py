@@ -370,7 +370,9 @@ def _unrelated_scripts(left: str, right: str) -> bool:
     return _has_hangul(left) or _has_hangul(right)
 
 
+@lru_cache(maxsize=1 << 16)
 def _has_hangul(name: str) -> bool:
+    # Cached as `readings.has_cjk` is: asked of both names of every pair bounded.
     return any(is_hangul(ch) for ch in name)
 
 
