@@ -320,9 +320,9 @@ class RiskInputOut(_FromGraph):
     """One input of the risk score and what it contributed."""
 
     name: str = Field(
-        description="seizures, value_usd, jurisdictions, recency (days since the last "
-        "seizure, counted from the newest seizure in the graph), growth, "
-        "confirmed_infringers (share of entities named in a Case or analyst-confirmed) "
+        description="seizures, value_usd, jurisdictions, recency (days from the last "
+        "seizure to the newest seizure the view holds, counted when read), growth, "
+        "confirmed_infringers (share of entities named in a Case or analyst-confirmed), "
         "shared_identity (pairs of its entities sharing a phone, email, registration "
         "number or address) or corroborated_links (binding links that rest on more than "
         "seizures together).",

@@ -111,9 +111,11 @@ def list_networks(
     """Networks in the order asked, one page at a time: pass `next_cursor` back as
     `cursor` with the same `sort`.
 
-    Risk (0 to 100) weighs seizures (20), value in USD (15), jurisdictions (25),
-    recency (10), growth (10) and the share of confirmed infringers among the
-    members (20); each network explains its own score (`risk_explanation`).
+    Risk (0 to 100) weighs seizures (10), value in USD (10), jurisdictions (15),
+    recency (10), growth (10), confirmed infringers (15), shared identity (15) and
+    corroborated links (15); recency counts the days from a network's last seizure
+    to the newest seizure your agency's view holds, when the page is read. Each
+    network explains its own score (`risk_explanation`).
     """
     try:
         page = service.list_networks(

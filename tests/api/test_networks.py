@@ -3,14 +3,17 @@ on records loaded through the real loader and networks built in the store."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from api.app import create_app
 from graph.analysis.networks import build_networks
+from graph.analysis.networks.rules import RISK_WEIGHTS
 from graph.config import Settings
 from graph.embedded import EmbeddedServer
 from graph.schema import ensure_schema
@@ -134,6 +137,32 @@ def test_networks_listed_by_risk_come_in_the_order_of_the_risk_they_show(
             detail["risk"], abs=0.011
         )
         assert f"last seizure {recency['value']:.0f} days before" in detail["risk_explanation"]
+
+
+# How the OpenAPI description of the list and the README name each risk input.
+_RISK_WORDS = {
+    "seizures": "seizures",
+    "value_usd": "value in USD",
+    "jurisdictions": "jurisdictions",
+    "recency": "recency",
+    "growth": "growth",
+    "confirmed_infringers": "confirmed infringers",
+    "shared_identity": "shared identity",
+    "corroborated_links": "corroborated links",
+}
+
+
+def test_the_documented_risk_weights_are_the_ones_networks_are_scored_with(
+    api: httpx.Client,
+) -> None:
+    route = api.get("/openapi.json").json()["paths"]["/v1/networks"]["get"]["description"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert set(_RISK_WORDS) == set(RISK_WEIGHTS)
+    for text in (route, readme):
+        flat = " ".join(text.split())
+        for name, words in _RISK_WORDS.items():
+            points = round(100 * RISK_WEIGHTS[name])
+            assert re.search(rf"{words}[^(]{{0,20}}\({points}\b", flat), (name, points)
 
 
 @pytest.mark.parametrize(
