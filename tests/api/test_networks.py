@@ -136,7 +136,10 @@ def test_networks_listed_by_risk_come_in_the_order_of_the_risk_they_show(
         assert sum(i["points"] for i in detail["risk_inputs"]) == pytest.approx(
             detail["risk"], abs=0.011
         )
-        assert f"last seizure {recency['value']:.0f} days before" in detail["risk_explanation"]
+        assert (
+            f"last seizure {recency['value']:.0f} days before the newest seizure of the view"
+            in detail["risk_explanation"]
+        )
 
 
 # How the OpenAPI description of the list and the README name each risk input.

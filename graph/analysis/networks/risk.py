@@ -131,7 +131,7 @@ _RISK_WORDS = {
     "seizures": "{v:.0f} seizures",
     "value_usd": "USD {v:,.0f} seized",
     "jurisdictions": "{v:.0f} jurisdictions",
-    "recency": "last seizure {v:.0f} days before the newest in the graph",
+    "recency": "last seizure {v:.0f} days before the newest seizure of the view",
     "growth": "growth {v:+.2f} (late against early half of its activity)",
     "confirmed_infringers": "{v:.0%} of its entities confirmed infringers",
     "shared_identity": "pairs of its entities sharing a phone, email, registration "
