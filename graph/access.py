@@ -31,6 +31,7 @@ from ingest.handling import PUBLIC, record_tokens
 __all__ = [
     "OPERATOR",
     "PUBLIC",
+    "PUBLIC_VIEWER",
     "READERS",
     "TLP_LEVELS",
     "Role",
@@ -40,6 +41,9 @@ __all__ = [
 ]
 
 TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+# Who the public view is computed for (`visible_to`): an agency no token names, so it
+# sees only what every agency may see.
+PUBLIC_VIEWER = "\x00public"
 
 
 def visible_to(tokens: Collection[str] | None, agency: str | None) -> bool:

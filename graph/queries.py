@@ -1575,12 +1575,16 @@ SET p.network = r.network, p.view_networks = r.view_networks,
     p.network_rounds = r.network_rounds
 """.strip()
 
+# The stamp of a Network `n`'s view (`build.recency_stamp_id`), as `stamp`: the day
+# its risk's recency is counted to when read (`risk.risk_at`).
+VIEW_STAMP_OF_N = f"OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})"
+
 # The Network node `$id`: one of the whole graph (`net:...`) or of a view
 # (`net:...@<view>`), with its summary, members and links, and the day its view's
 # recency is counted to (`risk.risk_at`).
 NETWORK_QUERY = f"""
 MATCH (n:{Label.NETWORK} {{id: $id}})
-OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+{VIEW_STAMP_OF_N}
 RETURN properties(n) AS props, stamp.recency_as_of AS as_of
 """.strip()
 
@@ -1837,7 +1841,7 @@ RETURN pair[0] AS a, pair[1] AS b, s.status AS status, s.score AS score,
 NETWORK_RISKS_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
-OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+{VIEW_STAMP_OF_N}
 RETURN n.id AS id, n.network AS network, n.label AS label, n.risk_inputs AS risk_inputs,
        n.last_day AS last_day, stamp.recency_as_of AS as_of, n.entities AS entities
 """.strip()

@@ -9,7 +9,7 @@ linter and the test that every statement runs cover them.
 from __future__ import annotations
 
 from graph.model import LINKS, Label, RelType
-from graph.queries import visible
+from graph.queries import VIEW_STAMP_OF_N, visible
 
 _PARTY_RELS = "|".join(link.rel for link in LINKS if link.role is not None)
 _PRINCIPAL_RELS = "|".join((RelType.SHIPPED_BY, RelType.CONSIGNED_TO, RelType.MANUFACTURED_BY))
@@ -254,7 +254,7 @@ RETURN p.id AS id, p.cluster AS cluster, p.view_clusters AS view_clusters, p.vis
 NETWORK_STATES_QUERY = f"""
 UNWIND $ids AS id
 MATCH (n:{Label.NETWORK} {{id: id}})
-OPTIONAL MATCH (stamp:{Label.NETWORK} {{id: 'view:' + n.view}})
+{VIEW_STAMP_OF_N}
 RETURN n.id AS id, n.network AS network, n.risk_inputs AS risk_inputs,
        n.last_day AS last_day, stamp.recency_as_of AS as_of,
        coalesce(n.jurisdictions, []) AS jurisdictions, coalesce(n.party_ids, []) AS parties,

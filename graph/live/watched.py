@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.access import PUBLIC, visible_to
 from graph.analysis.networks.build import node_id
-from graph.analysis.networks.risk import risk_at
+from graph.analysis.networks.risk import risk_of_row
 from graph.live import queries as live
 from graph.live.watches import ARTEFACT_KINDS, Watch, WatchKind
 from graph.queries import NETWORK_VIEW_QUERY
@@ -79,8 +79,9 @@ def network_states(store: GraphStore, node_ids: Iterable[str]) -> dict[str, dict
     out: dict[str, dict[str, Any]] = {}
     for chunk in chunks(node_ids):
         for row in store.read(live.NETWORK_STATES_QUERY, ids=chunk):
-            risk = risk_at(row.pop("risk_inputs"), row.pop("last_day"), row.pop("as_of"))
-            out[row["id"]] = {**row, "risk": risk.risk, "risk_explanation": risk.explanation}
+            risk = risk_of_row(row)
+            kept = {k: v for k, v in row.items() if k not in ("risk_inputs", "last_day", "as_of")}
+            out[row["id"]] = {**kept, "risk": risk.risk, "risk_explanation": risk.explanation}
     return out
 
 

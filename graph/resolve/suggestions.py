@@ -32,7 +32,7 @@ from typing import Any
 from graph import queries
 from graph.access import PUBLIC, Viewer
 from graph.analysis.networks.build import node_id
-from graph.analysis.networks.risk import risk_at
+from graph.analysis.networks.risk import risk_of_row
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
 from graph.errors import NotFound
 from graph.model import MACHINE_STATUSES, LinkStatus
@@ -194,7 +194,7 @@ def review_queue(
     networks = sorted({n for r in rows for n in (r["network_a"], r["network_b"]) if n})
     view = "" if network_view is None else network_view
     risks = {
-        row["network"]: {**row, "risk": risk_at(row["risk_inputs"], row["last_day"], row["as_of"])}
+        row["network"]: {**row, "risk": risk_of_row(row)}
         for row in store.read(
             queries.NETWORK_RISKS_QUERY, ids=[node_id(network, view) for network in networks]
         )

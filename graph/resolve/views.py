@@ -29,12 +29,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.access import PUBLIC, visible_to
+from graph.access import PUBLIC, PUBLIC_VIEWER, visible_to
 from graph.model import LinkStatus
-
-# The viewer of the public view: an agency no token names, which sees only what
-# holds `PUBLIC`.
-_NOBODY = "\x00public"
 
 
 @dataclass(frozen=True)
@@ -76,7 +72,7 @@ def view_entries(
     entries: dict[str, list[str]] = {pid: [] for pid in component}
     uniform = True
     for view in [*views, PUBLIC]:
-        agency = _NOBODY if view == PUBLIC else view
+        agency = PUBLIC_VIEWER if view == PUBLIC else view
         seen = {pid for pid in component if visible_to(vis.get(pid), agency)}
         graph = nx.Graph()
         graph.add_nodes_from(seen)

@@ -20,7 +20,7 @@ import networkx as nx
 from graph import queries
 from graph.access import PUBLIC, Viewer
 from graph.analysis.networks.build import node_id
-from graph.analysis.networks.risk import RISK_KEY_PARAMS, Risk, RiskInput, risk_at
+from graph.analysis.networks.risk import RISK_KEY_PARAMS, Risk, RiskInput, risk_at, risk_of_row
 from graph.analysis.networks.rules import COMMUNITY_MIN_ENTITIES, KEY_PLAYERS, LOUVAIN_SEED
 from graph.analysis.subgraph import Evidence, GraphEdge, GraphNode, Subgraph
 from graph.cursor import InvalidCursor, decode_cursor_parts, encode_cursor_parts
@@ -409,10 +409,7 @@ def list_networks(
         network_view=_view_key(store, viewer),
         **RISK_KEY_PARAMS,
     )
-    items = [
-        _summary(row, risk_at(row["risk_inputs"], row["last_day"], row["as_of"]))
-        for row in rows[:limit]
-    ]
+    items = [_summary(row, risk_of_row(row)) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]

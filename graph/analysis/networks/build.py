@@ -27,10 +27,10 @@ import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graph import queries
 from graph.access import PUBLIC
@@ -49,6 +49,7 @@ from graph.heap import paused_gc
 from graph.store import GraphStore, Row
 
 _WRITE_ROWS = 1000
+T = TypeVar("T")
 _WRITE_BYTES = 4_000_000
 
 
@@ -159,12 +160,10 @@ def _networks(
     proj: Projection,
     view: str,
     built_at: str,
-    as_of: int | None = None,
     grouping: Grouping | None = None,
 ) -> _Built:
-    """The networks of one view. `as_of`: the day recency is counted to (the newest
-    seizure the view sees); by default the newest in `proj`. `grouping`: the
-    projection's, when already computed."""
+    """The networks of one view, and the day its recency is counted to (`as_of`: the
+    newest seizure in `proj`). `grouping`: the projection's, when already computed."""
     if grouping is None:
         grouping = group_networks(proj)
     built = _Built(
@@ -195,10 +194,8 @@ def _networks(
     parties_of_entity: dict[str, list[str]] = defaultdict(list)
     for pid, entity in sorted(proj.entity_of.items()):
         parties_of_entity[entity].append(pid)
-    if as_of is None:
-        all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
-        as_of = max(all_days) if all_days else None
-    built.as_of = as_of
+    all_days = [d for s in proj.seizures.values() if (d := day(s.date)) is not None]
+    built.as_of = max(all_days) if all_days else None
 
     links_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     identity_pairs: Counter[int] = Counter()
@@ -312,32 +309,41 @@ def _batches_by_size(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]
         yield batch
 
 
-# The projection the forked workers compute views from (`_views`): set before the
-# fork, so every worker reads it without a copy being sent.
-_PULLED: Pulled | None = None
+# What the functions `in_forks` runs read (`forked_state`): set before the fork, so
+# every worker reads it without a copy being sent.
+_FORKED: Any = None
 
 
-def _view_of(view: str, built_at: str) -> _Built:
-    assert _PULLED is not None
-    return _networks(project(_PULLED, view), view, built_at)
+def forked_state() -> Any:
+    """The state `in_forks` was given, in the worker it runs in."""
+    return _FORKED
+
+
+def in_forks(fn: Callable[[str], T], views: list[str], state: object) -> dict[str, T]:
+    """`fn` of each view, in forked processes (one per core; in this one on a single
+    core): views are independent, each seconds of Python on a large graph. `fn`
+    reads `state` through `forked_state()`, which the fork shares rather than sends."""
+    global _FORKED
+    _FORKED = state
+    try:
+        workers = min(len(views), os.cpu_count() or 1)
+        if workers < 2:
+            return {view: fn(view) for view in views}
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return dict(zip(views, pool.map(fn, views), strict=True))
+    finally:
+        _FORKED = None
+
+
+def _view_of(view: str) -> _Built:
+    pulled, built_at = forked_state()
+    return _networks(project(pulled, view), view, built_at)
 
 
 def _views(pulled: Pulled, views: list[str], built_at: str) -> dict[str, _Built]:
-    """The networks of each view, computed in forked processes (one per core): each
-    view is a projection and a grouping of its own, seconds of Python at 100k
-    records, and the views are independent."""
-    global _PULLED
-    workers = min(len(views), os.cpu_count() or 1)
-    if workers < 2:
-        return {view: _networks(project(pulled, view), view, built_at) for view in views}
-    _PULLED = pulled
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = pool.map(_view_of, views, [built_at] * len(views))
-            return dict(zip(views, done, strict=True))
-    finally:
-        _PULLED = None
+    """The networks of each view (`in_forks`)."""
+    return in_forks(_view_of, views, (pulled, built_at))
 
 
 def network_rounds(pid: str, built: dict[str, _Built]) -> list[str] | None:

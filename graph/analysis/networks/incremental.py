@@ -57,12 +57,10 @@ traders in networks chain the regions together.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -75,6 +73,8 @@ from graph.analysis.networks.build import (
     _Built,
     _networks,
     build_networks,
+    forked_state,
+    in_forks,
     network_id,
     party_changes,
     recency_day,
@@ -106,8 +106,6 @@ MIN_REGION_LIMIT = 2000
 # groupings a round in one process).
 PARALLEL_FROM = 5000
 _BATCH = 1000
-# The viewer of the public view: an agency no token names.
-_NOBODY = "\x00public"
 
 
 @dataclass
@@ -296,33 +294,11 @@ def _view_round(pulled: Pulled, region: Region, view: str) -> tuple[Projection, 
     return proj, grouping, _unsettled(proj, grouping, region, view)
 
 
-# The region the forked workers compute views of (`_in_forks`): set before the fork,
-# so every worker reads it without a copy being sent.
-_ROUND: tuple[Pulled, Region, str] | None = None
-
-
 def _view_round_built(view: str) -> tuple[set[str], _Built]:
-    assert _ROUND is not None
-    pulled, region, built_at = _ROUND
+    """`_view_round` of a view and its networks, in a forked worker (`in_forks`)."""
+    pulled, region, built_at = forked_state()
     proj, grouping, more = _view_round(pulled, region, view)
     return more, _networks(proj, view, built_at, grouping=grouping)
-
-
-def _in_forks(
-    pulled: Pulled, region: Region, views: list[str], built_at: str
-) -> dict[str, tuple[set[str], _Built]]:
-    """`_view_round` of each view, and its networks, in forked processes (one per
-    core), as a full build computes its views (`build._views`): the views of a round
-    are independent, and a large region's take seconds of Python each round."""
-    global _ROUND
-    _ROUND = (pulled, region, built_at)
-    try:
-        context = multiprocessing.get_context("fork")
-        workers = min(len(views), os.cpu_count() or 1)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return dict(zip(views, pool.map(_view_round_built, views), strict=True))
-    finally:
-        _ROUND = None
 
 
 def update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
@@ -384,7 +360,8 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
             # Each view's networks are computed with its round, in forks: only
             # those of the last round are kept.
             report.forked_rounds += 1
-            for view, (more, built_view) in _in_forks(pulled, region, views, built_at).items():
+            forked = in_forks(_view_round_built, views, (pulled, region, built_at))
+            for view, (more, built_view) in forked.items():
                 frontier |= more
                 computed[view] = built_view
         else:
@@ -409,11 +386,7 @@ def _update_networks(store: GraphStore, seeds: Iterable[str]) -> UpdateReport:
         )
     }
     newest = _newest_days(store, viewers, [stamps.get(recency_stamp_id(v)) for v in views])
-    built: dict[str, _Built] = {}
-    for view, as_of in zip(views, newest, strict=True):
-        done = computed[view]
-        built[view] = done if isinstance(done, _Built) else done()
-        built[view].as_of = as_of
+    built = {view: done if isinstance(done, _Built) else done() for view, done in computed.items()}
     report.phases["compute"] += time.perf_counter() - mark
 
     write_started = time.perf_counter()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import queries
-from graph.access import PUBLIC, visible_to
+from graph.access import PUBLIC, PUBLIC_VIEWER, visible_to
 from graph.analysis.networks.rules import FORWARDER_CAP, PRINCIPAL_RELS
 from graph.analysis.subgraph import Evidence
 from graph.model import LinkStatus, RelType
@@ -28,8 +28,6 @@ __all__ = ["Projection", "Pulled", "Seizure", "party_networks", "project", "pull
 
 # The kind of an artefact, by the prefix of its id (`ingest.normalised`).
 _KIND_OF_PREFIX = {"addr": "address", "tel": "phone", "mail": "email", "id": "identifier"}
-# A viewer that no token names: it sees only what holds `PUBLIC`.
-_NOBODY = "\x00public"
 
 
 @dataclass
@@ -192,7 +190,7 @@ def _entity_in(row: Row, view: str | None) -> str:
 def project(pulled: Pulled, view: str | None) -> Projection:
     """The projection of `view`: None the whole graph, `PUBLIC` what every agency
     sees, an agency code what that agency sees."""
-    viewer = None if view is None else (_NOBODY if view == PUBLIC else view)
+    viewer = None if view is None else (PUBLIC_VIEWER if view == PUBLIC else view)
 
     def sees(tokens: list[str] | None) -> bool:
         return visible_to(tokens, viewer)

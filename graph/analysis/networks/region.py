@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import queries
-from graph.access import PUBLIC, visible_to
+from graph.access import PUBLIC, PUBLIC_VIEWER, visible_to
 from graph.analysis.networks.build import node_id
 from graph.analysis.networks.projection import PARTY_KEYS, Pulled, _prepared
 from graph.analysis.networks.rules import ARTEFACT_CAP, CONTAINER_CAP, FORWARDER_CAP
@@ -22,8 +22,6 @@ from graph.model import Label, LinkStatus, RelType
 from graph.store import GraphStore
 
 _BATCH = 1000
-# The viewer of the public view: an agency no token names.
-_NOBODY = "\x00public"
 
 
 def chunks(ids: Iterable[str], size: int = _BATCH) -> Iterable[list[str]]:
@@ -35,7 +33,7 @@ def chunks(ids: Iterable[str], size: int = _BATCH) -> Iterable[list[str]]:
 def viewers_of(agencies: list[str]) -> list[str | None]:
     """Who each view is computed for: None the whole graph, then each agency, then
     the public view's viewer."""
-    return [None, *agencies, _NOBODY]
+    return [None, *agencies, PUBLIC_VIEWER]
 
 
 def _hub_everywhere(

@@ -120,6 +120,12 @@ def risk_at(risk_inputs: str | None, last_day: int | None, as_of: int | None) ->
     return Risk(risk, inputs, risk_sentence(risk, inputs))
 
 
+def risk_of_row(row: dict[str, Any]) -> Risk:
+    """`risk_at` of a row that reads a Network's `risk_inputs` and `last_day` and its
+    view's day as `as_of` (`queries.VIEW_STAMP_OF_N`)."""
+    return risk_at(row["risk_inputs"], row["last_day"], row["as_of"])
+
+
 # What `queries.LIST_NETWORKS_QUERY` sorts by risk with: it adds to `risk_base`
 # recency's points counted to the view's day, not rounded. `risk_at` rounds the same
 # points, and `risk_base` holds whole hundredths, so that order is the order of the
