@@ -47,7 +47,7 @@ from graph.store import GraphStore
 from ingest.manifest import Feed
 from ingest.normalised import party_identity
 from tests.conftest import open_test_store
-from tests.factories import load_records, write_ndjson
+from tests.factories import load_records, seizure_record, write_ndjson
 from tests.helpers import auth, new_key, serve_in_thread, workspace_client
 
 AGENCIES = ("HK-CED", "US-CBP", "MO-CS", "CN-GACC", "EU-NL")
@@ -632,3 +632,41 @@ def test_no_answer_carries_what_only_unseen_records_say(
             amount = version["value"]["amount"]
             for secret in (version["case_ref"], str(amount), f"{amount:,}"):
                 assert secret not in text, (agency, version["handling"], secret)
+
+
+def test_a_networks_recency_counts_to_the_newest_seizure_its_reader_sees(
+    embedded_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    """Recency is counted when a risk is read, to the day of the reader's view: a
+    newer seizure only another agency may see moves neither the days, the risk nor
+    the order that HK-CED is shown."""
+
+    def pair(agency: str, shipper: str, consignee: str, date: str, tlp: str) -> dict[str, Any]:
+        return seizure_record(
+            agency=agency,
+            seizure_date=date,
+            shipper={"name": shipper, "country": "CN"},
+            consignee={"name": consignee, "country": "US"},
+            containers=[],
+            handling={"tlp": tlp, "releasable_to": []},
+        )
+
+    records = [
+        pair("HK-CED", "North Star Trading", "Alpha Imports", "2024-01-10", "CLEAR"),
+        pair("HK-CED", "North Star Trading", "Alpha Imports", "2024-02-10", "CLEAR"),
+        # Four months newer, and only US-CBP's.
+        pair("US-CBP", "South Wind Export", "Beta Retail", "2024-06-01", "RED"),
+        pair("US-CBP", "South Wind Export", "Beta Retail", "2024-06-09", "RED"),
+    ]
+    for world in make_world(embedded_server, tmp_path, records):
+        for agency, days in (("HK-CED", 0), ("US-CBP", 120)):
+            with world.client(agency) as client:
+                listed = client.get("/v1/networks").json()["items"]
+                north = next(n for n in listed if n["last_seizure"] == "2024-02-10")
+                detail = client.get(f"/v1/networks/{north['id']}").json()
+            recency = next(i for i in detail["risk_inputs"] if i["name"] == "recency")
+            assert recency["value"] == days, (agency, recency)
+            assert (north["risk"], north["risk_explanation"]) == (
+                detail["risk"],
+                detail["risk_explanation"],
+            )
