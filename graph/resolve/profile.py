@@ -223,6 +223,35 @@ _GENERIC_GROUPS: dict[str, str] = {
 GENERIC_WORDS: dict[str, str] = {
     word: group for group, words in _GENERIC_GROUPS.items() for word in words.split()
 }
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> dict[str, str]:
+    """`GENERIC_WORDS` and the Tongyong spellings of its pinyin words, as Taiwan's
+    registers write them (實業 SHIH YE, 企業 CI YE, 公司 GONG SIH): each way a word
+    splits into pinyin syllables, respelled (`ingest.normalise.readings.tongyong`)."""
+    from ingest.normalise.readings import tongyong
+
+    out = dict(GENERIC_WORDS)
+    syllables = _pinyin_syllables()
+    for word, group in GENERIC_WORDS.items():
+        for split in _splits(word, syllables):
+            out.setdefault("".join(map(tongyong, split)), group)
+    return out
+
+
+def _splits(word: str, syllables: frozenset[str]) -> list[tuple[str, ...]]:
+    """Every way `word` is a run of `syllables` (none when it is no such run)."""
+    if not word:
+        return [()]
+    return [
+        (word[:end], *rest)
+        for end in range(1, min(len(word), 6) + 1)
+        if word[:end] in syllables
+        for rest in _splits(word[end:], syllables)
+    ]
+
+
 # The territory each place word names.
 PLACE_COUNTRY: dict[str, str] = {
     "hk": "HK",
@@ -320,6 +349,7 @@ def _generic_groups(words: list[str]) -> list[str]:
     names are built (trade name, then line of business, then legal form), longest run
     first: "xiang fu shi ye" is xiang-fu + shiye (industry), not xiang + fushi
     (apparel) + ye; "dian zi shang wu" is e-commerce, not electronics and filler."""
+    generic = _generic_words()
     groups = [""] * len(words)
     end = len(words)
     while end > 0:
@@ -327,8 +357,8 @@ def _generic_groups(words: list[str]) -> list[str]:
         group = ""
         for start in range(end - 1, max(-1, end - 1 - _GENERIC_RUN), -1):
             joined = "".join(words[start:end])
-            if joined in GENERIC_WORDS:
-                found, group = end - start, GENERIC_WORDS[joined]
+            if joined in generic:
+                found, group = end - start, generic[joined]
         if found:
             groups[end - found : end] = [group] * found
             end -= found

@@ -31,7 +31,9 @@ from ingest.normalise.glosses import english_stem, glosses, longest_word
 from ingest.normalise.readings import (
     CANTONESE,
     HEPBURN,
+    MANDARIN,
     SYSTEM_NAMES,
+    TONGYONG,
     char_readings,
     fold_long_vowels,
     is_han,
@@ -41,6 +43,7 @@ from ingest.normalise.readings import (
 
 __all__ = [
     "CANTONESE_WRITTEN",
+    "TONGYONG_WRITTEN",
     "Reading",
     "han_identifying",
     "has_cjk",
@@ -158,14 +161,22 @@ def han_identifying(name: str, key: str) -> list[str] | None:
 
 
 # The systems a register of each territory writes Chinese names in: Cantonese in
-# Hong Kong and Macao (beside Mandarin for mainland names), Mandarin elsewhere.
+# Hong Kong and Macao (beside Mandarin for mainland names), Tongyong pinyin in
+# Taiwan only, Mandarin's other systems everywhere. A name of no country may be in
+# any.
 CANTONESE_WRITTEN: Final = frozenset({"HK", "MO"})
+TONGYONG_WRITTEN: Final = frozenset({"TW"})
 
 
 def _systems(country: str | None) -> frozenset[str]:
-    if country is None or country in CANTONESE_WRITTEN:
-        return frozenset(SYSTEM_NAMES)
-    return frozenset(SYSTEM_NAMES) - {CANTONESE}
+    systems = frozenset(SYSTEM_NAMES)
+    if country is None:
+        return systems
+    if country not in CANTONESE_WRITTEN:
+        systems -= {CANTONESE}
+    if country not in TONGYONG_WRITTEN:
+        systems -= {TONGYONG}
+    return systems
 
 
 def _segment(
@@ -209,9 +220,13 @@ def _segment(
 def _system_of(read: list[tuple[str, frozenset[str]]]) -> str:
     """The systems that read every character so ("Mandarin (pinyin) / Mandarin
     (Wade-Giles)"), or those mixed in the reading."""
+    # Tongyong spells most syllables as pinyin does: named only where it differs.
     common = frozenset.intersection(*(systems for _, systems in read))
     if common:
+        if MANDARIN in common:
+            common -= {TONGYONG}
         return " / ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in common)
+    read = [(v, systems - {TONGYONG} if MANDARIN in systems else systems) for v, systems in read]
     used = {s for _, systems in read for s in systems}
     return "mixed (" + ", ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in used) + ")"
 
@@ -433,6 +448,8 @@ def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
     readings = [char_readings(ch) for ch in chars]
     for system in SYSTEM_NAMES:
         if not all(system in r for r in readings):
+            continue
+        if system == TONGYONG and system not in _systems(country):
             continue
         spelt: Iterable[tuple[str, ...]] = [tuple(sorted(r[system])[0] for r in readings)]
         if system == CANTONESE and system in _systems(country):

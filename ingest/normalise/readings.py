@@ -6,6 +6,10 @@ of several systems, and a register writes whichever its clerk used:
 - Mandarin in Hanyu pinyin (mainland China), Wade-Giles (Taiwan, older records) or
   Gwoyeu Romatzyh, whose spellings of tones Taiwan's registers keep (宏 HORNG, 晟
   CHERNG, 益 YIH): `pypinyin`'s readings of each character, with its heteronyms;
+  and in Tongyong pinyin, Taiwan's official system from 2002 to 2008, which
+  registers and street signs there still write (鉅 JYU, 祥 SIANG, 企 CI, 志 JHIH):
+  `pypinyin`'s Hanyu readings respelled by Tongyong's published rules
+  (`tongyong`), as no kept package writes it;
 - Cantonese in the Hong Kong Government's romanisation (Hong Kong and Macao names:
   漢昌 = HON CHEONG): the `cantonese-romanisation` package's table, which holds
   traditional characters; a simplified one is read as its Hong Kong form
@@ -40,6 +44,7 @@ __all__ = [
     "KOREAN_RR",
     "MANDARIN",
     "SYSTEM_NAMES",
+    "TONGYONG",
     "WADE_GILES",
     "cantonese_readings",
     "cantonese_syllables",
@@ -49,11 +54,13 @@ __all__ = [
     "is_hangul",
     "is_kana",
     "japanese_reading",
+    "tongyong",
 ]
 
 MANDARIN: Final = "pinyin"
 WADE_GILES: Final = "wade-giles"
 GWOYEU: Final = "gwoyeu"
+TONGYONG: Final = "tongyong"
 CANTONESE: Final = "cantonese"
 HEPBURN: Final = "hepburn"
 KOREAN_RR: Final = "korean-rr"
@@ -63,6 +70,7 @@ SYSTEM_NAMES: Final = {
     MANDARIN: "Mandarin (pinyin)",
     WADE_GILES: "Mandarin (Wade-Giles)",
     GWOYEU: "Mandarin (Gwoyeu Romatzyh)",
+    TONGYONG: "Mandarin (Tongyong)",
     CANTONESE: "Cantonese (Hong Kong)",
     HEPBURN: "Japanese (Hepburn)",
     KOREAN_RR: "Korean (Revised Romanization)",
@@ -92,6 +100,12 @@ def is_hangul(ch: str) -> bool:
 
 def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", text.casefold().replace("ü", "u").replace("ê", "e"))
+
+
+def _with_u(reading: str) -> frozenset[str]:
+    """`pypinyin` writes Ü as V ("lv", Wade-Giles "chv"); registers write U ("LU")
+    and sometimes keep the V: both."""
+    return frozenset({reading, reading.replace("v", "u")})
 
 
 def _unaccented(text: str) -> str:
@@ -157,16 +171,60 @@ def _hk_form(ch: str) -> str:
     return converted if len(converted) == 1 else ch
 
 
+# Tongyong pinyin (Ministry of Education of Taiwan, 2002) spells a syllable as Hanyu
+# pinyin does but for these rules, which are the system's definition: initials ZH,
+# Q, X are JH, C, S; the empty rime after JH CH SH R Z C S is IH (志 JHIH, 詞 CIH);
+# Ü is YU, also where Hanyu writes U after J Q X (鉅 JYU, 學 SYUE, 軍 JYUN); IONG is
+# YONG (窮 CYONG); IU is IOU (劉 LIOU); UI is UEI (貴 GUEI); ENG after B P M F is ONG
+# (風 FONG); WEN and WENG are WUN and WONG. The rest is spelled alike.
+_PINYIN_INITIALS: Final = (
+    "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h",
+    "j", "q", "x", "r", "z", "c", "s",
+)  # fmt: skip
+_TONGYONG_INITIALS: Final = {"zh": "jh", "q": "c", "x": "s"}
+_EMPTY_RIME_AFTER: Final = frozenset({"zh", "ch", "sh", "r", "z", "c", "s"})
+_TONGYONG_FINALS: Final = {"iong": "yong", "iu": "iou", "ui": "uei"}
+_TONGYONG_WHOLE: Final = {"wen": "wun", "weng": "wong"}
+
+
+def tongyong(syllable: str) -> str:
+    """A toneless Hanyu pinyin syllable (ü written V, as `pypinyin` writes it:
+    "lv") in Tongyong pinyin: "ju" -> "jyu", "zhi" -> "jhih", "xiang" -> "siang"."""
+    if syllable in _TONGYONG_WHOLE:
+        return _TONGYONG_WHOLE[syllable]
+    initial = next((i for i in _PINYIN_INITIALS if syllable.startswith(i)), "")
+    final = syllable[len(initial) :]
+    if not initial or not final:
+        return syllable.replace("v", "yu")  # yu, wu, er, a syllable with no initial
+    if initial in ("j", "q", "x") and final.startswith("u"):
+        final = "v" + final[1:]  # Hanyu leaves out the dots of Ü after J, Q, X
+    if final == "i" and initial in _EMPTY_RIME_AFTER:
+        final = "ih"
+    elif final.startswith("v"):
+        final = "yu" + final[1:]
+    elif final == "eng" and initial in ("b", "p", "m", "f"):
+        final = "ong"
+    else:
+        final = _TONGYONG_FINALS.get(final, final)
+    return _TONGYONG_INITIALS.get(initial, initial) + final
+
+
 @lru_cache(maxsize=1 << 14)
 def char_readings(ch: str) -> dict[str, frozenset[str]]:
     """System -> the readings of one Han character in it (letters only, no tones)."""
     from pypinyin import Style, pinyin
 
     out: dict[str, frozenset[str]] = {}
-    mandarin = {_letters(r) for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]}
+    hanyu = pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
+    mandarin = {_letters(r) for r in hanyu}
     if mandarin - {_letters(ch)}:
-        out[MANDARIN] = frozenset(r for r in mandarin if r)
-        wade = {_letters(r) for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]}
+        out[MANDARIN] = frozenset(v for r in mandarin if r for v in _with_u(r))
+        out[TONGYONG] = frozenset(t for r in hanyu if (t := _letters(tongyong(r.casefold()))))
+        wade = {
+            v
+            for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]
+            for v in _with_u(_letters(r))
+        }
         out[WADE_GILES] = frozenset(r for r in wade if r)
         gwoyeu = {_letters(r) for r in pinyin(ch, style=Style.GWOYEU, heteronym=True)[0]}
         out[GWOYEU] = frozenset(r for r in gwoyeu if r)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from graph.resolve.blocking import name_keys
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from ingest.normalise.glosses import english_stem, glosses
+from ingest.normalise.readings import tongyong
 from tests.resolve import party
 
 
@@ -26,6 +27,43 @@ def test_gwoyeu_romatzyh_spellings_of_tones_as_taiwan_keeps_them() -> None:
     result = compare(party("宏益企業有限公司", "TW"), party("HORNG YIH ENTERPRISE CO., LTD.", "TW"))
     assert result.score >= AUTO_THRESHOLD, result
     assert "Mandarin (Gwoyeu Romatzyh) reading of 宏益 = HORNG YIH" in result.explanation
+
+
+def test_tongyong_spellings_follow_the_systems_rules() -> None:
+    # The Ministry of Education's 2002 table spells these syllables so.
+    spelt = {
+        "ju": "jyu", "qu": "cyu", "xu": "syu", "lv": "lyu", "xue": "syue", "jun": "jyun",
+        "qiong": "cyong", "zhi": "jhih", "shi": "shih", "si": "sih", "ci": "cih",
+        "liu": "liou", "gui": "guei", "wen": "wun", "weng": "wong", "feng": "fong",
+        "zhong": "jhong", "xiang": "siang", "qi": "ci", "yu": "yu", "yuan": "yuan",
+        "er": "er", "dun": "dun", "deng": "deng", "xin": "sin",
+    }  # fmt: skip
+    assert {hanyu: tongyong(hanyu) for hanyu in spelt} == spelt
+
+
+def test_tongyong_reading_as_taiwan_writes_it_links_and_says_so() -> None:
+    # 志強 JHIH CIANG and 實業 SHIH YE in Tongyong, neither pinyin nor Wade-Giles.
+    result = compare(party("志強實業有限公司", "TW"), party("JHIH CIANG SHIH YE CO., LTD.", "TW"))
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "Mandarin (Tongyong) reading of 志強 = JHIH CIANG" in result.explanation
+    # A register that mixes systems: GUANG in pinyin, JYU in Tongyong; WU JIN
+    # (hardware) and SHIH YE (industry) are the line of business, not the trade name.
+    mixed = compare(
+        party("廣鉅五金實業社", "TW", identifiers=("RN430C7C6CD3",)),
+        party("GUANG JYU WU JIN SHIH YE SHE CO.", "TW", identifiers=("RN430C7C6CD3",)),
+    )
+    assert mixed.score >= AUTO_THRESHOLD, mixed
+    assert "reading of 廣鉅社 = GUANG JYU SHE" in mixed.explanation
+    # Another trade name in Tongyong is still another company.
+    other = compare(party("志強實業有限公司", "TW"), party("JHIH SIN SHIH YE CO., LTD.", "TW"))
+    assert other.score < REVIEW_THRESHOLD, other
+    # Tongyong is Taiwan's: a Hong Kong name is not read half in it (兴 SING) and
+    # half in Cantonese (昌 CHEUNG).
+    hong_kong = compare(
+        party("香港兴昌贸易有限公司", "HK"), party("Singcheung Trading (HK) Limited", "HK")
+    )
+    assert "Tongyong" not in hong_kong.explanation
+    assert hong_kong.score < AUTO_THRESHOLD, hong_kong
 
 
 def test_kanji_name_its_kana_reading_and_its_hepburn_spelling() -> None:
