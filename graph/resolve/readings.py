@@ -248,6 +248,17 @@ def _han_reading(
     systems = _systems(country)
     read_chars = chars
     read = None if in_pinyin else _segment(letters, chars, systems)
+    # KAO HENG WEAVING / 高恒紡織: a word of the trade name's place may translate the
+    # line of business (紡織, "spinning and weaving"), which the reading leaves out.
+    business: list[tuple[str, str, str]] = []
+    if read is None and not in_pinyin:
+        found_lines = _lines_translated(han_name, han_key, parts, set(), identifying=True)
+        taken = {word for _, _, word in found_lines}
+        left = "".join(word for word in parts.identifying if word not in taken)
+        if taken and len(left) >= _MIN_READING:
+            read = _segment(left, chars, systems)
+            if read is not None:
+                business = found_lines
     translated: list[tuple[str, list[str]]] = []
     suffix = ""
     found = _translated(chars, parts) if read is None and not in_pinyin else None
@@ -276,28 +287,34 @@ def _han_reading(
     if in_pinyin and not lines:
         return None  # read alike as written
     written = {word: pinyin_words for _, pinyin_words, word in lines}
+    as_business = {word: pinyin_words for _, pinyin_words, word in business}
     rest = [
-        written.pop(t, t) for t in latin_key.split() if t not in identifying and t not in consumed
+        as_business[t] if t in as_business else written.pop(t, t)
+        for t in latin_key.split()
+        if t in as_business or (t not in identifying and t not in consumed)
     ]
     steps = []
     if read is not None:
         shown = " ".join(value for value, _ in read).upper()
         steps.append(f"{_system_of(read)} reading of {''.join(read_chars)} = {shown}")
     steps += [f"CC-CEDICT translation of {run} = {' '.join(w).upper()}" for run, w in translated]
-    steps += [f"CC-CEDICT translation of {run} = {word.upper()}" for run, _, word in lines]
+    steps += [
+        f"CC-CEDICT translation of {run} = {word.upper()}" for run, _, word in [*business, *lines]
+    ]
     if suffix:
         steps.append(suffix)
     return Reading(han_key, " ".join([*pinyin, *rest]), "; ".join(steps))
 
 
 def _lines_translated(
-    han_name: str, han_key: str, parts: NameParts, consumed: set[str]
+    han_name: str, han_key: str, parts: NameParts, consumed: set[str], *, identifying: bool = False
 ) -> list[tuple[str, str, str]]:
     """The Latin name's generic words (a line of business, filler) that translate a
     run of the Chinese name's generic words of one group, as (the run's characters,
     its words in the comparison form, the Latin word): 實業 (shi ye, "industry;
     commercial enterprise") = ENTERPRISE, which the generic groups file as industry
-    and filler."""
+    and filler. With `identifying`, the Latin name's other words instead: WEAVING,
+    which no group holds, for 紡織 (apparel)."""
     words = han_words(han_name, han_key)
     if not words:
         return []
@@ -313,7 +330,7 @@ def _lines_translated(
     out: list[tuple[str, str, str]] = []
     taken: set[str] = set()
     for text, group in zip(parts.texts, parts.groups, strict=True):
-        if not group or text in consumed or len(text) < _MIN_TRANSLATED:
+        if bool(group) == identifying or text in consumed or len(text) < _MIN_TRANSLATED:
             continue
         stem = english_stem(text)
         for chars, joined, han_group in runs:

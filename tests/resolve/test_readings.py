@@ -119,6 +119,21 @@ def test_line_of_business_translated_beside_the_trade_name_read() -> None:
     assert "CC-CEDICT" not in other.explanation
 
 
+def test_a_word_no_group_holds_may_translate_the_line_of_business() -> None:
+    # WEAVING is no generic word, but it translates 紡織 ("spinning and weaving"),
+    # which is the line of business: the reading is of 高恒 alone.
+    result = compare(
+        party("高恒紡織企業有限公司", "TW"), party("KAO HENG WEAVING ENTERPRISE CO., LTD.", "TW")
+    )
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "reading of 高恒 = KAO HENG" in result.explanation
+    assert "CC-CEDICT translation of 紡織 = WEAVING" in result.explanation
+    other = compare(
+        party("高恒紡織企業有限公司", "TW"), party("KAO HSIN WEAVING ENTERPRISE CO., LTD.", "TW")
+    )
+    assert other.score < REVIEW_THRESHOLD, other
+
+
 def test_a_line_of_business_translated_beside_a_name_in_pinyin() -> None:
     # 實業 ("industry; commercial enterprise") is ENTERPRISE here: not a line of
     # business named on one side only. Words of one group say nothing more.
