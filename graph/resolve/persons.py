@@ -32,7 +32,7 @@ suggestion unless an artefact is shared (`graph.resolve.score`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations, islice, product
 from typing import Final
@@ -497,6 +497,47 @@ def _align(left: tuple[_Part, ...], right: tuple[_Part, ...]) -> PersonMatch:
     )
 
 
+# Most adjacent parts read as one part of the other name.
+_MAX_JOINED = 3
+
+
+def _joined(
+    parts: tuple[_Part, ...], other: tuple[_Part, ...]
+) -> tuple[tuple[_Part, ...], list[str]]:
+    """`parts` with each run of adjacent parts in Latin letters (a particle within
+    it) that another name writes as one part made one, written alike or a keying
+    error apart: "Ali Reza" for "Alireza", "Fakhr Zadeh" for "Fakhrzadeh", "Abdul
+    Reza" for "Abdolreza", "Seyed al-Shohada" for "Seyedoshohada". One name spaced
+    or hyphenated otherwise, which the part-by-part alignment would count as a
+    part matched and a part missing. Also what the explanation says of each run."""
+    wholes = [p for p in other if not p.initial and not p.stop and p.form.isascii()]
+    if not wholes or len(parts) < 2:
+        return parts, []
+    out: list[_Part] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(parts):
+        merged = None
+        for size in range(min(_MAX_JOINED, len(parts) - i), 1, -1):
+            run = parts[i : i + size]
+            if run[0].stop or run[-1].stop or any(p.initial or not p.form.isascii() for p in run):
+                continue
+            text = "".join(p.text for p in run)
+            whole = next((w for w in wholes if w.text == text or _fuzzy(w.text, text)), None)
+            if whole is not None:
+                merged = _Part(text, "".join(p.form for p in run), frozenset())
+                written = " ".join(_shown(p.form) for p in run)
+                notes.append(f"{written} written as one part ({_shown(whole.form)})")
+                break
+        if merged is None:
+            out.append(parts[i])
+            i += 1
+        else:
+            out.append(merged)
+            i += size
+    return tuple(out), notes
+
+
 # -- Korean names read in a romanisation system -------------------------------------
 
 # Edits allowed between a Latin name and a reading of a Hangul name: one in three
@@ -577,6 +618,14 @@ def match_persons(left_name: str, right_name: str) -> PersonMatch | None:
     if not left or not right:
         return None
     found = _align(left, right)
+    if found.extra_left and found.extra_right:
+        # Parts left over on both sides: one may be the other's written as one.
+        (left, joined_left), (right, joined_right) = _joined(left, right), _joined(right, left)
+        if joined_left or joined_right:
+            rejoined = _align(left, right)
+            if rejoined.similarity > found.similarity:
+                notes = (*joined_left, *joined_right, *rejoined.readings)
+                found = replace(rejoined, readings=notes)
     for hangul, latin, flipped in (
         (_hangul_name(left), right, False),
         (_hangul_name(right), left, True),
