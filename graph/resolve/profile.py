@@ -227,16 +227,18 @@ GENERIC_WORDS: dict[str, str] = {
 
 @lru_cache(maxsize=1)
 def _generic_words() -> dict[str, str]:
-    """`GENERIC_WORDS` and the Tongyong spellings of its pinyin words, as Taiwan's
-    registers write them (實業 SHIH YE, 企業 CI YE, 公司 GONG SIH): each way a word
-    splits into pinyin syllables, respelled (`ingest.normalise.readings.tongyong`)."""
-    from ingest.normalise.readings import tongyong
+    """`GENERIC_WORDS` and the spellings of its pinyin words in Taiwan's systems, as
+    its registers write them (實業 SHIH YE in Tongyong, SHR YE in MPS II; 企業 CI YE,
+    CHI YE): each way a word splits into pinyin syllables, respelled
+    (`ingest.normalise.readings.tongyong`, `mps2`)."""
+    from ingest.normalise.readings import mps2, tongyong
 
     out = dict(GENERIC_WORDS)
     syllables = _pinyin_syllables()
     for word, group in GENERIC_WORDS.items():
         for split in _splits(word, syllables):
-            out.setdefault("".join(map(tongyong, split)), group)
+            for respell in (tongyong, mps2):
+                out.setdefault("".join(map(respell, split)), group)
     return out
 
 

@@ -32,6 +32,7 @@ from ingest.normalise.readings import (
     CANTONESE,
     HEPBURN,
     MANDARIN,
+    MPS2,
     SYSTEM_NAMES,
     TONGYONG,
     char_readings,
@@ -43,7 +44,7 @@ from ingest.normalise.readings import (
 
 __all__ = [
     "CANTONESE_WRITTEN",
-    "TONGYONG_WRITTEN",
+    "TAIWAN_WRITTEN",
     "Reading",
     "han_identifying",
     "has_cjk",
@@ -161,11 +162,12 @@ def han_identifying(name: str, key: str) -> list[str] | None:
 
 
 # The systems a register of each territory writes Chinese names in: Cantonese in
-# Hong Kong and Macao (beside Mandarin for mainland names), Tongyong pinyin in
-# Taiwan only, Mandarin's other systems everywhere. A name of no country may be in
-# any.
+# Hong Kong and Macao (beside Mandarin for mainland names), Taiwan's own systems
+# (MPS II, Tongyong) in Taiwan only, Mandarin's other systems everywhere. A name of
+# no country may be in any.
 CANTONESE_WRITTEN: Final = frozenset({"HK", "MO"})
-TONGYONG_WRITTEN: Final = frozenset({"TW"})
+TAIWAN_WRITTEN: Final = frozenset({"TW"})
+_TAIWAN_SYSTEMS: Final = frozenset({TONGYONG, MPS2})
 
 
 def _systems(country: str | None) -> frozenset[str]:
@@ -174,8 +176,8 @@ def _systems(country: str | None) -> frozenset[str]:
         return systems
     if country not in CANTONESE_WRITTEN:
         systems -= {CANTONESE}
-    if country not in TONGYONG_WRITTEN:
-        systems -= {TONGYONG}
+    if country not in TAIWAN_WRITTEN:
+        systems -= _TAIWAN_SYSTEMS
     return systems
 
 
@@ -220,13 +222,16 @@ def _segment(
 def _system_of(read: list[tuple[str, frozenset[str]]]) -> str:
     """The systems that read every character so ("Mandarin (pinyin) / Mandarin
     (Wade-Giles)"), or those mixed in the reading."""
-    # Tongyong spells most syllables as pinyin does: named only where it differs.
+    # Taiwan's systems spell most syllables as pinyin does: named only where they
+    # differ.
     common = frozenset.intersection(*(systems for _, systems in read))
     if common:
         if MANDARIN in common:
-            common -= {TONGYONG}
+            common -= _TAIWAN_SYSTEMS
         return " / ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in common)
-    read = [(v, systems - {TONGYONG} if MANDARIN in systems else systems) for v, systems in read]
+    read = [
+        (v, systems - _TAIWAN_SYSTEMS if MANDARIN in systems else systems) for v, systems in read
+    ]
     used = {s for _, systems in read for s in systems}
     return "mixed (" + ", ".join(SYSTEM_NAMES[s] for s in SYSTEM_NAMES if s in used) + ")"
 
@@ -466,7 +471,7 @@ def reading_block_keys(name: str, key: str, country: str | None) -> set[str]:
     for system in SYSTEM_NAMES:
         if not all(system in r for r in readings):
             continue
-        if system == TONGYONG and system not in _systems(country):
+        if system in _TAIWAN_SYSTEMS and system not in _systems(country):
             continue
         spelt: Iterable[tuple[str, ...]] = [tuple(sorted(r[system])[0] for r in readings)]
         if system == CANTONESE and system in _systems(country):

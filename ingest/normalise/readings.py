@@ -6,10 +6,11 @@ of several systems, and a register writes whichever its clerk used:
 - Mandarin in Hanyu pinyin (mainland China), Wade-Giles (Taiwan, older records) or
   Gwoyeu Romatzyh, whose spellings of tones Taiwan's registers keep (宏 HORNG, 晟
   CHERNG, 益 YIH): `pypinyin`'s readings of each character, with its heteronyms;
-  and in Tongyong pinyin, Taiwan's official system from 2002 to 2008, which
-  registers and street signs there still write (鉅 JYU, 祥 SIANG, 企 CI, 志 JHIH):
-  `pypinyin`'s Hanyu readings respelled by Tongyong's published rules
-  (`tongyong`), as no kept package writes it;
+  and in Taiwan's two official systems before Hanyu pinyin, whose spellings its
+  registers keep: Mandarin Phonetic Symbols II (1986-2002: 祥 SHIANG, 志 JR, 中
+  JUNG) and Tongyong pinyin (2002-2008: 鉅 JYU, 祥 SIANG, 企 CI, 志 JHIH);
+  `pypinyin`'s Hanyu readings respelled by each system's published rules (`mps2`,
+  `tongyong`), as no kept package writes them;
 - Cantonese in the Hong Kong Government's romanisation (Hong Kong and Macao names:
   漢昌 = HON CHEONG): the `cantonese-romanisation` package's table, which holds
   traditional characters; a simplified one is read as its Hong Kong form
@@ -43,6 +44,7 @@ __all__ = [
     "KOREAN_MR",
     "KOREAN_RR",
     "MANDARIN",
+    "MPS2",
     "SYSTEM_NAMES",
     "TONGYONG",
     "WADE_GILES",
@@ -54,6 +56,7 @@ __all__ = [
     "is_hangul",
     "is_kana",
     "japanese_reading",
+    "mps2",
     "tongyong",
 ]
 
@@ -61,6 +64,7 @@ MANDARIN: Final = "pinyin"
 WADE_GILES: Final = "wade-giles"
 GWOYEU: Final = "gwoyeu"
 TONGYONG: Final = "tongyong"
+MPS2: Final = "mps2"
 CANTONESE: Final = "cantonese"
 HEPBURN: Final = "hepburn"
 KOREAN_RR: Final = "korean-rr"
@@ -71,6 +75,7 @@ SYSTEM_NAMES: Final = {
     WADE_GILES: "Mandarin (Wade-Giles)",
     GWOYEU: "Mandarin (Gwoyeu Romatzyh)",
     TONGYONG: "Mandarin (Tongyong)",
+    MPS2: "Mandarin (MPS II)",
     CANTONESE: "Cantonese (Hong Kong)",
     HEPBURN: "Japanese (Hepburn)",
     KOREAN_RR: "Korean (Revised Romanization)",
@@ -209,6 +214,42 @@ def tongyong(syllable: str) -> str:
     return _TONGYONG_INITIALS.get(initial, initial) + final
 
 
+# Mandarin Phonetic Symbols II (Ministry of Education of Taiwan, 1986) spells a
+# syllable as Hanyu pinyin does but for these rules: initials Q, X are CH, SH; ZH,
+# Z, C are J, TZ, TS; the empty rime is R after J CH SH R (志 JR, 日 R) and Z after
+# TZ TS S (子 TZ, 四 SZ); Ü is IU, also where Hanyu writes U after J Q X (鉅 JIU,
+# 學 SHIUE, 軍 JIUN); ONG and IONG are UNG and IUNG (中 JUNG, 窮 CHIUNG); IU, UI and
+# UN are IOU, UEI and UEN (劉 LIOU, 貴 GUEI, 順 SHUEN). The rest is spelled alike.
+_MPS2_INITIALS: Final = {"q": "ch", "x": "sh", "zh": "j", "z": "tz", "c": "ts"}
+_MPS2_EMPTY_RIME: Final = {
+    "zh": "jr",
+    "ch": "chr",
+    "sh": "shr",
+    "r": "r",
+    "z": "tz",
+    "c": "tsz",
+    "s": "sz",
+}
+_MPS2_FINALS: Final = {"ong": "ung", "iong": "iung", "iu": "iou", "ui": "uei", "un": "uen"}
+
+
+def mps2(syllable: str) -> str:
+    """A toneless Hanyu pinyin syllable (ü written V) in Mandarin Phonetic Symbols
+    II: "xiang" -> "shiang", "zhi" -> "jr", "zhong" -> "jung", "ju" -> "jiu"."""
+    if syllable == "yong":
+        return "yung"
+    initial = next((i for i in _PINYIN_INITIALS if syllable.startswith(i)), "")
+    final = syllable[len(initial) :]
+    if not initial or not final:
+        return syllable.replace("v", "yu")  # yu, wu, er, a syllable with no initial
+    if final == "i" and initial in _MPS2_EMPTY_RIME:
+        return _MPS2_EMPTY_RIME[initial]
+    if initial in ("j", "q", "x") and final.startswith("u"):
+        final = "v" + final[1:]  # Hanyu leaves out the dots of Ü after J, Q, X
+    final = "iu" + final[1:] if final.startswith("v") else _MPS2_FINALS.get(final, final)
+    return _MPS2_INITIALS.get(initial, initial) + final
+
+
 @lru_cache(maxsize=1 << 14)
 def char_readings(ch: str) -> dict[str, frozenset[str]]:
     """System -> the readings of one Han character in it (letters only, no tones)."""
@@ -220,6 +261,7 @@ def char_readings(ch: str) -> dict[str, frozenset[str]]:
     if mandarin - {_letters(ch)}:
         out[MANDARIN] = frozenset(v for r in mandarin if r for v in _with_u(r))
         out[TONGYONG] = frozenset(t for r in hanyu if (t := _letters(tongyong(r.casefold()))))
+        out[MPS2] = frozenset(t for r in hanyu if (t := _letters(mps2(r.casefold()))))
         wade = {
             v
             for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]

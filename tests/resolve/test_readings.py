@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.resolve.blocking import name_keys
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from ingest.normalise.glosses import english_stem, glosses
-from ingest.normalise.readings import tongyong
+from ingest.normalise.readings import mps2, tongyong
 from tests.resolve import party
 
 
@@ -39,6 +39,31 @@ def test_tongyong_spellings_follow_the_systems_rules() -> None:
         "er": "er", "dun": "dun", "deng": "deng", "xin": "sin",
     }  # fmt: skip
     assert {hanyu: tongyong(hanyu) for hanyu in spelt} == spelt
+
+
+def test_mps2_spellings_follow_the_systems_rules() -> None:
+    # Mandarin Phonetic Symbols II, Taiwan's system of 1986 to 2002.
+    spelt = {
+        "xiang": "shiang", "qi": "chi", "zhi": "jr", "chi": "chr", "shi": "shr", "ri": "r",
+        "zi": "tz", "ci": "tsz", "si": "sz", "zhong": "jung", "ju": "jiu", "xue": "shiue",
+        "jun": "jiun", "lv": "liu", "qiong": "chiung", "yong": "yung", "liu": "liou",
+        "gui": "guei", "shun": "shuen", "zeng": "tzeng", "cai": "tsai", "feng": "feng",
+        "yuan": "yuan", "wen": "wen",
+    }  # fmt: skip
+    assert {hanyu: mps2(hanyu) for hanyu in spelt} == spelt
+
+
+def test_mps2_reading_as_taiwan_wrote_it_links_and_says_so() -> None:
+    result = compare(
+        party("志文印刷事業有限公司", "TW"), party("JR WEN PRINTING INDUSTRY CO., LTD.", "TW")
+    )
+    assert result.score >= AUTO_THRESHOLD, result
+    assert "Mandarin (MPS II) reading of 志文 = JR WEN" in result.explanation
+    # Taiwan's own systems are for names of Taiwan.
+    mainland = compare(
+        party("志文印刷事業有限公司", "CN"), party("JR WEN PRINTING CO., LTD.", "CN")
+    )
+    assert mainland.score < REVIEW_THRESHOLD, mainland
 
 
 def test_tongyong_reading_as_taiwan_writes_it_links_and_says_so() -> None:
