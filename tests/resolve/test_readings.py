@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.resolve.blocking import name_keys
 from graph.resolve.profile import name_parts
 from graph.resolve.score import AUTO_THRESHOLD, REVIEW_THRESHOLD, compare
@@ -138,37 +140,38 @@ def test_legal_forms_compare_as_kinds_across_languages() -> None:
     assert "legal_form_conflict" in partnership.features
 
 
-def test_line_of_business_translated_beside_the_trade_name_read() -> None:
-    # Taiwan's registers: the trade name read aloud (Wade-Giles here), the line of
-    # business translated (CC-CEDICT's glosses: 冷凍 "to freeze", 食品 "food").
-    result = compare(
-        party("宏達冷凍食品有限公司", "TW"), party("HUNG TA FROZEN FOOD CO., LTD.", "TW")
-    )
+@pytest.mark.parametrize(
+    ("han", "latin", "said", "other"),
+    [
+        # Taiwan's registers: the trade name read aloud (Wade-Giles here), the line
+        # of business translated (CC-CEDICT's glosses: 冷凍 "to freeze", 食品 "food").
+        (
+            "宏達冷凍食品有限公司",
+            "HUNG TA FROZEN FOOD CO., LTD.",
+            ("reading of 宏達 = HUNG TA", "of 冷凍 = FROZEN", "of 食品 = FOOD"),
+            "HUNG FA FROZEN FOOD CO., LTD.",
+        ),
+        # WEAVING is no generic word, but it translates 紡織 ("spinning and
+        # weaving"), which is the line of business: the reading is of 高恒 alone.
+        (
+            "高恒紡織企業有限公司",
+            "KAO HENG WEAVING ENTERPRISE CO., LTD.",
+            ("reading of 高恒 = KAO HENG", "CC-CEDICT translation of 紡織 = WEAVING"),
+            "KAO HSIN WEAVING ENTERPRISE CO., LTD.",
+        ),
+    ],
+)
+def test_line_of_business_translated_beside_the_trade_name_read(
+    han: str, latin: str, said: tuple[str, ...], other: str
+) -> None:
+    result = compare(party(han, "TW"), party(latin, "TW"))
     assert result.score >= AUTO_THRESHOLD, result
-    assert "reading of 宏達 = HUNG TA" in result.explanation
-    assert "CC-CEDICT translation of 冷凍 = FROZEN" in result.explanation
-    assert "CC-CEDICT translation of 食品 = FOOD" in result.explanation
+    for words in said:
+        assert words in result.explanation
     # Another trade name beside the same line of business stays another company.
-    other = compare(
-        party("宏達冷凍食品有限公司", "TW"), party("HUNG FA FROZEN FOOD CO., LTD.", "TW")
-    )
-    assert other.score < AUTO_THRESHOLD, other
-    assert "CC-CEDICT" not in other.explanation
-
-
-def test_a_word_no_group_holds_may_translate_the_line_of_business() -> None:
-    # WEAVING is no generic word, but it translates 紡織 ("spinning and weaving"),
-    # which is the line of business: the reading is of 高恒 alone.
-    result = compare(
-        party("高恒紡織企業有限公司", "TW"), party("KAO HENG WEAVING ENTERPRISE CO., LTD.", "TW")
-    )
-    assert result.score >= AUTO_THRESHOLD, result
-    assert "reading of 高恒 = KAO HENG" in result.explanation
-    assert "CC-CEDICT translation of 紡織 = WEAVING" in result.explanation
-    other = compare(
-        party("高恒紡織企業有限公司", "TW"), party("KAO HSIN WEAVING ENTERPRISE CO., LTD.", "TW")
-    )
-    assert other.score < REVIEW_THRESHOLD, other
+    another = compare(party(han, "TW"), party(other, "TW"))
+    assert another.score < AUTO_THRESHOLD, another
+    assert "CC-CEDICT" not in another.explanation
 
 
 def test_a_line_of_business_translated_beside_a_name_in_pinyin() -> None:
