@@ -167,8 +167,11 @@ def _spaced_initials(name: str) -> str:
 def warm_up() -> None:
     """Build rigour's name table now: its first analysis takes about 7 s of CPU and
     holds the interpreter lock throughout, which a server should not spend in its
-    first request that compares a person's name."""
+    first request that compares a person's name. The generic words' spellings in
+    Taiwan's systems too (`graph.resolve.profile`, about 0.5 s), which the first
+    name compared would build."""
     analyze_names(NameTypeTag.PER, ["John Smith"], consolidate=False)
+    name_parts("shi ye")
 
 
 @lru_cache(maxsize=1 << 16)
