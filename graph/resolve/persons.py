@@ -500,6 +500,10 @@ def _align(left: tuple[_Part, ...], right: tuple[_Part, ...]) -> PersonMatch:
     )
 
 
+def _left_over(parts: tuple[_Part, ...], matched: set[str]) -> set[_Part]:
+    return {p for p in parts if p.text not in matched}
+
+
 # Most adjacent parts read as one part of the other name.
 _MAX_JOINED = 3
 
@@ -621,6 +625,15 @@ def match_persons(left_name: str, right_name: str) -> PersonMatch | None:
     if not left or not right:
         return None
     found = _align(left, right)
+    left_over = _left_over(left, {a for a, _, _ in found.pairs})
+    right_over = _left_over(right, {b for _, b, _ in found.pairs})
+    if left_over and right_over and any(p.stop for p in left_over | right_over):
+        # A particle left over where the other name has a part left over too is a
+        # part that differs, not a particle: "un" is an article in rigour's
+        # stopwords, and "Kim Jong-un" is not "Kim Jong-il".
+        left = tuple(replace(p, stop=False) if p in left_over else p for p in left)
+        right = tuple(replace(p, stop=False) if p in right_over else p for p in right)
+        found = _align(left, right)
     if found.extra_left and found.extra_right:
         # Parts left over on both sides: one may be the other's written as one.
         (left, joined_left), (right, joined_right) = _joined(left, right), _joined(right, left)

@@ -114,6 +114,23 @@ def test_a_part_written_as_two_is_one_part(one: str, other: str, joined: str) ->
     assert linked.score >= AUTO_THRESHOLD, linked
 
 
+def test_a_particle_beside_another_part_left_over_is_a_part_that_differs() -> None:
+    # "un" is an article in rigour's stopwords: as a particle it was left out, and
+    # father and son were one person beside a shared phone (0.95).
+    for shared in ({}, {"phones": ("+85021234567",)}, {"addresses": ("Pyongyang",)}):
+        result = compare(party("Kim Jong-un", "KP", **shared), party("Kim Jong-il", "KP", **shared))
+        assert result.score < REVIEW_THRESHOLD, result
+        assert "names differ in un / il" in result.explanation
+    # A particle the other name lacks altogether is still a particle.
+    assert compare(party("AL-SAMAHI, Alaa", "IR"), party("SAMAHI, Alaa", "IR")).score >= (
+        REVIEW_THRESHOLD
+    )
+    # And particles written as one part are that part.
+    joined = compare(party("Juan de la Cruz", "PH"), party("Juan dela Cruz", "PH"))
+    assert joined.score >= REVIEW_THRESHOLD, joined
+    assert "DE LA written as one part (DELA)" in joined.explanation
+
+
 def test_a_part_that_only_begins_another_is_not_it() -> None:
     # Ali is not Alireza, nor Reza Ali Mohammadi's parts one part.
     assert compare(party("KARIMI, Ali", "IR"), party("KARIMI, Alireza", "IR")).score < (
