@@ -500,6 +500,13 @@ def _align(left: tuple[_Part, ...], right: tuple[_Part, ...]) -> PersonMatch:
     )
 
 
+def _one_part(whole: str, run: str) -> bool:
+    """Whether a run of parts written together is `whole`: alike, or a keying error
+    apart at a length within one ("Abdul Reza" / "Abdolreza"); not a part shorter by
+    two letters or more ("Abdul Ali" is not "Abdula")."""
+    return whole == run or (abs(len(whole) - len(run)) <= 1 and _fuzzy(whole, run) > 0)
+
+
 def _left_over(parts: tuple[_Part, ...], matched: set[str]) -> set[_Part]:
     return {p for p in parts if p.text not in matched}
 
@@ -530,7 +537,7 @@ def _joined(
             if run[0].stop or run[-1].stop or any(p.initial or not p.form.isascii() for p in run):
                 continue
             text = "".join(p.text for p in run)
-            whole = next((w for w in wholes if w.text == text or _fuzzy(w.text, text)), None)
+            whole = next((w for w in wholes if _one_part(w.text, text)), None)
             if whole is not None:
                 merged = _Part(text, "".join(p.form for p in run), frozenset())
                 written = " ".join(_shown(p.form) for p in run)

@@ -128,10 +128,19 @@ EXPLAINED = [
         "HEDAYAT / HEDAYATOLLAH (one begins the other)",
     ),
     (
+        # "pour" is a particle in rigour's stopwords; beside a part left over it is a
+        # part, and the two are one part written together.
         "POUR-MOHAMMADI, Ali-Akbar",
         "POURMOHAMMADI, Ali Akbar",
         "IR",
-        "the same parts spaced or hyphenated otherwise",
+        "POUR MOHAMMADI written as one part (POURMOHAMMADI)",
+    ),
+    (
+        # Split at another place on each side: the names keyed without spaces meet.
+        "POURMO HAMMADI, Ali",
+        "POUR MOHAMMADI, Ali",
+        "IR",
+        "names keyed two ways (pourmo hammadi / pour mohammadi)",
     ),
     (
         "AKTSIONERNOE OBSHCHESTVO SOKOL FINANS",
