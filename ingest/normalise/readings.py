@@ -192,17 +192,27 @@ _TONGYONG_FINALS: Final = {"iong": "yong", "iu": "iou", "ui": "uei"}
 _TONGYONG_WHOLE: Final = {"wen": "wun", "weng": "wong"}
 
 
+def _initial_final(syllable: str) -> tuple[str, str]:
+    """A toneless Hanyu pinyin syllable's initial and final, Ü written V also where
+    Hanyu leaves out its dots (after J, Q, X: "ju" -> "j", "v"); ("", syllable) for
+    one with no initial or no final (yu, wu, er, m)."""
+    initial = next((i for i in _PINYIN_INITIALS if syllable.startswith(i)), "")
+    final = syllable[len(initial) :]
+    if not initial or not final:
+        return "", syllable
+    if initial in ("j", "q", "x") and final.startswith("u"):
+        final = "v" + final[1:]
+    return initial, final
+
+
 def tongyong(syllable: str) -> str:
     """A toneless Hanyu pinyin syllable (ü written V, as `pypinyin` writes it:
     "lv") in Tongyong pinyin: "ju" -> "jyu", "zhi" -> "jhih", "xiang" -> "siang"."""
     if syllable in _TONGYONG_WHOLE:
         return _TONGYONG_WHOLE[syllable]
-    initial = next((i for i in _PINYIN_INITIALS if syllable.startswith(i)), "")
-    final = syllable[len(initial) :]
-    if not initial or not final:
-        return syllable.replace("v", "yu")  # yu, wu, er, a syllable with no initial
-    if initial in ("j", "q", "x") and final.startswith("u"):
-        final = "v" + final[1:]  # Hanyu leaves out the dots of Ü after J, Q, X
+    initial, final = _initial_final(syllable)
+    if not initial:
+        return syllable.replace("v", "yu")
     if final == "i" and initial in _EMPTY_RIME_AFTER:
         final = "ih"
     elif final.startswith("v"):
@@ -238,14 +248,11 @@ def mps2(syllable: str) -> str:
     II: "xiang" -> "shiang", "zhi" -> "jr", "zhong" -> "jung", "ju" -> "jiu"."""
     if syllable == "yong":
         return "yung"
-    initial = next((i for i in _PINYIN_INITIALS if syllable.startswith(i)), "")
-    final = syllable[len(initial) :]
-    if not initial or not final:
-        return syllable.replace("v", "yu")  # yu, wu, er, a syllable with no initial
+    initial, final = _initial_final(syllable)
+    if not initial:
+        return syllable.replace("v", "yu")
     if final == "i" and initial in _MPS2_EMPTY_RIME:
         return _MPS2_EMPTY_RIME[initial]
-    if initial in ("j", "q", "x") and final.startswith("u"):
-        final = "v" + final[1:]  # Hanyu leaves out the dots of Ü after J, Q, X
     final = "iu" + final[1:] if final.startswith("v") else _MPS2_FINALS.get(final, final)
     return _MPS2_INITIALS.get(initial, initial) + final
 

@@ -49,8 +49,8 @@ from graph.heap import paused_gc
 from graph.store import GraphStore, Row
 
 _WRITE_ROWS = 1000
-T = TypeVar("T")
 _WRITE_BYTES = 4_000_000
+T = TypeVar("T")
 
 
 @dataclass
